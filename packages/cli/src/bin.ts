@@ -1,0 +1,2 @@
+declare const __CONSORTIUM_VERSION__: string;
+console.log(__CONSORTIUM_VERSION__);

@@ -1,0 +1,114 @@
+// The normalised, typed configuration the loader produces. Everything downstream (engine, eval, CLI)
+// reads these shapes, never raw YAML. Durations are milliseconds; defaults are filled in.
+
+/** Wire protocol a provider speaks. */
+export type ProviderType = "openai" | "anthropic";
+
+export interface ProviderConfig {
+  readonly name: string;
+  readonly type: ProviderType;
+  /** Undefined: the SDK default, or OPENAI_BASE_URL / ANTHROPIC_BASE_URL for the built-ins. */
+  readonly baseUrl: string | undefined;
+  /** NAME of the environment variable holding the key, never the key itself. Undefined: no key needed. */
+  readonly apiKeyEnv: string | undefined;
+  /** Cap on in-flight calls to this provider; undefined means only the run-wide limit applies. */
+  readonly concurrency: number | undefined;
+}
+
+/** `openrouter/meta-llama/llama-3.1-70b` → provider "openrouter", model "meta-llama/llama-3.1-70b". */
+export interface ModelRef {
+  readonly provider: string;
+  readonly model: string;
+}
+
+export interface ModelParams {
+  readonly temperature?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly system?: string | undefined;
+}
+
+export interface MemberConfig extends ModelRef, ModelParams {
+  /** Instances of this model answering each round (same model listed twice adds up). */
+  readonly count: number;
+}
+
+export interface ArbiterConfig extends ModelRef, ModelParams {
+  /** Tried in order when the arbiter fails after its retries. */
+  readonly fallbacks: ReadonlyArray<ModelRef>;
+}
+
+export interface Templates {
+  readonly member: string | undefined;
+  readonly refine: string | undefined;
+  readonly arbiter: string | undefined;
+}
+
+export interface Limits {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly quorum: number;
+  readonly runTimeoutMs: number;
+}
+
+export interface ConsortiumConfig {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly members: ReadonlyArray<MemberConfig>;
+  readonly arbiter: ArbiterConfig;
+  readonly confidenceThreshold: number;
+  readonly minIterations: number;
+  readonly maxIterations: number;
+  readonly system: string | undefined;
+  readonly anonymize: boolean;
+  readonly prompts: Templates;
+  /** Built-ins (openai, anthropic) merged with the file's own. */
+  readonly providers: Readonly<Record<string, ProviderConfig>>;
+  readonly limits: Limits;
+  /** Absolute path of the file it came from; undefined when built in code. */
+  readonly source: string | undefined;
+}
+
+export type AssertionType =
+  | "equals"
+  | "contains"
+  | "icontains"
+  | "starts-with"
+  | "regex"
+  | "is-json"
+  | "json-schema"
+  | "min-confidence"
+  | "max-latency-ms"
+  | "llm-rubric";
+
+export interface Assertion {
+  readonly type: AssertionType;
+  readonly negate: boolean;
+  /** string for text checks and llm-rubric, number for min-confidence / max-latency-ms, object for json-schema */
+  readonly value: unknown;
+  /** llm-rubric only: the judge model; defaults to the suite's judge or openai/gpt-4.1-mini */
+  readonly judge?: ModelRef | undefined;
+}
+
+export interface SuiteCase {
+  readonly id: string;
+  readonly prompt: string;
+  /** The case's own assertions followed by the suite's defaults. */
+  readonly assert: ReadonlyArray<Assertion>;
+}
+
+export type SuiteTarget =
+  | { readonly kind: "consortium"; readonly file: string; readonly config: ConsortiumConfig }
+  | { readonly kind: "model"; readonly ref: ModelRef & ModelParams; readonly label: string };
+
+export interface SuiteConfig {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly targets: ReadonlyArray<SuiteTarget>;
+  readonly threshold: number;
+  readonly cases: ReadonlyArray<SuiteCase>;
+  readonly judge: ModelRef | undefined;
+  readonly providers: Readonly<Record<string, ProviderConfig>>;
+  readonly source: string | undefined;
+}

@@ -1,0 +1,2 @@
+export * from "./RunLog.js";
+export type * from "./result.js";

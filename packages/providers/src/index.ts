@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./LlmClient.js";
+export type * from "./types.js";
