@@ -1,1 +1,16 @@
-export {};
+export * from "./assertions/compile.js";
+export * from "./assertions/json.js";
+export * from "./assertions/rubric.js";
+export type * from "./assertions/types.js";
+export * from "./callScope.js";
+export * from "./cassette/Cassette.js";
+export * from "./cassette/format.js";
+export * from "./EvalLog.js";
+export * from "./errors.js";
+export * from "./report/exitCode.js";
+export * from "./report/junit.js";
+export * from "./report/markdown.js";
+export * from "./report/summarize.js";
+export * from "./report/table.js";
+export type * from "./report/types.js";
+export * from "./runner/select.js";

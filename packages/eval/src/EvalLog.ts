@@ -1,0 +1,53 @@
+import { Context, Effect, Layer } from "effect";
+import type { CaseTargetResult, EvalReport } from "./report/types.js";
+
+// How an eval is recorded as it happens, beside the consortium runs the engine logs through RunLog.
+// The store implements it (tables `evals` and `eval_results`); `--no-log` and tests use `EvalLog.none`.
+// Each method is called once its event has ended.
+
+export interface EvalStarted {
+  readonly evalId: string;
+  readonly suite: string;
+  /** Absolute path of the suite file, when it came from one. */
+  readonly source: string | null;
+  /** Target labels in report order. */
+  readonly targets: ReadonlyArray<string>;
+  /** Cases selected for this invocation (after --filter and --shard). */
+  readonly caseIds: ReadonlyArray<string>;
+  readonly threshold: number;
+  readonly startedAt: string;
+}
+
+export interface EvalCaseResult {
+  readonly evalId: string;
+  readonly caseId: string;
+  /**
+   * The target's result; `result.runId` links a consortium target to its run in the RunLog, so
+   * `consortium show <runId>` explains a failing case.
+   */
+  readonly result: CaseTargetResult;
+  readonly endedAt: string;
+}
+
+export interface EvalEnded {
+  readonly evalId: string;
+  /** 0, 1 or 2 as `exitCodeFor` computes it. */
+  readonly exitCode: number;
+  readonly report: EvalReport;
+}
+
+export class EvalLog extends Context.Tag("@consortium/eval/EvalLog")<
+  EvalLog,
+  {
+    readonly evalStarted: (event: EvalStarted) => Effect.Effect<void>;
+    readonly caseResult: (event: EvalCaseResult) => Effect.Effect<void>;
+    readonly evalEnded: (event: EvalEnded) => Effect.Effect<void>;
+  }
+>() {
+  /** Records nothing. */
+  static readonly none = Layer.succeed(EvalLog, {
+    evalStarted: () => Effect.void,
+    caseResult: () => Effect.void,
+    evalEnded: () => Effect.void
+  });
+}

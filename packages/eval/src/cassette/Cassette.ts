@@ -1,0 +1,168 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { LlmClient, RequestRejected } from "@consortium/providers";
+import { Effect, Either, Exit, FiberRef, Layer, Ref } from "effect";
+import { currentCallScope } from "../callScope.js";
+import { CassetteUnreadable } from "../errors.js";
+import {
+  type CassetteEntry,
+  fingerprint,
+  lookupId,
+  parseCassette,
+  scopeId,
+  serializeCassette,
+  summarize
+} from "./format.js";
+import { Tickets } from "./tickets.js";
+
+const readEntries = (path: string, missingIsEmpty: boolean) =>
+  Effect.tryPromise({
+    try: () => readFile(path, "utf8"),
+    catch: (error) => error as NodeJS.ErrnoException
+  }).pipe(
+    Effect.catchAll((error) =>
+      missingIsEmpty && error.code === "ENOENT"
+        ? Effect.succeed("")
+        : Effect.fail(
+            new CassetteUnreadable({
+              path,
+              message: error.code === "ENOENT" ? "no such cassette (record one with --record)" : error.message
+            })
+          )
+    ),
+    Effect.flatMap((text) => Either.match(parseCassette(path, text), { onLeft: Effect.fail, onRight: Effect.succeed }))
+  );
+
+// Written to a temporary file then renamed, so an interrupted write never leaves half a cassette.
+const writeEntries = (path: string, entries: ReadonlyArray<CassetteEntry>) =>
+  Effect.tryPromise({
+    try: async () => {
+      const temporary = `${path}.${process.pid}.tmp`;
+      await writeFile(temporary, serializeCassette(entries), "utf8");
+      await rename(temporary, path);
+    },
+    catch: (error) =>
+      new CassetteUnreadable({
+        path,
+        message: `cannot write: ${error instanceof Error ? error.message : String(error)}`
+      })
+  });
+
+const currentScope = Effect.map(FiberRef.get(currentCallScope), (scope) => ({
+  scope,
+  caseId: scope?.caseId ?? null,
+  target: scope?.target ?? null
+}));
+
+/**
+ * Wraps the live LlmClient (provided below it) and records every successful call. When the layer is
+ * released the cassette is written sorted; entries of cases × targets this session did not touch are
+ * kept, so `--record --filter x` re-records case x without losing the others. Delete the file to
+ * start from scratch.
+ */
+export const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmClient> =>
+  Layer.scoped(
+    LlmClient,
+    Effect.gen(function* () {
+      const live = yield* LlmClient;
+      const previous = yield* readEntries(path, true);
+      // Rewriting the old entries now proves the path is writable before any paid call is made.
+      yield* writeEntries(path, previous);
+      const recorded = new Map<string, CassetteEntry>();
+      const touchedScopes = new Set<string>();
+      const tickets = new Tickets();
+
+      yield* Effect.addFinalizer(() => {
+        const kept = previous.filter((entry) => !touchedScopes.has(scopeId(entry.case, entry.target)));
+        return writeEntries(path, [...kept, ...recorded.values()]).pipe(Effect.orDie);
+      });
+
+      return {
+        complete: Effect.fn("Cassette.record.complete")(function* (provider, request) {
+          const { caseId, target } = yield* currentScope;
+          const scope = scopeId(caseId, target);
+          const key = fingerprint(provider.name, request);
+          const slot = `${scope}${key}`;
+          touchedScopes.add(scope);
+          const occurrence = tickets.take(slot);
+          const response = yield* live
+            .complete(provider, request)
+            .pipe(
+              Effect.onExit((exit) => Effect.sync(() => Exit.isSuccess(exit) || tickets.giveBack(slot, occurrence)))
+            );
+          const entry: CassetteEntry = {
+            case: caseId,
+            target,
+            key,
+            occurrence,
+            provider: provider.name,
+            model: request.model,
+            request: summarize(request),
+            response
+          };
+          recorded.set(lookupId(entry), entry);
+          return response;
+        })
+      };
+    })
+  );
+
+/**
+ * Answers every call from the cassette: no network, no key. A call the cassette lacks fails with a
+ * non-retryable error naming the case, target and model, and is reported to the runner's scope so the
+ * case fails even when the engine carries on without that member.
+ */
+export const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
+  Layer.effect(
+    LlmClient,
+    Effect.gen(function* () {
+      const entries = yield* readEntries(path, false);
+      const byLookup = new Map(entries.map((entry) => [lookupId(entry), entry]));
+      const tickets = new Tickets();
+
+      return {
+        complete: Effect.fn("Cassette.replay.complete")(function* (provider, request) {
+          const { scope, caseId, target } = yield* currentScope;
+          const key = fingerprint(provider.name, request);
+          const occurrence = tickets.take(`${scopeId(caseId, target)}${key}`);
+          const entry = byLookup.get(lookupId({ case: caseId, target, key, occurrence }));
+          if (entry !== undefined) return entry.response;
+
+          const message = missMessage({ entries, caseId, target, provider: provider.name, model: request.model, key });
+          if (scope !== undefined) yield* Ref.update(scope.replayMisses, (misses) => [...misses, message]);
+          // RequestRejected is never retried: asking the cassette again cannot change its answer.
+          return yield* new RequestRejected({ provider: provider.name, model: request.model, status: 404, message });
+        })
+      };
+    })
+  );
+
+const missMessage = (input: {
+  readonly entries: ReadonlyArray<CassetteEntry>;
+  readonly caseId: string | null;
+  readonly target: string | null;
+  readonly provider: string;
+  readonly model: string;
+  readonly key: string;
+}): string => {
+  const where = [
+    input.caseId === null ? undefined : `case ${JSON.stringify(input.caseId)}`,
+    input.target === null ? undefined : `target ${input.target}`,
+    `${input.provider}/${input.model}`
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ");
+  const sameScope = input.entries.filter((entry) => entry.case === input.caseId && entry.target === input.target);
+  const sameRequest = sameScope.filter((entry) => entry.key === input.key).length;
+  const sameModel = sameScope.filter(
+    (entry) => entry.provider === input.provider && entry.model === input.model && entry.key !== input.key
+  ).length;
+  const hint =
+    sameRequest > 0
+      ? ` (the cassette has ${sameRequest} answer(s) for this exact request, and this call asked for one more)`
+      : sameModel > 0
+        ? ` (the cassette has ${sameModel} other request(s) to this model here: the prompt, template or parameters changed)`
+        : "";
+  return `replay miss: ${where}: no recorded answer for this request${hint} (re-record with --record)`;
+};
+
+export const Cassette = { record, replay } as const;

@@ -1,0 +1,37 @@
+import type { CaseReport, CaseTargetResult } from "./types.js";
+
+// Small shared renderings so the terminal table, Markdown and JUnit say the same thing the same way.
+
+export const formatMs = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${(ms / 60_000).toFixed(1)}m`;
+
+export const formatRate = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
+
+export const formatConfidence = (confidence: number | null): string =>
+  confidence === null ? "-" : confidence.toFixed(2);
+
+export const formatCost = (cost: number | null): string => (cost === null ? "-" : `$${cost.toFixed(4)}`);
+
+export const formatTokens = (usage: { readonly inputTokens: number; readonly outputTokens: number }): string =>
+  `${usage.inputTokens}/${usage.outputTokens}`;
+
+/** Why a result failed, one line per failed assertion (or the run's error). */
+export const failureLines = (result: CaseTargetResult): ReadonlyArray<string> => [
+  ...(result.error === null ? [] : [`error: ${result.error}`]),
+  ...result.assertions
+    .filter((assertion) => !assertion.pass)
+    .map((assertion) => `${assertion.type}: ${assertion.reason}`)
+];
+
+/** Cases where at least one target passed and another failed: where the consortium earns its keep, or not. */
+export const differingCases = (cases: ReadonlyArray<CaseReport>): ReadonlyArray<CaseReport> =>
+  cases.filter(
+    (suiteCase) => suiteCase.results.some((result) => result.pass) && suiteCase.results.some((result) => !result.pass)
+  );
+
+export const failedResults = (
+  cases: ReadonlyArray<CaseReport>
+): ReadonlyArray<{ readonly caseId: string; readonly result: CaseTargetResult }> =>
+  cases.flatMap((suiteCase) =>
+    suiteCase.results.filter((result) => !result.pass).map((result) => ({ caseId: suiteCase.id, result }))
+  );

@@ -1,0 +1,89 @@
+import { failureLines, formatMs } from "./format.js";
+import type { CaseTargetResult, EvalReport } from "./types.js";
+
+// JUnit XML in the common subset GitHub (test reporters), GitLab (`artifacts:reports:junit`) and
+// Jenkins (`junit` step) all read: <testsuites> of one <testsuite> per target, one <testcase> per
+// case; a failed assertion is a <failure>, a target that gave no usable answer is an <error>.
+
+// XML 1.0 cannot carry most control characters even escaped; model output sometimes has them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing exactly those characters is the point
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+export const escapeXml = (text: string): string =>
+  text
+    .replace(INVALID_XML, "")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+const OUTPUT_LIMIT = 4000;
+
+const testcase = (suite: string, caseId: string, result: CaseTargetResult): string => {
+  const attributes = `name="${escapeXml(caseId)}" classname="${escapeXml(`${suite}.${result.target}`)}" time="${seconds(result.latencyMs)}"`;
+  const body: Array<string> = [];
+  const lines = failureLines(result);
+  if (result.error !== null) {
+    body.push(
+      `      <error message="${escapeXml(result.error)}" type="RunError">${escapeXml(lines.join("\n"))}</error>`
+    );
+  } else if (!result.pass) {
+    const failed = result.assertions.filter((assertion) => !assertion.pass);
+    const message = failed.map((assertion) => `${assertion.type}: ${assertion.reason}`).join("; ");
+    body.push(
+      `      <failure message="${escapeXml(message)}" type="AssertionFailed">${escapeXml(lines.join("\n"))}</failure>`
+    );
+  }
+  const output =
+    result.output.length > OUTPUT_LIMIT ? `${result.output.slice(0, OUTPUT_LIMIT)}\n… (truncated)` : result.output;
+  const details = [
+    result.runId === null ? undefined : `run: ${result.runId}`,
+    `status: ${result.status}`,
+    result.confidence === null ? undefined : `confidence: ${result.confidence}`,
+    `latency: ${formatMs(result.latencyMs)}`,
+    "",
+    output
+  ].filter((line) => line !== undefined);
+  body.push(`      <system-out>${escapeXml(details.join("\n"))}</system-out>`);
+  return `    <testcase ${attributes}>\n${body.join("\n")}\n    </testcase>`;
+};
+
+export const renderJunit = (report: EvalReport): string => {
+  const all = report.cases.flatMap((suiteCase) => suiteCase.results);
+  const errors = all.filter((result) => result.error !== null).length;
+  const failures = all.filter((result) => !result.pass && result.error === null).length;
+  const suites = report.targets.map((target) => {
+    const results = report.cases.flatMap((suiteCase) =>
+      suiteCase.results.filter((result) => result.target === target.target).map((result) => ({ suiteCase, result }))
+    );
+    const suiteErrors = results.filter(({ result }) => result.error !== null).length;
+    const suiteFailures = results.filter(({ result }) => !result.pass && result.error === null).length;
+    const time = results.reduce((sum, { result }) => sum + result.latencyMs, 0);
+    const properties = [
+      ["kind", target.kind],
+      ["passRate", String(target.passRate)],
+      ["threshold", String(report.threshold)],
+      ["meetsThreshold", String(target.meetsThreshold)],
+      ["meanConfidence", target.meanConfidence === null ? "" : String(target.meanConfidence)]
+    ]
+      .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
+      .join("\n");
+    return [
+      `  <testsuite name="${escapeXml(`${report.suite} / ${target.target}`)}" tests="${results.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${seconds(time)}" timestamp="${escapeXml(report.startedAt.replace(/Z$/, ""))}">`,
+      `    <properties>\n${properties}\n    </properties>`,
+      ...results.map(({ suiteCase, result }) => testcase(report.suite, suiteCase.id, result)),
+      "  </testsuite>"
+    ].join("\n");
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXml(report.suite)}" tests="${all.length}" failures="${failures}" errors="${errors}" time="${seconds(report.durationMs)}">`,
+    ...suites,
+    "</testsuites>",
+    ""
+  ].join("\n");
+};

@@ -1,0 +1,86 @@
+import { appendFile } from "node:fs/promises";
+import { Effect } from "effect";
+import { exitCodeFor } from "./exitCode.js";
+import {
+  differingCases,
+  failedResults,
+  failureLines,
+  formatConfidence,
+  formatCost,
+  formatMs,
+  formatRate,
+  formatTokens
+} from "./format.js";
+import type { EvalReport } from "./types.js";
+
+// Markdown for a CI job page ($GITHUB_STEP_SUMMARY); also reads fine pasted into a pull request.
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+export const renderMarkdown = (report: EvalReport): string => {
+  const code = exitCodeFor(report);
+  const verdict =
+    code === 0
+      ? "✅ every target meets the threshold"
+      : code === 1
+        ? "❌ below threshold"
+        : "❌ replay cassette mismatch";
+  const lines: Array<string> = [
+    `### consortium eval: ${cell(report.suite)}`,
+    "",
+    `${verdict} (threshold ${formatRate(report.threshold)}, ${report.cases.length} case(s)` +
+      `${report.shard === null ? "" : `, shard ${report.shard.index}/${report.shard.count}`})`,
+    "",
+    "| target | kind | passed | rate | confidence | p50 | p95 | tokens in/out | cost | |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...report.targets.map(
+      (target) =>
+        `| ${cell(target.target)} | ${target.kind} | ${target.passed}/${target.total} | ${formatRate(target.passRate)} | ` +
+        `${formatConfidence(target.meanConfidence)} | ${formatMs(target.latencyP50Ms)} | ${formatMs(target.latencyP95Ms)} | ` +
+        `${formatTokens(target.usage)} | ${formatCost(target.costUsd)} | ${target.meetsThreshold ? "✅" : "❌"} |`
+    )
+  ];
+
+  const differing = differingCases(report.cases);
+  if (differing.length > 0) {
+    lines.push(
+      "",
+      "**Cases where the targets differ**",
+      "",
+      `| case | ${report.targets.map((target) => cell(target.target)).join(" | ")} |`,
+      `| --- | ${report.targets.map(() => ":---:").join(" | ")} |`,
+      ...differing.map(
+        (suiteCase) =>
+          `| ${cell(suiteCase.id)} | ${suiteCase.results.map((result) => (result.pass ? "✅" : "❌")).join(" | ")} |`
+      )
+    );
+  }
+
+  const failures = failedResults(report.cases);
+  if (failures.length > 0) {
+    lines.push("", `<details><summary>${failures.length} failure(s)</summary>`, "");
+    for (const { caseId, result } of failures) {
+      lines.push(`- \`${caseId}\` on **${cell(result.target)}**`);
+      for (const line of failureLines(result)) lines.push(`  - ${cell(line)}`);
+    }
+    lines.push("", "</details>");
+  }
+  return `${lines.join("\n")}\n`;
+};
+
+/** Appends the Markdown summary to the file GitHub Actions names in $GITHUB_STEP_SUMMARY; nothing when unset. */
+export const appendStepSummary = (
+  report: EvalReport,
+  summaryPath: string | undefined = process.env.GITHUB_STEP_SUMMARY
+) =>
+  summaryPath === undefined || summaryPath === ""
+    ? Effect.void
+    : Effect.tryPromise(() => appendFile(summaryPath, `${renderMarkdown(report)}\n`, "utf8")).pipe(
+        // A summary that cannot be written must not turn a passing eval into a failing one.
+        Effect.catchAll((error) =>
+          Effect.logWarning(`cannot append the summary to ${summaryPath}: ${String(error.cause)}`)
+        ),
+        Effect.withSpan("EvalReport.appendStepSummary")
+      );
+
+export const renderJson = (report: EvalReport): string => `${JSON.stringify(report, null, 2)}\n`;

@@ -1,0 +1,51 @@
+import type { CaseTargetResult, TargetSummary, TokenUsage } from "./types.js";
+
+/** Nearest-rank percentile: always one of the observed values, 0 for no values. */
+export const percentile = (values: ReadonlyArray<number>, p: number): number => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+};
+
+const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens
+});
+
+const ZERO: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** A pass rate meets the threshold up to float noise: 9 of 10 meets 0.9. */
+export const meetsThreshold = (passed: number, total: number, threshold: number): boolean =>
+  total === 0 || passed >= threshold * total - 1e-9;
+
+export const summarizeTarget = (
+  target: string,
+  kind: "consortium" | "model",
+  results: ReadonlyArray<CaseTargetResult>,
+  threshold: number
+): TargetSummary => {
+  const passed = results.filter((result) => result.pass).length;
+  const confidences = results.flatMap((result) => (result.confidence === null ? [] : [result.confidence]));
+  const latencies = results.map((result) => result.latencyMs);
+  const costs = results.map((result) => result.costUsd);
+  return {
+    target,
+    kind,
+    total: results.length,
+    passed,
+    passRate: results.length === 0 ? 1 : passed / results.length,
+    meetsThreshold: meetsThreshold(passed, results.length, threshold),
+    meanConfidence:
+      confidences.length === 0 ? null : confidences.reduce((sum, value) => sum + value, 0) / confidences.length,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    usage: results.map((result) => result.usage).reduce(addUsage, ZERO),
+    judgeUsage: results.map((result) => result.judgeUsage).reduce(addUsage, ZERO),
+    costUsd:
+      results.length > 0 && costs.every((cost) => cost !== null)
+        ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0)
+        : null,
+    errors: results.filter((result) => result.error !== null).length
+  };
+};

@@ -1,0 +1,106 @@
+import { exitCodeFor } from "./exitCode.js";
+import {
+  differingCases,
+  failedResults,
+  failureLines,
+  formatConfidence,
+  formatCost,
+  formatMs,
+  formatRate,
+  formatTokens
+} from "./format.js";
+import type { EvalReport } from "./types.js";
+
+export interface TableOptions {
+  /** ANSI colours for pass/fail; the CLI passes false when NO_COLOR is set or stdout is not a terminal. */
+  readonly color?: boolean;
+}
+
+const pad = (cells: ReadonlyArray<ReadonlyArray<string>>): ReadonlyArray<string> => {
+  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => [...(row[column] ?? "")].length)));
+  return cells.map((row) =>
+    row
+      .map((cell, column) => cell + " ".repeat(widths[column]! - [...cell].length))
+      .join("  ")
+      .trimEnd()
+  );
+};
+
+/** The terminal report: targets side by side, the cases where they differ, then every failure. */
+export const renderTable = (report: EvalReport, options: TableOptions = {}): string => {
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const green = (text: string) => paint(32, text);
+  const red = (text: string) => paint(31, text);
+  const lines: Array<string> = [];
+
+  const scope = [
+    report.shard === null ? undefined : `shard ${report.shard.index}/${report.shard.count}`,
+    report.filter === null ? undefined : `filter /${report.filter}/`
+  ].filter((part) => part !== undefined);
+  lines.push(
+    `suite ${report.suite}: ${report.cases.length} case(s) × ${report.targets.length} target(s), ` +
+      `threshold ${formatRate(report.threshold)}${scope.length > 0 ? ` (${scope.join(", ")})` : ""}, ` +
+      `${formatMs(report.durationMs)}`,
+    ""
+  );
+
+  const header = ["target", "kind", "passed", "rate", "confidence", "p50", "p95", "tokens in/out", "cost", ""];
+  const rows = report.targets.map((target) => [
+    target.target,
+    target.kind,
+    `${target.passed}/${target.total}`,
+    formatRate(target.passRate),
+    formatConfidence(target.meanConfidence),
+    formatMs(target.latencyP50Ms),
+    formatMs(target.latencyP95Ms),
+    formatTokens(target.usage),
+    formatCost(target.costUsd),
+    target.meetsThreshold ? "ok" : "BELOW THRESHOLD"
+  ]);
+  const padded = pad([header, ...rows]);
+  lines.push(
+    padded[0]!,
+    ...padded.slice(1).map((line, index) => (report.targets[index]!.meetsThreshold ? line : red(line)))
+  );
+
+  const differing = differingCases(report.cases);
+  if (differing.length > 0) {
+    lines.push("", "cases where the targets differ:");
+    const caseRows = differing.map((suiteCase) => [
+      suiteCase.id,
+      ...suiteCase.results.map((result) => (result.pass ? "pass" : "FAIL"))
+    ]);
+    const paddedCases = pad([["case", ...report.targets.map((target) => target.target)], ...caseRows]);
+    lines.push(...paddedCases.map((line) => `  ${line}`));
+  }
+
+  const failures = failedResults(report.cases);
+  if (failures.length > 0) {
+    lines.push("", "failures:");
+    for (const { caseId, result } of failures) {
+      lines.push(`  ${red("✗")} ${caseId} [${result.target}]${result.runId === null ? "" : ` run ${result.runId}`}`);
+      for (const line of failureLines(result)) lines.push(`      ${line}`);
+    }
+  }
+
+  if (report.replayMisses.length > 0) {
+    lines.push("", `${report.replayMisses.length} call(s) missed the replay cassette:`);
+    for (const miss of report.replayMisses) lines.push(`  ${miss}`);
+  }
+
+  const code = exitCodeFor(report);
+  lines.push(
+    "",
+    code === 0
+      ? green("every target meets the threshold")
+      : code === 1
+        ? red(
+            `below threshold: ${report.targets
+              .filter((target) => !target.meetsThreshold)
+              .map((target) => target.target)
+              .join(", ")}`
+          )
+        : red("the replay cassette does not match this suite: re-record it with --record")
+  );
+  return `${lines.join("\n")}\n`;
+};

@@ -1,0 +1,75 @@
+import type { AssertionResult } from "../assertions/types.js";
+
+// The eval report: plain data, JSON-serialisable as is (`-o report.json` writes it whole). Every
+// renderer (table, JUnit, Markdown) and `exitCodeFor` is a pure function of it.
+
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** What one target did on one case. */
+export interface CaseTargetResult {
+  readonly target: string;
+  readonly pass: boolean;
+  /** The synthesis text (consortium) or the answer (model); "" when the run produced none. */
+  readonly output: string;
+  /** Synthesis confidence; null for single-model targets and runs without a synthesis. */
+  readonly confidence: number | null;
+  readonly latencyMs: number;
+  readonly usage: TokenUsage;
+  /** Judge calls of llm-rubric assertions, kept apart from the target's own tokens. */
+  readonly judgeUsage: TokenUsage;
+  readonly costUsd: number | null;
+  /** The consortium run's id (in the run log / database); null for single-model targets. */
+  readonly runId: string | null;
+  /** The consortium run's status, or "completed" / "failed" for a single call. */
+  readonly status: string;
+  /** Why the target produced no usable answer, or why the case could not be trusted (replay miss). */
+  readonly error: string | null;
+  readonly replayMisses: ReadonlyArray<string>;
+  readonly assertions: ReadonlyArray<AssertionResult>;
+}
+
+export interface CaseReport {
+  readonly id: string;
+  readonly prompt: string;
+  /** One entry per target, in the suite's target order. */
+  readonly results: ReadonlyArray<CaseTargetResult>;
+}
+
+export interface TargetSummary {
+  readonly target: string;
+  readonly kind: "consortium" | "model";
+  readonly total: number;
+  readonly passed: number;
+  /** passed / total; 1 when the target ran no case (nothing failed). */
+  readonly passRate: number;
+  readonly meetsThreshold: boolean;
+  /** Mean synthesis confidence over the cases that have one; null when none has. */
+  readonly meanConfidence: number | null;
+  readonly latencyP50Ms: number;
+  readonly latencyP95Ms: number;
+  readonly usage: TokenUsage;
+  readonly judgeUsage: TokenUsage;
+  /** Sum over cases; null unless every case's cost is known. */
+  readonly costUsd: number | null;
+  /** Cases whose target produced no usable answer (model errors, replay misses). */
+  readonly errors: number;
+}
+
+export interface EvalReport {
+  readonly evalId: string;
+  readonly suite: string;
+  readonly source: string | null;
+  readonly threshold: number;
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  readonly filter: string | null;
+  readonly targets: ReadonlyArray<TargetSummary>;
+  readonly cases: ReadonlyArray<CaseReport>;
+  /** Every replay miss of the run; any one of them makes the eval exit 2 (see exitCodeFor). */
+  readonly replayMisses: ReadonlyArray<string>;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+}
