@@ -1,0 +1,31 @@
+import type { ChatTurn, Protocol } from "../types.js";
+
+/** A protocol's request parsing and response rendering; the server itself is protocol-agnostic. */
+export interface ParsedRequest {
+  readonly model: string;
+  readonly stream: boolean;
+  readonly system: string | undefined;
+  readonly messages: ReadonlyArray<ChatTurn>;
+}
+
+export interface Answer {
+  readonly model: string;
+  readonly text: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly stopReason: string | undefined;
+}
+
+export interface Rendered {
+  readonly contentType: string;
+  readonly payload: string;
+}
+
+export interface Wire {
+  readonly protocol: Protocol;
+  /** A message naming what is wrong when the body is not a request of this protocol. */
+  readonly parse: (body: Record<string, unknown>) => ParsedRequest | string;
+  readonly answer: (answer: Answer, stream: boolean) => Rendered;
+  /** The provider's real error JSON, so the SDKs parse it into their APIError subclasses. */
+  readonly error: (status: number, message: string) => string;
+}
