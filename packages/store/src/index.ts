@@ -1,1 +1,11 @@
-export {};
+export { canonicalJson, configHash } from "./canonicalJson.js";
+export type * from "./Database.js";
+export { type DbPathOptions, resolveDbPath } from "./dbPath.js";
+export * from "./errors.js";
+export { type GitInfo, gitInfoFor } from "./gitInfo.js";
+export { latestMigration, migrations } from "./migrations.js";
+export { formatRun } from "./report/formatRun.js";
+export { formatRunsTable } from "./report/formatRunsTable.js";
+export { SqliteRunLog } from "./SqliteRunLog.js";
+export { type ListOptions, Store, type StoreOptions, type StoreShape } from "./Store.js";
+export type * from "./types.js";

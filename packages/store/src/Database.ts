@@ -1,0 +1,99 @@
+import type { Generated } from "kysely";
+
+// The tables as SQLite holds them. Column names are snake_case and JSON lives in TEXT columns so a
+// plain `sqlite3` shell or Datasette reads them without this code; times are ISO-8601 UTC strings.
+
+/** A run is `running` until the engine ends it, or until a later open finds its process gone. */
+export type StoredRunStatus = "running" | "completed" | "degraded" | "failed" | "interrupted";
+
+export interface RunsTable {
+  readonly id: string;
+  readonly consortium: string;
+  readonly status: StoredRunStatus;
+  readonly prompt: string;
+  /** The resolved ConsortiumConfig as JSON. */
+  readonly config_json: string;
+  /** sha256 of the canonical JSON of the config without its source path. */
+  readonly config_hash: string;
+  readonly source_file: string | null;
+  readonly git_commit: string | null;
+  /** 1 when the source file differs from the commit (modified, untracked or ignored); null outside git. */
+  readonly git_dirty: number | null;
+  readonly synthesis: string | null;
+  readonly confidence: number | null;
+  readonly iterations: Generated<number>;
+  readonly input_tokens: Generated<number>;
+  readonly output_tokens: Generated<number>;
+  readonly cost_usd: number | null;
+  readonly started_at: string;
+  readonly ended_at: string | null;
+  readonly duration_ms: number | null;
+  readonly error: string | null;
+  /** The SPEC section 7 result object, once the run has ended. */
+  readonly result_json: string | null;
+  /** Writer process, so a later open can tell a live run from an abandoned one. */
+  readonly pid: number;
+  readonly hostname: string;
+}
+
+export interface CallsTable {
+  readonly id: Generated<number>;
+  readonly run_id: string;
+  readonly iteration: number;
+  readonly role: "member" | "arbiter";
+  readonly provider: string;
+  readonly model: string;
+  readonly instance: number;
+  readonly request_json: string;
+  readonly answer: string | null;
+  readonly parsed_json: string | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly latency_ms: number;
+  readonly attempts: number;
+  readonly error_json: string | null;
+  readonly started_at: string;
+  readonly ended_at: string;
+}
+
+export type StoredEvalStatus = "running" | "passed" | "failed" | "interrupted";
+
+export interface EvalsTable {
+  readonly id: string;
+  readonly suite: string;
+  readonly source_file: string | null;
+  readonly git_commit: string | null;
+  readonly git_dirty: number | null;
+  readonly config_json: string;
+  readonly status: StoredEvalStatus;
+  readonly started_at: string;
+  readonly ended_at: string | null;
+  readonly summary_json: string | null;
+  readonly pid: number;
+  readonly hostname: string;
+}
+
+export interface EvalResultsTable {
+  readonly id: Generated<number>;
+  readonly eval_id: string;
+  readonly case_id: string;
+  /** The target's label: a consortium name or `provider/model`. */
+  readonly target: string;
+  /** The consortium run behind this result, when it was recorded. */
+  readonly run_id: string | null;
+  readonly passed: number;
+  readonly assertions_json: string;
+  readonly latency_ms: number | null;
+  readonly input_tokens: number | null;
+  readonly output_tokens: number | null;
+  readonly confidence: number | null;
+  readonly error: string | null;
+  readonly recorded_at: string;
+}
+
+export interface Database {
+  readonly runs: RunsTable;
+  readonly calls: CallsTable;
+  readonly evals: EvalsTable;
+  readonly eval_results: EvalResultsTable;
+}

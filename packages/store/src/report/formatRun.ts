@@ -1,0 +1,145 @@
+import type { Synthesis } from "@consortium/engine";
+import type { StoredCall, StoredRun } from "../types.js";
+import {
+  formatConfidence,
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatTime,
+  indent,
+  oneLine,
+  plural,
+  textHead
+} from "./text.js";
+
+// `consortium show <id>`: what happened in one run, read top to bottom. Built from the calls table,
+// so a run that was interrupted or crashed shows everything that finished.
+
+/** What the arbiter decided, as far as the stored fields tell. */
+interface Decision {
+  readonly confidence: number | null;
+  readonly needsIteration: boolean | null;
+  readonly refinementAreas: ReadonlyArray<string>;
+  readonly parsed: boolean | null;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The parsed fields are stored as the engine gave them; read them without trusting their shape. */
+export const decisionOf = (parsed: unknown): Decision | null => {
+  if (!isRecord(parsed)) return null;
+  const confidence = typeof parsed.confidence === "number" ? parsed.confidence : null;
+  const needs = parsed.needsIteration ?? parsed.needs_iteration;
+  const areas = parsed.refinementAreas ?? parsed.refinement_areas;
+  return {
+    confidence,
+    needsIteration: typeof needs === "boolean" ? needs : null,
+    refinementAreas: Array.isArray(areas) ? areas.filter((area): area is string => typeof area === "string") : [],
+    parsed: typeof parsed.parsed === "boolean" ? parsed.parsed : null
+  };
+};
+
+/** Falls back to the result object's synthesis for that iteration when the call has no parsed fields. */
+const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
+  const fromCall = decisionOf(call.parsed);
+  if (fromCall !== null) return fromCall;
+  if (call.error !== null) return null;
+  const iteration = run.result?.iterations.find((it) => it.index === call.iteration);
+  if (iteration === undefined || iteration.arbiter.model !== call.model) return null;
+  return decisionOf(iteration.synthesis satisfies Synthesis);
+};
+
+const callStats = (call: StoredCall): string =>
+  [
+    `${formatCount(call.inputTokens)} in / ${formatCount(call.outputTokens)} out`,
+    formatDuration(call.latencyMs),
+    plural(call.attempts, "attempt")
+  ].join(" · ");
+
+const ANSWER_BAR = "    │ ";
+
+const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => {
+  const who =
+    call.role === "member"
+      ? `member  ${call.provider}/${call.model} #${call.instance}`
+      : `arbiter ${call.provider}/${call.model}`;
+  const lines = [`  ${who}  ${callStats(call)}`];
+  if (call.error !== null) lines.push(`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`);
+  if (call.role === "member") {
+    if (call.text !== null && call.text.trim() !== "") lines.push(...indent(textHead(call.text), ANSWER_BAR));
+    return lines;
+  }
+  const decision = decisionFor(call, run);
+  if (decision === null) return lines;
+  if (decision.parsed === false)
+    lines.push("    arbiter output could not be parsed: its raw text was taken as the synthesis");
+  const next =
+    decision.needsIteration === null
+      ? ""
+      : ` · ${decision.needsIteration ? "asks for another round" : "no further round needed"}`;
+  lines.push(`    confidence ${formatConfidence(decision.confidence)}${next}`);
+  if (decision.refinementAreas.length > 0) {
+    lines.push("    refine:");
+    lines.push(...decision.refinementAreas.map((area) => `      - ${oneLine(area, 160)}`));
+  }
+  return lines;
+};
+
+const header = (run: StoredRun): ReadonlyArray<string> => {
+  const source =
+    run.sourceFile === null
+      ? "(built in code)"
+      : run.gitCommit === null
+        ? run.sourceFile
+        : `${run.sourceFile} @ ${run.gitCommit.slice(0, 12)}${run.gitDirty === true ? " (modified)" : ""}`;
+  const [firstPromptLine = "", ...morePrompt] = textHead(run.prompt, 5, 400);
+  const lines = [
+    `run         ${run.id}`,
+    `consortium  ${run.consortium}`,
+    `status      ${run.status}`,
+    `prompt      ${firstPromptLine}`,
+    ...indent(morePrompt, "            "),
+    `config      sha256:${run.configHash.slice(0, 16)}  ${source}`,
+    `started     ${formatTime(run.startedAt)} UTC${run.endedAt === null ? "" : ` · ended ${formatTime(run.endedAt)} UTC`}`
+  ];
+  if (run.error !== null) lines.push(`error       ${oneLine(run.error, 300)}`);
+  for (const warning of run.result?.warnings ?? []) lines.push(`warning     ${oneLine(warning, 300)}`);
+  return lines;
+};
+
+const totals = (run: StoredRun): string => {
+  const failed = run.calls.filter((call) => call.error !== null).length;
+  const cost = formatCost(run.costUsd);
+  return [
+    plural(run.iterations, "iteration"),
+    `${formatCount(run.inputTokens)} input + ${formatCount(run.outputTokens)} output tokens`,
+    ...(cost === null ? [] : [cost]),
+    formatDuration(run.durationMs),
+    `${plural(run.calls.length, "call")}${failed > 0 ? `, ${failed} failed` : ""}`
+  ].join(" · ");
+};
+
+export const formatRun = (run: StoredRun): string => {
+  const iterations = [...new Set(run.calls.map((call) => call.iteration))].sort((a, b) => a - b);
+  const body = iterations.flatMap((index) => [
+    "",
+    `Iteration ${index}`,
+    ...run.calls.filter((call) => call.iteration === index).flatMap((call) => renderCall(call, run))
+  ]);
+  const synthesis =
+    run.synthesis === null
+      ? []
+      : [
+          "",
+          `Synthesis (confidence ${formatConfidence(run.confidence)})`,
+          ...indent(run.synthesis.trim().split("\n"), "  ")
+        ];
+  return [
+    ...header(run),
+    ...(iterations.length === 0 ? ["", "No calls recorded."] : body),
+    ...synthesis,
+    "",
+    `Totals  ${totals(run)}`
+  ].join("\n");
+};

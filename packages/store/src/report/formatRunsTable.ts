@@ -1,0 +1,55 @@
+import type { RunSummary } from "../types.js";
+import { formatConfidence, formatCount, formatDuration, formatTime, oneLine } from "./text.js";
+
+// `consortium runs`: one line per run, newest first, columns aligned, the prompt cut to fit.
+
+const MIN_ID_LENGTH = 8;
+const PROMPT_WIDTH = 48;
+
+/**
+ * The shortest prefix, at least 8 characters, that tells these ids apart; `consortium show` accepts
+ * any unique prefix, as git does.
+ */
+export const shortIds = (ids: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const longest = Math.max(0, ...ids.map((id) => id.length));
+  for (let length = MIN_ID_LENGTH; length < longest; length++) {
+    const prefixes = ids.map((id) => id.slice(0, length));
+    if (new Set(prefixes).size === new Set(ids).size) return prefixes;
+  }
+  return ids;
+};
+
+const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.outputTokens);
+
+export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
+  if (runs.length === 0) return "No runs recorded yet.";
+  const ids = shortIds(runs.map((run) => run.id));
+  const header = ["ID", "CONSORTIUM", "STATUS", "STARTED (UTC)", "DURATION", "ITER", "CONF", "TOKENS", "PROMPT"];
+  const rows = runs.map((run, index) => [
+    ids[index] ?? run.id,
+    run.consortium,
+    run.status,
+    formatTime(run.startedAt),
+    formatDuration(run.durationMs),
+    String(run.iterations),
+    formatConfidence(run.confidence),
+    tokens(run),
+    oneLine(run.promptHead, PROMPT_WIDTH)
+  ]);
+  const table = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
+  // Numbers read better right-aligned; the last column is never padded.
+  const numeric = new Set([4, 5, 6, 7]);
+  return table
+    .map((row) =>
+      row
+        .map((cell, column) => {
+          if (column === row.length - 1) return cell;
+          const width = widths[column] ?? 0;
+          return numeric.has(column) ? cell.padStart(width) : cell.padEnd(width);
+        })
+        .join("  ")
+        .trimEnd()
+    )
+    .join("\n");
+};

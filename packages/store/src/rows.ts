@@ -1,0 +1,268 @@
+import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
+import type { Insertable, Selectable, Updateable } from "kysely";
+import { configHash } from "./canonicalJson.js";
+import type { CallsTable, EvalResultsTable, EvalsTable, RunsTable } from "./Database.js";
+import type { GitInfo } from "./gitInfo.js";
+import { redact, redactNullable } from "./redact.js";
+import type {
+  EvalEnded,
+  EvalResultRecord,
+  EvalStarted,
+  EvalSummary,
+  RunSummary,
+  StoredCall,
+  StoredEval,
+  StoredEvalResult,
+  StoredRun
+} from "./types.js";
+
+// Pure translations between the engine's records and table rows, both ways. Every string bound for
+// the disk goes through `redact`; JSON goes in as text and comes back parsed.
+
+export interface Writer {
+  readonly pid: number;
+  readonly hostname: string;
+}
+
+export const PROMPT_HEAD_LENGTH = 200;
+
+const json = (value: unknown, secrets: ReadonlyArray<string>): string => redact(JSON.stringify(value ?? null), secrets);
+
+const jsonOrNull = (value: unknown, secrets: ReadonlyArray<string>): string | null =>
+  value === undefined || value === null ? null : json(value, secrets);
+
+/** Stored JSON is ours, but a hand-edited database should still display rather than crash `show`. */
+export const parseJson = (text: string | null): unknown => {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+const bit = (flag: boolean | null): number | null => (flag === null ? null : flag ? 1 : 0);
+const flag = (bit: number | null): boolean | null => (bit === null ? null : bit !== 0);
+
+export const runStartedRow = (
+  run: RunStarted,
+  writer: Writer,
+  git: GitInfo,
+  secrets: ReadonlyArray<string>
+): Insertable<RunsTable> => ({
+  id: run.runId,
+  consortium: run.config.name,
+  status: "running",
+  prompt: redact(run.prompt, secrets),
+  config_json: json(run.config, secrets),
+  config_hash: configHash(run.config),
+  source_file: run.config.source ?? null,
+  git_commit: git.commit,
+  git_dirty: bit(git.dirty),
+  started_at: run.startedAt,
+  pid: writer.pid,
+  hostname: writer.hostname
+});
+
+export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Insertable<CallsTable> => ({
+  run_id: call.runId,
+  iteration: call.iteration,
+  role: call.role,
+  provider: call.provider,
+  model: call.model,
+  instance: call.instance,
+  request_json: json(call.request, secrets),
+  answer: redactNullable(call.text, secrets),
+  parsed_json: jsonOrNull(call.parsed, secrets),
+  input_tokens: call.usage.inputTokens,
+  output_tokens: call.usage.outputTokens,
+  latency_ms: Math.round(call.latencyMs),
+  attempts: call.attempts,
+  error_json: jsonOrNull(call.error, secrets),
+  started_at: call.startedAt,
+  ended_at: call.endedAt
+});
+
+export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>): Updateable<RunsTable> => {
+  const { result } = ended;
+  return {
+    status: ended.status,
+    synthesis: redactNullable(result.synthesis?.text ?? null, secrets),
+    confidence: result.synthesis?.confidence ?? null,
+    iterations: result.iterations.length,
+    input_tokens: result.usage.inputTokens,
+    output_tokens: result.usage.outputTokens,
+    cost_usd: result.usage.costUsd,
+    ended_at: result.endedAt,
+    duration_ms: Math.round(result.durationMs),
+    error: redactNullable(result.error, secrets),
+    result_json: json(result, secrets)
+  };
+};
+
+export type SummaryRow = Pick<
+  Selectable<RunsTable>,
+  | "id"
+  | "consortium"
+  | "status"
+  | "started_at"
+  | "ended_at"
+  | "duration_ms"
+  | "iterations"
+  | "confidence"
+  | "input_tokens"
+  | "output_tokens"
+  | "cost_usd"
+> & { readonly prompt_head: string };
+
+export const toRunSummary = (row: SummaryRow): RunSummary => ({
+  id: row.id,
+  consortium: row.consortium,
+  status: row.status,
+  promptHead: row.prompt_head,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  durationMs: row.duration_ms,
+  iterations: row.iterations,
+  confidence: row.confidence,
+  inputTokens: row.input_tokens,
+  outputTokens: row.output_tokens,
+  costUsd: row.cost_usd
+});
+
+export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
+  id: row.id,
+  runId: row.run_id,
+  iteration: row.iteration,
+  role: row.role,
+  provider: row.provider,
+  model: row.model,
+  instance: row.instance,
+  request: parseJson(row.request_json),
+  text: row.answer,
+  parsed: parseJson(row.parsed_json),
+  inputTokens: row.input_tokens,
+  outputTokens: row.output_tokens,
+  latencyMs: row.latency_ms,
+  attempts: row.attempts,
+  error: parseJson(row.error_json) as StoredCall["error"],
+  startedAt: row.started_at,
+  endedAt: row.ended_at
+});
+
+export const toStoredRun = (row: Selectable<RunsTable>, calls: ReadonlyArray<Selectable<CallsTable>>): StoredRun => ({
+  id: row.id,
+  consortium: row.consortium,
+  status: row.status,
+  prompt: row.prompt,
+  config: parseJson(row.config_json),
+  configHash: row.config_hash,
+  sourceFile: row.source_file,
+  gitCommit: row.git_commit,
+  gitDirty: flag(row.git_dirty),
+  synthesis: row.synthesis,
+  confidence: row.confidence,
+  iterations: row.iterations,
+  inputTokens: row.input_tokens,
+  outputTokens: row.output_tokens,
+  costUsd: row.cost_usd,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  durationMs: row.duration_ms,
+  error: row.error,
+  result: parseJson(row.result_json) as StoredRun["result"],
+  pid: row.pid,
+  hostname: row.hostname,
+  calls: calls.map(toStoredCall)
+});
+
+export const evalStartedRow = (
+  started: EvalStarted,
+  writer: Writer,
+  git: GitInfo,
+  secrets: ReadonlyArray<string>
+): Insertable<EvalsTable> => ({
+  id: started.evalId,
+  suite: started.suite,
+  source_file: started.sourceFile,
+  git_commit: git.commit,
+  git_dirty: bit(git.dirty),
+  config_json: json(started.config, secrets),
+  status: "running",
+  started_at: started.startedAt,
+  pid: writer.pid,
+  hostname: writer.hostname
+});
+
+/** run_id is left out: the store links it only when that run exists (see Store.recordEvalResult). */
+export const evalResultRow = (
+  result: EvalResultRecord,
+  secrets: ReadonlyArray<string>
+): Omit<Insertable<EvalResultsTable>, "run_id"> => ({
+  eval_id: result.evalId,
+  case_id: result.caseId,
+  target: result.target,
+  passed: result.passed ? 1 : 0,
+  assertions_json: json(result.assertions, secrets),
+  latency_ms: result.latencyMs === null ? null : Math.round(result.latencyMs),
+  input_tokens: result.inputTokens,
+  output_tokens: result.outputTokens,
+  confidence: result.confidence,
+  error: redactNullable(result.error, secrets),
+  recorded_at: result.recordedAt
+});
+
+export const evalEndedUpdate = (ended: EvalEnded, secrets: ReadonlyArray<string>): Updateable<EvalsTable> => ({
+  status: ended.status,
+  summary_json: jsonOrNull(ended.summary, secrets),
+  ended_at: ended.endedAt
+});
+
+export const toStoredEvalResult = (row: Selectable<EvalResultsTable>): StoredEvalResult => ({
+  id: row.id,
+  caseId: row.case_id,
+  target: row.target,
+  runId: row.run_id,
+  passed: row.passed !== 0,
+  assertions: parseJson(row.assertions_json),
+  latencyMs: row.latency_ms,
+  inputTokens: row.input_tokens,
+  outputTokens: row.output_tokens,
+  confidence: row.confidence,
+  error: row.error,
+  recordedAt: row.recorded_at
+});
+
+export const toStoredEval = (
+  row: Selectable<EvalsTable>,
+  results: ReadonlyArray<Selectable<EvalResultsTable>>
+): StoredEval => ({
+  id: row.id,
+  suite: row.suite,
+  status: row.status,
+  sourceFile: row.source_file,
+  gitCommit: row.git_commit,
+  gitDirty: flag(row.git_dirty),
+  config: parseJson(row.config_json),
+  summary: parseJson(row.summary_json),
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  pid: row.pid,
+  hostname: row.hostname,
+  results: results.map(toStoredEvalResult)
+});
+
+export type EvalSummaryRow = Pick<Selectable<EvalsTable>, "id" | "suite" | "status" | "started_at" | "ended_at"> & {
+  readonly results: number;
+  readonly passed: number | null;
+};
+
+export const toEvalSummary = (row: EvalSummaryRow): EvalSummary => ({
+  id: row.id,
+  suite: row.suite,
+  status: row.status,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  results: row.results,
+  passed: row.passed ?? 0
+});

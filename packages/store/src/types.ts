@@ -1,0 +1,133 @@
+import type { CallErrorInfo, RunResult } from "@consortium/engine";
+import type { StoredEvalStatus, StoredRunStatus } from "./Database.js";
+
+// What the read API hands the CLI: camelCase, JSON columns parsed, booleans as booleans. These are
+// also the `--json` forms of `consortium runs` and `consortium show`.
+
+export interface RunSummary {
+  readonly id: string;
+  readonly consortium: string;
+  readonly status: StoredRunStatus;
+  /** The first 200 characters of the prompt. */
+  readonly promptHead: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly iterations: number;
+  readonly confidence: number | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number | null;
+}
+
+export interface StoredCall {
+  readonly id: number;
+  readonly runId: string;
+  readonly iteration: number;
+  readonly role: "member" | "arbiter";
+  readonly provider: string;
+  readonly model: string;
+  readonly instance: number;
+  readonly request: unknown;
+  readonly text: string | null;
+  /** Arbiter calls: the fields the engine parsed from the output. */
+  readonly parsed: unknown;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly latencyMs: number;
+  readonly attempts: number;
+  readonly error: CallErrorInfo | null;
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+export interface StoredRun {
+  readonly id: string;
+  readonly consortium: string;
+  readonly status: StoredRunStatus;
+  readonly prompt: string;
+  readonly config: unknown;
+  readonly configHash: string;
+  readonly sourceFile: string | null;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly synthesis: string | null;
+  readonly confidence: number | null;
+  readonly iterations: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+  /** The result object as the engine returned it; null while running or when the run was swept. */
+  readonly result: RunResult | null;
+  readonly pid: number;
+  readonly hostname: string;
+  /** Every recorded call, by iteration, members before the arbiter, in the order they ended. */
+  readonly calls: ReadonlyArray<StoredCall>;
+}
+
+export interface EvalStarted {
+  readonly evalId: string;
+  readonly suite: string;
+  /** Absolute path of the suite file; its git commit is looked up from it. */
+  readonly sourceFile: string | null;
+  /** The resolved SuiteConfig (or whatever describes the eval), stored as JSON. */
+  readonly config: unknown;
+  readonly startedAt: string;
+}
+
+export interface EvalResultRecord {
+  readonly evalId: string;
+  readonly caseId: string;
+  readonly target: string;
+  /** The consortium run behind the result; stored as null when that run was not recorded here. */
+  readonly runId: string | null;
+  readonly passed: boolean;
+  readonly assertions: unknown;
+  readonly latencyMs: number | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly confidence: number | null;
+  readonly error: string | null;
+  readonly recordedAt: string;
+}
+
+export interface EvalEnded {
+  readonly evalId: string;
+  readonly status: Exclude<StoredEvalStatus, "running">;
+  readonly summary: unknown;
+  readonly endedAt: string;
+}
+
+export interface EvalSummary {
+  readonly id: string;
+  readonly suite: string;
+  readonly status: StoredEvalStatus;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly results: number;
+  readonly passed: number;
+}
+
+export interface StoredEvalResult extends Omit<EvalResultRecord, "evalId"> {
+  readonly id: number;
+}
+
+export interface StoredEval {
+  readonly id: string;
+  readonly suite: string;
+  readonly status: StoredEvalStatus;
+  readonly sourceFile: string | null;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean | null;
+  readonly config: unknown;
+  readonly summary: unknown;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly results: ReadonlyArray<StoredEvalResult>;
+}
