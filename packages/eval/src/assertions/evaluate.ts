@@ -1,0 +1,49 @@
+import type { ModelRef } from "@consortium/config";
+import type { LlmResponse } from "@consortium/providers";
+import { Effect } from "effect";
+import type { TokenUsage } from "../report/types.js";
+import { JUDGE_SYSTEM, judgeMessages, parseVerdict } from "./rubric.js";
+import { type AssertionResult, type CompiledAssertion, type Observation, toResult, undecided } from "./types.js";
+
+/**
+ * Asks a judge model one question through the same LlmClient and call policy as the targets, so judge
+ * calls are retried, time-boxed, recorded in a cassette and replayed like any other. Fails with a
+ * one-line reason.
+ */
+export type Judge<R> = (
+  judge: ModelRef,
+  request: { readonly system: string; readonly messages: ReturnType<typeof judgeMessages> }
+) => Effect.Effect<LlmResponse, string, R>;
+
+export const evaluateAssertions = <R>(
+  assertions: ReadonlyArray<CompiledAssertion>,
+  observation: Observation,
+  context: { readonly prompt: string; readonly judge: Judge<R> }
+): Effect.Effect<{ readonly results: ReadonlyArray<AssertionResult>; readonly judgeUsage: TokenUsage }, never, R> =>
+  Effect.gen(function* () {
+    const results: Array<AssertionResult> = [];
+    let judgeUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    // One at a time, in the order written: judge calls then start in a fixed order, which keeps the
+    // cassette's occurrence numbers stable between a recording and its replay.
+    for (const assertion of assertions) {
+      if (assertion.kind === "check") {
+        results.push(toResult(assertion, assertion.check(observation)));
+        continue;
+      }
+      const messages = judgeMessages({ prompt: context.prompt, rubric: assertion.rubric, output: observation.output });
+      const outcome = yield* context.judge(assertion.judge, { system: JUDGE_SYSTEM, messages }).pipe(
+        Effect.map((response) => {
+          judgeUsage = {
+            inputTokens: judgeUsage.inputTokens + response.usage.inputTokens,
+            outputTokens: judgeUsage.outputTokens + response.usage.outputTokens
+          };
+          return parseVerdict(response.text);
+        }),
+        Effect.catchAll((reason) =>
+          Effect.succeed(undecided(`judge ${assertion.judge.provider}/${assertion.judge.model} failed: ${reason}`))
+        )
+      );
+      results.push(toResult(assertion, outcome));
+    }
+    return { results, judgeUsage };
+  });

@@ -1,0 +1,136 @@
+import type { SuiteTarget } from "@consortium/config";
+import { Cause, Clock, Effect } from "effect";
+import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
+import { withCallScope } from "../callScope.js";
+import { EvalLog } from "../EvalLog.js";
+import { exitCodeFor } from "../report/exitCode.js";
+import { summarizeTarget } from "../report/summarize.js";
+import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
+import { failedOutcome, type TargetOutcome } from "./outcome.js";
+import type { PlannedCase, SuitePlan } from "./plan.js";
+import { type LabelledTarget, seedFor } from "./targets.js";
+
+/** How a target is run and a judge asked; the engine supplies the real ones, tests may supply others. */
+export interface Executors<R> {
+  readonly runTarget: (target: SuiteTarget, prompt: string, seed: number) => Effect.Effect<TargetOutcome, never, R>;
+  readonly judge: Judge<R>;
+}
+
+const iso = (millis: number): string => new Date(millis).toISOString();
+
+/** Anything unexpected in one case × target becomes that result's error; only an interrupt stops the suite. */
+const containFailures = <R>(effect: Effect.Effect<TargetOutcome, never, R>) =>
+  effect.pipe(
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.failCause(cause)
+        : Effect.succeed(failedOutcome(`unexpected failure: ${Cause.squash(cause)}`))
+    )
+  );
+
+const runCaseOnTarget = <R>(
+  planned: PlannedCase,
+  { label, target }: LabelledTarget,
+  executors: Executors<R>
+): Effect.Effect<CaseTargetResult, never, R> => {
+  const { suiteCase } = planned;
+  const run = Effect.gen(function* () {
+    const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(suiteCase.id, label)));
+    if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
+    const { results, judgeUsage } = yield* evaluateAssertions(
+      planned.assertions,
+      { output: outcome.output, confidence: outcome.confidence ?? undefined, latencyMs: outcome.latencyMs },
+      { prompt: suiteCase.prompt, judge: executors.judge }
+    );
+    return { outcome, results, judgeUsage };
+  });
+  // The scope attributes every model call below (members, arbiter, judges) to this case and target.
+  return withCallScope(suiteCase.id, label, run).pipe(
+    Effect.map(({ value: { outcome, results, judgeUsage }, replayMisses }): CaseTargetResult => {
+      const error =
+        replayMisses.length > 0
+          ? replayMisses.join("; ")
+          : (outcome.error ?? (outcome.output === null ? "the target produced no answer" : null));
+      return {
+        target: label,
+        pass: error === null && results.every((result) => result.pass),
+        output: outcome.output ?? "",
+        confidence: outcome.confidence,
+        latencyMs: outcome.latencyMs,
+        usage: outcome.usage,
+        judgeUsage,
+        costUsd: outcome.costUsd,
+        runId: outcome.runId,
+        status: outcome.status,
+        error,
+        replayMisses,
+        assertions: results
+      };
+    })
+  );
+};
+
+/** Runs every planned case on every target and builds the report. Never fails: failures are results. */
+export const executePlan = <R>(
+  plan: SuitePlan,
+  executors: Executors<R>,
+  evalId: string
+): Effect.Effect<EvalReport, never, R | EvalLog> =>
+  Effect.gen(function* () {
+    const log = yield* EvalLog;
+    const started = yield* Clock.currentTimeMillis;
+    yield* log.evalStarted({
+      evalId,
+      suite: plan.suite.name,
+      source: plan.suite.source ?? null,
+      targets: plan.targets.map((target) => target.label),
+      caseIds: plan.cases.map((planned) => planned.suiteCase.id),
+      threshold: plan.threshold,
+      startedAt: iso(started)
+    });
+
+    const cases = yield* Effect.forEach(
+      plan.cases,
+      (planned) =>
+        Effect.forEach(
+          plan.targets,
+          (target) =>
+            runCaseOnTarget(planned, target, executors).pipe(
+              Effect.tap((result) =>
+                Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) })
+                )
+              )
+            ),
+          { concurrency: "unbounded" }
+        ).pipe(
+          Effect.map((results): CaseReport => ({ id: planned.suiteCase.id, prompt: planned.suiteCase.prompt, results }))
+        ),
+      { concurrency: plan.concurrency }
+    );
+
+    const ended = yield* Clock.currentTimeMillis;
+    const report: EvalReport = {
+      evalId,
+      suite: plan.suite.name,
+      source: plan.suite.source ?? null,
+      threshold: plan.threshold,
+      shard: plan.shard,
+      filter: plan.filter,
+      targets: plan.targets.map(({ label, target }) =>
+        summarizeTarget(
+          label,
+          target.kind,
+          cases.flatMap((suiteCase) => suiteCase.results.filter((result) => result.target === label)),
+          plan.threshold
+        )
+      ),
+      cases,
+      replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
+      startedAt: iso(started),
+      endedAt: iso(ended),
+      durationMs: ended - started
+    };
+    yield* log.evalEnded({ evalId, exitCode: exitCodeFor(report), report });
+    return report;
+  });

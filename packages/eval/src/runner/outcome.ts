@@ -1,0 +1,25 @@
+import type { TokenUsage } from "../report/types.js";
+
+/** What running one target on one case gave, before any assertion looked at it. */
+export interface TargetOutcome {
+  /** The synthesis or answer; null when the target produced none (then `error` says why). */
+  readonly output: string | null;
+  readonly confidence: number | null;
+  readonly latencyMs: number;
+  readonly usage: TokenUsage;
+  readonly costUsd: number | null;
+  readonly runId: string | null;
+  readonly status: string;
+  readonly error: string | null;
+}
+
+export const failedOutcome = (error: string, latencyMs = 0): TargetOutcome => ({
+  output: null,
+  confidence: null,
+  latencyMs,
+  usage: { inputTokens: 0, outputTokens: 0 },
+  costUsd: null,
+  runId: null,
+  status: "failed",
+  error
+});

@@ -1,0 +1,116 @@
+import type { SuiteCase, SuiteConfig, SuiteTarget } from "@consortium/config";
+import { Either } from "effect";
+import { compileAssertion, SchemaCache } from "../assertions/compile.js";
+import type { CompiledAssertion } from "../assertions/types.js";
+import { type EvalInputError, InvalidEvalOption } from "../errors.js";
+import { parseFilter, parseShard, type Shard, selectCases } from "./select.js";
+import { type LabelledTarget, labelTargets } from "./targets.js";
+
+export const DEFAULT_EVAL_CONCURRENCY = 4;
+
+/** What `consortium eval` passes through from its flags; everything is optional. */
+export interface RunSuiteOptions {
+  /** `-j`: cases in flight at once (each runs all its targets together). Default 4. */
+  readonly concurrency?: number | undefined;
+  /** `--shard i/n`, as text or parsed. */
+  readonly shard?: string | Shard | undefined;
+  /** `--filter`: a regular expression (source text) on case ids. */
+  readonly filter?: string | undefined;
+  /** `--threshold`: replaces the suite's. */
+  readonly threshold?: number | undefined;
+  /** `--target` (already resolved by the CLI): replaces the suite's targets. */
+  readonly targets?: ReadonlyArray<SuiteTarget> | undefined;
+  /** Default: a fresh UUID. */
+  readonly evalId?: string | undefined;
+  /**
+   * False when no call reaches a provider (`--replay`): API keys are then not checked or needed. The
+   * CLI passes `!replay`. Default true.
+   */
+  readonly keysNeeded?: boolean | undefined;
+}
+
+export interface PlannedCase {
+  readonly suiteCase: SuiteCase;
+  readonly assertions: ReadonlyArray<CompiledAssertion>;
+}
+
+export interface SuitePlan {
+  readonly suite: SuiteConfig;
+  readonly targets: ReadonlyArray<LabelledTarget>;
+  readonly cases: ReadonlyArray<PlannedCase>;
+  readonly threshold: number;
+  readonly shard: Shard | null;
+  readonly filter: string | null;
+  readonly concurrency: number;
+}
+
+const invalid = (option: string, message: string) => Either.left(new InvalidEvalOption({ option, message }));
+
+/**
+ * Checks every option and compiles every assertion of the suite (not only the selected cases, so a
+ * broken regex cannot hide in another shard), before any model is called.
+ */
+export const planSuite = (
+  suite: SuiteConfig,
+  options: RunSuiteOptions = {}
+): Either.Either<SuitePlan, EvalInputError> => {
+  const concurrency = options.concurrency ?? DEFAULT_EVAL_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    return invalid("--concurrency", `must be a whole number >= 1, got ${concurrency}`);
+  }
+  const threshold = options.threshold ?? suite.threshold;
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    return invalid("--threshold", `must be between 0 and 1, got ${threshold}`);
+  }
+  const targets = labelTargets(options.targets ?? suite.targets);
+  if (targets.length === 0) return invalid("--target", "the suite has no target to run");
+
+  let shard: Shard | null = null;
+  if (typeof options.shard === "string") {
+    const parsed = parseShard(options.shard);
+    if (Either.isLeft(parsed)) return Either.left(parsed.left);
+    shard = parsed.right;
+  } else if (options.shard !== undefined) {
+    const { index, count } = options.shard;
+    if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
+      return invalid("--shard", `expected 1 <= i <= n, got ${index}/${count}`);
+    }
+    shard = options.shard;
+  }
+
+  let filter: RegExp | undefined;
+  if (options.filter !== undefined) {
+    const parsed = parseFilter(options.filter);
+    if (Either.isLeft(parsed)) return Either.left(parsed.left);
+    filter = parsed.right;
+  }
+
+  const ids = new Set<string>();
+  for (const suiteCase of suite.cases) {
+    if (ids.has(suiteCase.id)) return invalid("cases", `two cases have the id "${suiteCase.id}"`);
+    ids.add(suiteCase.id);
+  }
+
+  const schemas = new SchemaCache();
+  const compiled = new Map<string, ReadonlyArray<CompiledAssertion>>();
+  for (const suiteCase of suite.cases) {
+    const assertions: Array<CompiledAssertion> = [];
+    for (const assertion of suiteCase.assert) {
+      const result = compileAssertion(assertion, { caseId: suiteCase.id, schemas, judge: suite.judge });
+      if (Either.isLeft(result)) return Either.left(result.left);
+      assertions.push(result.right);
+    }
+    compiled.set(suiteCase.id, assertions);
+  }
+
+  const selected = selectCases(suite.cases, { filter, shard: shard ?? undefined });
+  return Either.right({
+    suite,
+    targets,
+    cases: selected.map((suiteCase) => ({ suiteCase, assertions: compiled.get(suiteCase.id) ?? [] })),
+    threshold,
+    shard,
+    filter: options.filter ?? null,
+    concurrency
+  });
+};
