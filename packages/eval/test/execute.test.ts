@@ -223,7 +223,10 @@ describe("executePlan", () => {
       expect(result.judgeUsage.inputTokens).toBeGreaterThan(0);
       expect(client.calls[0]).toMatchObject({ provider: "openai", model: "gpt-4.1-mini", temperature: 0 });
 
-      const failingJudge: Executors<never> = { runTarget: executors.runTarget, judge: () => Effect.fail("HTTP 500") };
+      const failingJudge: Executors<never> = {
+        runTarget: () => Effect.succeed(answered("Canberra")),
+        judge: () => Effect.fail("HTTP 500")
+      };
       const judged = yield* executePlan(plan(config), failingJudge, "e").pipe(Effect.provide(EvalLog.none));
       expect(judged.cases[0]!.results[0]!.assertions.map((assertion) => [assertion.pass, assertion.reason])).toEqual([
         [false, "judge openai/gpt-4.1-mini failed: HTTP 500"],
