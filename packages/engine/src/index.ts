@@ -1,2 +1,56 @@
+export {
+  type CallHooks,
+  type CallOutcome,
+  callModel,
+  errorInfo,
+  RETRY_BASE,
+  RETRY_CAP,
+  retryAfter,
+  retryPolicy
+} from "./callPolicy.js";
+export { type Gates, makeGates } from "./gates.js";
+export {
+  addUsage,
+  answered,
+  decideOutcome,
+  describeError,
+  type Ending,
+  type Outcome,
+  type RunProgress,
+  totalUsage
+} from "./outcome.js";
+export {
+  type ParsedArbiterOutput,
+  parseArbiterOutput,
+  parseAreas,
+  parseBoolean,
+  parseConfidence,
+  stripWrappingFence
+} from "./parseArbiter.js";
+export {
+  type Answer,
+  arbiterPrompt,
+  formatHistory,
+  formatResponses,
+  type HistoryEntry,
+  type LabelledAnswer,
+  labelAnswers,
+  memberPrompt,
+  type PreviousRound,
+  refinePrompt
+} from "./prompts.js";
+export * from "./RunEvents.js";
 export * from "./RunLog.js";
+export { renderTemplate } from "./render.js";
 export type * from "./result.js";
+export { type RunOptions, runConsortium } from "./runConsortium.js";
+export { formatRunId, makeRunId } from "./runId.js";
+export { iterationSeed, mulberry32, seededShuffle } from "./shuffle.js";
+export { decideStop, type RoundVerdict, type StopBounds, type StopDecision } from "./stopRule.js";
+export {
+  ARBITER_TEMPLATE,
+  MEMBER_TEMPLATE,
+  REFINE_TEMPLATE,
+  type ResolvedTemplates,
+  resolveTemplates
+} from "./templates.js";

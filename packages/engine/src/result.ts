@@ -26,6 +26,12 @@ export interface MemberResponse {
   readonly latencyMs: number;
   readonly attempts: number;
   readonly error: CallErrorInfo | null;
+  /**
+   * How the arbiter saw this answer ("Response 2", or "openai/gpt-4.1-mini #1" when not anonymised),
+   * so its analysis can be traced back to a model. null when the call failed (the arbiter never saw it).
+   * Optional in the type so hand-built fixtures stay valid; the engine always sets it.
+   */
+  readonly label?: string | null;
 }
 
 export interface Synthesis {
@@ -58,6 +64,18 @@ export interface Iteration {
   readonly arbiter: ArbiterCall;
   /** Seed of the shuffle that ordered the anonymised answers, so the arbiter prompt can be rebuilt. */
   readonly shuffleSeed: number;
+  /** Arbiter calls that failed before `arbiter` succeeded (the main arbiter, earlier fallbacks). */
+  readonly arbiterFailures?: ReadonlyArray<ArbiterCall>;
+  /** Why the run went on or stopped after this round (see decideStop). */
+  readonly decision?: "confident" | "max_iterations" | "min_iterations" | "low_confidence" | "arbiter_asked";
+}
+
+/** A round that never reached a synthesis: no quorum, every arbiter failed, a timeout or an interrupt. */
+export interface UnfinishedIteration {
+  readonly index: number;
+  /** The member calls that ended (with their errors); calls cut off by an interrupt are marked as such. */
+  readonly responses: ReadonlyArray<MemberResponse>;
+  readonly arbiterFailures: ReadonlyArray<ArbiterCall>;
 }
 
 export interface RunResult {
@@ -75,4 +93,8 @@ export interface RunResult {
   readonly warnings: ReadonlyArray<string>;
   readonly startedAt: string;
   readonly endedAt: string;
+  /** The run's seed; with it each round's shuffle seed (and so the arbiter's prompts) can be rebuilt. */
+  readonly seed?: number;
+  /** The round in progress when the run ended early, so its members' errors are kept; null otherwise. */
+  readonly unfinished?: UnfinishedIteration | null;
 }

@@ -1,0 +1,153 @@
+import type { Limits, ProviderConfig } from "@consortium/config";
+import { AttemptTimeout, isRetryable, type LlmClient, type LlmError, type LlmRequest } from "@consortium/providers";
+import { Clock, Duration, Effect, Ref, Schedule } from "effect";
+import type { Gates } from "./gates.js";
+import type { CallErrorInfo, Usage } from "./result.js";
+
+// How one model call is made: permits, a timeout per attempt, retries, attempt and latency counts.
+// The LlmClient makes exactly one attempt; everything about persistence lives here, in one place.
+
+/** First retry waits about this long; each later one twice as long... */
+export const RETRY_BASE = Duration.seconds(1);
+/** ...but never longer than this (unless the server's Retry-After asks for more). */
+export const RETRY_CAP = Duration.seconds(30);
+
+/** How long a failed attempt says to wait before the next one: Retry-After / retry-after-ms, if sent. */
+export const retryAfter = (error: LlmError): Duration.Duration =>
+  (error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfterMs !== undefined
+    ? Duration.millis(Math.max(0, error.retryAfterMs))
+    : Duration.zero;
+
+/**
+ * THE retry policy. Exponential from RETRY_BASE, jittered (±20%, so a burst of 429s does not come
+ * back in lock step), capped at RETRY_CAP, at most `retries` retries, only for retryable failures
+ * (429, 5xx, attempt timeouts, broken connections; never 400/401/403/404), and never sooner than the
+ * server's Retry-After. `onRetry` hears each wait before it starts (progress display).
+ */
+export const retryPolicy = (
+  retries: number,
+  onRetry: (error: LlmError, delay: Duration.Duration) => Effect.Effect<void> = () => Effect.void
+): Schedule.Schedule<LlmError, LlmError> =>
+  Schedule.exponential(RETRY_BASE).pipe(
+    Schedule.jittered,
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, RETRY_CAP)),
+    Schedule.intersect(Schedule.recurs(Math.max(0, retries))),
+    Schedule.passthrough<unknown, LlmError, never>,
+    Schedule.whileInput(isRetryable),
+    Schedule.modifyDelayEffect((error, delay) => {
+      const wait = Duration.max(delay, retryAfter(error));
+      return Effect.as(onRetry(error, wait), wait);
+    })
+  );
+
+/** A finished call, success or failure, as data. */
+export interface CallOutcome {
+  readonly text: string;
+  readonly usage: Usage;
+  readonly attempts: number;
+  /** From the first attempt's start (permits acquired) to the end, retry waits included. */
+  readonly latencyMs: number;
+  readonly error: CallErrorInfo | null;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+}
+
+export interface CallHooks {
+  /** Before each attempt, once its permits are held. */
+  readonly onAttempt: (attempt: number) => Effect.Effect<void>;
+  readonly onRetry: (attempt: number, error: CallErrorInfo, delayMs: number) => Effect.Effect<void>;
+  /**
+   * Exactly once, when the call ends: with its outcome, or with an `Interrupted` error when the run was
+   * cut off mid-call. Runs uninterruptibly, so the run log gets every call that started.
+   */
+  readonly onEnd: (outcome: CallOutcome) => Effect.Effect<void>;
+}
+
+export const errorInfo = (error: LlmError): CallErrorInfo => ({ type: error._tag, message: error.message });
+
+const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
+
+const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+
+/**
+ * Calls `request` with the run's policy. Never fails: an error after the last retry is returned in
+ * the outcome. An answer that is empty or only white space is a failure (`EmptyAnswer`), never a success.
+ */
+export const callModel = Effect.fn("Engine.callModel")(function* (
+  client: LlmClient["Type"],
+  provider: ProviderConfig,
+  request: LlmRequest,
+  limits: Limits,
+  gates: Gates,
+  hooks: CallHooks
+) {
+  const attempts = yield* Ref.make(0);
+  const ended = yield* Ref.make(false);
+  const firstStart = yield* Ref.make<number | undefined>(undefined);
+  const label = `${request.provider}/${request.model}`;
+
+  const attempt = Effect.gen(function* () {
+    const n = yield* Ref.updateAndGet(attempts, (k) => k + 1);
+    const now = yield* Clock.currentTimeMillis;
+    yield* Ref.update(firstStart, (start) => start ?? now);
+    yield* hooks.onAttempt(n);
+    return yield* client.complete(provider, request).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(limits.timeoutMs),
+        onTimeout: () =>
+          new AttemptTimeout({
+            provider: request.provider,
+            model: request.model,
+            message: `${label}: no answer within ${formatTimeout(limits.timeoutMs)}`,
+            timeoutMs: limits.timeoutMs
+          })
+      })
+    );
+  }).pipe(gates.enter(provider.name));
+
+  const schedule = retryPolicy(limits.retries, (error, delay) =>
+    Effect.flatMap(Ref.get(attempts), (n) => hooks.onRetry(n, errorInfo(error), Duration.toMillis(delay)))
+  );
+
+  // An interrupt can land while a finished call is being recorded; `ended` keeps onEnd to one call.
+  const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
+    Effect.gen(function* () {
+      if (yield* Ref.getAndSet(ended, true)) return undefined;
+      const end = yield* Clock.currentTimeMillis;
+      const start = (yield* Ref.get(firstStart)) ?? end;
+      const outcome: CallOutcome = {
+        ...result,
+        attempts: yield* Ref.get(attempts),
+        latencyMs: end - start,
+        startedAtMs: start,
+        endedAtMs: end
+      };
+      yield* hooks.onEnd(outcome);
+      return outcome;
+    }).pipe(Effect.uninterruptible);
+
+  const outcome = yield* Effect.retry(attempt, schedule).pipe(
+    Effect.matchEffect({
+      onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
+      onSuccess: (response) =>
+        finish(
+          response.text.trim().length === 0
+            ? {
+                text: "",
+                usage: response.usage,
+                error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+              }
+            : { text: response.text, usage: response.usage, error: null }
+        )
+    }),
+    Effect.onInterrupt(() =>
+      finish({
+        text: "",
+        usage: ZERO_USAGE,
+        error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
+      })
+    )
+  );
+  // undefined only if an interrupt raced the recording, in which case this fiber is being interrupted anyway.
+  return outcome!;
+});

@@ -1,0 +1,157 @@
+import type {
+  ArbiterCall,
+  CallErrorInfo,
+  Iteration,
+  MemberResponse,
+  RunStatus,
+  Synthesis,
+  UnfinishedIteration,
+  Usage
+} from "./result.js";
+
+// How a run ends, decided from plain data: the status, the one-line error and the final synthesis.
+// Kept pure so every ending (quorum lost, arbiter down, timeout, interrupt) is tested without I/O.
+
+/** Why the iteration loop stopped. */
+export type Ending =
+  | { readonly _tag: "Finished" }
+  | { readonly _tag: "NoQuorum"; readonly iteration: number; readonly quorum: number }
+  | { readonly _tag: "ArbiterFailed"; readonly iteration: number }
+  | { readonly _tag: "TimedOut"; readonly afterMs: number }
+  | { readonly _tag: "Interrupted" }
+  | { readonly _tag: "Defect"; readonly message: string };
+
+/** Everything the run has gathered so far; what an early ending still reports. */
+export interface RunProgress {
+  readonly iterations: ReadonlyArray<Iteration>;
+  readonly unfinished: UnfinishedIteration | null;
+  /** Arbiter output that could not be fully read, per round ("iteration 1: no <confidence> tag"). */
+  readonly parseIssues: ReadonlyArray<string>;
+}
+
+export interface Outcome {
+  readonly status: RunStatus;
+  readonly synthesis: Synthesis | null;
+  readonly error: string | null;
+  readonly warnings: ReadonlyArray<string>;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
+
+/** `AuthFailed: 401 invalid key`, without repeating the model name the provider put in front. */
+export const describeError = (error: CallErrorInfo, model?: string): string => {
+  const message =
+    model !== undefined && error.message.startsWith(`${model}: `)
+      ? error.message.slice(model.length + 2)
+      : error.message;
+  return oneLine(`${error.type}: ${message}`);
+};
+
+export const memberName = (response: { readonly member: string; readonly instance: number }): string =>
+  `${response.member}#${response.instance}`;
+
+/** A member's failure as one phrase: `openai/gpt-4.1-mini#1: AuthFailed: 401 invalid key`. */
+export const describeMemberFailure = (response: MemberResponse): string =>
+  response.error === null
+    ? `${memberName(response)}: ok`
+    : `${memberName(response)}: ${describeError(response.error, response.member)}`;
+
+const describeArbiterFailure = (call: ArbiterCall): string =>
+  call.error === null ? `${call.model}: ok` : `${call.model}: ${describeError(call.error, call.model)}`;
+
+/** At most `limit` items, then "and N more", so the one-line error stays one readable line. */
+const listSome = (items: ReadonlyArray<string>, limit = 3): string =>
+  items.length <= limit ? items.join("; ") : `${items.slice(0, limit).join("; ")}; and ${items.length - limit} more`;
+
+const formatDuration = (ms: number): string =>
+  ms % 60_000 === 0 && ms > 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+
+/** True when a response counts towards the quorum: no error and a non-blank answer. */
+export const answered = (response: MemberResponse): boolean =>
+  response.error === null && response.text.trim().length > 0;
+
+const lostMembers = (progress: RunProgress): Array<string> => {
+  const rounds: Array<{ readonly index: number; readonly responses: ReadonlyArray<MemberResponse> }> = [
+    ...progress.iterations,
+    ...(progress.unfinished === null ? [] : [progress.unfinished])
+  ];
+  return rounds.flatMap((round) =>
+    round.responses
+      .filter((response) => !answered(response))
+      .map((response) => `iteration ${round.index}: member ${describeMemberFailure(response)}`)
+  );
+};
+
+const fallbackWarnings = (iterations: ReadonlyArray<Iteration>): Array<string> =>
+  iterations.flatMap((iteration) =>
+    (iteration.arbiterFailures ?? []).map(
+      (failure) =>
+        `iteration ${iteration.index}: arbiter ${describeArbiterFailure(failure)} (used ${iteration.arbiter.model})`
+    )
+  );
+
+const currentIndex = (progress: RunProgress): number =>
+  progress.unfinished?.index ?? (progress.iterations.at(-1)?.index ?? 0) + 1;
+
+const endingError = (ending: Ending, progress: RunProgress): string | null => {
+  switch (ending._tag) {
+    case "Finished":
+      return null;
+    case "NoQuorum": {
+      const responses = progress.unfinished?.responses ?? [];
+      const ok = responses.filter(answered).length;
+      const failures = responses.filter((response) => !answered(response)).map(describeMemberFailure);
+      const noun = ending.quorum === 1 ? "answer" : "answers";
+      return oneLine(
+        `no quorum in iteration ${ending.iteration}: ${ok} of ${responses.length} members answered, ` +
+          `${ending.quorum} ${noun} needed (${listSome(failures)})`
+      );
+    }
+    case "ArbiterFailed": {
+      const failures = (progress.unfinished?.arbiterFailures ?? []).map(describeArbiterFailure);
+      return oneLine(`arbiter failed in iteration ${ending.iteration}: ${listSome(failures)}`);
+    }
+    case "TimedOut":
+      return `run timed out after ${formatDuration(ending.afterMs)} in iteration ${currentIndex(progress)}`;
+    case "Interrupted":
+      return `interrupted in iteration ${currentIndex(progress)}`;
+    case "Defect":
+      return oneLine(`internal error: ${ending.message}`);
+  }
+};
+
+/**
+ * completed: every member answered in every round and the final synthesis was read;
+ * degraded: went on without some members, the final arbiter output could not be read, or the run
+ *   stopped early but a synthesis from an earlier round exists;
+ * failed: no synthesis at all; interrupted: the user stopped it. An empty answer is never a success.
+ */
+export const decideOutcome = (ending: Ending, progress: RunProgress): Outcome => {
+  const last = progress.iterations.at(-1);
+  const synthesis = last?.synthesis ?? null;
+  const warnings = [...lostMembers(progress), ...fallbackWarnings(progress.iterations), ...progress.parseIssues];
+  const error = endingError(ending, progress);
+  if (ending._tag === "Interrupted") return { status: "interrupted", synthesis, error, warnings };
+  if (synthesis === null || synthesis.text.trim().length === 0) {
+    return { status: "failed", synthesis: null, error: error ?? "the run produced no answer", warnings };
+  }
+  const clean = ending._tag === "Finished" && lostMembers(progress).length === 0 && synthesis.parsed;
+  return { status: clean ? "completed" : "degraded", synthesis, error, warnings };
+};
+
+export const addUsage = (a: Usage, b: Usage): Usage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens
+});
+
+/** Token totals over every call of the run, failed calls included (they may have been billed). */
+export const totalUsage = (progress: RunProgress): Usage => {
+  const zero: Usage = { inputTokens: 0, outputTokens: 0 };
+  const rounds = [...progress.iterations, ...(progress.unfinished === null ? [] : [progress.unfinished])];
+  return rounds.reduce((sum, round) => {
+    const members = round.responses.reduce((acc, response) => addUsage(acc, response.usage), zero);
+    const failures = (round.arbiterFailures ?? []).reduce((acc, call) => addUsage(acc, call.usage), zero);
+    const arbiter = "arbiter" in round ? round.arbiter.usage : zero;
+    return addUsage(addUsage(sum, members), addUsage(failures, arbiter));
+  }, zero);
+};

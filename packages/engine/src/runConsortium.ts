@@ -1,0 +1,222 @@
+import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
+import { type Env, LlmClient, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
+import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import { arbitrate } from "./arbiterRound.js";
+import { makeGates } from "./gates.js";
+import { askMembers } from "./memberRound.js";
+import { answered, decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
+import type { PreviousRound } from "./prompts.js";
+import { emitEvent } from "./RunEvents.js";
+import { RunLog } from "./RunLog.js";
+import type { Iteration, RunResult } from "./result.js";
+import { expandInstances, iso, type RunContext } from "./runContext.js";
+import { makeRunId } from "./runId.js";
+import { decideStop } from "./stopRule.js";
+import { resolveTemplates } from "./templates.js";
+
+export interface RunOptions {
+  /** Default: a new sortable id (see makeRunId). */
+  readonly runId?: string;
+  /** Seeds the anonymising shuffle; fix it to make the arbiter's prompts reproducible (evals do). */
+  readonly seed?: number;
+  /** Where the key check looks for API key variables. Default process.env. */
+  readonly env?: Env;
+  /**
+   * false: skip the API key check (a cassette replay needs no keys). Unknown providers are still
+   * rejected before any call.
+   */
+  readonly checkKeys?: boolean;
+}
+
+const referencedModels = (config: ConsortiumConfig): Array<ModelRef> => [
+  ...config.members,
+  config.arbiter,
+  ...config.arbiter.fallbacks
+];
+
+const checkProvidersExist = (
+  providers: Readonly<Record<string, ProviderConfig>>,
+  refs: ReadonlyArray<ModelRef>
+): Effect.Effect<void, UnknownProvider> => {
+  const missing = refs.find((ref) => !Object.hasOwn(providers, ref.provider));
+  return missing === undefined
+    ? Effect.void
+    : Effect.fail(new UnknownProvider({ provider: missing.provider, known: Object.keys(providers).sort() }));
+};
+
+const previousRound = (progress: RunProgress): PreviousRound | undefined => {
+  const last = progress.iterations.at(-1);
+  return last === undefined
+    ? undefined
+    : {
+        text: last.synthesis.text,
+        confidence: last.synthesis.confidence,
+        dissent: last.synthesis.dissent,
+        refinementAreas: last.synthesis.refinementAreas
+      };
+};
+
+/** Rounds until the stop rule says stop, or something ends the run early. Never fails. */
+const iterate = (context: RunContext): Effect.Effect<Ending> =>
+  Effect.gen(function* () {
+    const { config, progress } = context;
+    for (let iteration = 1; ; iteration++) {
+      const previous = previousRound(yield* Ref.get(progress));
+      yield* Ref.update(progress, (p) => ({
+        ...p,
+        unfinished: { index: iteration, responses: [], arbiterFailures: [] }
+      }));
+      yield* emitEvent({ _tag: "IterationStarted", runId: context.runId, iteration });
+
+      const responses = yield* askMembers(context, iteration, previous);
+      yield* Ref.update(progress, (p) => ({ ...p, unfinished: { index: iteration, responses, arbiterFailures: [] } }));
+      const usable = responses.filter(answered);
+      if (usable.length < config.limits.quorum) {
+        return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
+      }
+
+      const round = yield* arbitrate(context, iteration, usable);
+      if (round._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
+
+      const { judgement } = round;
+      const synthesis = judgement.parsed.synthesis;
+      const decision = decideStop(
+        { iteration, confidence: synthesis.confidence, needsIteration: synthesis.needsIteration },
+        config
+      );
+      const labels = new Map(judgement.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
+      const done: Iteration = {
+        index: iteration,
+        responses: responses.map((response) => ({
+          ...response,
+          label: labels.get(`${response.member}#${response.instance}`) ?? null
+        })),
+        synthesis,
+        arbiter: judgement.call,
+        arbiterFailures: judgement.failures,
+        shuffleSeed: judgement.shuffleSeed,
+        decision: decision.reason
+      };
+      const issues = judgement.parsed.issues;
+      yield* Ref.update(progress, (p) => ({
+        iterations: [...p.iterations, done],
+        unfinished: null,
+        parseIssues:
+          issues.length === 0
+            ? p.parseIssues
+            : [
+                ...p.parseIssues,
+                `iteration ${iteration}: arbiter output from ${judgement.call.model}: ${issues.join(", ")}`
+              ]
+      }));
+      yield* emitEvent({
+        _tag: "IterationEnded",
+        runId: context.runId,
+        iteration,
+        confidence: synthesis.confidence,
+        needsIteration: synthesis.needsIteration,
+        stop: decision.stop
+      });
+      if (decision.stop) return { _tag: "Finished" } as const;
+    }
+  });
+
+const endingOf = (exit: Exit.Exit<Option.Option<Ending>>, runTimeoutMs: number): Ending => {
+  if (Exit.isSuccess(exit)) {
+    return Option.getOrElse(exit.value, (): Ending => ({ _tag: "TimedOut", afterMs: runTimeoutMs }));
+  }
+  if (Cause.isInterruptedOnly(exit.cause)) return { _tag: "Interrupted" };
+  return { _tag: "Defect", message: Cause.pretty(exit.cause).split("\n")[0] ?? "unknown defect" };
+};
+
+/** Builds the result from whatever the run gathered, and records the end. Runs uninterruptibly. */
+const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.Effect<RunResult> =>
+  Effect.gen(function* () {
+    const progress = yield* Ref.get(context.progress);
+    const outcome = decideOutcome(ending, progress);
+    const endedMs = yield* Clock.currentTimeMillis;
+    const position = new Map(context.instances.map((i) => [`${i.member}#${i.instance}`, i.position]));
+    const unfinished =
+      progress.unfinished === null
+        ? null
+        : {
+            ...progress.unfinished,
+            responses: [...progress.unfinished.responses].sort(
+              (a, b) =>
+                (position.get(`${a.member}#${a.instance}`) ?? 0) - (position.get(`${b.member}#${b.instance}`) ?? 0)
+            )
+          };
+    const result: RunResult = {
+      runId: context.runId,
+      consortium: context.config.name,
+      status: outcome.status,
+      prompt: context.prompt,
+      synthesis: outcome.synthesis,
+      iterations: progress.iterations,
+      usage: { ...totalUsage(progress), costUsd: null },
+      durationMs: endedMs - startedMs,
+      error: outcome.error,
+      warnings: outcome.warnings,
+      startedAt: iso(startedMs),
+      endedAt: iso(endedMs),
+      seed: context.seed,
+      unfinished
+    };
+    yield* context.log.runEnded({ runId: context.runId, status: result.status, result });
+    yield* emitEvent({ _tag: "RunEnded", runId: context.runId, status: result.status, error: result.error });
+    return result;
+  });
+
+/**
+ * Runs a consortium on one prompt: preflight (providers and keys) before any call, then rounds of
+ * members and arbiter until the stop rule is met, recording every call to RunLog as it ends. Fails
+ * only when the run cannot start (a missing key, an unknown provider); every later failure is in the
+ * result's status and error. Interrupted, it still records the run as `interrupted` with everything
+ * that finished, then ends interrupted.
+ */
+export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
+  config: ConsortiumConfig,
+  prompt: string,
+  options: RunOptions = {}
+): Effect.fn.Return<RunResult, MissingApiKey | UnknownProvider, LlmClient | RunLog> {
+  const refs = referencedModels(config);
+  if (options.checkKeys === false) yield* checkProvidersExist(config.providers, refs);
+  else yield* preflight(config.providers, refs, options.env);
+
+  const client = yield* LlmClient;
+  const log = yield* RunLog;
+  const runId = options.runId ?? (yield* makeRunId);
+  const seed = options.seed ?? (yield* Random.nextIntBetween(0, 2 ** 31 - 1));
+  const startedMs = yield* Clock.currentTimeMillis;
+  const context: RunContext = {
+    runId,
+    seed,
+    config,
+    prompt,
+    templates: resolveTemplates(config.prompts),
+    instances: expandInstances(config.members),
+    client,
+    log,
+    gates: yield* makeGates(config),
+    progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
+  };
+
+  return yield* Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function* () {
+      yield* log.runStarted({ runId, config, prompt, startedAt: iso(startedMs) });
+      yield* emitEvent({
+        _tag: "RunStarted",
+        runId,
+        consortium: config.name,
+        members: context.instances.map((i) => `${i.member}#${i.instance}`),
+        maxIterations: config.maxIterations
+      });
+      const exit = yield* Effect.exit(
+        restore(iterate(context).pipe(Effect.timeoutOption(Duration.millis(config.limits.runTimeoutMs))))
+      );
+      const result = yield* finish(context, endingOf(exit, config.limits.runTimeoutMs), startedMs);
+      // An interrupt (or a bug) still ends the effect that way, after the run was recorded.
+      return Exit.isSuccess(exit) ? result : yield* Effect.failCause(exit.cause);
+    })
+  );
+});

@@ -1,0 +1,113 @@
+import type { ConsortiumConfig, MemberConfig, ModelRef, ProviderConfig } from "@consortium/config";
+import type { LlmClient, LlmRequest } from "@consortium/providers";
+import { Effect, type Ref } from "effect";
+import type { CallHooks, CallOutcome } from "./callPolicy.js";
+import type { Gates } from "./gates.js";
+import type { RunProgress } from "./outcome.js";
+import { type CallRole, emitEvent } from "./RunEvents.js";
+import type { RunLog } from "./RunLog.js";
+import type { ResolvedTemplates } from "./templates.js";
+
+// What every step of one run shares. Built once by runConsortium; plain data plus the services.
+
+export interface MemberInstance {
+  readonly config: MemberConfig;
+  /** `provider/model` */
+  readonly member: string;
+  /** 1-based within its member entry. */
+  readonly instance: number;
+  /** Position in file order, used to keep results in that order whatever finishes first. */
+  readonly position: number;
+}
+
+export interface RunContext {
+  readonly runId: string;
+  readonly seed: number;
+  readonly config: ConsortiumConfig;
+  readonly prompt: string;
+  readonly templates: ResolvedTemplates;
+  readonly instances: ReadonlyArray<MemberInstance>;
+  readonly client: LlmClient["Type"];
+  readonly log: RunLog["Type"];
+  readonly gates: Gates;
+  readonly progress: Ref.Ref<RunProgress>;
+}
+
+/** Every member entry expanded into its instances, in file order. */
+export const expandInstances = (members: ReadonlyArray<MemberConfig>): Array<MemberInstance> => {
+  const instances: Array<MemberInstance> = [];
+  for (const member of members) {
+    for (let instance = 1; instance <= member.count; instance++) {
+      instances.push({
+        config: member,
+        member: `${member.provider}/${member.model}`,
+        instance,
+        position: instances.length
+      });
+    }
+  }
+  return instances;
+};
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The provider of a reference; preflight has already proved it exists, so a miss is a bug. */
+export const providerOf = (config: ConsortiumConfig, ref: ModelRef): Effect.Effect<ProviderConfig> =>
+  Object.hasOwn(config.providers, ref.provider)
+    ? Effect.succeed(config.providers[ref.provider]!)
+    : Effect.dieMessage(`provider "${ref.provider}" vanished after preflight`);
+
+/** Hooks that report a call's attempts, retries and end as RunEvents; `onEnd` adds the caller's own. */
+export const callHooks = (
+  context: RunContext,
+  call: { readonly iteration: number; readonly role: CallRole; readonly label: string },
+  onEnd: (outcome: CallOutcome) => Effect.Effect<void>
+): CallHooks => {
+  const base = { runId: context.runId, iteration: call.iteration, role: call.role, label: call.label };
+  return {
+    onAttempt: (attempt) => emitEvent({ _tag: "CallStarted", ...base, attempt }),
+    onRetry: (attempt, error, delayMs) => emitEvent({ _tag: "CallRetrying", ...base, attempt, delayMs, error }),
+    onEnd: (outcome) =>
+      Effect.zipRight(
+        onEnd(outcome),
+        emitEvent({
+          _tag: "CallEnded",
+          ...base,
+          latencyMs: outcome.latencyMs,
+          attempts: outcome.attempts,
+          error: outcome.error
+        })
+      )
+  };
+};
+
+/** The request as the run log stores it: what was sent, never credentials (the client adds those). */
+export const callRecordBase = (
+  context: RunContext,
+  request: LlmRequest,
+  outcome: CallOutcome
+): {
+  readonly runId: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly request: LlmRequest;
+  readonly text: string | null;
+  readonly usage: CallOutcome["usage"];
+  readonly latencyMs: number;
+  readonly attempts: number;
+  readonly error: CallOutcome["error"];
+  readonly startedAt: string;
+  readonly endedAt: string;
+} => ({
+  runId: context.runId,
+  provider: request.provider,
+  model: request.model,
+  request,
+  text: outcome.error === null ? outcome.text : null,
+  usage: outcome.usage,
+  latencyMs: outcome.latencyMs,
+  attempts: outcome.attempts,
+  error: outcome.error,
+  startedAt: iso(outcome.startedAtMs),
+  endedAt: iso(outcome.endedAtMs)
+});
