@@ -1,2 +1,14 @@
+export { consortiumFromObject, loadConsortiumFile, parseConsortium } from "./consortium.js";
+export * from "./defaults.js";
+export { DURATION_PATTERN, parseDuration } from "./duration.js";
 export * from "./errors.js";
+export { detectFileKind, type FileKind } from "./fileKind.js";
+export { formatConfigError, formatIssue } from "./format.js";
+export { readFailure as describeReadFailure } from "./io.js";
+export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
+export { resolveConsortiumPath } from "./resolve.js";
+export type { RawConsortium, RawSuite } from "./schema/index.js";
+export { ASSERTION_TYPES, consortiumSchema, suiteSchema } from "./schema/index.js";
+export { loadSuiteFile } from "./suite.js";
+export { loadTarget } from "./target.js";
 export type * from "./types.js";

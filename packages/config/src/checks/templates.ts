@@ -1,0 +1,29 @@
+import { TEMPLATE_PLACEHOLDERS } from "../defaults.js";
+import type { Problem } from "../problem.js";
+import { didYouMean } from "../suggest.js";
+import { asRecord } from "./data.js";
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** Placeholders in a template, as written (`{{ prompt }}`) and by name (`prompt`). */
+export const placeholders = (template: string): Array<{ readonly written: string; readonly name: string }> =>
+  [...template.matchAll(PLACEHOLDER)].map((match) => ({ written: match[0], name: match[1]! }));
+
+export const templateProblems = (prompts: unknown): Array<Problem> =>
+  Object.entries(TEMPLATE_PLACEHOLDERS).flatMap(([kind, allowed]) => {
+    const template = asRecord(prompts)[kind];
+    if (typeof template !== "string") return [];
+    const names: ReadonlyArray<string> = allowed;
+    return placeholders(template)
+      .filter(({ name }) => !names.includes(name))
+      .map(
+        ({ written, name }): Problem => ({
+          path: ["prompts", kind],
+          needle: written,
+          message:
+            `uses unknown placeholder ${written}${didYouMean(name, names).replace(/"([^"]+)"/, "{{$1}}")}; ` +
+            `a ${kind} template may use ${names.map((known) => `{{${known}}}`).join(", ")}`,
+          source: "semantic"
+        })
+      );
+  });

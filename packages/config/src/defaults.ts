@@ -1,0 +1,48 @@
+import type { Limits, ProviderConfig } from "./types.js";
+
+// Every default lives here, under a name, so the schema's `default` annotations, the loader and the
+// docs agree.
+
+export const DEFAULT_THRESHOLD = 0.8;
+export const DEFAULT_MIN_ITERATIONS = 1;
+export const DEFAULT_MAX_ITERATIONS = 3;
+export const DEFAULT_ANONYMIZE = true;
+
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_QUORUM = 1;
+export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
+
+/** Limits for a run; also what single-model suite targets and llm-rubric judges use. */
+export const DEFAULT_LIMITS: Limits = {
+  concurrency: DEFAULT_CONCURRENCY,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  retries: DEFAULT_RETRIES,
+  quorum: DEFAULT_QUORUM,
+  runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS
+};
+
+/** Pass rate each suite target needs. */
+export const DEFAULT_SUITE_THRESHOLD = 1;
+/** Judge of `llm-rubric` assertions when neither the assertion nor the suite names one. */
+export const DEFAULT_JUDGE = "openai/gpt-4.1-mini";
+
+/** The providers every file has without declaring them. Their base URL env variables are read by the providers package. */
+export const BUILTIN_PROVIDERS: Readonly<Record<"openai" | "anthropic", ProviderConfig>> = {
+  openai: { name: "openai", type: "openai", baseUrl: undefined, apiKeyEnv: "OPENAI_API_KEY", concurrency: undefined },
+  anthropic: {
+    name: "anthropic",
+    type: "anthropic",
+    baseUrl: undefined,
+    apiKeyEnv: "ANTHROPIC_API_KEY",
+    concurrency: undefined
+  }
+};
+
+/** `{{name}}` placeholders each template may use (SPEC section 3). */
+export const TEMPLATE_PLACEHOLDERS = {
+  member: ["prompt", "system"],
+  refine: ["prompt", "previous_synthesis", "refinement_areas", "dissent", "confidence", "iteration"],
+  arbiter: ["prompt", "system", "responses", "history", "iteration"]
+} as const satisfies Record<string, ReadonlyArray<string>>;

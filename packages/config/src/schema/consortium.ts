@@ -1,0 +1,82 @@
+import {
+  DEFAULT_ANONYMIZE,
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MIN_ITERATIONS,
+  DEFAULT_THRESHOLD,
+  TEMPLATE_PLACEHOLDERS
+} from "../defaults.js";
+import { anyOf, array, boolean, describe, type Infer, integer, object, string } from "./builder.js";
+import { countedModelRef, fileName, fraction, limits, modelParams, modelRef, providers, schemaKey } from "./shared.js";
+
+// The consortium file (SPEC section 3): the single source of the published schema and of RawConsortium.
+
+const member = object(
+  "A member in long form, with its own sampling parameters.",
+  {
+    model: describe(modelRef, "The model, as <provider>/<model>[:<count>]."),
+    count: integer("Instances of this model answering each round.", { minimum: 1, default: 1 }),
+    ...modelParams
+  },
+  ["model"]
+);
+
+const arbiter = object(
+  "The arbiter in long form, with parameters and fallbacks.",
+  {
+    model: describe(modelRef, "The arbiter model, as <provider>/<model>."),
+    temperature: modelParams.temperature,
+    max_tokens: modelParams.max_tokens,
+    top_p: modelParams.top_p,
+    system: modelParams.system,
+    fallbacks: array("Models tried in order when the arbiter still fails after its retries.", modelRef)
+  },
+  ["model"]
+);
+
+const template = (description: string, placeholders: ReadonlyArray<string>) =>
+  string(`${description} Placeholders: ${placeholders.map((name) => `{{${name}}}`).join(", ")}.`);
+
+export const consortiumFile = object(
+  "A consortium: member models answer in parallel, an arbiter synthesises their answers with a confidence, " +
+    "and the members refine until the arbiter is confident.",
+  {
+    $schema: schemaKey,
+    name: fileName("consortium"),
+    description: string("What this consortium is for."),
+    members: array(
+      "The models that answer, each as <provider>/<model>[:<count>] or in long form. The same model listed twice adds up.",
+      anyOf("A member: <provider>/<model>[:<count>], or the long form.", [countedModelRef, member]),
+      { minItems: 1 }
+    ),
+    arbiter: anyOf("The model that reads every answer and writes the synthesis: <provider>/<model> or the long form.", [
+      describe(modelRef, "The arbiter model, as <provider>/<model>."),
+      arbiter
+    ]),
+    confidence_threshold: fraction("Stop once the arbiter's confidence reaches this.", DEFAULT_THRESHOLD),
+    min_iterations: integer("Fewest rounds, even when the arbiter is confident early.", {
+      minimum: 1,
+      default: DEFAULT_MIN_ITERATIONS
+    }),
+    max_iterations: integer("Most rounds; must be at least min_iterations.", {
+      minimum: 1,
+      default: DEFAULT_MAX_ITERATIONS
+    }),
+    system: string("System prompt for the members (a member's own system prompt replaces it)."),
+    anonymize: boolean('Show the arbiter "Response 1..N" in shuffled order instead of model names.', {
+      default: DEFAULT_ANONYMIZE
+    }),
+    prompts: object("Replacements for the built-in prompt templates; {{name}} placeholders are filled in.", {
+      member: template("What each member gets in the first round.", TEMPLATE_PLACEHOLDERS.member),
+      refine: template("What each member gets from the second round on.", TEMPLATE_PLACEHOLDERS.refine),
+      arbiter: template("What the arbiter gets each round.", TEMPLATE_PLACEHOLDERS.arbiter)
+    }),
+    providers,
+    limits
+  },
+  ["name", "members", "arbiter"],
+  { title: "consortium" }
+);
+
+/** A consortium file as written, once the schema accepted it. */
+export type RawConsortium = Infer<typeof consortiumFile>;
+export type RawMember = RawConsortium["members"][number];

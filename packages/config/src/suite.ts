@@ -1,0 +1,177 @@
+import { basename, dirname, join, resolve } from "node:path";
+import * as Effect from "effect/Effect";
+import { schemaProblems } from "./ajvProblems.js";
+import { type FileCase, parseCaseFile } from "./caseFile.js";
+import { asArray, isRecord } from "./checks/data.js";
+import { knownProviders } from "./checks/modelRefs.js";
+import { secretProblems } from "./checks/secrets.js";
+import { suiteProblems } from "./checks/suite.js";
+import { loadConsortiumFile } from "./consortium.js";
+import { DEFAULT_SUITE_THRESHOLD } from "./defaults.js";
+import { ConfigError, type Issue } from "./errors.js";
+import { readText, unreadable } from "./io.js";
+import { toProviders } from "./normalise/shared.js";
+import { suiteJudge, toAssertion, toModelTarget } from "./normalise/suite.js";
+import { type Locate, type Path, type Problem, toIssues } from "./problem.js";
+import type { RawInlineCase, RawSuite } from "./schema/index.js";
+import type { SuiteConfig, SuiteTarget } from "./types.js";
+import { validateSuite } from "./validators.js";
+import { parseYaml } from "./yamlSource.js";
+
+// Suite files: the suite itself, the consortium files it targets and the case files it reads, all
+// checked in one pass; the error names every problem in every file.
+
+interface Collected {
+  readonly problems: Array<Problem>;
+  readonly issues: Array<Issue>;
+}
+
+/** A case with where it came from, for default ids and duplicate reports. */
+interface PlacedCase {
+  readonly case: RawInlineCase & { readonly id: string };
+  readonly report: (message: string) => void;
+  readonly where: string;
+}
+
+const problem = (path: Path, message: string): Problem => ({ path, message, source: "semantic" });
+
+const loadTargets = (raw: unknown, suitePath: string, found: Collected) =>
+  Effect.forEach(asArray(raw), (target, index) => {
+    if (typeof target !== "string" || !/\.ya?ml$/.test(target)) return Effect.succeed(undefined);
+    const display = join(dirname(suitePath), target);
+    return loadConsortiumFile(display).pipe(
+      Effect.map((config): SuiteTarget => ({ kind: "consortium", file: resolve(display), config })),
+      Effect.catchAll((error) => {
+        const unreadableFile = error.issues.length === 1 && error.issues[0]!.line === 0;
+        if (unreadableFile)
+          found.problems.push(problem(["targets", index], `${error.issues[0]!.message} (${display})`));
+        else found.issues.push(...error.issues);
+        return Effect.succeed(undefined);
+      })
+    );
+  });
+
+const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: ReadonlySet<string>, found: Collected) =>
+  Effect.forEach(asArray(raw), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
+    if (!isRecord(entry)) return Effect.succeed([]);
+    if (typeof entry.file !== "string") {
+      if (typeof entry.prompt !== "string") return Effect.succeed([]);
+      const path = ["cases", index];
+      const line = locate({ path, message: "", source: "semantic" }).line;
+      const testCase = entry as RawInlineCase;
+      const id = testCase.id ?? `${basename(suitePath)}:${line}`;
+      return Effect.succeed([
+        {
+          case: { ...testCase, id },
+          where: `${suitePath}:${line}`,
+          report: (message) => found.problems.push(problem(testCase.id === undefined ? path : [...path, "id"], message))
+        }
+      ]);
+    }
+    if (!/\.(jsonl|csv)$/.test(entry.file)) return Effect.succeed([]);
+    const display = join(dirname(suitePath), entry.file);
+    const idPrefix = entry.file;
+    return readText(display).pipe(
+      Effect.map((text) => {
+        const result = parseCaseFile(text, { display, idPrefix, known });
+        found.issues.push(...result.issues);
+        if (result.cases.length === 0 && result.issues.length === 0) {
+          found.problems.push(problem(["cases", index, "file"], `${display} has no cases`));
+        }
+        return result.cases.map((fileCase: FileCase) => placedFromFile(fileCase, found));
+      }),
+      Effect.catchAll((reason) => {
+        found.problems.push(problem(["cases", index, "file"], `${reason} (${display})`));
+        return Effect.succeed([]);
+      })
+    );
+  }).pipe(Effect.map((lists) => lists.flat()));
+
+const placedFromFile = (fileCase: FileCase, found: Collected): PlacedCase => ({
+  case: fileCase.case,
+  where: `${fileCase.file}:${fileCase.position.line}`,
+  report: (message) => found.issues.push({ file: fileCase.file, ...fileCase.position, path: "/id", message })
+});
+
+const checkDuplicateIds = (cases: ReadonlyArray<PlacedCase>): void => {
+  const first = new Map<string, string>();
+  for (const placed of cases) {
+    const earlier = first.get(placed.case.id);
+    if (earlier === undefined) first.set(placed.case.id, placed.where);
+    else placed.report(`duplicate case id "${placed.case.id}" (first at ${earlier}): ids must be unique`);
+  }
+};
+
+const checkDuplicateLabels = (targets: ReadonlyArray<SuiteTarget | undefined>, found: Collected): void => {
+  const seen = new Set<string>();
+  targets.forEach((target, index) => {
+    if (target === undefined) return;
+    const label = target.kind === "model" ? target.label : target.config.name;
+    if (seen.has(label)) {
+      const fix = target.kind === "model" ? "give it a different label" : "targets must have different names";
+      found.problems.push(problem(["targets", index], `names target "${label}" a second time: ${fix}`));
+    }
+    seen.add(label);
+  });
+};
+
+const EMPTY = "the file is empty: a suite needs at least name, targets and cases";
+
+/** Reads and validates a suite, the consortium files it targets and its case files. */
+export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: string) {
+  const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
+  const parsed = parseYaml(text);
+  if (!parsed.ok) {
+    return yield* new ConfigError({
+      file: path,
+      issues: parsed.issues.map((issue) => ({ file: path, path: "", ...issue }))
+    });
+  }
+  const { data, locate } = parsed.source;
+  if (!isRecord(data)) {
+    const message = data === null || data === undefined ? EMPTY : "the file must be a YAML map of keys to values";
+    return yield* new ConfigError({ file: path, issues: [{ file: path, line: 1, column: 1, path: "", message }] });
+  }
+  const validate = validateSuite();
+  const found: Collected = {
+    problems: [
+      ...parsed.source.problems,
+      ...(validate(data) ? [] : schemaProblems(validate.errors ?? [])),
+      ...suiteProblems(data),
+      ...secretProblems(data)
+    ],
+    issues: []
+  };
+  const known = knownProviders(data.providers);
+  const consortia = yield* loadTargets(data.targets, path, found);
+  const cases = yield* loadCases(data.cases, path, locate, known, found);
+  checkDuplicateIds(cases);
+  const raw = data as RawSuite;
+  const targets =
+    found.problems.length > 0
+      ? []
+      : raw.targets.map((target, index) => (typeof target === "string" ? consortia[index] : toModelTarget(target)));
+  checkDuplicateLabels(targets, found);
+
+  if (found.problems.length > 0 || found.issues.length > 0) {
+    const issues = [...toIssues(path, found.problems, locate), ...found.issues];
+    return yield* new ConfigError({ file: path, issues });
+  }
+  const judge = suiteJudge(raw);
+  const defaults = raw.defaults?.assert ?? [];
+  const suite: SuiteConfig = {
+    name: raw.name,
+    description: raw.description,
+    targets: targets.filter((target) => target !== undefined),
+    threshold: raw.threshold ?? DEFAULT_SUITE_THRESHOLD,
+    cases: cases.map(({ case: testCase }) => ({
+      id: testCase.id,
+      prompt: testCase.prompt,
+      assert: [...(testCase.assert ?? []), ...defaults].map((assertion) => toAssertion(assertion, judge))
+    })),
+    judge,
+    providers: toProviders(raw.providers),
+    source: resolve(path)
+  };
+  return suite;
+});
