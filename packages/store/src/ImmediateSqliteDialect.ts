@@ -10,8 +10,7 @@ import {
 // kysely opens SQLite transactions with a plain (deferred) `begin`: the write lock is taken at the
 // first write, and if another process committed since this transaction's first read, SQLite answers
 // SQLITE_BUSY at once, without waiting for busy_timeout. Every transaction this store runs writes, so
-// take the write lock up front with `begin immediate`, where busy_timeout does apply. This also keeps
-// several processes migrating a fresh database at the same moment from tripping over each other.
+// take the write lock up front with `begin immediate`, where busy_timeout does apply.
 
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

@@ -49,18 +49,38 @@ export const migrate = async (
   list: Readonly<Record<string, Migration>> = migrations
 ): Promise<void> => {
   const known = Object.keys(list);
-  const executed = await executedMigrations(db);
-  const unknown = executed.filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `the database at ${path} has schema version ${unknown.at(-1)}, newer than this consortium knows (${known.at(-1)}); upgrade consortium or use another --db`
-    );
-  }
-  if (known.every((name) => executed.includes(name))) return;
-  const { error, results } = await makeMigrator(db as unknown as Kysely<unknown>, list).migrateToLatest();
-  if (error !== undefined) {
-    const failed = results?.find((result) => result.status === "Error")?.migrationName;
-    throw new Error(`migration ${failed ?? "of the schema"} failed: ${messageOf(error)}`);
+  const refuseNewer = (executed: ReadonlyArray<string>) => {
+    const unknown = executed.filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `the database at ${path} has schema version ${unknown.at(-1)}, newer than this consortium knows (${known.at(-1)}); upgrade consortium or use another --db`
+      );
+    }
+  };
+  const current = (executed: ReadonlyArray<string>) => known.every((name) => executed.includes(name));
+
+  const before = await executedMigrations(db);
+  refuseNewer(before);
+  if (current(before)) return;
+  // kysely runs SQLite migrations outside any transaction and without a lock, so two processes
+  // opening a new database together would both create the tables. Hold the write lock for the whole
+  // migration instead (SQLite's DDL is transactional), and look again once we have it: another
+  // process may have migrated while we waited.
+  await sql`begin immediate`.execute(db);
+  try {
+    const executed = await executedMigrations(db);
+    refuseNewer(executed);
+    if (!current(executed)) {
+      const { error, results } = await makeMigrator(db as unknown as Kysely<unknown>, list).migrateToLatest();
+      if (error !== undefined) {
+        const failed = results?.find((result) => result.status === "Error")?.migrationName;
+        throw new Error(`migration ${failed ?? "of the schema"} failed: ${messageOf(error)}`);
+      }
+    }
+    await sql`commit`.execute(db);
+  } catch (cause) {
+    await sql`rollback`.execute(db).catch(() => undefined);
+    throw cause;
   }
 };
 

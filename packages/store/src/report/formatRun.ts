@@ -46,7 +46,10 @@ const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
   if (fromCall !== null) return fromCall;
   if (call.error !== null) return null;
   const iteration = run.result?.iterations.find((it) => it.index === call.iteration);
-  if (iteration === undefined || iteration.arbiter.model !== call.model) return null;
+  const producedBy = iteration?.arbiter.model;
+  // Only the call that produced the synthesis gets its fields (not a failed main arbiter before a fallback).
+  if (iteration === undefined || (producedBy !== call.model && producedBy !== `${call.provider}/${call.model}`))
+    return null;
   return decisionOf(iteration.synthesis satisfies Synthesis);
 };
 
@@ -115,7 +118,7 @@ const totals = (run: StoredRun): string => {
     plural(run.iterations, "iteration"),
     `${formatCount(run.inputTokens)} input + ${formatCount(run.outputTokens)} output tokens`,
     ...(cost === null ? [] : [cost]),
-    formatDuration(run.durationMs),
+    run.durationMs === null ? "not ended" : formatDuration(run.durationMs),
     `${plural(run.calls.length, "call")}${failed > 0 ? `, ${failed} failed` : ""}`
   ].join(" · ");
 };

@@ -15,8 +15,9 @@ export const formatCount = (n: number): string => Math.round(n).toLocaleString("
 export const formatConfidence = (confidence: number | null): string =>
   confidence === null ? "-" : confidence.toFixed(2);
 
+/** Cents hide most single runs' cost, so below a dollar show four decimals. */
 export const formatCost = (usd: number | null): string | null =>
-  usd === null ? null : `$${usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
+  usd === null ? null : `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 
 /** "2025-01-02T10:11:12.345Z" → "2025-01-02 10:11:12" (UTC, like the stored value). */
 export const formatTime = (iso: string | null): string => (iso === null ? "-" : iso.slice(0, 19).replace("T", " "));
@@ -26,7 +27,7 @@ const ELLIPSIS = "…";
 /** One line, at most `width` characters: newlines and runs of white space collapse to one space. */
 export const oneLine = (text: string, width: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= width ? flat : `${flat.slice(0, Math.max(0, width - 1))}${ELLIPSIS}`;
+  return flat.length <= width ? flat : `${flat.slice(0, Math.max(0, width - 1)).trimEnd()}${ELLIPSIS}`;
 };
 
 /** The first `lines` lines and at most `chars` characters; an ellipsis says when more was cut. */

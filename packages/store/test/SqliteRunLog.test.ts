@@ -1,0 +1,185 @@
+import { join } from "node:path";
+import { RunLog } from "@consortium/engine";
+import { SqliteRunLog, Store, StoreError, type StoreShape } from "@consortium/store";
+import { afterAll, describe, expect, it } from "@effect/vitest";
+import { Effect, Either, Fiber, Layer, Logger } from "effect";
+import { arbiterCall, callsOfRun, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+/** Collects warnings instead of printing them. */
+const captureLogs = () => {
+  const lines: Array<string> = [];
+  const layer = Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ logLevel, message }) => {
+      lines.push(`${logLevel.label}: ${Array.isArray(message) ? message.join(" ") : String(message)}`);
+    })
+  );
+  return { lines, layer };
+};
+
+describe("SqliteRunLog over a real database", () => {
+  it.effect("records a run the way the engine reports it", () => {
+    const path = join(tmp.dir, "runlog.db");
+    return Effect.gen(function* () {
+      const log = yield* RunLog;
+      const store = yield* Store;
+      yield* log.runStarted(runStarted("r1"));
+      for (const call of callsOfRun("r1")) yield* log.callEnded(call);
+      yield* log.runEnded(runEnded("r1", "degraded"));
+      const run = yield* store.getRun("r1");
+      expect(run.status).toBe("degraded");
+      expect(run.calls).toHaveLength(6);
+    }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path)));
+  });
+
+  it.effect("lands the `interrupted` ending of a run whose fiber is interrupted, before the database closes", () => {
+    const path = join(tmp.dir, "interrupted.db");
+    return Effect.gen(function* () {
+      yield* Effect.gen(function* () {
+        const log = yield* RunLog;
+        const store = yield* Store;
+        // What the engine does: record as calls end, and record the ending when interrupted.
+        const run = Effect.gen(function* () {
+          yield* log.runStarted(runStarted("cut"));
+          yield* log.callEnded(memberCall("cut", 1, 1));
+          yield* log.callEnded(memberCall("cut", 1, 2));
+          yield* Effect.never;
+        }).pipe(
+          Effect.onInterrupt(() => log.runEnded(runEnded("cut", "interrupted", { synthesis: null, iterations: [] })))
+        );
+        const fiber = yield* Effect.fork(run);
+        // Wait until the run is parked after its two calls.
+        while (
+          (yield* Effect.either(store.getRun("cut"))).pipe(
+            Either.map((run) => run.calls.length),
+            Either.getOrElse(() => 0)
+          ) < 2
+        ) {
+          yield* Effect.yieldNow();
+        }
+        yield* Fiber.interrupt(fiber);
+      }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path)));
+
+      const after = yield* Effect.gen(function* () {
+        return yield* (yield* Store).getRun("cut");
+      }).pipe(Effect.provide(Store.layer(path)));
+      expect(after.status).toBe("interrupted");
+      expect(after.calls).toHaveLength(2);
+    });
+  });
+});
+
+/** A Store whose writes fail while `broken()` says so; reads are not used by the RunLog. */
+const flakyStore = (broken: (what: string) => boolean, written: Array<string>) =>
+  Layer.succeed(
+    Store,
+    Store.of({
+      path: "/flaky.db",
+      runStarted: (run) =>
+        Effect.suspend(() =>
+          broken(`start ${run.runId}`)
+            ? Effect.fail(
+                new StoreError({ operation: "record run start", path: "/flaky.db", message: "disk I/O error" })
+              )
+            : Effect.sync(() => void written.push(`start ${run.runId}`))
+        ),
+      callEnded: (call) =>
+        Effect.suspend(() =>
+          broken(`call ${call.runId}`)
+            ? Effect.fail(
+                new StoreError({ operation: "record call", path: "/flaky.db", message: "database is locked" })
+              )
+            : Effect.sync(() => void written.push(`call ${call.runId} ${call.role} ${call.iteration}.${call.instance}`))
+        ),
+      runEnded: (run) =>
+        Effect.suspend(() =>
+          broken(`end ${run.runId}`)
+            ? Effect.fail(new StoreError({ operation: "record run end", path: "/flaky.db", message: "disk I/O error" }))
+            : Effect.sync(() => void written.push(`end ${run.runId} ${run.status}`))
+        ),
+      ...unused
+    })
+  );
+
+const unimplemented = (name: string) => () => Effect.die(new Error(`Store.${name} is not used by the RunLog`));
+const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded"> = {
+  listRuns: unimplemented("listRuns"),
+  getRun: unimplemented("getRun"),
+  recordEvalStarted: unimplemented("recordEvalStarted"),
+  recordEvalResult: unimplemented("recordEvalResult"),
+  recordEvalEnded: unimplemented("recordEvalEnded"),
+  listEvals: unimplemented("listEvals"),
+  getEval: unimplemented("getEval"),
+  sweepAbandoned: unimplemented("sweepAbandoned")
+};
+
+describe("SqliteRunLog when writes fail", () => {
+  it.effect("never fails the run, warns once, and retries the backlog in order with the next write", () => {
+    const written: Array<string> = [];
+    let failures = 2;
+    // The first two attempts fail (run start, then its retry before the first call), then the disk recovers.
+    const broken = () => failures-- > 0;
+    const logs = captureLogs();
+    return Effect.gen(function* () {
+      const log = yield* RunLog;
+      yield* log.runStarted(runStarted("r1"));
+      yield* log.callEnded(memberCall("r1", 1, 1));
+      expect(written).toEqual([]);
+      yield* log.callEnded(memberCall("r1", 1, 2));
+      expect(written).toEqual(["start r1", "call r1 member 1.1", "call r1 member 1.2"]);
+      yield* log.runEnded(runEnded("r1", "completed"));
+      expect(written.at(-1)).toBe("end r1 completed");
+      expect(logs.lines).toEqual([
+        "WARN: run r1: could not save the run start to /flaky.db (disk I/O error); will retry"
+      ]);
+    }).pipe(
+      Effect.provide(SqliteRunLog.layer),
+      Effect.provide(flakyStore(broken, written)),
+      Effect.provide(logs.layer)
+    );
+  });
+
+  it.effect("reports what was lost when the run ends and the database never recovered, without failing", () => {
+    const written: Array<string> = [];
+    const logs = captureLogs();
+    return Effect.gen(function* () {
+      const log = yield* RunLog;
+      yield* log.runStarted(runStarted("doomed"));
+      yield* log.callEnded(memberCall("doomed", 1, 1));
+      yield* log.callEnded(arbiterCall("doomed", 1));
+      yield* log.runEnded(runEnded("doomed", "completed"));
+      expect(written).toEqual([]);
+      expect(logs.lines).toEqual([
+        "WARN: run doomed: could not save the run start to /flaky.db (disk I/O error); will retry",
+        "WARN: run doomed: 4 record(s) could not be saved to /flaky.db; its stored record is incomplete (the result itself is unaffected)"
+      ]);
+      // A later run starts from a clean slate: the lost run's backlog was dropped, not replayed forever.
+    }).pipe(
+      Effect.provide(SqliteRunLog.layer),
+      Effect.provide(flakyStore(() => true, written)),
+      Effect.provide(logs.layer)
+    );
+  });
+
+  it.effect("keeps one run's failures from holding back another run's writes", () => {
+    const written: Array<string> = [];
+    const logs = captureLogs();
+    return Effect.gen(function* () {
+      const log = yield* RunLog;
+      yield* log.runStarted(runStarted("bad"));
+      yield* log.runStarted(runStarted("good"));
+      yield* log.callEnded(memberCall("good", 1, 1));
+      yield* log.callEnded(memberCall("bad", 1, 1));
+      yield* log.runEnded(runEnded("good", "completed"));
+      expect(written).toEqual(["start good", "call good member 1.1", "end good completed"]);
+      expect(logs.lines).toHaveLength(1);
+    }).pipe(
+      Effect.provide(SqliteRunLog.layer),
+      Effect.provide(flakyStore((what) => what.endsWith(" bad"), written)),
+      Effect.provide(logs.layer)
+    );
+  });
+});
