@@ -1,0 +1,68 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { ProviderConfig } from "@consortium/config";
+import { Redacted } from "effect";
+import OpenAI from "openai";
+import { anthropicHeaders, fromAnthropicMessage, toAnthropicBody } from "./anthropicProtocol.js";
+import { fromOpenAiCompletion, toOpenAiBody } from "./openaiProtocol.js";
+import { baseUrlOf, builtInOf, type Env, keyVariableOf, readVariable } from "./providerEnv.js";
+import type { LlmRequest, LlmResponse } from "./types.js";
+
+// One SDK client per provider, made on first use and reused for every call after it (benchmarks push
+// thousands of calls through one client, so nothing here may run per call).
+
+/**
+ * Our engine bounds each attempt itself by interrupting (which aborts the request), so the SDK's own
+ * timeout is pushed out of the way. 2^31-1 ms is the largest delay setTimeout accepts: anything larger
+ * overflows to 1 ms in Node and would time out every call at once.
+ */
+const NO_SDK_TIMEOUT = 2_147_483_647;
+
+/** Local servers (Ollama, vLLM) ignore the key, but the SDKs insist on sending one. */
+const PLACEHOLDER_KEY = "unused";
+
+export interface Connection {
+  readonly keyVariable: string | undefined;
+  /** The real key, for scrubbing messages; undefined when none is set or a placeholder is used. */
+  readonly secret: Redacted.Redacted<string> | undefined;
+  /** Undefined when the key variable is unset: the call fails without touching the network. */
+  readonly send: ((request: LlmRequest, signal: AbortSignal) => Promise<unknown>) | undefined;
+  /** The SDK's result → our response, or why it is not usable. */
+  readonly read: (raw: unknown) => LlmResponse | string;
+}
+
+export const connect = (provider: ProviderConfig, env: Env): Connection => {
+  const keyVariable = keyVariableOf(provider);
+  const key = keyVariable === undefined ? undefined : readVariable(env, keyVariable);
+  const secret = key === undefined ? undefined : Redacted.make(key);
+  const missingKey = keyVariable !== undefined && key === undefined;
+  const baseURL = baseUrlOf(provider, env);
+  const apiKey = key ?? PLACEHOLDER_KEY;
+
+  if (provider.type === "anthropic") {
+    const client = missingKey ? undefined : new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT });
+    return {
+      keyVariable,
+      secret,
+      send:
+        client &&
+        ((request, signal) => {
+          const headers = anthropicHeaders(request);
+          return client.messages.create(toAnthropicBody(request), headers ? { signal, headers } : { signal });
+        }),
+      read: fromAnthropicMessage
+    };
+  }
+  const client = missingKey ? undefined : new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT });
+  const tokenLimit = builtInOf(provider) === undefined ? "max_tokens" : "max_completion_tokens";
+  return {
+    keyVariable,
+    secret,
+    send:
+      client && ((request, signal) => client.chat.completions.create(toOpenAiBody(request, tokenLimit), { signal })),
+    read: fromOpenAiCompletion
+  };
+};
+
+/** Two configs that would build the same client share it. */
+export const connectionKey = (provider: ProviderConfig): string =>
+  `${provider.name}\u0000${provider.type}\u0000${provider.baseUrl ?? ""}\u0000${provider.apiKeyEnv ?? ""}`;

@@ -1,0 +1,29 @@
+import type { ModelRef, ProviderConfig } from "@consortium/config";
+import { Effect } from "effect";
+import { MissingApiKey, UnknownProvider } from "./errors.js";
+import { type Env, keyVariableOf, readVariable } from "./providerEnv.js";
+
+/**
+ * Checks, before any call is made, that every referenced provider exists and that every key variable
+ * it needs is set, so a run never starts only to fail on its first call. Reports the first problem in
+ * the order the models are referenced.
+ */
+export const preflight = Effect.fn("providers.preflight")(function* (
+  providers: Readonly<Record<string, ProviderConfig>>,
+  refs: ReadonlyArray<ModelRef>,
+  env: Env = process.env
+) {
+  const checked = new Set<string>();
+  for (const { provider: name } of refs) {
+    if (checked.has(name)) continue;
+    checked.add(name);
+    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+    if (provider === undefined) {
+      return yield* new UnknownProvider({ provider: name, known: Object.keys(providers).sort() });
+    }
+    const variable = keyVariableOf(provider);
+    if (variable !== undefined && readVariable(env, variable) === undefined) {
+      return yield* new MissingApiKey({ provider: name, variable });
+    }
+  }
+});

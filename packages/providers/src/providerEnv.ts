@@ -1,0 +1,50 @@
+import type { ProviderConfig } from "@consortium/config";
+
+// Where a provider's key and base URL come from. Pure: the environment is passed in, so tests and
+// the programmatic API can supply their own.
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+interface BuiltIn {
+  readonly keyVariable: string;
+  readonly baseUrlVariable: string;
+  readonly defaultBaseUrl: string;
+}
+
+const BUILT_INS: Readonly<Record<string, BuiltIn>> = {
+  openai: {
+    keyVariable: "OPENAI_API_KEY",
+    baseUrlVariable: "OPENAI_BASE_URL",
+    defaultBaseUrl: "https://api.openai.com/v1"
+  },
+  anthropic: {
+    keyVariable: "ANTHROPIC_API_KEY",
+    baseUrlVariable: "ANTHROPIC_BASE_URL",
+    defaultBaseUrl: "https://api.anthropic.com"
+  }
+};
+
+/** The built-in provider this config is, if any: same name and same wire protocol. */
+export const builtInOf = (provider: ProviderConfig): BuiltIn | undefined =>
+  provider.name === provider.type ? BUILT_INS[provider.name] : undefined;
+
+/** The environment variable holding this provider's key; undefined when it needs none (local servers). */
+export const keyVariableOf = (provider: ProviderConfig): string | undefined =>
+  provider.apiKeyEnv ?? builtInOf(provider)?.keyVariable;
+
+/** An empty variable counts as unset: `OPENAI_API_KEY= consortium run …` should fail fast too. */
+export const readVariable = (env: Env, name: string): string | undefined => {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+};
+
+/**
+ * The file's base_url, else the built-in's *_BASE_URL variable, else the vendor's public endpoint.
+ * Always explicit, so the SDKs never read process.env behind our back.
+ */
+export const baseUrlOf = (provider: ProviderConfig, env: Env): string => {
+  if (provider.baseUrl !== undefined) return provider.baseUrl;
+  const builtIn = builtInOf(provider);
+  const fromEnv = builtIn === undefined ? undefined : readVariable(env, builtIn.baseUrlVariable);
+  return fromEnv ?? BUILT_INS[provider.type]!.defaultBaseUrl;
+};
