@@ -35,7 +35,8 @@ export const retryPolicy = (
     Schedule.passthrough<unknown, LlmError, never>,
     Schedule.whileInput(isRetryable),
     Schedule.modifyDelayEffect((error, delay) => {
-      const wait = Duration.max(delay, retryAfter(error));
+      // Whole milliseconds: jitter makes fractions nobody wants to read in "retrying in 2.3s".
+      const wait = Duration.millis(Math.round(Duration.toMillis(Duration.max(delay, retryAfter(error)))));
       return Effect.as(onRetry(error, wait), wait);
     })
   );
