@@ -1,5 +1,5 @@
 import type { ProviderConfig } from "@consortium/config";
-import type { FakeLlm } from "@consortium/testkit";
+import { type FakeLlm, fakeLlmEnv } from "@consortium/testkit";
 import { Effect } from "effect";
 import { LlmClient, type LlmRequest, makeLlmClient } from "../src/index.js";
 
@@ -23,12 +23,8 @@ export const provider = (
 export const openai = provider("openai", "openai", { apiKeyEnv: "OPENAI_API_KEY" });
 export const anthropic = provider("anthropic", "anthropic", { apiKeyEnv: "ANTHROPIC_API_KEY" });
 
-export const envFor = (fake: FakeLlm): Record<string, string> => ({
-  OPENAI_API_KEY: OPENAI_CANARY,
-  OPENAI_BASE_URL: fake.openaiBaseUrl,
-  ANTHROPIC_API_KEY: ANTHROPIC_CANARY,
-  ANTHROPIC_BASE_URL: fake.anthropicBaseUrl
-});
+export const envFor = (fake: FakeLlm): Record<string, string> =>
+  fakeLlmEnv(fake, { openai: OPENAI_CANARY, anthropic: ANTHROPIC_CANARY });
 
 export const ask = (model: string, content = "What is the capital of Australia?", extra: Partial<LlmRequest> = {}) => ({
   provider: "ignored",

@@ -1,4 +1,5 @@
 export { readCliOptions, serveFromCli } from "./cli.js";
+export { fakeLlmEnv } from "./env.js";
 export { echoReply, echoText } from "./ScriptBook.js";
 export { startFakeLlm } from "./server.js";
 export type * from "./types.js";

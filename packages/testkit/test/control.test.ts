@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCliOptions, serveFromCli } from "../src/index.js";
+import { fakeLlmEnv, readCliOptions, serveFromCli } from "../src/index.js";
 import { openaiBody, post } from "./helpers.js";
 
 describe("running as its own process", () => {
@@ -50,6 +50,21 @@ describe("running as its own process", () => {
       const bad = await fetch(`${fake.url}/_fake/script`, { method: "POST", body: '{"model":1}' });
       expect(bad.status).toBe(400);
       expect((await fetch(`${fake.url}/_fake/nothing`)).status).toBe(404);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("gives the environment that points both built-in providers at it", async () => {
+    const lines: Array<string> = [];
+    const fake = await serveFromCli([], {}, (line) => lines.push(line));
+    try {
+      expect(fakeLlmEnv(fake, { openai: "sk-canary" })).toEqual({
+        OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_API_KEY: "sk-canary",
+        ANTHROPIC_BASE_URL: fake.url,
+        ANTHROPIC_API_KEY: "test-anthropic-key"
+      });
     } finally {
       await fake.close();
     }
