@@ -56,7 +56,8 @@ export interface CallsTable {
   readonly ended_at: string;
 }
 
-export type StoredEvalStatus = "running" | "passed" | "failed" | "interrupted";
+/** passed / failed: met or missed its threshold; error: could not be trusted (e.g. a replay miss). */
+export type StoredEvalStatus = "running" | "passed" | "failed" | "error" | "interrupted";
 
 export interface EvalsTable {
   readonly id: string;
@@ -82,11 +83,16 @@ export interface EvalResultsTable {
   /** The consortium run behind this result, when it was recorded. */
   readonly run_id: string | null;
   readonly passed: number;
+  /** The run's status for a consortium, "completed" / "failed" for a single model. */
+  readonly status: string | null;
+  /** The synthesis or the answer the assertions were checked against. */
+  readonly output: string | null;
   readonly assertions_json: string;
   readonly latency_ms: number | null;
   readonly input_tokens: number | null;
   readonly output_tokens: number | null;
   readonly confidence: number | null;
+  readonly cost_usd: number | null;
   readonly error: string | null;
   readonly recorded_at: string;
 }

@@ -24,9 +24,9 @@ import {
 } from "./rows.js";
 import { sweepAbandoned } from "./sweep.js";
 import type {
-  EvalEnded,
+  EvalEndRecord,
   EvalResultRecord,
-  EvalStarted,
+  EvalStartRecord,
   EvalSummary,
   RunSummary,
   StoredEval,
@@ -57,9 +57,9 @@ export interface StoreShape {
   readonly listRuns: (options?: ListOptions) => Effect.Effect<ReadonlyArray<RunSummary>, StoreError>;
   /** An exact id, or a prefix matching exactly one run (like git's short ids). */
   readonly getRun: (idOrPrefix: string) => Effect.Effect<StoredRun, StoreError | RunNotFound | AmbiguousRunId>;
-  readonly recordEvalStarted: (started: EvalStarted) => Effect.Effect<void, StoreError>;
+  readonly recordEvalStarted: (started: EvalStartRecord) => Effect.Effect<void, StoreError>;
   readonly recordEvalResult: (result: EvalResultRecord) => Effect.Effect<void, StoreError>;
-  readonly recordEvalEnded: (ended: EvalEnded) => Effect.Effect<void, StoreError>;
+  readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
   readonly listEvals: (options?: ListOptions) => Effect.Effect<ReadonlyArray<EvalSummary>, StoreError>;
   readonly getEval: (id: string) => Effect.Effect<StoredEval, StoreError | EvalNotFound>;
   /** Marks runs and evals left `running` by dead processes on this host `interrupted`. Runs on open. */
@@ -170,18 +170,25 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
 
     const resolveRunId = Effect.fn("Store.resolveRunId")(function* (idOrPrefix: string) {
       if (idOrPrefix === "") return yield* new RunNotFound({ id: idOrPrefix });
-      const ids = yield* attempt("find run", async (db) => {
-        const exact = await db.selectFrom("runs").select("id").where("id", "=", idOrPrefix).executeTakeFirst();
+      const lookUp = async (db: Kysely<Database>, prefix: string) => {
+        const exact = await db.selectFrom("runs").select("id").where("id", "=", prefix).executeTakeFirst();
         if (exact !== undefined) return [exact.id];
+        // A range on the primary key rather than LIKE: uses the index, and `%` or `_` mean themselves.
         const matches = await db
           .selectFrom("runs")
           .select("id")
-          .where("id", ">=", idOrPrefix)
-          .where("id", "<", prefixUpperBound(idOrPrefix))
+          .where("id", ">=", prefix)
+          .where("id", "<", prefixUpperBound(prefix))
           .orderBy("id")
           .limit(MAX_CANDIDATES)
           .execute();
         return matches.map((row) => row.id);
+      };
+      const ids = yield* attempt("find run", async (db) => {
+        const found = await lookUp(db, idOrPrefix);
+        // The engine's ids are upper-case ULIDs; let people type them in lower case.
+        const upper = idOrPrefix.toUpperCase();
+        return found.length > 0 || upper === idOrPrefix ? found : lookUp(db, upper);
       });
       const [only, ...others] = ids;
       if (only === undefined) return yield* new RunNotFound({ id: idOrPrefix });
@@ -207,7 +214,7 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
       return found;
     });
 
-    const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (started: EvalStarted) {
+    const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (started: EvalStartRecord) {
       const git = started.sourceFile === null ? noGit : gitInfoFor(started.sourceFile);
       const row = evalStartedRow(started, writer, git, yield* secrets);
       yield* write("record eval start", (db) => db.insertInto("evals").values(row).execute());
@@ -230,7 +237,7 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
       );
     });
 
-    const recordEvalEnded = Effect.fn("Store.recordEvalEnded")(function* (ended: EvalEnded) {
+    const recordEvalEnded = Effect.fn("Store.recordEvalEnded")(function* (ended: EvalEndRecord) {
       const update = evalEndedUpdate(ended, yield* secrets);
       const result = yield* write("record eval end", (db) =>
         db.updateTable("evals").set(update).where("id", "=", ended.evalId).executeTakeFirst()

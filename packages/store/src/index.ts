@@ -6,6 +6,7 @@ export { type GitInfo, gitInfoFor } from "./gitInfo.js";
 export { latestMigration, migrations } from "./migrations.js";
 export { formatRun } from "./report/formatRun.js";
 export { formatRunsTable } from "./report/formatRunsTable.js";
+export { evalStatusOf, SqliteEvalLog } from "./SqliteEvalLog.js";
 export { SqliteRunLog } from "./SqliteRunLog.js";
 export { type ListOptions, Store, type StoreOptions, type StoreShape } from "./Store.js";
 export type * from "./types.js";

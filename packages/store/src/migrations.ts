@@ -80,7 +80,7 @@ const evals: Migration = {
       .addColumn("git_dirty", "integer")
       .addColumn("config_json", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) =>
-        c.notNull().check(sql`status in ('running', 'passed', 'failed', 'interrupted')`)
+        c.notNull().check(sql`status in ('running', 'passed', 'failed', 'error', 'interrupted')`)
       )
       .addColumn("started_at", "text", (c) => c.notNull())
       .addColumn("ended_at", "text")
@@ -98,11 +98,14 @@ const evals: Migration = {
       .addColumn("target", "text", (c) => c.notNull())
       .addColumn("run_id", "text", (c) => c.references("runs.id").onDelete("set null"))
       .addColumn("passed", "integer", (c) => c.notNull().check(sql`passed in (0, 1)`))
+      .addColumn("status", "text")
+      .addColumn("output", "text")
       .addColumn("assertions_json", "text", (c) => c.notNull())
       .addColumn("latency_ms", "integer")
       .addColumn("input_tokens", "integer")
       .addColumn("output_tokens", "integer")
       .addColumn("confidence", "real")
+      .addColumn("cost_usd", "real")
       .addColumn("error", "text")
       .addColumn("recorded_at", "text", (c) => c.notNull())
       .execute();

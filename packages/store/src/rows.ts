@@ -5,9 +5,9 @@ import type { CallsTable, EvalResultsTable, EvalsTable, RunsTable } from "./Data
 import type { GitInfo } from "./gitInfo.js";
 import { redact, redactNullable } from "./redact.js";
 import type {
-  EvalEnded,
+  EvalEndRecord,
   EvalResultRecord,
-  EvalStarted,
+  EvalStartRecord,
   EvalSummary,
   RunSummary,
   StoredCall,
@@ -177,7 +177,7 @@ export const toStoredRun = (row: Selectable<RunsTable>, calls: ReadonlyArray<Sel
 });
 
 export const evalStartedRow = (
-  started: EvalStarted,
+  started: EvalStartRecord,
   writer: Writer,
   git: GitInfo,
   secrets: ReadonlyArray<string>
@@ -203,16 +203,19 @@ export const evalResultRow = (
   case_id: result.caseId,
   target: result.target,
   passed: result.passed ? 1 : 0,
+  status: result.status,
+  output: redactNullable(result.output, secrets),
   assertions_json: json(result.assertions, secrets),
   latency_ms: result.latencyMs === null ? null : Math.round(result.latencyMs),
   input_tokens: result.inputTokens,
   output_tokens: result.outputTokens,
   confidence: result.confidence,
+  cost_usd: result.costUsd,
   error: redactNullable(result.error, secrets),
   recorded_at: result.recordedAt
 });
 
-export const evalEndedUpdate = (ended: EvalEnded, secrets: ReadonlyArray<string>): Updateable<EvalsTable> => ({
+export const evalEndedUpdate = (ended: EvalEndRecord, secrets: ReadonlyArray<string>): Updateable<EvalsTable> => ({
   status: ended.status,
   summary_json: jsonOrNull(ended.summary, secrets),
   ended_at: ended.endedAt
@@ -224,11 +227,14 @@ export const toStoredEvalResult = (row: Selectable<EvalResultsTable>): StoredEva
   target: row.target,
   runId: row.run_id,
   passed: row.passed !== 0,
+  status: row.status,
+  output: row.output,
   assertions: parseJson(row.assertions_json),
   latencyMs: row.latency_ms,
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
   confidence: row.confidence,
+  costUsd: row.cost_usd,
   error: row.error,
   recordedAt: row.recorded_at
 });

@@ -69,12 +69,12 @@ export interface StoredRun {
   readonly calls: ReadonlyArray<StoredCall>;
 }
 
-export interface EvalStarted {
+export interface EvalStartRecord {
   readonly evalId: string;
   readonly suite: string;
   /** Absolute path of the suite file; its git commit is looked up from it. */
   readonly sourceFile: string | null;
-  /** The resolved SuiteConfig (or whatever describes the eval), stored as JSON. */
+  /** What describes the eval (targets, cases, threshold), stored as JSON. */
   readonly config: unknown;
   readonly startedAt: string;
 }
@@ -86,18 +86,24 @@ export interface EvalResultRecord {
   /** The consortium run behind the result; stored as null when that run was not recorded here. */
   readonly runId: string | null;
   readonly passed: boolean;
+  /** The run's status for a consortium target, "completed" / "failed" for a single model. */
+  readonly status: string | null;
+  /** What the assertions were checked against. */
+  readonly output: string | null;
   readonly assertions: unknown;
   readonly latencyMs: number | null;
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly confidence: number | null;
+  readonly costUsd: number | null;
   readonly error: string | null;
   readonly recordedAt: string;
 }
 
-export interface EvalEnded {
+export interface EvalEndRecord {
   readonly evalId: string;
   readonly status: Exclude<StoredEvalStatus, "running">;
+  /** The eval report, stored as JSON. */
   readonly summary: unknown;
   readonly endedAt: string;
 }

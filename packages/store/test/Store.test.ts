@@ -175,6 +175,9 @@ describe("Store: runs", () => {
 
       expect((yield* store.getRun("0193ffff-0000")).id).toBe("0193ffff-0000");
       expect((yield* store.getRun("0193f")).id).toBe("0193ffff-0000");
+      // ULIDs are upper case; a lower-case prefix finds them too.
+      yield* store.runStarted(runStarted("01JH3K2M7QX"));
+      expect((yield* store.getRun("01jh3k")).id).toBe("01JH3K2M7QX");
       expect((yield* store.getRun("0193a1b2-aab")).id).toBe("0193a1b2-aabb");
       // An exact id wins even when it is also the prefix of another.
       expect((yield* store.getRun("abc")).id).toBe("abc");

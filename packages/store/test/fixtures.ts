@@ -124,7 +124,7 @@ const iteration = (runId: string, index: number): Iteration => ({
     return {
       member: "openai/gpt-4.1-mini",
       instance,
-      text: call.text,
+      text: call.text ?? "",
       usage: call.usage,
       latencyMs: call.latencyMs,
       attempts: 1,
@@ -140,7 +140,8 @@ const iteration = (runId: string, index: number): Iteration => ({
     attempts: 1,
     error: null
   },
-  shuffleSeed: 42
+  shuffleSeed: 42,
+  decision: index === 1 ? "low_confidence" : "confident"
 });
 
 export const result = (runId: string, status: RunStatus, overrides: Partial<RunResult> = {}): RunResult => ({

@@ -130,11 +130,14 @@ describe("migrations", () => {
           target: "research",
           runId: "old-run",
           passed: true,
+          status: "completed",
+          output: "Canberra",
           assertions: [],
           latencyMs: 10,
           inputTokens: 1,
           outputTokens: 2,
           confidence: 0.9,
+          costUsd: null,
           error: null,
           recordedAt: "2025-01-01T00:00:01.000Z"
         });

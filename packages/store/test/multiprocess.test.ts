@@ -26,6 +26,10 @@ beforeAll(async () => {
     target: "node20",
     conditions: ["source"],
     logLevel: "warning",
+    // bundled CommonJS dependencies (ajv, via eval) call require(); give the ESM bundle one
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+    },
     plugins: [
       {
         name: "native-addon",

@@ -61,7 +61,7 @@ Iteration 1
     │ It was chosen as a compromise.
     │ Sydney and Melbourne both wanted it.…
   arbiter anthropic/claude-sonnet-4-5  300 in / 90 out · 3.4s · 1 attempt
-    confidence 0.60 · asks for another round
+    confidence 0.60 · asks for another round · went on: confidence below the threshold
     refine:
       - cite the 1908 decision
       - mention the Parliament House
@@ -78,7 +78,7 @@ Iteration 2
   member  openai/gpt-4.1-mini #3  23 in / 43 out · 1.2s · 4 attempts
     FAILED RateLimited: 429 Too Many Requests
   arbiter anthropic/claude-sonnet-4-5  300 in / 90 out · 3.4s · 1 attempt
-    confidence 0.90 · no further round needed
+    confidence 0.90 · no further round needed · stopped: confident enough
 
 Synthesis (confidence 0.90)
   Canberra is the capital of Australia.
@@ -129,7 +129,9 @@ Totals  2 iterations · 1,000 input + 500 output tokens · $0.0123 · 25.0s · 7
     Effect.gen(function* () {
       const run = yield* storedRun;
       const calls = run.calls.map((call) => (call.role === "arbiter" ? { ...call, parsed: null } : call));
-      expect(formatRun({ ...run, calls })).toContain("confidence 0.60 · asks for another round");
+      expect(formatRun({ ...run, calls })).toContain(
+        "confidence 0.60 · asks for another round · went on: confidence below the threshold"
+      );
     })
   );
 

@@ -53,6 +53,20 @@ const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
   return decisionOf(iteration.synthesis satisfies Synthesis);
 };
 
+const DECISIONS: Readonly<Record<string, string>> = {
+  confident: "stopped: confident enough",
+  max_iterations: "stopped: max iterations reached",
+  min_iterations: "went on: min iterations not reached",
+  low_confidence: "went on: confidence below the threshold",
+  arbiter_asked: "went on: the arbiter asked for another round"
+};
+
+/** What the engine did after this round, when the result says (runs that ended normally). */
+const stopDecision = (call: StoredCall, run: StoredRun): string | null => {
+  const decision = run.result?.iterations.find((it) => it.index === call.iteration)?.decision;
+  return decision === undefined ? null : (DECISIONS[decision] ?? decision);
+};
+
 const callStats = (call: StoredCall): string =>
   [
     `${formatCount(call.inputTokens)} in / ${formatCount(call.outputTokens)} out`,
@@ -81,7 +95,8 @@ const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => 
     decision.needsIteration === null
       ? ""
       : ` · ${decision.needsIteration ? "asks for another round" : "no further round needed"}`;
-  lines.push(`    confidence ${formatConfidence(decision.confidence)}${next}`);
+  const after = decision.parsed === false || call.error !== null ? null : stopDecision(call, run);
+  lines.push(`    confidence ${formatConfidence(decision.confidence)}${next}${after === null ? "" : ` · ${after}`}`);
   if (decision.refinementAreas.length > 0) {
     lines.push("    refine:");
     lines.push(...decision.refinementAreas.map((area) => `      - ${oneLine(area, 160)}`));

@@ -4,8 +4,9 @@
 // "crash" starts one run, records two calls and kills itself with SIGKILL, as a crash would.
 
 import { RunLog } from "@consortium/engine";
-import { SqliteRunLog } from "@consortium/store";
 import { Effect, Logger } from "effect";
+// The file itself rather than the package index: keeps eval (and ajv) out of the bundle, so it starts fast.
+import { SqliteRunLog } from "../../src/SqliteRunLog.js";
 import { memberCall, runEnded, runStarted } from "../fixtures.js";
 
 const [path = "", writer = "0", runs = "1", calls = "1", startAt = "0", mode = "normal"] = process.argv.slice(2);
