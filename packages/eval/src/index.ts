@@ -13,4 +13,7 @@ export * from "./report/markdown.js";
 export * from "./report/summarize.js";
 export * from "./report/table.js";
 export type * from "./report/types.js";
+export * from "./runner/plan.js";
+export * from "./runner/runSuite.js";
 export * from "./runner/select.js";
+export * from "./runner/targets.js";

@@ -1,4 +1,5 @@
 import type { SuiteCase, SuiteConfig, SuiteTarget } from "@consortium/config";
+import type { Env } from "@consortium/providers";
 import { Either } from "effect";
 import { compileAssertion, SchemaCache } from "../assertions/compile.js";
 import type { CompiledAssertion } from "../assertions/types.js";
@@ -27,6 +28,8 @@ export interface RunSuiteOptions {
    * CLI passes `!replay`. Default true.
    */
   readonly keysNeeded?: boolean | undefined;
+  /** Where API key variables are looked up. Default process.env (tests pass their own). */
+  readonly env?: Env | undefined;
 }
 
 export interface PlannedCase {

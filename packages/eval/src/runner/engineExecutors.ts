@@ -1,0 +1,127 @@
+import {
+  type ConsortiumConfig,
+  DEFAULT_LIMITS,
+  type ModelParams,
+  type ModelRef,
+  type ProviderConfig,
+  type SuiteConfig
+} from "@consortium/config";
+import { type CallHooks, callModel, type Gates, type RunLog, runConsortium } from "@consortium/engine";
+import { type Env, LlmClient, type LlmRequest } from "@consortium/providers";
+import { Effect } from "effect";
+import type { Judge } from "../assertions/evaluate.js";
+import type { Executors } from "./execute.js";
+import { failedOutcome, type TargetOutcome } from "./outcome.js";
+
+// The real executors: consortium targets through `runConsortium`, single models and judges through
+// the engine's `callModel` (the same retries, per-attempt timeouts and empty-answer rule as members),
+// with the default limits, since a single model has no consortium file to set them.
+
+const NO_HOOKS: CallHooks = { onAttempt: () => Effect.void, onRetry: () => Effect.void, onEnd: () => Effect.void };
+
+/**
+ * One semaphore per provider that declares `concurrency` in the suite, shared by every single-model
+ * call and judge of the eval (consortium runs keep their own caps). Beyond that, `-j` is the limit.
+ */
+const makeSuiteGates = (providers: Readonly<Record<string, ProviderConfig>>): Effect.Effect<Gates> =>
+  Effect.gen(function* () {
+    const capped = new Map<string, Effect.Semaphore>();
+    for (const [name, provider] of Object.entries(providers)) {
+      if (provider.concurrency !== undefined) {
+        capped.set(name, yield* Effect.makeSemaphore(Math.max(1, provider.concurrency)));
+      }
+    }
+    return {
+      enter: (provider) => (effect) => capped.get(provider)?.withPermits(1)(effect) ?? effect
+    };
+  });
+
+const singleCall = (
+  client: LlmClient["Type"],
+  gates: Gates,
+  providers: Readonly<Record<string, ProviderConfig>>,
+  request: LlmRequest
+) =>
+  Effect.gen(function* () {
+    const provider = providers[request.provider];
+    // The preflight of runSuite has checked every provider; this guards a caller that skipped it.
+    if (provider === undefined) return yield* Effect.dieMessage(`unknown provider "${request.provider}"`);
+    return yield* callModel(client, provider, request, DEFAULT_LIMITS, gates, NO_HOOKS);
+  });
+
+const consortiumOutcome = (config: ConsortiumConfig, prompt: string, seed: number, checkKeys: boolean, env: Env) =>
+  runConsortium(config, prompt, { seed, checkKeys, env }).pipe(
+    Effect.map((result): TargetOutcome => {
+      const synthesis = result.synthesis;
+      return {
+        output: synthesis?.text ?? null,
+        confidence: synthesis?.confidence ?? null,
+        latencyMs: result.durationMs,
+        usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+        costUsd: result.usage.costUsd,
+        runId: result.runId,
+        status: result.status,
+        error: result.status === "failed" ? (result.error ?? "the run failed") : null
+      };
+    }),
+    // runSuite's preflight already checked providers and keys, so these are unexpected here.
+    Effect.catchTags({
+      MissingApiKey: (error) => Effect.succeed(failedOutcome(`${error.variable} is not set (${error.provider})`)),
+      UnknownProvider: (error) => Effect.succeed(failedOutcome(`unknown provider "${error.provider}"`))
+    })
+  );
+
+export const engineExecutors = (
+  suite: SuiteConfig,
+  options: { readonly checkKeys: boolean; readonly env: Env }
+): Effect.Effect<Executors<LlmClient | RunLog>> =>
+  Effect.gen(function* () {
+    const gates = yield* makeSuiteGates(suite.providers);
+
+    const runModel = (ref: ModelRef & ModelParams, prompt: string) =>
+      Effect.gen(function* () {
+        const client = yield* LlmClient;
+        const outcome = yield* singleCall(client, gates, suite.providers, {
+          provider: ref.provider,
+          model: ref.model,
+          temperature: ref.temperature,
+          maxTokens: ref.maxTokens,
+          topP: ref.topP,
+          system: ref.system,
+          messages: [{ role: "user", content: prompt }]
+        });
+        return {
+          output: outcome.error === null ? outcome.text : null,
+          confidence: null,
+          latencyMs: outcome.latencyMs,
+          usage: outcome.usage,
+          costUsd: null,
+          runId: null,
+          status: outcome.error === null ? "completed" : "failed",
+          error: outcome.error === null ? null : `${outcome.error.type}: ${outcome.error.message}`
+        } satisfies TargetOutcome;
+      });
+
+    const judge: Judge<LlmClient> = (ref, request) =>
+      Effect.gen(function* () {
+        const client = yield* LlmClient;
+        // Temperature 0: a grade should not depend on the dice.
+        const outcome = yield* singleCall(client, gates, suite.providers, {
+          provider: ref.provider,
+          model: ref.model,
+          temperature: 0,
+          system: request.system,
+          messages: request.messages
+        });
+        if (outcome.error !== null) return yield* Effect.fail(`${outcome.error.type}: ${outcome.error.message}`);
+        return { text: outcome.text, usage: outcome.usage };
+      });
+
+    return {
+      runTarget: (target, prompt, seed) =>
+        target.kind === "consortium"
+          ? consortiumOutcome(target.config, prompt, seed, options.checkKeys, options.env)
+          : runModel(target.ref, prompt),
+      judge
+    };
+  });

@@ -1,0 +1,47 @@
+import type { ModelRef, ProviderConfig } from "@consortium/config";
+import { type Env, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
+import { Effect } from "effect";
+import type { SuitePlan } from "./plan.js";
+
+/** Every provider the plan will call, with the models calling it: consortium members and arbiters, single models, judges. */
+const referencedModels = (
+  plan: SuitePlan
+): ReadonlyArray<{
+  readonly providers: Readonly<Record<string, ProviderConfig>>;
+  readonly refs: ReadonlyArray<ModelRef>;
+}> => [
+  ...plan.targets.map(({ target }) =>
+    target.kind === "consortium"
+      ? {
+          providers: target.config.providers,
+          refs: [...target.config.members, target.config.arbiter, ...target.config.arbiter.fallbacks]
+        }
+      : { providers: plan.suite.providers, refs: [target.ref] }
+  ),
+  {
+    providers: plan.suite.providers,
+    refs: plan.cases.flatMap(({ assertions }) =>
+      assertions.flatMap((assertion) => (assertion.kind === "rubric" ? [assertion.judge] : []))
+    )
+  }
+];
+
+/**
+ * Before the first call: every provider exists and, unless replaying, has its key. A missing key would
+ * otherwise fail every case the same way; this fails the eval once, as bad input (exit 2).
+ */
+export const preflightPlan = (
+  plan: SuitePlan,
+  options: { readonly checkKeys: boolean; readonly env: Env }
+): Effect.Effect<void, MissingApiKey | UnknownProvider> =>
+  Effect.forEach(
+    referencedModels(plan),
+    ({ providers, refs }) => {
+      if (options.checkKeys) return preflight(providers, refs, options.env);
+      const missing = refs.find((ref) => !Object.hasOwn(providers, ref.provider));
+      return missing === undefined
+        ? Effect.void
+        : Effect.fail(new UnknownProvider({ provider: missing.provider, known: Object.keys(providers).sort() }));
+    },
+    { discard: true }
+  );
