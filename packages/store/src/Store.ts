@@ -97,7 +97,10 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
       return yield* write("sweep abandoned runs", (db) => sweepAbandoned(db, writer.hostname, isAlive, now));
     });
 
-    yield* sweepAbandonedNow();
+    // Best effort: `consortium runs` should still list when, say, another process holds the lock.
+    yield* sweepAbandonedNow().pipe(
+      Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
+    );
 
     const runStarted = Effect.fn("Store.runStarted")(function* (run: RunStarted) {
       const names = Object.values(run.config.providers)
