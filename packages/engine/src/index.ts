@@ -1,4 +1,15 @@
 export {
+  type Consortium,
+  type ConsortiumOptions,
+  type ConsortiumRunOptions,
+  type ConsortiumSpec,
+  consortiumOf,
+  createConsortium,
+  InvalidConsortiumError,
+  loadConsortium,
+  RunNotStartedError
+} from "./Consortium.js";
+export {
   type CallHooks,
   type CallOutcome,
   callModel,
@@ -46,6 +57,7 @@ export type * from "./result.js";
 export { type RunOptions, runConsortium } from "./runConsortium.js";
 export { formatRunId, makeRunId } from "./runId.js";
 export { iterationSeed, mulberry32, seededShuffle } from "./shuffle.js";
+export { describeStartError } from "./startErrors.js";
 export { decideStop, type RoundVerdict, type StopBounds, type StopDecision } from "./stopRule.js";
 export {
   ARBITER_TEMPLATE,

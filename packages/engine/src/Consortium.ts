@@ -1,0 +1,233 @@
+import {
+  type ConfigError,
+  type ConsortiumConfig,
+  consortiumFromObject,
+  formatConfigError,
+  loadConsortiumFile,
+  type RawConsortium
+} from "@consortium/config";
+import { type Env, type LlmClient, layerLlmClient } from "@consortium/providers";
+import { Cause, Effect, Either, Exit, Layer } from "effect";
+import { type RunEvent, RunEvents } from "./RunEvents.js";
+import { RunLog } from "./RunLog.js";
+import type { RunResult } from "./result.js";
+import { type RunOptions, runConsortium } from "./runConsortium.js";
+import { describeStartError } from "./startErrors.js";
+
+// The Promise API for plain TypeScript: load or build a consortium, then `await consortium.run(prompt)`.
+// A thin shell over runConsortium; it returns the same RunResult the CLI prints with --json.
+
+export interface ConsortiumOptions {
+  /** The model client. Default: the live client over the official SDKs, reading `env`. */
+  readonly client?: Layer.Layer<LlmClient>;
+  /** Where runs are recorded. Default: nowhere (RunLog.none); pass the store's layer to keep them. */
+  readonly log?: Layer.Layer<RunLog>;
+  /** Keys and base URLs come from here. Default: process.env. */
+  readonly env?: Env;
+}
+
+export interface ConsortiumRunOptions extends Omit<RunOptions, "env"> {
+  /** Live progress: every member's start, retry and end, each round's verdict. */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Aborting stops the run: it is recorded as `interrupted` and the promise resolves with that result. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Consortium {
+  readonly config: ConsortiumConfig;
+  /**
+   * Runs the consortium on `prompt`. Resolves with the result whatever its status (completed,
+   * degraded, failed, interrupted); rejects only when the run cannot start (a missing API key, an
+   * unknown provider) or on a bug.
+   */
+  readonly run: (prompt: string, options?: ConsortiumRunOptions) => Promise<RunResult>;
+}
+
+/** An invalid consortium file or object; the message lists every issue, one per line. */
+export class InvalidConsortiumError extends Error {
+  override readonly name = "InvalidConsortiumError";
+  constructor(readonly configError: ConfigError) {
+    super(formatConfigError(configError));
+  }
+}
+
+/** A run that could not start: a missing API key or an unknown provider. */
+export class RunNotStartedError extends Error {
+  override readonly name = "RunNotStartedError";
+}
+
+const makeConsortium = (config: ConsortiumConfig, options: ConsortiumOptions): Consortium => ({
+  config,
+  run: async (prompt, runOptions = {}) => {
+    const { onEvent, signal, ...rest } = runOptions;
+    // Kept so an aborted run can still resolve with the result it recorded.
+    let ended: RunResult | undefined;
+    const log = options.log ?? RunLog.none;
+    const capture = Layer.effect(
+      RunLog,
+      Effect.map(RunLog, (inner) => ({
+        ...inner,
+        runEnded: (run) =>
+          Effect.zipRight(
+            Effect.sync(() => {
+              ended = run.result;
+            }),
+            inner.runEnded(run)
+          )
+      }))
+    ).pipe(Layer.provide(log));
+    const layer = Layer.mergeAll(
+      options.client ?? layerLlmClient({ env: options.env ?? process.env }),
+      capture,
+      onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(onEvent)
+    );
+    const program = runConsortium(config, prompt, {
+      ...rest,
+      ...(options.env === undefined ? {} : { env: options.env })
+    });
+    const exit = await Effect.runPromiseExit(Effect.provide(program, layer), signal === undefined ? {} : { signal });
+    if (Exit.isSuccess(exit)) return exit.value;
+    if (Cause.isInterruptedOnly(exit.cause) && ended !== undefined) return ended;
+    const failure = Cause.failureOption(exit.cause);
+    if (failure._tag === "Some") throw new RunNotStartedError(describeStartError(failure.value));
+    throw Cause.squash(exit.cause);
+  }
+});
+
+/** Loads and validates a consortium file (YAML). Rejects with InvalidConsortiumError listing every issue. */
+export const loadConsortium = async (file: string, options: ConsortiumOptions = {}): Promise<Consortium> => {
+  const loaded = await Effect.runPromise(Effect.either(loadConsortiumFile(file)));
+  if (Either.isLeft(loaded)) throw new InvalidConsortiumError(loaded.left);
+  return makeConsortium(loaded.right, options);
+};
+
+type MemberSpec =
+  | string
+  | {
+      readonly model: string;
+      readonly count?: number;
+      readonly temperature?: number;
+      readonly maxTokens?: number;
+      readonly topP?: number;
+      readonly system?: string;
+    };
+
+type ArbiterSpec =
+  | string
+  | {
+      readonly model: string;
+      readonly temperature?: number;
+      readonly maxTokens?: number;
+      readonly topP?: number;
+      readonly system?: string;
+      readonly fallbacks?: ReadonlyArray<string>;
+    };
+
+/** `createConsortium`'s input: the file's fields in camelCase. Durations are seconds or "30s"-style strings. */
+export interface ConsortiumSpec extends ConsortiumOptions {
+  /** Default "consortium". */
+  readonly name?: string;
+  readonly description?: string;
+  /** `<provider>/<model>[:<count>]`, e.g. "openai/gpt-4.1-mini:2", or the long form. */
+  readonly models: ReadonlyArray<MemberSpec>;
+  readonly arbiter: ArbiterSpec;
+  readonly confidenceThreshold?: number;
+  readonly minIterations?: number;
+  readonly maxIterations?: number;
+  /** System prompt for the members. */
+  readonly system?: string;
+  readonly anonymize?: boolean;
+  readonly prompts?: { readonly member?: string; readonly refine?: string; readonly arbiter?: string };
+  readonly providers?: Readonly<
+    Record<
+      string,
+      {
+        readonly type: "openai" | "anthropic";
+        readonly baseUrl?: string;
+        readonly apiKeyEnv?: string;
+        readonly concurrency?: number;
+      }
+    >
+  >;
+  readonly limits?: {
+    readonly concurrency?: number;
+    readonly timeout?: number | string;
+    readonly retries?: number;
+    readonly quorum?: number;
+    readonly runTimeout?: number | string;
+  };
+}
+
+/** The spec in the file's own shape, so it goes through exactly the file's validation. */
+const toFileShape = (spec: ConsortiumSpec): RawConsortium =>
+  ({
+    name: spec.name ?? "consortium",
+    description: spec.description,
+    members: spec.models.map((m) =>
+      typeof m === "string"
+        ? m
+        : {
+            model: m.model,
+            count: m.count,
+            temperature: m.temperature,
+            max_tokens: m.maxTokens,
+            top_p: m.topP,
+            system: m.system
+          }
+    ),
+    arbiter:
+      typeof spec.arbiter === "string"
+        ? spec.arbiter
+        : {
+            model: spec.arbiter.model,
+            temperature: spec.arbiter.temperature,
+            max_tokens: spec.arbiter.maxTokens,
+            top_p: spec.arbiter.topP,
+            system: spec.arbiter.system,
+            fallbacks: spec.arbiter.fallbacks
+          },
+    confidence_threshold: spec.confidenceThreshold,
+    min_iterations: spec.minIterations,
+    max_iterations: spec.maxIterations,
+    system: spec.system,
+    anonymize: spec.anonymize,
+    prompts: spec.prompts,
+    providers:
+      spec.providers === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(spec.providers).map(([name, p]) => [
+              name,
+              { type: p.type, base_url: p.baseUrl, api_key_env: p.apiKeyEnv, concurrency: p.concurrency }
+            ])
+          ),
+    limits:
+      spec.limits === undefined
+        ? undefined
+        : {
+            concurrency: spec.limits.concurrency,
+            timeout: spec.limits.timeout,
+            retries: spec.limits.retries,
+            quorum: spec.limits.quorum,
+            run_timeout: spec.limits.runTimeout
+          }
+  }) as RawConsortium;
+
+/**
+ * Builds a consortium in code, as the seed's `create_consortium(models=..., arbiter=...)`. Validated
+ * exactly like a file; throws InvalidConsortiumError listing every issue.
+ */
+export const createConsortium = (spec: ConsortiumSpec): Consortium => {
+  const { client, log, env } = spec;
+  const config = consortiumFromObject(toFileShape(spec), "createConsortium()");
+  if (Either.isLeft(config)) throw new InvalidConsortiumError(config.left);
+  return makeConsortium(config.right, {
+    ...(client === undefined ? {} : { client }),
+    ...(log === undefined ? {} : { log }),
+    ...(env === undefined ? {} : { env })
+  });
+};
+
+/** A consortium from a config already loaded (the CLI and evals build theirs with @consortium/config). */
+export const consortiumOf = (config: ConsortiumConfig, options: ConsortiumOptions = {}): Consortium =>
+  makeConsortium(config, options);

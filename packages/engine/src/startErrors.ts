@@ -1,0 +1,14 @@
+import type { MissingApiKey, UnknownProvider } from "@consortium/providers";
+
+/** Why a run could not start, in one line for a person: what is wrong and what to do. */
+export const describeStartError = (error: MissingApiKey | UnknownProvider): string => {
+  switch (error._tag) {
+    case "MissingApiKey":
+      return `provider ${error.provider} needs an API key: set the environment variable ${error.variable}`;
+    case "UnknownProvider":
+      return (
+        `unknown provider "${error.provider}": declare it under providers: ` +
+        `(known: ${error.known.length === 0 ? "none" : error.known.join(", ")})`
+      );
+  }
+};
