@@ -8,6 +8,7 @@ export * from "./cassette/format.js";
 export * from "./EvalLog.js";
 export * from "./errors.js";
 export * from "./report/exitCode.js";
+export * from "./report/json.js";
 export * from "./report/junit.js";
 export * from "./report/markdown.js";
 export * from "./report/summarize.js";

@@ -59,7 +59,7 @@ const currentScope = Effect.map(FiberRef.get(currentCallScope), (scope) => ({
  * kept, so `--record --filter x` re-records case x without losing the others. Delete the file to
  * start from scratch.
  */
-export const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmClient> =>
+const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmClient> =>
   Layer.scoped(
     LlmClient,
     Effect.gen(function* () {
@@ -111,7 +111,7 @@ export const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable,
  * non-retryable error naming the case, target and model, and is reported to the runner's scope so the
  * case fails even when the engine carries on without that member.
  */
-export const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
+const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
   Layer.effect(
     LlmClient,
     Effect.gen(function* () {
@@ -165,4 +165,5 @@ const missMessage = (input: {
   return `replay miss: ${where}: no recorded answer for this request${hint} (re-record with --record)`;
 };
 
+/** `--record` and `--replay` as LlmClient layers. */
 export const Cassette = { record, replay } as const;

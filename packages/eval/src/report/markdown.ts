@@ -82,5 +82,3 @@ export const appendStepSummary = (
         ),
         Effect.withSpan("EvalReport.appendStepSummary")
       );
-
-export const renderJson = (report: EvalReport): string => `${JSON.stringify(report, null, 2)}\n`;
