@@ -60,7 +60,11 @@ export const makeWriteBacklog = (kind: "run" | "eval", path: string): Effect.Eff
         const rest = queue.slice(written);
         yield* setPending(key, rest);
         return rest.length;
-      }).pipe(lock.withPermits(1));
+      }).pipe(
+        lock.withPermits(1),
+        // All or nothing: interrupted halfway, a write that landed could stay queued and land twice.
+        Effect.uninterruptible
+      );
 
     const submit = (key: string, next: PendingWrite) => Effect.asVoid(flush(key, next));
 
