@@ -75,7 +75,7 @@ const pruneAnyOf = (errors: ReadonlyArray<ErrorObject>): Array<ErrorObject | { r
 
 const enumMessage = (allowed: ReadonlyArray<string>, value: unknown): string => {
   const bases = allowed.filter((item) => !(item.startsWith("not-") && allowed.includes(item.slice(4))));
-  const list = bases.join(", ") + (bases.length < allowed.length ? " (each may take a not- prefix)" : "");
+  const list = bases.join(", ") + (bases.length < allowed.length ? ", or any of them with a not- prefix" : "");
   const hint = typeof value === "string" ? didYouMean(value, allowed) : "";
   return `must be one of: ${list}${hint}`;
 };
@@ -83,7 +83,8 @@ const enumMessage = (allowed: ReadonlyArray<string>, value: unknown): string => 
 const percentHint = (error: ErrorObject): string => {
   const value = error.data;
   const parent = error.parentSchema as Schema | undefined;
-  return typeof value === "number" && parent?.maximum === 1 && parent?.minimum === 0 && value > 1 && value <= 100
+  // 80 or 95 was surely meant as a percentage; 1.5 is just out of range
+  return typeof value === "number" && parent?.maximum === 1 && parent?.minimum === 0 && value >= 2 && value <= 100
     ? ` (a fraction, not a percentage: write ${value / 100} for ${value}%)`
     : "";
 };

@@ -57,7 +57,7 @@ const parseJsonl = (text: string, display: string, idPrefix: string, known: Read
     try {
       data = JSON.parse(lineText);
     } catch (error) {
-      const message = `invalid JSON: ${(error as Error).message}`;
+      const message = `invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/s, "")}`;
       issues.push({ file: display, line, column: jsonPosition((error as Error).message), path: "", message });
       return;
     }

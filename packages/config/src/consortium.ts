@@ -35,6 +35,9 @@ const decide = (
 
 const EMPTY = "the file is empty: a consortium needs at least name, members and arbiter";
 
+/** Nothing but white space and comments. */
+export const isBlank = (text: string): boolean => text.split("\n").every((line) => /^\s*(#.*)?$/.test(line));
+
 /** `file` names the text in messages; `source` is what the config records (an absolute path). */
 export const parseConsortiumText = (
   text: string,
@@ -46,7 +49,7 @@ export const parseConsortiumText = (
     return Either.left(new ConfigError({ file, issues: parsed.issues.map((issue) => ({ file, path: "", ...issue })) }));
   }
   const { data, locate, problems } = parsed.source;
-  if (data === null || data === undefined) {
+  if (isBlank(text)) {
     return Either.left(new ConfigError({ file, issues: [{ file, line: 1, column: 1, path: "", message: EMPTY }] }));
   }
   return decide(data, [...problems, ...consortiumDataProblems(data)], file, source, locate);

@@ -6,7 +6,7 @@ import { asArray, isRecord } from "./checks/data.js";
 import { knownProviders } from "./checks/modelRefs.js";
 import { secretProblems } from "./checks/secrets.js";
 import { suiteProblems } from "./checks/suite.js";
-import { loadConsortiumFile } from "./consortium.js";
+import { isBlank, loadConsortiumFile } from "./consortium.js";
 import { DEFAULT_SUITE_THRESHOLD } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
 import { readText, unreadable } from "./io.js";
@@ -129,7 +129,7 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
   }
   const { data, locate } = parsed.source;
   if (!isRecord(data)) {
-    const message = data === null || data === undefined ? EMPTY : "the file must be a YAML map of keys to values";
+    const message = isBlank(text) ? EMPTY : "the file must be a YAML map of keys to values";
     return yield* new ConfigError({ file: path, issues: [{ file: path, line: 1, column: 1, path: "", message }] });
   }
   const validate = validateSuite();

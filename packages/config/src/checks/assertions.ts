@@ -1,10 +1,12 @@
 import type { Path, Problem } from "../problem.js";
+import { ASSERTION_TYPES } from "../schema/suite.js";
 import { getAjv } from "../validators.js";
 import { asArray, isRecord } from "./data.js";
 import { modelRefProblem } from "./modelRefs.js";
 
 // What each assertion type needs in `value`, which the schema leaves open (one field, many types).
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ASSERTION_TYPES);
 const TEXT_TYPES = new Set(["equals", "contains", "icontains", "starts-with", "llm-rubric"]);
 
 const semantic = (path: Path, message: string, at?: Problem["at"]): Problem => ({
@@ -21,7 +23,7 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
       ? undefined
       : semantic(at, "is not used by is-json (use json-schema to check the shape)");
   }
-  if (value === undefined) return semantic(at, `is required for a ${type} assertion`, "parent");
+  if (value === undefined) return semantic(at, `is required by ${type} assertions`, "parent");
   if (TEXT_TYPES.has(type)) {
     if (typeof value !== "string") return semantic(at, `must be a string for ${type} (quote numbers: "42")`);
     if (value.length === 0 && type !== "equals") return semantic(at, "must not be empty");
@@ -34,7 +36,8 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
         new RegExp(value);
         return undefined;
       } catch (error) {
-        return semantic(at, `is not a valid regular expression: ${(error as Error).message}`);
+        const reason = (error as Error).message.replace(/^Invalid regular expression: /, "");
+        return semantic(at, `is not a valid regular expression: ${reason}`);
       }
     }
     case "json-schema": {
@@ -62,6 +65,8 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
 export const assertionProblems = (assertion: unknown, path: Path, known: ReadonlySet<string>): Array<Problem> => {
   if (!isRecord(assertion) || typeof assertion.type !== "string") return [];
   const type = assertion.type.replace(/^not-/, "");
+  // an unknown type is the schema's to report; its value cannot be judged
+  if (!KNOWN_TYPES.has(type)) return [];
   const problems: Array<Problem> = [];
   const value = valueProblem(type, assertion.value, path);
   if (value !== undefined) problems.push(value);

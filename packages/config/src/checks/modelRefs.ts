@@ -29,7 +29,7 @@ export const modelRefProblem = (
     );
   }
   if (!options.countAllowed && hasCount(text)) {
-    return problem(`${options.what} takes no instance count: remove ":${text.split(":").at(-1)}"`);
+    return problem(`has an instance count (":${text.split(":").at(-1)}") but ${options.what} takes none: remove it`);
   }
   return undefined;
 };

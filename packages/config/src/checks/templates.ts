@@ -3,7 +3,8 @@ import type { Problem } from "../problem.js";
 import { didYouMean } from "../suggest.js";
 import { asRecord } from "./data.js";
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+// the engine's renderer fills exactly these; other `{{...}}` text is left alone, so it is not checked
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Placeholders in a template, as written (`{{ prompt }}`) and by name (`prompt`). */
 export const placeholders = (template: string): Array<{ readonly written: string; readonly name: string }> =>

@@ -1,3 +1,4 @@
+import type { JsonSchema } from "./builder.js";
 import { consortiumFile } from "./consortium.js";
 import { suiteFile } from "./suite.js";
 
@@ -6,9 +7,10 @@ import { suiteFile } from "./suite.js";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
-export const consortiumSchema = { $schema: DRAFT_07, ...consortiumFile.json } as const;
-export const suiteSchema = { $schema: DRAFT_07, ...suiteFile.json } as const;
+export const consortiumSchema: JsonSchema = { $schema: DRAFT_07, ...consortiumFile.json };
+export const suiteSchema: JsonSchema = { $schema: DRAFT_07, ...suiteFile.json };
 
+export type { JsonSchema } from "./builder.js";
 export type { RawConsortium, RawMember } from "./consortium.js";
 export type { RawAssertion, RawInlineCase, RawSuite } from "./suite.js";
 export { ASSERTION_TYPES, inlineCase } from "./suite.js";
