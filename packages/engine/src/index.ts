@@ -19,6 +19,7 @@ export {
   retryAfter,
   retryPolicy
 } from "./callPolicy.js";
+export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
 export {
   addUsage,
