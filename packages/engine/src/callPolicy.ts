@@ -83,7 +83,7 @@ export const callModel = Effect.fn("Engine.callModel")(function* (
   hooks: CallHooks
 ) {
   const attempts = yield* Ref.make(0);
-  const ended = yield* Ref.make(false);
+  const recorded = yield* Ref.make<CallOutcome | undefined>(undefined);
   const firstStart = yield* Ref.make<number | undefined>(undefined);
   const label = `${request.provider}/${request.model}`;
 
@@ -110,10 +110,11 @@ export const callModel = Effect.fn("Engine.callModel")(function* (
     Effect.flatMap(Ref.get(attempts), (n) => hooks.onRetry(n, errorInfo(error), Duration.toMillis(delay)))
   );
 
-  // An interrupt can land while a finished call is being recorded; `ended` keeps onEnd to one call.
+  // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
   const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
     Effect.gen(function* () {
-      if (yield* Ref.getAndSet(ended, true)) return undefined;
+      const already = yield* Ref.get(recorded);
+      if (already !== undefined) return already;
       const end = yield* Clock.currentTimeMillis;
       const start = (yield* Ref.get(firstStart)) ?? end;
       const outcome: CallOutcome = {
@@ -123,11 +124,12 @@ export const callModel = Effect.fn("Engine.callModel")(function* (
         startedAtMs: start,
         endedAtMs: end
       };
+      yield* Ref.set(recorded, outcome);
       yield* hooks.onEnd(outcome);
       return outcome;
     }).pipe(Effect.uninterruptible);
 
-  const outcome = yield* Effect.retry(attempt, schedule).pipe(
+  return yield* Effect.retry(attempt, schedule).pipe(
     Effect.matchEffect({
       onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
       onSuccess: (response) =>
@@ -149,6 +151,4 @@ export const callModel = Effect.fn("Engine.callModel")(function* (
       })
     )
   );
-  // undefined only if an interrupt raced the recording, in which case this fiber is being interrupted anyway.
-  return outcome!;
 });

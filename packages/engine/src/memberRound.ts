@@ -1,6 +1,6 @@
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
-import { callModel } from "./callPolicy.js";
+import { type CallOutcome, callModel } from "./callPolicy.js";
 import { memberPrompt, type PreviousRound, refinePrompt } from "./prompts.js";
 import type { MemberResponse } from "./result.js";
 import { callHooks, callRecordBase, type MemberInstance, providerOf, type RunContext } from "./runContext.js";
@@ -40,13 +40,7 @@ const askInstance = (
   Effect.gen(function* () {
     const request = memberRequest(context, instance, iteration, previous);
     const provider = yield* providerOf(context.config, instance.config);
-    const toResponse = (outcome: {
-      text: string;
-      usage: MemberResponse["usage"];
-      latencyMs: number;
-      attempts: number;
-      error: MemberResponse["error"];
-    }): MemberResponse => ({
+    const toResponse = (outcome: CallOutcome): MemberResponse => ({
       member: instance.member,
       instance: instance.instance,
       text: outcome.error === null ? outcome.text : "",

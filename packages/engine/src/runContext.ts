@@ -5,7 +5,7 @@ import type { CallHooks, CallOutcome } from "./callPolicy.js";
 import type { Gates } from "./gates.js";
 import type { RunProgress } from "./outcome.js";
 import { type CallRole, emitEvent } from "./RunEvents.js";
-import type { RunLog } from "./RunLog.js";
+import type { CallRecord, RunLog } from "./RunLog.js";
 import type { ResolvedTemplates } from "./templates.js";
 
 // What every step of one run shares. Built once by runConsortium; plain data plus the services.
@@ -86,19 +86,7 @@ export const callRecordBase = (
   context: RunContext,
   request: LlmRequest,
   outcome: CallOutcome
-): {
-  readonly runId: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly request: LlmRequest;
-  readonly text: string | null;
-  readonly usage: CallOutcome["usage"];
-  readonly latencyMs: number;
-  readonly attempts: number;
-  readonly error: CallOutcome["error"];
-  readonly startedAt: string;
-  readonly endedAt: string;
-} => ({
+): Omit<CallRecord, "iteration" | "role" | "instance" | "parsed"> => ({
   runId: context.runId,
   provider: request.provider,
   model: request.model,
