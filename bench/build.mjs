@@ -1,0 +1,36 @@
+// Builds what the benchmark measures and drives: the CLI bundle (as users run it), the fake server as its
+// own process (so its CPU is not counted as ours), and the harness itself.
+//
+// The harness imports workspace packages without being a pnpm dependent of them (no install needed):
+// esbuild resolves bare imports through the CLI's node_modules, which links every workspace package and
+// the Effect set, and reads their TypeScript sources through the "source" condition.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+for (const script of ["packages/cli/build.mjs", "packages/testkit/build.mjs"]) {
+  execFileSync(process.execPath, [`${root}${script}`], { stdio: "inherit" });
+}
+
+await build({
+  absWorkingDir: here,
+  entryPoints: { bench: "src/main.ts", "engine-run": "src/engineRun.ts", rusage: "src/rusage.ts" },
+  outdir: "dist",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  conditions: ["source"],
+  nodePaths: [`${root}packages/cli/node_modules`],
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "const require = __createRequire(import.meta.url);"
+    ].join("\n")
+  },
+  sourcemap: "linked",
+  logLevel: "warning"
+});
