@@ -1,0 +1,67 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import * as Command from "@effect/cli/Command";
+import * as Options from "@effect/cli/Options";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
+import { configModule } from "../lazy.js";
+import { formatTable } from "../table.js";
+
+export interface ListedConsortium {
+  readonly file: string;
+  readonly name: string;
+  readonly members: ReadonlyArray<string>;
+  readonly arbiter: string;
+  /** Set when the file does not validate; the other fields are then placeholders. */
+  readonly error: string | undefined;
+}
+
+const listConsortia = (cwd: string) =>
+  Effect.gen(function* () {
+    const config = yield* configModule;
+    const folder = join(cwd, "consortia");
+    const entries = yield* Effect.promise(() => readdir(folder).catch((): Array<string> => []));
+    const files = entries.filter((entry) => /\.ya?ml$/.test(entry)).sort();
+    return yield* Effect.forEach(files, (entry) =>
+      Effect.map(Effect.either(config.loadConsortiumFile(join(folder, entry))), (parsed): ListedConsortium => {
+        const file = join("consortia", entry);
+        if (Either.isLeft(parsed)) {
+          return {
+            file,
+            name: entry.replace(/\.ya?ml$/, ""),
+            members: [],
+            arbiter: "",
+            error: `invalid: run consortium validate ${file}`
+          };
+        }
+        const c = parsed.right;
+        return {
+          file,
+          name: c.name,
+          members: c.members.map((m) => `${m.provider}/${m.model}${m.count > 1 ? ` x${m.count}` : ""}`),
+          arbiter: `${c.arbiter.provider}/${c.arbiter.model}`,
+          error: undefined
+        };
+      })
+    );
+  });
+
+export const list = Command.make(
+  "list",
+  { json: Options.boolean("json").pipe(Options.withDescription("print the list as JSON")) },
+  ({ json }) =>
+    Effect.gen(function* () {
+      const consortia = yield* listConsortia(process.cwd());
+      if (json) return yield* Console.log(JSON.stringify(consortia, null, 2));
+      if (consortia.length === 0) return yield* Console.error("No consortium files under ./consortia");
+      yield* Console.log(
+        formatTable(
+          ["NAME", "MEMBERS", "ARBITER"],
+          consortia.map((c) =>
+            c.error === undefined ? [c.name, c.members.join(", "), c.arbiter] : [c.name, c.error, ""]
+          )
+        )
+      );
+    })
+).pipe(Command.withDescription("List the consortia under ./consortia: name, members, arbiter."));

@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// Runs the built binary (packages/cli/dist/bin.js, built by the global setup) as a user would.
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+export const binPath = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+
+export interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export const consortium = (
+  args: ReadonlyArray<string>,
+  options: {
+    readonly cwd?: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly whileRunning?: (pid: number) => void;
+  } = {}
+): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (child.pid !== undefined) options.whileRunning?.(child.pid);
+  });
+
+/** A line of a JavaScript stack trace; the CLI must never print one for bad input. */
+export const STACK_FRAME = /^\s+at .+/m;

@@ -1,0 +1,185 @@
+import { execFileSync } from "node:child_process";
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { consortiumSchema, suiteSchema } from "@consortium/config";
+import { describe, expect, it } from "@effect/vitest";
+import { consortium, repoRoot, STACK_FRAME } from "./binary.js";
+
+const tempDir = (files: Record<string, string> = {}): string => {
+  const dir = mkdtempSync(join(tmpdir(), "consortium-cli-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+};
+
+/** `consortia/*.yaml examples/**\/*.yaml`, as a shell with globstar would expand it. */
+const readyFiles = (): Array<string> => [
+  ...readdirSync(join(repoRoot, "consortia"))
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => `consortia/${name}`),
+  ...readdirSync(join(repoRoot, "examples"), { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => `examples/${name}`)
+];
+
+const BROKEN = `name: research
+members:
+  - openai/gpt-4.1-mini
+  - model: anthropic/claude-sonnet-4-5
+    count: 0
+arbiter: olama/qwen
+confidence_threshold: 80
+`;
+
+describe("consortium (the built binary)", () => {
+  it("--version prints the package version", async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, "packages/cli/package.json"), "utf8"));
+    const run = await consortium(["--version"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout.trim()).toBe(version);
+  });
+
+  it("with no command shows the help, listing the commands, in plain text when piped", async () => {
+    const run = await consortium([]);
+    expect(run.code).toBe(0);
+    for (const command of ["validate", "schema", "list"]) expect(run.stdout).toContain(`- ${command}`);
+    expect(run.stdout).not.toContain("\u001b[");
+  });
+
+  it("validate prints every problem as file:line:col: message on stderr, exits 2, no stack trace", async () => {
+    const dir = tempDir({ "consortia/bad.yaml": BROKEN });
+    const run = await consortium(["validate", "consortia/bad.yaml"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "consortia/bad.yaml:5:12: /members/1/count must be >= 1",
+      'consortia/bad.yaml:6:10: /arbiter uses unknown provider "olama": declare it under providers (known here: anthropic, openai)',
+      "consortia/bad.yaml:7:23: /confidence_threshold must be <= 1 (a fraction, not a percentage: write 0.8 for 80%)"
+    ]);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("validate passes every ready consortium and example file", async () => {
+    const files = readyFiles();
+    expect(files).toEqual(
+      expect.arrayContaining(["consortia/research.yaml", "consortia/local.yaml", "examples/suites/smoke.yaml"])
+    );
+    const run = await consortium(["validate", ...files]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines).toHaveLength(files.length);
+    expect(lines).toContain("ok  consortia/research.yaml (consortium research: 3 members, 3 instances)");
+    expect(lines).toContain("ok  examples/suites/smoke.yaml (suite smoke: 2 targets, 7 cases)");
+  });
+
+  it("validate checks every file, reporting the good and the bad, and tells the kind by content", async () => {
+    const dir = tempDir({
+      "good.yaml": "name: g\nmembers: [gpt-4.1-mini:2, claude-sonnet-4-5]\narbiter: gpt-4.1\n",
+      "bad.yaml": BROKEN,
+      "other.yaml": "just: a map\n",
+      "suite.yaml": "name: s\ntargets: [good.yaml]\ncases: [{prompt: hi}]\n"
+    });
+    const run = await consortium(["validate", "good.yaml", "bad.yaml", "other.yaml", "missing.yaml", "suite.yaml"], {
+      cwd: dir
+    });
+    expect(run.code).toBe(2);
+    expect(run.stdout.trim().split("\n")).toEqual([
+      "ok  good.yaml (consortium g: 2 members, 3 instances)",
+      "ok  suite.yaml (suite s: 1 target, 1 case)"
+    ]);
+    const errors = run.stderr.trim().split("\n");
+    expect(errors).toHaveLength(5);
+    expect(errors).toContain("missing.yaml: cannot read: no such file");
+    expect(errors.find((line) => line.startsWith("other.yaml:1:1: cannot tell"))).toBeDefined();
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("schema prints the JSON Schema: consortium by default, or suite", async () => {
+    const suite = await consortium(["schema", "suite"]);
+    expect(suite.code).toBe(0);
+    expect(JSON.parse(suite.stdout)).toEqual(suiteSchema);
+    const plain = await consortium(["schema"]);
+    expect(JSON.parse(plain.stdout)).toEqual(consortiumSchema);
+    const wrong = await consortium(["schema", "sweet"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("consortium, suite");
+  });
+
+  it("list shows name, members and arbiter of each consortium under ./consortia", async () => {
+    const run = await consortium(["list"]);
+    expect(run.code).toBe(0);
+    const [header, ...rows] = run.stdout.trim().split("\n");
+    expect(header).toMatch(/^NAME\s+MEMBERS\s+ARBITER$/);
+    expect(rows.find((row) => row.startsWith("research "))).toMatch(
+      /^research\s+openai\/gpt-4\.1, openai\/gpt-4\.1-mini, anthropic\/claude-sonnet-4-5\s+anthropic\/claude-sonnet-4-5$/
+    );
+    expect(rows.find((row) => row.startsWith("local "))).toContain("ollama/qwen2.5:7b, ollama/llama3.1:8b");
+    const json = JSON.parse((await consortium(["list", "--json"])).stdout);
+    expect(json.map((entry: { name: string }) => entry.name)).toEqual(expect.arrayContaining(["local", "research"]));
+  });
+
+  it("list marks an invalid file and says so when there is nothing to list", async () => {
+    const dir = tempDir({
+      "consortia/a.yaml": "name: a\nmembers: [gpt-4.1:3]\narbiter: gpt-4.1\n",
+      "consortia/b.yml": "name: [\n"
+    });
+    const run = await consortium(["list"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^a\s+openai\/gpt-4\.1 x3\s+openai\/gpt-4\.1$/m);
+    expect(run.stdout).toMatch(/^b\s+invalid: run consortium validate consortia\/b\.yml$/m);
+    const empty = await consortium(["list"], { cwd: tempDir() });
+    expect(empty).toMatchObject({ code: 0, stdout: "" });
+    expect(empty.stderr).toContain("No consortium files");
+  });
+
+  it("an unknown flag or a missing argument is bad input: exit 2 with a hint", async () => {
+    for (const args of [
+      ["list", "--bogus"],
+      ["validate", "--bogus", "x.yaml"],
+      ["validate"],
+      ["frobnicate"],
+      ["--bogus"]
+    ]) {
+      const run = await consortium(args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toContain("consortium --help");
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it("SIGINT ends the command with exit code 130", async () => {
+    const dir = tempDir({ "suite.yaml": "name: s\ntargets: [{model: gpt-4.1}]\ncases: [{file: blocked.jsonl}]\n" });
+    // The case file is a FIFO we hold open without writing: validate waits on it when the signal comes.
+    // Node cannot exit while a thread-pool read is stuck, so we close our end just after the signal;
+    // had the signal been ignored, validate would then go on and fail with "no cases" (exit 2).
+    const fifo = join(dir, "blocked.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    const writer = openSync(fifo, constants.O_RDWR);
+    const started = Date.now();
+    const run = await consortium(["validate", "suite.yaml"], {
+      cwd: dir,
+      whileRunning: (pid) =>
+        setTimeout(() => {
+          process.kill(pid, "SIGINT");
+          setTimeout(() => closeSync(writer), 300);
+        }, 1000)
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(run.code).toBe(130);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+});

@@ -1,0 +1,59 @@
+import { ConfigError } from "@consortium/config";
+import * as ValidationError from "@effect/cli/ValidationError";
+import { describe, expect, it } from "@effect/vitest";
+import { ExitCode } from "../src/exitCode.js";
+import { InvalidFiles, RunFailed, SilentExit, UsageError } from "../src/failures.js";
+import { renderFailure } from "../src/render.js";
+import { formatTable } from "../src/table.js";
+import { stripAnsi } from "../src/terminal.js";
+
+const issue = { file: "a.yaml", line: 3, column: 5, path: "/name", message: "is required" };
+
+describe("renderFailure: one rendering and one exit code per expected failure", () => {
+  it("bad input exits 2", () => {
+    expect(renderFailure(new ConfigError({ file: "a.yaml", issues: [issue] }))).toEqual({
+      text: "a.yaml:3:5: /name is required",
+      code: ExitCode.BadInput
+    });
+    const files = new InvalidFiles({
+      errors: [
+        new ConfigError({ file: "a.yaml", issues: [issue] }),
+        new ConfigError({ file: "b.yaml", issues: [{ ...issue, file: "b.yaml" }] })
+      ]
+    });
+    expect(renderFailure(files)).toEqual({
+      text: "a.yaml:3:5: /name is required\nb.yaml:3:5: /name is required",
+      code: 2
+    });
+    expect(renderFailure(new UsageError({ message: "no such consortium" })).code).toBe(2);
+    expect(renderFailure({ _tag: "MissingApiKey", provider: "openai", variable: "OPENAI_API_KEY" })).toEqual({
+      text: "missing environment variable OPENAI_API_KEY: the API key of provider openai",
+      code: 2
+    });
+    expect(renderFailure({ _tag: "UnknownProvider", provider: "x", known: ["anthropic", "openai"] }).code).toBe(2);
+  });
+
+  it("@effect/cli's own validation errors exit 2 with a hint (it printed the message already)", () => {
+    const error = ValidationError.missingValue({ _tag: "Empty" });
+    expect(renderFailure(error)).toEqual({ text: expect.stringContaining("--help"), code: 2 });
+  });
+
+  it("a failed run exits 1; an unexpected error exits 1 in one line without a stack", () => {
+    expect(renderFailure(new RunFailed({ message: "no quorum" }))).toEqual({ text: "no quorum", code: 1 });
+    const unexpected = renderFailure(new Error("boom"));
+    expect(unexpected.code).toBe(1);
+    expect(unexpected.text).toMatch(/^internal error: boom/);
+    expect(unexpected.text).not.toContain("\n");
+    expect(renderFailure(new SilentExit({ code: 2 }))).toEqual({ text: undefined, code: 2 });
+  });
+});
+
+describe("terminal helpers", () => {
+  it("formatTable aligns columns two spaces apart", () => {
+    expect(formatTable(["A", "BB", "C"], [["xxx", "y", "z"]])).toBe("A    BB  C\nxxx  y   z");
+  });
+
+  it("stripAnsi removes styles", () => {
+    expect(stripAnsi("\u001b[1mbold\u001b[0m plain")).toBe("bold plain");
+  });
+});
