@@ -190,9 +190,10 @@ describe("runConsortium over HTTP against the fake server", () => {
         `${baseline.map((t) => t.toFixed(0)).join("/")} ms; best engine/ideal ${(best / ideal).toFixed(2)}, ` +
         `engine/direct ${(best / Math.min(...baseline)).toFixed(2)}`
     );
-    // The engine's own cost is what it adds over the bare calls.
-    expect(best / Math.min(...baseline)).toBeLessThan(1.3);
-    expect(best / ideal).toBeLessThan(2);
+    // The engine's own cost is what it adds over the bare calls; loose bounds, since other suites share
+    // the CPU. A serialising bug would show as ratios of 4 and more.
+    expect(best / Math.min(...baseline)).toBeLessThan(1.5);
+    expect(best / ideal).toBeLessThan(2.5);
   });
 });
 
