@@ -1,0 +1,50 @@
+import * as Args from "@effect/cli/Args";
+import * as Command from "@effect/cli/Command";
+import * as Options from "@effect/cli/Options";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+
+const optional = <A>(option: Options.Options<A>, description: string) =>
+  option.pipe(Options.withDescription(description), Options.optional, Options.map(Option.getOrUndefined));
+
+const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description));
+
+export const run = Command.make(
+  "run",
+  {
+    target: Args.text({ name: "file-or-name" }).pipe(
+      Args.withDescription("a consortium file, or a name: research → consortia/research.yaml")
+    ),
+    prompt: Args.text({ name: "prompt" }).pipe(
+      Args.withDescription("the question; piped standard input is appended to it (or is the prompt)"),
+      Args.optional,
+      Args.map(Option.getOrUndefined)
+    ),
+    models: Options.text("model").pipe(
+      Options.withAlias("m"),
+      Options.withDescription("a member <provider>/<model>[:<count>], repeatable: replaces the file's members"),
+      Options.repeated
+    ),
+    arbiter: optional(Options.text("arbiter"), "the arbiter model, replacing the file's"),
+    confidenceThreshold: optional(Options.float("confidence-threshold"), "stop once the arbiter is this sure (0..1)"),
+    maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds"),
+    minIterations: optional(Options.integer("min-iterations"), "at least this many rounds"),
+    system: optional(Options.text("system"), "the members' system prompt, replacing the file's"),
+    output: optional(Options.text("output").pipe(Options.withAlias("o")), "also write the full result JSON here"),
+    json: flag("json", "print the full result JSON on stdout instead of the text"),
+    raw: flag("raw", "print every member answer and the raw arbiter output before the synthesis"),
+    noStdin: flag("no-stdin", "do not read piped standard input"),
+    db: optional(Options.text("db"), "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
+    noLog: flag("no-log", "record nothing in the database")
+  },
+  (flags) =>
+    Effect.flatMap(
+      Effect.promise(() => import("../run/execute.js")),
+      ({ executeRun }) => executeRun(flags)
+    )
+).pipe(
+  Command.withDescription(
+    "Run a consortium: every member answers, the arbiter synthesises, and rounds repeat until it is confident. " +
+      "stdout gets only the result; progress and warnings go to stderr."
+  )
+);

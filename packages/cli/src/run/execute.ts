@@ -1,0 +1,93 @@
+import { writeFile } from "node:fs/promises";
+import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
+import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
+import { LlmClientLive } from "@consortium/providers";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
+import * as Layer from "effect/Layer";
+import { ExitCode } from "../exitCode.js";
+import { RunFailed, SilentExit, UsageError } from "../failures.js";
+import { formatResult } from "./output.js";
+import { applyOverrides, type RunOverrides } from "./overrides.js";
+import { makeProgress } from "./progress.js";
+import { combinePrompt, readStdin } from "./prompt.js";
+
+// `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
+// provider SDKs, SQLite and the engine are parsed only when a run is asked for.
+
+export interface RunFlags extends RunOverrides {
+  readonly target: string;
+  readonly prompt: string | undefined;
+  readonly output: string | undefined;
+  readonly json: boolean;
+  readonly raw: boolean;
+  readonly noStdin: boolean;
+  readonly db: string | undefined;
+  readonly noLog: boolean;
+}
+
+const loadConfig = (flags: RunFlags) =>
+  Effect.gen(function* () {
+    const file = resolveConsortiumPath(flags.target, process.cwd());
+    const loaded = yield* loadConsortiumFile(file);
+    const applied = applyOverrides(loaded, flags);
+    if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
+    return applied.right;
+  });
+
+const readPrompt = (flags: RunFlags) =>
+  Effect.gen(function* () {
+    const piped = flags.noStdin ? undefined : yield* Effect.promise(() => readStdin());
+    const prompt = combinePrompt(flags.prompt, piped);
+    if (prompt === undefined) {
+      return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
+    }
+    return prompt;
+  });
+
+/** SQLite (a native addon) is loaded only when the run is recorded. */
+const logLayer = (flags: RunFlags): Layer.Layer<RunLog, unknown> =>
+  flags.noLog
+    ? RunLog.none
+    : Layer.unwrapEffect(
+        Effect.promise(async () => {
+          const { resolveDbPath, SqliteRunLog } = await import("@consortium/store");
+          return SqliteRunLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+        })
+      );
+
+/** Prints the result where it was asked for and turns its status into the exit code. */
+const deliver = (result: RunResult, flags: RunFlags) =>
+  Effect.gen(function* () {
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (flags.output !== undefined) yield* Effect.promise(() => writeFile(flags.output as string, json));
+    if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
+    else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
+    switch (result.status) {
+      case "completed":
+      case "degraded":
+        // a failed run's one-line reason already names what the warnings would
+        for (const warning of result.warnings) yield* Console.error(`warning: ${warning}`);
+        return;
+      case "failed":
+        return yield* new RunFailed({ message: `run ${result.runId} failed: ${result.error ?? "no synthesis"}` });
+      case "interrupted":
+        return yield* new SilentExit({ code: ExitCode.Interrupted });
+    }
+  });
+
+export const executeRun = (flags: RunFlags) =>
+  Effect.gen(function* () {
+    const config = yield* loadConfig(flags);
+    const prompt = yield* readPrompt(flags);
+    const progress = process.stderr.isTTY
+      ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
+      : undefined;
+    const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
+    const result = yield* runConsortium(config, prompt).pipe(
+      Effect.provide(Layer.mergeAll(LlmClientLive, logLayer(flags), events)),
+      Effect.ensuring(Effect.sync(() => progress?.close()))
+    );
+    yield* deliver(result, flags);
+  });
