@@ -48,6 +48,13 @@ export const renderFailure = (error: unknown): Rendered => {
         text: `unknown provider "${String(field(error, "provider"))}" (known: ${(field(error, "known") as ReadonlyArray<string>).join(", ")})`,
         code: ExitCode.BadInput
       };
+    case "RunNotFound":
+    case "AmbiguousRunId":
+    case "EvalNotFound":
+      return { text: String(field(error, "message")), code: ExitCode.BadInput };
+    case "StoreError":
+      // the database could not be opened or written: the path or the disk, not the run, is at fault
+      return { text: `database: ${String(field(error, "message"))}`, code: ExitCode.BadInput };
     case "RunFailed":
       return { text: String(field(error, "message")), code: ExitCode.RunFailed };
     case "SilentExit":

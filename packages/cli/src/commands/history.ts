@@ -1,0 +1,65 @@
+import * as Args from "@effect/cli/Args";
+import * as Command from "@effect/cli/Command";
+import * as Options from "@effect/cli/Options";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+
+// `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
+
+const db = Options.text("db").pipe(
+  Options.withDescription("the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
+  Options.optional,
+  Options.map(Option.getOrUndefined)
+);
+const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
+
+/** Runs `use` with the store at the path the flags and environment name, closing it afterwards. */
+const withStore = <A, E>(
+  path: string | undefined,
+  use: (store: typeof import("@consortium/store"), shape: import("@consortium/store").StoreShape) => Effect.Effect<A, E>
+) =>
+  Effect.flatMap(
+    Effect.promise(() => import("@consortium/store")),
+    (module) =>
+      Effect.flatMap(module.Store, (store) => use(module, store)).pipe(
+        Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path })))
+      )
+  );
+
+const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`));
+
+export const runs = Command.make(
+  "runs",
+  {
+    limit: Options.integer("limit").pipe(
+      Options.withDescription("how many runs, newest first"),
+      Options.withDefault(20)
+    ),
+    json,
+    db
+  },
+  ({ limit, json, db }) =>
+    withStore(db, (module, store) =>
+      Effect.flatMap(store.listRuns({ limit }), (list) =>
+        json ? printJson(list) : Console.log(module.formatRunsTable(list))
+      )
+    )
+).pipe(Command.withDescription("List recent runs from the database."));
+
+export const show = Command.make(
+  "show",
+  {
+    id: Args.text({ name: "run-id" }).pipe(Args.withDescription("a run id, or any unique prefix of one")),
+    json,
+    db
+  },
+  ({ id, json, db }) =>
+    withStore(db, (module, store) =>
+      Effect.flatMap(store.getRun(id), (run) => (json ? printJson(run) : Console.log(module.formatRun(run))))
+    )
+).pipe(
+  Command.withDescription(
+    "Show one run: every iteration's answers, the arbiter's decisions, tokens, timings and errors."
+  )
+);
