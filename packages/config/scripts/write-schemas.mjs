@@ -1,6 +1,8 @@
-// Writes schemas/consortium.schema.json and schemas/suite.schema.json from their single source,
-// packages/config/src/schema/*.ts. Run after changing a schema: `pnpm --filter @consortium/config schemas`.
-// The drift test (test/schemaDrift.test.ts) fails until the committed files match.
+// Writes, from their single source packages/config/src/schema/*.ts:
+//   schemas/consortium.schema.json, schemas/suite.schema.json  (what editors read)
+//   packages/config/src/generated/validators.js                 (the same schemas compiled by ajv ahead of time)
+// Run after changing a schema: `pnpm --filter @consortium/config schemas`. The drift test
+// (test/schemaDrift.test.ts) fails until the committed files match.
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -12,16 +14,26 @@ const out = fileURLToPath(new URL("../../../schemas/", import.meta.url));
 
 const bundle = await build({
   absWorkingDir: here,
-  entryPoints: ["src/schema/index.ts"],
+  entryPoints: ["src/schema/index.ts", "src/schema/generateValidators.ts"],
+  outdir: "out",
   bundle: true,
   write: false,
   format: "esm",
   platform: "node",
   conditions: ["source"],
-  logLevel: "warning"
+  logLevel: "warning",
+  // bundled CommonJS (ajv) calls require(); give the data: module one
+  banner: {
+    js: `import { createRequire } from "node:module"; const require = createRequire(${JSON.stringify(fileURLToPath(import.meta.url))});`
+  }
 });
-const url = `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`;
-const { consortiumSchema, suiteSchema } = await import(url);
+const load = (index) =>
+  import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[index].text).toString("base64")}`);
+const { consortiumSchema, suiteSchema } = await load(0);
+const { generateValidators } = await load(1);
+const validators = fileURLToPath(new URL("../src/generated/validators.js", import.meta.url));
+writeFileSync(validators, generateValidators());
+console.log(`wrote ${validators}`);
 
 const files = [];
 for (const [name, schema] of [

@@ -33,7 +33,7 @@ const checkCase = (
   known: ReadonlySet<string>,
   locate: (problem: Problem) => Position
 ): ReadonlyArray<Issue> => {
-  const validate = validateCase();
+  const validate = validateCase;
   const problems = [
     ...(validate(data) ? [] : schemaProblems(validate.errors ?? [])),
     ...assertionListProblems(isRecord(data) ? data.assert : undefined, ["assert"], known),

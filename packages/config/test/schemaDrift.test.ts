@@ -12,6 +12,7 @@ import {
 import { describe, expect, it } from "@effect/vitest";
 import Ajv from "ajv";
 import { parse } from "yaml";
+import { generateValidators } from "../src/schema/generateValidators.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const committed = (name: string): unknown => JSON.parse(readFileSync(join(root, "schemas", name), "utf8"));
@@ -35,6 +36,8 @@ describe("published schemas", () => {
   it("schemas/*.json are generated from the source (run `pnpm --filter @consortium/config schemas` after a change)", () => {
     expect(committed("consortium.schema.json")).toEqual(consortiumSchema);
     expect(committed("suite.schema.json")).toEqual(suiteSchema);
+    const compiled = readFileSync(join(root, "packages/config/src/generated/validators.js"), "utf8");
+    expect(compiled === generateValidators(), "src/generated/validators.js is stale").toBe(true);
   });
 
   it("describe every property, so editors show help", () => {

@@ -1,6 +1,6 @@
 import type { Path, Problem } from "../problem.js";
 import { ASSERTION_TYPES } from "../schema/suite.js";
-import { getAjv } from "../validators.js";
+import { validateJsonSchema } from "../validators.js";
 import { asArray, isRecord } from "./data.js";
 import { modelRefProblem } from "./modelRefs.js";
 
@@ -42,10 +42,9 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
     }
     case "json-schema": {
       if (!isRecord(value) && typeof value !== "boolean") return semantic(at, "must be a JSON Schema (a map)");
-      const ajv = getAjv();
-      return ajv.validateSchema(value) === true
-        ? undefined
-        : semantic(at, `is not a valid JSON Schema: ${ajv.errorsText(ajv.errors, { dataVar: "schema" })}`);
+      if (validateJsonSchema(value)) return undefined;
+      const reasons = (validateJsonSchema.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`);
+      return semantic(at, `is not a valid JSON Schema: ${[...new Set(reasons)].join("; ")}`);
     }
     case "min-confidence":
       if (typeof value !== "number" || value < 0 || value > 1) {
