@@ -138,6 +138,25 @@ cases:
     })
   );
 
+  it.effect("regex values are checked the way eval compiles them: a pattern, or /pattern/flags", () =>
+    Effect.gen(function* () {
+      const dir = folder({
+        "suite.yaml": `name: r
+targets: [{model: gpt-4.1}]
+cases:
+  - prompt: hi
+    assert:
+      - {type: regex, value: "/canberra/i"}
+      - {type: not-regex, value: '^\\d+$'}
+      - {type: regex, value: "/a/uv"}
+`
+      });
+      const [issue] = yield* messages(dir);
+      expect(issue).toMatch(/^suite\.yaml:8:30: \/cases\/0\/assert\/2\/value is not a valid regular expression: /);
+      expect(yield* messages(dir)).toHaveLength(1);
+    })
+  );
+
   it.effect("an empty case file is an error, not a silently smaller suite", () =>
     Effect.gen(function* () {
       const dir = folder({

@@ -31,9 +31,12 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
   }
   switch (type) {
     case "regex": {
-      if (typeof value !== "string") return semantic(at, "must be a regular expression as a string");
+      if (typeof value !== "string") return semantic(at, 'must be a regular expression as a string ("canberra" or "/canberra/i")');
       try {
-        new RegExp(value);
+        // like the eval package: "/pattern/flags" is a pattern with flags
+        const literal = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(value);
+        if (literal === null) new RegExp(value);
+        else new RegExp(literal[1]!, literal[2]);
         return undefined;
       } catch (error) {
         const reason = (error as Error).message.replace(/^Invalid regular expression: /, "");
