@@ -1,6 +1,10 @@
 import { Data } from "effect";
 
-/** One problem found in a file; `line`/`column` are 1-based and point at the offending node. */
+/**
+ * One problem found in a file; `line`/`column` are 1-based and point at the offending node, or are 0
+ * when there is no position (an object built in code, a file that could not be read). Render with
+ * `formatIssue`.
+ */
 export interface Issue {
   readonly file: string;
   readonly line: number;
