@@ -1,5 +1,6 @@
 import type { ConfigError } from "@consortium/config";
 import { formatConfigError } from "@consortium/config/format";
+import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
 import * as ValidationError from "@effect/cli/ValidationError";
 import { ExitCode } from "./exitCode.js";
 
@@ -48,6 +49,10 @@ export const renderFailure = (error: unknown): Rendered => {
         text: `unknown provider "${String(field(error, "provider"))}" (known: ${(field(error, "known") as ReadonlyArray<string>).join(", ")})`,
         code: ExitCode.BadInput
       };
+    case "InvalidAssertion":
+    case "InvalidEvalOption":
+    case "CassetteUnreadable":
+      return { text: describeEvalInputError(error as EvalInputError), code: ExitCode.BadInput };
     case "RunNotFound":
     case "AmbiguousRunId":
     case "EvalNotFound":

@@ -1,0 +1,39 @@
+import * as Args from "@effect/cli/Args";
+import * as Command from "@effect/cli/Command";
+import * as Options from "@effect/cli/Options";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+
+const optional = <A>(option: Options.Options<A>, description: string) =>
+  option.pipe(Options.withDescription(description), Options.optional, Options.map(Option.getOrUndefined));
+
+export const evaluate = Command.make(
+  "eval",
+  {
+    suite: Args.text({ name: "suite.yaml" }).pipe(Args.withDescription("the prompt suite to run")),
+    targets: Options.text("target").pipe(
+      Options.withDescription("a consortium file or name, or a single model; repeatable: replaces the suite's targets"),
+      Options.repeated
+    ),
+    concurrency: optional(Options.integer("concurrency").pipe(Options.withAlias("j")), "cases in flight (default 4)"),
+    shard: optional(Options.text("shard"), "i/n: run only this stable share of the cases (for a CI matrix)"),
+    filter: optional(Options.text("filter"), "a regular expression on case ids"),
+    junit: optional(Options.text("junit"), "write a JUnit XML report here"),
+    output: optional(Options.text("output").pipe(Options.withAlias("o")), "write the full JSON report here"),
+    record: optional(Options.text("record"), "record every model call into this cassette (JSONL)"),
+    replay: optional(Options.text("replay"), "answer every model call from this cassette: no network, no keys"),
+    threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
+    db: optional(Options.text("db"), "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
+    noLog: Options.boolean("no-log").pipe(Options.withDescription("record nothing in the database"))
+  },
+  (flags) =>
+    Effect.flatMap(
+      Effect.promise(() => import("../eval/execute.js")),
+      ({ executeEval }) => executeEval(flags)
+    )
+).pipe(
+  Command.withDescription(
+    "Run a prompt suite: every case against every target, side by side. Exit 0 when every target meets " +
+      "the threshold, 1 when one does not, 2 on bad input (including a cassette missing a call)."
+  )
+);

@@ -1,0 +1,92 @@
+import { writeFile } from "node:fs/promises";
+import { loadSuiteFile, loadTarget } from "@consortium/config";
+import { RunLog } from "@consortium/engine";
+import {
+  appendStepSummary,
+  Cassette,
+  EvalLog,
+  type EvalReport,
+  exitCodeFor,
+  renderJson,
+  renderJunit,
+  renderTable,
+  runSuite
+} from "@consortium/eval";
+import { LlmClientLive } from "@consortium/providers";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import { ExitCode } from "../exitCode.js";
+import { RunFailed, SilentExit, UsageError } from "../failures.js";
+
+// `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
+
+export interface EvalFlags {
+  readonly suite: string;
+  readonly targets: ReadonlyArray<string>;
+  readonly concurrency: number | undefined;
+  readonly shard: string | undefined;
+  readonly filter: string | undefined;
+  readonly junit: string | undefined;
+  readonly output: string | undefined;
+  readonly record: string | undefined;
+  readonly replay: string | undefined;
+  readonly threshold: number | undefined;
+  readonly db: string | undefined;
+  readonly noLog: boolean;
+}
+
+/** Where model calls go: the network, the network through a recorder, or only the cassette. */
+const clientLayer = (flags: EvalFlags) => {
+  if (flags.record !== undefined && flags.replay !== undefined) {
+    return Layer.fail(new UsageError({ message: "--record and --replay exclude each other" }));
+  }
+  if (flags.replay !== undefined) return Cassette.replay(flags.replay);
+  if (flags.record !== undefined) return Cassette.record(flags.record).pipe(Layer.provide(LlmClientLive));
+  return LlmClientLive;
+};
+
+/** The store records the eval and every consortium run in it; SQLite loads only when used. */
+const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
+  flags.noLog
+    ? Layer.merge(EvalLog.none, RunLog.none)
+    : Layer.unwrapEffect(
+        Effect.promise(async () => {
+          const { resolveDbPath, SqliteEvalLog } = await import("@consortium/store");
+          return SqliteEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+        })
+      );
+
+const writeReports = (report: EvalReport, flags: EvalFlags) =>
+  Effect.promise(async () => {
+    if (flags.output !== undefined) await writeFile(flags.output, renderJson(report));
+    if (flags.junit !== undefined) await writeFile(flags.junit, renderJunit(report));
+    // GitHub Actions shows this file on the run's page
+    await appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
+  });
+
+export const executeEval = (flags: EvalFlags) =>
+  Effect.gen(function* () {
+    const suite = yield* loadSuiteFile(flags.suite);
+    const targets =
+      flags.targets.length === 0
+        ? undefined
+        : yield* Effect.forEach(flags.targets, (spec) =>
+            loadTarget(spec, { cwd: process.cwd(), providers: suite.providers })
+          );
+    const report = yield* runSuite(suite, {
+      concurrency: flags.concurrency,
+      shard: flags.shard,
+      filter: flags.filter,
+      threshold: flags.threshold,
+      targets,
+      keysNeeded: flags.replay === undefined
+    }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
+
+    yield* writeReports(report, flags);
+    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    const code = exitCodeFor(report);
+    if (code === ExitCode.RunFailed)
+      return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });
+    if (code !== ExitCode.Ok) return yield* new SilentExit({ code });
+  });
