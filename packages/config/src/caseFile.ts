@@ -33,9 +33,8 @@ const checkCase = (
   known: ReadonlySet<string>,
   locate: (problem: Problem) => Position
 ): ReadonlyArray<Issue> => {
-  const validate = validateCase;
   const problems = [
-    ...(validate(data) ? [] : schemaProblems(validate.errors ?? [])),
+    ...(validateCase(data) ? [] : schemaProblems(validateCase.errors ?? [])),
     ...assertionListProblems(isRecord(data) ? data.assert : undefined, ["assert"], known),
     ...secretProblems(data)
   ];

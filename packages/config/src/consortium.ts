@@ -17,8 +17,7 @@ import { parseYaml } from "./yamlSource.js";
 
 /** Every problem of consortium data, from every check, so a file's issues come out in one go. */
 export const consortiumDataProblems = (data: unknown): Array<Problem> => {
-  const validate = validateConsortium;
-  const schema = validate(data) ? [] : schemaProblems(validate.errors ?? []);
+  const schema = validateConsortium(data) ? [] : schemaProblems(validateConsortium.errors ?? []);
   return [...schema, ...consortiumProblems(data), ...secretProblems(data)];
 };
 

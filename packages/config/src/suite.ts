@@ -132,11 +132,10 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
     const message = isBlank(text) ? EMPTY : "the file must be a YAML map of keys to values";
     return yield* new ConfigError({ file: path, issues: [{ file: path, line: 1, column: 1, path: "", message }] });
   }
-  const validate = validateSuite;
   const found: Collected = {
     problems: [
       ...parsed.source.problems,
-      ...(validate(data) ? [] : schemaProblems(validate.errors ?? [])),
+      ...(validateSuite(data) ? [] : schemaProblems(validateSuite.errors ?? [])),
       ...suiteProblems(data),
       ...secretProblems(data)
     ],
