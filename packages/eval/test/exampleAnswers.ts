@@ -15,8 +15,8 @@ const TOPICS: ReadonlyArray<Topic> = [
     match: /capital of Australia/i,
     answers: {
       default: "The capital of Australia is Canberra.",
-      "gpt-4.1": "Canberra is the capital of Australia; Sydney is only its largest city.",
-      "claude-sonnet-4-5": "Australia's capital is Canberra, chosen as a compromise between Sydney and Melbourne."
+      "gpt-5.4": "Canberra is the capital of Australia; Sydney is only its largest city.",
+      "claude-sonnet-5": "Australia's capital is Canberra, chosen as a compromise between Sydney and Melbourne."
     }
   },
   {
@@ -27,7 +27,7 @@ const TOPICS: ReadonlyArray<Topic> = [
     match: /largest city in Japan/i,
     answers: {
       default: '{"city": "Tokyo", "population_millions": 14}',
-      "claude-sonnet-4-5": '{"city": "Tokyo", "population_millions": 14.0}'
+      "claude-sonnet-5": '{"city": "Tokyo", "population_millions": 14.0}'
     }
   },
   {
@@ -37,7 +37,7 @@ const TOPICS: ReadonlyArray<Topic> = [
         "Earth has seasons because its axis is tilted about 23.4 degrees. As Earth orbits the Sun, each " +
         "hemisphere in turn leans toward the Sun and gets more direct sunlight and longer days; the " +
         "distance to the Sun is not the cause.",
-      "gpt-4.1-mini":
+      "gpt-5.1-mini":
         "Seasons happen because Earth's axis has a tilt of roughly 23.4 degrees, so sunlight strikes each " +
         "hemisphere more or less directly over the year."
     }
