@@ -31,7 +31,8 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
   }
   switch (type) {
     case "regex": {
-      if (typeof value !== "string") return semantic(at, 'must be a regular expression as a string ("canberra" or "/canberra/i")');
+      if (typeof value !== "string")
+        return semantic(at, 'must be a regular expression as a string ("canberra" or "/canberra/i")');
       try {
         // like the eval package: "/pattern/flags" is a pattern with flags
         const literal = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(value);
