@@ -48,7 +48,7 @@ describe("runSuite against the fake server", () => {
     expect(exitCodeFor(recorded), JSON.stringify(recorded.cases, null, 2)).toBe(0);
     expect(recorded.targets.map((target) => [target.target, target.kind, target.passed])).toEqual([
       ["research", "consortium", 4],
-      ["openai/gpt-4.1-mini", "model", 4]
+      ["openai/gpt-5.1-mini", "model", 4]
     ]);
     expect(recorded.targets[0]?.meanConfidence).toBeCloseTo(0.92);
     expect(recorded.cases.find((c) => c.id === "seasons")?.results[0]?.judgeUsage.inputTokens).toBeGreaterThan(0);
