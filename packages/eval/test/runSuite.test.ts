@@ -82,7 +82,7 @@ describe("runSuite against the fake server", () => {
     const capital = missed.cases.find((c) => c.id === "capital")!;
     expect(capital.results.map((result) => result.pass)).toEqual([false, false]);
     expect(capital.results[1]?.error).toMatch(
-      /^replay miss: case "capital", target openai\/gpt-4\.1-mini, openai\/gpt-4\.1-mini: no recorded answer for this request .*\(re-record with --record\)$/
+      /^replay miss: case "capital", target openai\/gpt-5\.1-mini, openai\/gpt-5\.1-mini: no recorded answer for this request .*\(re-record with --record\)$/
     );
     expect(capital.results[0]?.error).toContain('replay miss: case "capital", target research, openai/gpt-4.1:');
     expect(missed.cases.filter((c) => c.id !== "capital").every((c) => c.results.every((r) => r.pass))).toBe(true);
