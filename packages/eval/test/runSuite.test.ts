@@ -84,7 +84,7 @@ describe("runSuite against the fake server", () => {
     expect(capital.results[1]?.error).toMatch(
       /^replay miss: case "capital", target openai\/gpt-5\.1-mini, openai\/gpt-5\.1-mini: no recorded answer for this request .*\(re-record with --record\)$/
     );
-    expect(capital.results[0]?.error).toContain('replay miss: case "capital", target research, openai/gpt-4.1:');
+    expect(capital.results[0]?.error).toContain('replay miss: case "capital", target research, openai/gpt-5.4:');
     expect(missed.cases.filter((c) => c.id !== "capital").every((c) => c.results.every((r) => r.pass))).toBe(true);
     expect(exitCodeFor(missed)).toBe(2);
   });
