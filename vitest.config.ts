@@ -19,7 +19,7 @@ export default defineConfig({
       .flatMap((pattern) => expand(pattern))
       .map((root) => ({
         extends: true,
-        test: { name: root.split("/").pop(), root, include: ["test/**/*.test.ts"] }
+        test: { name: root.split("/").pop(), root, include: ["**/*.test.ts"] }
       })),
     testTimeout: 30_000,
     hookTimeout: 60_000,
