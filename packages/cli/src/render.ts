@@ -1,6 +1,8 @@
 import type { ConfigError } from "@consortium/config";
 import { formatConfigError } from "@consortium/config/format";
+import { describeStartError } from "@consortium/engine/startErrors";
 import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
+import type { MissingApiKey, UnknownProvider } from "@consortium/providers";
 import * as ValidationError from "@effect/cli/ValidationError";
 import { ExitCode } from "./exitCode.js";
 
@@ -40,15 +42,8 @@ export const renderFailure = (error: unknown): Rendered => {
     case "UsageError":
       return { text: `${String(field(error, "message"))}\n${HELP_HINT}`, code: ExitCode.BadInput };
     case "MissingApiKey":
-      return {
-        text: `missing environment variable ${String(field(error, "variable"))}: the API key of provider ${String(field(error, "provider"))}`,
-        code: ExitCode.BadInput
-      };
     case "UnknownProvider":
-      return {
-        text: `unknown provider "${String(field(error, "provider"))}" (known: ${(field(error, "known") as ReadonlyArray<string>).join(", ")})`,
-        code: ExitCode.BadInput
-      };
+      return { text: describeStartError(error as MissingApiKey | UnknownProvider), code: ExitCode.BadInput };
     case "InvalidAssertion":
     case "InvalidEvalOption":
     case "CassetteUnreadable":

@@ -27,7 +27,7 @@ describe("renderFailure: one rendering and one exit code per expected failure", 
     });
     expect(renderFailure(new UsageError({ message: "no such consortium" })).code).toBe(2);
     expect(renderFailure({ _tag: "MissingApiKey", provider: "openai", variable: "OPENAI_API_KEY" })).toEqual({
-      text: "missing environment variable OPENAI_API_KEY: the API key of provider openai",
+      text: "provider openai needs an API key: set the environment variable OPENAI_API_KEY",
       code: 2
     });
     expect(renderFailure({ _tag: "UnknownProvider", provider: "x", known: ["anthropic", "openai"] }).code).toBe(2);
