@@ -2,12 +2,19 @@
 // unbundled Effect program spends resolving barrels. Code only some commands need (provider SDKs,
 // SQLite) sits behind dynamic imports, which esbuild splits into chunks loaded on demand.
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { version } = JSON.parse(readFileSync(`${here}/package.json`, "utf8"));
+
+// chunk names carry content hashes: drop the previous build's so stale chunks don't pile up
+// (dist/src and dist/test hold tsc's declarations and stay)
+mkdirSync(`${here}/dist`, { recursive: true });
+for (const file of readdirSync(`${here}/dist`, { withFileTypes: true })) {
+  if (file.isFile() && /\.js(\.map)?$/.test(file.name)) rmSync(`${here}/dist/${file.name}`);
+}
 
 await build({
   absWorkingDir: here,
