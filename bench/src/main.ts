@@ -10,13 +10,13 @@ import { type Row, ratio, renderTable, type Skipped } from "./report.js";
 import { ensurePromptfoo, promptfooComparison } from "./scenarios/promptfoo.js";
 import { oneRun } from "./scenarios/run.js";
 import { startup } from "./scenarios/startup.js";
-import { consortiumSuite } from "./scenarios/suite.js";
+import { type SuiteMeasurement, suiteNoLog, suiteWithStore } from "./scenarios/suite.js";
 import { defaultSettings, type Settings } from "./settings.js";
 
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "promptfoo"] as const;
+const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     [
-      "usage: pnpm bench [-- options]",
+      "usage: pnpm bench [options]",
       `  --only <list>      comma-separated subset of ${SCENARIOS.join(",")}`,
       `  --cases <n>        suite size (default ${defaultSettings.cases})`,
       "  --quick            400 cases, 10 start-up rounds, 1 run repeat: a smoke test, not a measurement",
@@ -90,9 +90,18 @@ const main = async (): Promise<void> => {
       if (commands.has("run")) rows.push(...(await oneRun(fake, fixtures, settings, log)));
       else skipped.push({ scenario: "one run", reason: "the CLI has no `run` command yet" });
     }
-    if (selected.has("suite")) {
-      if (commands.has("eval")) rows.push(...(await consortiumSuite(fake, fixtures, settings, log)));
-      else skipped.push({ scenario: "suite and store", reason: "the CLI has no `eval` command yet" });
+    let noLog: SuiteMeasurement | undefined;
+    for (const scenario of ["suite", "store"] as const) {
+      if (!selected.has(scenario)) continue;
+      if (!commands.has("eval")) {
+        skipped.push({ scenario, reason: "the CLI has no `eval` command yet" });
+      } else if (scenario === "suite") {
+        const measured = await suiteNoLog(fake, fixtures, settings, log);
+        noLog = measured.run;
+        rows.push(...measured.rows);
+      } else {
+        rows.push(...(await suiteWithStore(fake, fixtures, settings, noLog, log)));
+      }
     }
     if (selected.has("promptfoo")) {
       if (promptfooProblem !== undefined) skipped.push({ scenario: "promptfoo", reason: promptfooProblem });

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 export const benchDir = fileURLToPath(new URL("..", import.meta.url));
 export const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 
-export const cliBin = `${repoDir}packages/cli/dist/bin.js`;
+/** BENCH_CLI measures another build of the CLI (e.g. a candidate fix bundled elsewhere) with the same scenarios. */
+export const cliBin = process.env.BENCH_CLI || `${repoDir}packages/cli/dist/bin.js`;
 export const fakeBin = `${repoDir}packages/testkit/dist/fake-llm.js`;
 export const engineRunBin = `${benchDir}dist/engine-run.js`;
 export const rusageHook = `${benchDir}dist/rusage.js`;

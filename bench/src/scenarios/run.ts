@@ -55,12 +55,12 @@ export const oneRun = async (
         ...nodeFlagsFor(settings, `run-${repeat + 1}`),
         cliBin,
         "run",
-        fixtures.runConsortium,
-        PROMPT,
         "--json",
         "--no-stdin",
         "--db",
-        join(dbDir, "bench.db")
+        join(dbDir, "bench.db"),
+        fixtures.runConsortium,
+        PROMPT
       ];
       const finished = await runProcess(process.execPath, args, { env, cwd: fixtures.dir });
       if (finished.exitCode !== 0) throw explainFailure("consortium run", finished);

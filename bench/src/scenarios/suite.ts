@@ -45,10 +45,10 @@ export const runEval = async (
     await fake.scriptAll(scripts);
     const args = [
       "eval",
-      suite,
       "-j",
       String(settings.concurrency),
-      ...(storage === "no-log" ? ["--no-log"] : ["--db", join(dbDir, "bench.db")])
+      ...(storage === "no-log" ? ["--no-log"] : ["--db", join(dbDir, "bench.db")]),
+      suite
     ];
     const measured = await measureNode(cliBin, args, {
       env: fakeEnv(fake),
@@ -77,82 +77,119 @@ export const describeRun = (label: string, run: SuiteMeasurement): string =>
   `(${run.userMs.toFixed(0)} user + ${run.sysMs.toFixed(0)} sys ms), ${run.calls} calls, ` +
   `${run.maxInFlight} in flight at most, peak RSS ${run.maxRssMb.toFixed(0)} MB`;
 
-export const consortiumSuite = async (
+interface SuitePlan {
+  readonly calls: number;
+  readonly ideal: number;
+  readonly shape: string;
+  readonly scripts: Scripts;
+}
+
+const planOf = (fixtures: Fixtures, settings: Settings): SuitePlan => {
+  const perCase = SUITE_MEMBERS.length + 1;
+  const latency = settings.suiteMemberMs + settings.suiteArbiterMs;
+  return {
+    calls: fixtures.cases * perCase,
+    ideal: Math.ceil(fixtures.cases / settings.concurrency) * latency,
+    shape:
+      `${fixtures.cases} cases × ${perCase} calls, -j ${settings.concurrency}; ` +
+      `ideal ceil(${fixtures.cases}/${settings.concurrency}) × ${latency} ms`,
+    scripts: consortiumScripts(settings)
+  };
+};
+
+const cpuRow = (scenario: string, run: SuiteMeasurement): Row => ({
+  scenario,
+  measured: run.cpuPerCallMs,
+  ideal: TARGET_CPU_PER_CALL_MS,
+  unit: "ms/call",
+  target: `≤ ${TARGET_CPU_PER_CALL_MS} ms (ratio to it)`,
+  ok: run.cpuPerCallMs <= TARGET_CPU_PER_CALL_MS,
+  note: "user+sys of the whole process / calls"
+});
+
+const rssRow = (scenario: string, run: SuiteMeasurement): Row => ({
+  scenario,
+  measured: run.maxRssMb,
+  ideal: TARGET_RSS_MB,
+  unit: "MB",
+  target: `≤ ${TARGET_RSS_MB} MB (ratio to it)`,
+  ok: run.maxRssMb <= TARGET_RSS_MB
+});
+
+const wallRow = (scenario: string, run: SuiteMeasurement, plan: SuitePlan, note?: string): Row => ({
+  scenario,
+  measured: run.wallMs,
+  ideal: plan.ideal,
+  unit: "ms",
+  target: `≤ ${TARGET_RATIO}×`,
+  ok: run.wallMs / plan.ideal <= TARGET_RATIO,
+  ...(note === undefined ? {} : { note })
+});
+
+/** Scenario 3: the consortium suite without the store. */
+export const suiteNoLog = async (
   fake: FakeProcess,
   fixtures: Fixtures,
   settings: Settings,
   log: (line: string) => void
-): Promise<Array<Row>> => {
-  const perCase = SUITE_MEMBERS.length + 1;
-  const calls = fixtures.cases * perCase;
-  const ideal = Math.ceil(fixtures.cases / settings.concurrency) * (settings.suiteMemberMs + settings.suiteArbiterMs);
-  const scripts = consortiumScripts(settings);
-  const noLog = await runEval(fake, fixtures.consortiumSuite, scripts, calls, "no-log", settings, "suite-no-log");
-  log(describeRun("consortium suite --no-log", noLog));
-  const stored = await runEval(fake, fixtures.consortiumSuite, scripts, calls, "store", settings, "suite-store");
-  log(describeRun("consortium suite --db", stored));
+): Promise<{ readonly rows: Array<Row>; readonly run: SuiteMeasurement }> => {
+  const plan = planOf(fixtures, settings);
+  const run = await runEval(
+    fake,
+    fixtures.consortiumSuite,
+    plan.scripts,
+    plan.calls,
+    "no-log",
+    settings,
+    "suite-no-log"
+  );
+  log(describeRun("consortium suite --no-log", run));
+  return {
+    run,
+    rows: [
+      wallRow("suite --no-log: wall", run, plan, plan.shape),
+      cpuRow("suite --no-log: CPU per model call", run),
+      rssRow("suite --no-log: peak RSS", run)
+    ]
+  };
+};
 
-  const shape = `${fixtures.cases} cases × ${perCase} calls, -j ${settings.concurrency}`;
+/** Scenario 4: the same suite recording to a fresh database, against the --no-log run when there is one. */
+export const suiteWithStore = async (
+  fake: FakeProcess,
+  fixtures: Fixtures,
+  settings: Settings,
+  noLog: SuiteMeasurement | undefined,
+  log: (line: string) => void
+): Promise<Array<Row>> => {
+  const plan = planOf(fixtures, settings);
+  const run = await runEval(fake, fixtures.consortiumSuite, plan.scripts, plan.calls, "store", settings, "suite-store");
+  log(describeRun("consortium suite --db", run));
+  const rows = [
+    wallRow("suite with the store: wall", run, plan, noLog === undefined ? plan.shape : undefined),
+    cpuRow("suite with the store: CPU per model call", run),
+    rssRow("suite with the store: peak RSS", run)
+  ];
+  if (noLog === undefined) return rows;
   return [
-    {
-      scenario: "suite --no-log: wall",
-      measured: noLog.wallMs,
-      ideal,
-      unit: "ms",
-      target: `≤ ${TARGET_RATIO}×`,
-      ok: noLog.wallMs / ideal <= TARGET_RATIO,
-      note: `${shape}; ideal ceil(${fixtures.cases}/${settings.concurrency}) × ${settings.suiteMemberMs + settings.suiteArbiterMs} ms`
-    },
-    {
-      scenario: "suite --no-log: CPU per model call",
-      measured: noLog.cpuPerCallMs,
-      ideal: TARGET_CPU_PER_CALL_MS,
-      unit: "ms/call",
-      target: `≤ ${TARGET_CPU_PER_CALL_MS} ms (ratio to it)`,
-      ok: noLog.cpuPerCallMs <= TARGET_CPU_PER_CALL_MS,
-      note: "user+sys of the whole process / calls"
-    },
-    {
-      scenario: "suite --no-log: peak RSS",
-      measured: noLog.maxRssMb,
-      ideal: TARGET_RSS_MB,
-      unit: "MB",
-      target: `≤ ${TARGET_RSS_MB} MB (ratio to it)`,
-      ok: noLog.maxRssMb <= TARGET_RSS_MB
-    },
-    {
-      scenario: "suite with the store: wall",
-      measured: stored.wallMs,
-      ideal,
-      unit: "ms",
-      target: `≤ ${TARGET_RATIO}×`,
-      ok: stored.wallMs / ideal <= TARGET_RATIO
-    },
+    ...rows,
     {
       scenario: "store write cost: wall, store / --no-log",
-      measured: stored.wallMs,
+      measured: run.wallMs,
       ideal: noLog.wallMs,
       unit: "ms",
       target: "report",
       ok: undefined,
-      note: `${(stored.wallMs - noLog.wallMs).toFixed(0)} ms more`
+      note: `${((run.wallMs - noLog.wallMs) / 1000).toFixed(1)} s more`
     },
     {
       scenario: "store write cost: CPU per call, store / --no-log",
-      measured: stored.cpuPerCallMs,
+      measured: run.cpuPerCallMs,
       ideal: noLog.cpuPerCallMs,
       unit: "ms/call",
-      target: `≤ ${TARGET_CPU_PER_CALL_MS} ms with the store`,
-      ok: stored.cpuPerCallMs <= TARGET_CPU_PER_CALL_MS,
-      note: `+${(stored.cpuPerCallMs - noLog.cpuPerCallMs).toFixed(3)} ms per call`
-    },
-    {
-      scenario: "suite with the store: peak RSS",
-      measured: stored.maxRssMb,
-      ideal: TARGET_RSS_MB,
-      unit: "MB",
-      target: `≤ ${TARGET_RSS_MB} MB (ratio to it)`,
-      ok: stored.maxRssMb <= TARGET_RSS_MB
+      target: "report",
+      ok: undefined,
+      note: `+${(run.cpuPerCallMs - noLog.cpuPerCallMs).toFixed(3)} ms per call`
     }
   ];
 };
