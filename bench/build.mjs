@@ -17,14 +17,22 @@ for (const script of ["packages/cli/build.mjs", "packages/testkit/build.mjs"]) {
 
 await build({
   absWorkingDir: here,
-  entryPoints: { bench: "src/main.ts", "engine-run": "src/engineRun.ts", rusage: "src/rusage.ts" },
+  entryPoints: {
+    bench: "src/main.ts",
+    "engine-run": "src/engineRun.ts",
+    rusage: "src/rusage.ts",
+    "probe-transport": "src/probes/transport.ts",
+    "probe-effect": "src/probes/effectCost.ts",
+    "probe-eval": "src/probes/evalInProcess.ts"
+  },
   outdir: "dist",
   bundle: true,
   format: "esm",
   platform: "node",
   target: "node20",
   conditions: ["source"],
-  nodePaths: [`${root}packages/cli/node_modules`],
+  // the CLI links every workspace package and Effect; providers adds the OpenAI SDK (the transport probe)
+  nodePaths: [`${root}packages/cli/node_modules`, `${root}packages/providers/node_modules`],
   banner: {
     js: [
       "import { createRequire as __createRequire } from 'node:module';",
