@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { loadSuiteFile, loadTarget } from "@consortium/config";
 import { RunLog } from "@consortium/engine";
 import {
@@ -17,7 +16,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
-import { RunFailed, SilentExit, UsageError } from "../failures.js";
+import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 
 // `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
 
@@ -58,11 +57,11 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
       );
 
 const writeReports = (report: EvalReport, flags: EvalFlags) =>
-  Effect.promise(async () => {
-    if (flags.output !== undefined) await writeFile(flags.output, renderJson(report));
-    if (flags.junit !== undefined) await writeFile(flags.junit, renderJunit(report));
+  Effect.gen(function* () {
+    if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
+    if (flags.junit !== undefined) yield* writeOutput(flags.junit, renderJunit(report));
     // GitHub Actions shows this file on the run's page
-    await appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
+    yield* appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
   });
 
 export const executeEval = (flags: EvalFlags) =>

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { LlmClientLive } from "@consortium/providers";
@@ -7,7 +6,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
-import { RunFailed, SilentExit, UsageError } from "../failures.js";
+import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { formatResult } from "./output.js";
 import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
@@ -61,9 +60,10 @@ const logLayer = (flags: RunFlags): Layer.Layer<RunLog, unknown> =>
 const deliver = (result: RunResult, flags: RunFlags) =>
   Effect.gen(function* () {
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (flags.output !== undefined) yield* Effect.promise(() => writeFile(flags.output as string, json));
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
     else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
+    // after stdout, so a bad --output path loses nothing the run produced
+    if (flags.output !== undefined) yield* writeOutput(flags.output, json);
     switch (result.status) {
       case "completed":
       case "degraded":
