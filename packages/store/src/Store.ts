@@ -1,10 +1,11 @@
+import { statSync } from "node:fs";
 import { hostname } from "node:os";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Clock, Context, Effect, Layer, Ref } from "effect";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "./Database.js";
 import { AmbiguousRunId, EvalNotFound, MAX_CANDIDATES, messageOf, RunNotFound, StoreError } from "./errors.js";
-import { gitInfoFor, noGit } from "./gitInfo.js";
+import { type GitInfo, gitInfoFor, noGit } from "./gitInfo.js";
 import { isProcessAlive } from "./liveness.js";
 import { openDatabase } from "./openDatabase.js";
 import { secretsFrom } from "./redact.js";
@@ -78,9 +79,32 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
     const env = options.env ?? process.env;
     const isAlive = options.isAlive ?? isProcessAlive;
     // Names of key variables seen in configs so far; their values are redacted along with the
-    // key-like names found in the environment.
-    const keyNames = yield* Ref.make<ReadonlySet<string>>(new Set());
-    const secrets = Effect.map(Ref.get(keyNames), (names) => secretsFrom(env, names));
+    // key-like names found in the environment. The list is rebuilt only when a new name appears:
+    // an eval writes thousands of rows and scanning the environment for each was measurable.
+    const redaction = yield* Ref.make<{ readonly names: ReadonlySet<string>; readonly secrets: ReadonlyArray<string> }>(
+      { names: new Set(), secrets: secretsFrom(env) }
+    );
+    const secrets = Effect.map(Ref.get(redaction), (current) => current.secrets);
+    const learnKeyNames = (names: ReadonlyArray<string>) =>
+      Ref.update(redaction, (current) => {
+        if (names.every((name) => current.names.has(name))) return current;
+        const known = new Set([...current.names, ...names]);
+        return { names: known, secrets: secretsFrom(env, known) };
+      });
+    // One `git status` per version of a file: an eval starts a run per case, and a `git` process per
+    // run cost seconds. A file edited since (mtime or size changed) is asked about again.
+    const gitInfos = new Map<string, GitInfo>();
+    const gitInfoOf = (file: string | null | undefined): GitInfo => {
+      if (file === null || file === undefined) return noGit;
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat === undefined) return gitInfoFor(file);
+      const key = `${stat.mtimeMs}:${stat.size}:${file}`;
+      const known = gitInfos.get(key);
+      if (known !== undefined) return known;
+      const info = gitInfoFor(file);
+      gitInfos.set(key, info);
+      return info;
+    };
 
     const attempt = <A>(operation: string, run: (db: Kysely<Database>) => Promise<A>) =>
       Effect.tryPromise({
@@ -106,8 +130,8 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
       const names = Object.values(run.config.providers)
         .map((provider) => provider.apiKeyEnv)
         .filter((name): name is string => name !== undefined);
-      yield* Ref.update(keyNames, (known) => new Set([...known, ...names]));
-      const git = run.config.source === undefined ? noGit : gitInfoFor(run.config.source);
+      yield* learnKeyNames(names);
+      const git = gitInfoOf(run.config.source);
       const row = runStartedRow(run, writer, git, yield* secrets);
       yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
     });
@@ -218,7 +242,7 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
     });
 
     const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (started: EvalStartRecord) {
-      const git = started.sourceFile === null ? noGit : gitInfoFor(started.sourceFile);
+      const git = gitInfoOf(started.sourceFile);
       const row = evalStartedRow(started, writer, git, yield* secrets);
       yield* write("record eval start", (db) => db.insertInto("evals").values(row).execute());
     });
