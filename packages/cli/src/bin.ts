@@ -1,38 +1,9 @@
-// Process wiring only: the command tree is in Cli.ts. build.mjs adds the shebang and bundles this file.
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
-import * as NodePath from "@effect/platform-node/NodePath";
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime";
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal";
-import * as Cause from "effect/Cause";
-import * as Effect from "effect/Effect";
-import * as Exit from "effect/Exit";
-import * as Layer from "effect/Layer";
-import * as Logger from "effect/Logger";
-import { runCli } from "./Cli.js";
-import { ExitCode } from "./exitCode.js";
-import { detectStreams, withStreams } from "./terminal.js";
-
+// The process entry (build.mjs adds the shebang). A lone `--version`, which scripts and CI call often, is
+// answered before the Effect runtime and the command tree load: compiling them is most of start-up.
 declare const __CONSORTIUM_VERSION__: string;
 
-const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
-// stdout carries only results: logs go to stderr
-const LoggerLive = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }));
-
-runCli(process.argv, __CONSORTIUM_VERSION__).pipe(
-  withStreams(detectStreams()),
-  Effect.provide(Layer.merge(PlatformLive, LoggerLive)),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    disablePrettyLogger: true,
-    // runMain's default maps every failure to 1 and a signal to 0; ours are 0/1/2 from runCli and 130
-    teardown: (exit, onExit) => {
-      const code = Exit.isSuccess(exit)
-        ? (exit.value as ExitCode)
-        : Cause.isInterruptedOnly(exit.cause)
-          ? ExitCode.Interrupted
-          : ExitCode.RunFailed;
-      process.exitCode = code;
-      onExit(code);
-    }
-  })
-);
+if (process.argv.length === 3 && process.argv[2] === "--version") {
+  process.stdout.write(`${__CONSORTIUM_VERSION__}\n`);
+} else {
+  await import("./main.js");
+}
