@@ -73,8 +73,10 @@ const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s`
 /**
  * Calls `request` with the run's policy. Never fails: an error after the last retry is returned in
  * the outcome. An answer that is empty or only white space is a failure (`EmptyAnswer`), never a success.
+ * Untraced on purpose: it runs once per model call (8,000 times in a benchmark suite) and a span cost
+ * about 0.1 ms of CPU per call there (docs/benchmarks.md); the run around it keeps its span.
  */
-export const callModel = Effect.fn("Engine.callModel")(function* (
+export const callModel = Effect.fnUntraced(function* (
   client: LlmClient["Type"],
   provider: ProviderConfig,
   request: LlmRequest,

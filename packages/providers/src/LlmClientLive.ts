@@ -31,7 +31,8 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
     return connection;
   };
 
-  const complete = Effect.fn("LlmClient.complete")(function* (provider: ProviderConfig, request: LlmRequest) {
+  // Untraced: the per-call hot path, where a span cost ~0.1 ms of CPU per call (docs/benchmarks.md).
+  const complete = Effect.fnUntraced(function* (provider: ProviderConfig, request: LlmRequest) {
     const connection = connectionFor(provider);
     const { model } = request;
     const name = provider.name;
