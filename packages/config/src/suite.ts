@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as Effect from "effect/Effect";
 import { schemaProblems } from "./ajvProblems.js";
 import { type FileCase, parseCaseFile } from "./caseFile.js";
@@ -35,10 +35,14 @@ interface PlacedCase {
 
 const problem = (path: Path, message: string): Problem => ({ path, message, source: "semantic" });
 
+/** A path written in the suite, relative to the suite file's folder unless it is absolute. */
+const besideSuite = (suitePath: string, path: string): string =>
+  isAbsolute(path) ? path : join(dirname(suitePath), path);
+
 const loadTargets = (raw: unknown, suitePath: string, found: Collected) =>
   Effect.forEach(asArray(raw), (target, index) => {
     if (typeof target !== "string" || !/\.ya?ml$/.test(target)) return Effect.succeed(undefined);
-    const display = join(dirname(suitePath), target);
+    const display = besideSuite(suitePath, target);
     return loadConsortiumFile(display).pipe(
       Effect.map((config): SuiteTarget => ({ kind: "consortium", file: resolve(display), config })),
       Effect.catchAll((error) => {
@@ -69,7 +73,7 @@ const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: Reado
       ]);
     }
     if (!/\.(jsonl|csv)$/.test(entry.file)) return Effect.succeed([]);
-    const display = join(dirname(suitePath), entry.file);
+    const display = besideSuite(suitePath, entry.file);
     const idPrefix = entry.file;
     return readText(display).pipe(
       Effect.map((text) => {

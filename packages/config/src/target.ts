@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
@@ -20,7 +21,9 @@ export const loadTarget = Effect.fn("config.loadTarget")(function* (
   spec: string,
   options: { readonly cwd: string; readonly providers?: Readonly<Record<string, ProviderConfig>> }
 ) {
-  if (isModelRef(spec)) {
+  const file = resolveConsortiumPath(spec, options.cwd);
+  // a consortium file that exists wins: `gpt-panel` may name consortia/gpt-panel.yaml, not a model
+  if (!existsSync(file) && isModelRef(spec)) {
     const known = knownProviders(options.providers ?? {});
     const problem = modelRefProblem(spec, [], known, { countAllowed: false, what: "a single-model target" });
     if (problem !== undefined) {
@@ -33,8 +36,8 @@ export const loadTarget = Effect.fn("config.loadTarget")(function* (
     const target: SuiteTarget = { kind: "model", ref: { provider, model }, label: `${provider}/${model}` };
     return target;
   }
-  const file = resolveConsortiumPath(spec, options.cwd);
-  const config = yield* loadConsortiumFile(relative(options.cwd, file) || file);
+  // shown relative to where the user stands; read from the same place
+  const config = yield* loadConsortiumFile(relative(process.cwd(), file) || file);
   const target: SuiteTarget = { kind: "consortium", file, config };
   return target;
 });

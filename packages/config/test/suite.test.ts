@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -185,6 +185,36 @@ describe("loadTarget (--target)", () => {
       expect(unknown.issues[0]!.message).toContain('unknown provider "ollama"');
       const missing = yield* Effect.flip(loadTarget("nonesuch", { cwd: repo }));
       expect(formatIssue(missing.issues[0]!)).toBe("consortia/nonesuch.yaml: cannot read: no such file");
+    })
+  );
+
+  it.effect("a consortium file that exists wins over a name that looks like a model", () =>
+    Effect.gen(function* () {
+      const dir = folder({});
+      mkdirSync(join(dir, "consortia"));
+      writeFileSync(
+        join(dir, "consortia", "gpt-panel.yaml"),
+        "name: gpt-panel\nmembers: [openai/gpt-5.1-mini:2]\narbiter: openai/gpt-5.4\n"
+      );
+      expect(yield* loadTarget("gpt-panel", { cwd: dir })).toMatchObject({ kind: "consortium" });
+      expect(yield* loadTarget("gpt-other", { cwd: dir })).toMatchObject({ kind: "model", label: "openai/gpt-other" });
+    })
+  );
+});
+
+describe("paths written in a suite", () => {
+  it.effect("an absolute target or case file path is taken as it is", () =>
+    Effect.gen(function* () {
+      const elsewhere = folder({
+        "duo.yaml": "name: duo\nmembers: [openai/gpt-5.1-mini]\narbiter: openai/gpt-5.4\n",
+        "cases.jsonl": '{"id": "a", "prompt": "hi"}\n'
+      });
+      const dir = folder({
+        "suite.yaml": `name: s\ntargets: [${join(elsewhere, "duo.yaml")}]\ncases: [{file: ${join(elsewhere, "cases.jsonl")}}]\n`
+      });
+      const suite = yield* loadSuiteFile(join(dir, "suite.yaml"));
+      expect(suite.targets.map((t) => t.kind === "consortium" && t.config.name)).toEqual(["duo"]);
+      expect(suite.cases.map((c) => c.id)).toEqual(["a"]);
     })
   );
 });
