@@ -67,6 +67,8 @@ describe("runs and show", () => {
     expect(ran.code).toBe(1);
     const listed = JSON.parse((await cli(["runs", "--json", "--limit", "1"])).stdout);
     expect(listed[0].status).toBe("failed");
+    // the round that lost its quorum still counts as begun
+    expect(listed[0].iterations).toBe(1);
     expect((await showJson(listed[0].id)).calls).toHaveLength(2);
   });
 

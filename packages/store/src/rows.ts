@@ -89,7 +89,8 @@ export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>):
     status: ended.status,
     synthesis: redactNullable(result.synthesis?.text ?? null, secrets),
     confidence: result.synthesis?.confidence ?? null,
-    iterations: result.iterations.length,
+    // rounds begun, like callEnded and the sweep count them: a round cut short still shows in `show`
+    iterations: Math.max(result.iterations.length, result.unfinished?.index ?? 0),
     input_tokens: result.usage.inputTokens,
     output_tokens: result.usage.outputTokens,
     cost_usd: result.usage.costUsd,
