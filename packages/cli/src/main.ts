@@ -18,6 +18,14 @@ const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTe
 // stdout carries only results: logs go to stderr
 const LoggerLive = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }));
 
+// A reader that went away (`consortium show x --json | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 runCli(process.argv, __CONSORTIUM_VERSION__).pipe(
   withStreams(detectStreams()),
   Effect.provide(Layer.merge(PlatformLive, LoggerLive)),
@@ -32,7 +40,9 @@ runCli(process.argv, __CONSORTIUM_VERSION__).pipe(
           ? ExitCode.Interrupted
           : ExitCode.RunFailed;
       process.exitCode = code;
-      onExit(code);
+      // runMain exits at once for a non-zero code; let stdout and stderr drain first, or a piped
+      // `--json` result past the pipe buffer would be cut off
+      process.stdout.write("", () => process.stderr.write("", () => onExit(code)));
     }
   })
 );

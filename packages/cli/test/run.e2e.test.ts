@@ -181,4 +181,25 @@ describe("consortium run", () => {
     expect(result.stderr).toContain("cannot write");
     expect(result.stderr).not.toMatch(STACK_FRAME);
   });
+
+  it("appends piped standard input to the prompt, and takes it alone as the prompt", async () => {
+    fake.script("arbiter-model", { text: arbiterReply({ text: "ok", confidence: 1, again: false }) });
+    const file = writeConsortium("stdin", "members: [openai/gpt-4.1-mini]\narbiter: openai/arbiter-model\n");
+    const env = { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "runs.db") };
+
+    const both = await consortium(["run", file, "Summarise:", "--no-log"], { env, input: "the piped text\n" });
+    expect(both.code).toBe(0);
+    expect(fake.requests[0]?.messages.at(-1)?.content).toContain("Summarise:\n\nthe piped text");
+
+    fake.reset();
+    fake.script("arbiter-model", { text: arbiterReply({ text: "ok", confidence: 1, again: false }) });
+    const alone = await consortium(["run", file, "--no-log"], { env, input: "only from stdin" });
+    expect(alone.code).toBe(0);
+    expect(fake.requests[0]?.messages.at(-1)?.content).toContain("only from stdin");
+
+    fake.reset();
+    const ignored = await consortium(["run", file, "--no-log", "--no-stdin"], { env, input: "ignored" });
+    expect(ignored.code).toBe(2);
+    expect(ignored.stderr).toContain("no prompt");
+  });
 });

@@ -69,10 +69,14 @@ const deliver = (result: RunResult, flags: RunFlags) =>
       case "degraded":
         // a failed run's one-line reason already names what the warnings would
         for (const warning of result.warnings) yield* Console.error(`warning: ${warning}`);
+        // a run that ended early (arbiter down in a later round, run timeout) kept an earlier synthesis
+        if (result.error !== null)
+          yield* Console.error(`warning: ${result.error}; the answer is from an earlier round`);
         return;
       case "failed":
         return yield* new RunFailed({ message: `run ${result.runId} failed: ${result.error ?? "no synthesis"}` });
       case "interrupted":
+        // runConsortium ends interrupted runs by interruption (exit 130 in main.ts); kept for completeness
         return yield* new SilentExit({ code: ExitCode.Interrupted });
     }
   });

@@ -1,5 +1,6 @@
 // The prompt is the argument; piped standard input is appended to it (or is the prompt when none is
-// given), like `llm`. A terminal on stdin is never read: that would wait for the user forever.
+// given), like `llm`. A terminal on stdin is never read: that would wait for the user forever. An
+// inherited stdin that never closes (some CI runners) needs --no-stdin, as with `llm`.
 
 export const readStdin = async (stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> => {
   if (stdin.isTTY) return undefined;
