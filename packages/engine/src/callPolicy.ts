@@ -12,6 +12,12 @@ export const RETRY_BASE = Duration.seconds(1);
 /** ...but never longer than this (unless the server's Retry-After asks for more). */
 export const RETRY_CAP = Duration.seconds(30);
 
+/**
+ * A server asking for a longer wait than this is not retried: the call fails now and the run goes on
+ * without that member (down to the quorum) instead of stalling until run_timeout.
+ */
+export const RETRY_AFTER_LIMIT = Duration.minutes(2);
+
 /** How long a failed attempt says to wait before the next one: Retry-After / retry-after-ms, if sent. */
 export const retryAfter = (error: LlmError): Duration.Duration =>
   (error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfterMs !== undefined
@@ -22,7 +28,7 @@ export const retryAfter = (error: LlmError): Duration.Duration =>
  * THE retry policy. Exponential from RETRY_BASE, jittered (±20%, so a burst of 429s does not come
  * back in lock step), capped at RETRY_CAP, at most `retries` retries, only for retryable failures
  * (429, 5xx, attempt timeouts, broken connections; never 400/401/403/404), and never sooner than the
- * server's Retry-After. `onRetry` hears each wait before it starts (progress display).
+ * server's Retry-After (a Retry-After beyond RETRY_AFTER_LIMIT ends the call instead). `onRetry` hears each wait before it starts (progress display).
  */
 export const retryPolicy = (
   retries: number,
@@ -33,7 +39,9 @@ export const retryPolicy = (
     Schedule.modifyDelay((_, delay) => Duration.min(delay, RETRY_CAP)),
     Schedule.intersect(Schedule.recurs(Math.max(0, retries))),
     Schedule.passthrough<unknown, LlmError, never>,
-    Schedule.whileInput(isRetryable),
+    Schedule.whileInput(
+      (error: LlmError) => isRetryable(error) && Duration.lessThanOrEqualTo(retryAfter(error), RETRY_AFTER_LIMIT)
+    ),
     Schedule.modifyDelayEffect((error, delay) => {
       // Whole milliseconds: jitter makes fractions nobody wants to read in "retrying in 2.3s".
       const wait = Duration.millis(Math.round(Duration.toMillis(Duration.max(delay, retryAfter(error)))));

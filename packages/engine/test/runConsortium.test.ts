@@ -362,6 +362,23 @@ describe("the call policy, on the test clock", () => {
     })
   );
 
+  it.effect("a Retry-After beyond the limit fails the call at once instead of stalling the run", () =>
+    Effect.gen(function* () {
+      const client = scriptedClient((request, n) =>
+        request.model === "a" ? { fail: rateLimited(3_600_000) } : answerAll()(request, n)
+      );
+      const result = yield* run(makeConfig(), client, recordingLog());
+      expect(client.callsTo("a")).toHaveLength(2);
+      expect(result.status).toBe("degraded");
+      expect(result.durationMs).toBe(0);
+      const lost = result.iterations[0]!.responses.filter((r) => r.error !== null);
+      expect(lost.map((r) => [r.attempts, r.error?.type])).toEqual([
+        [1, "RateLimited"],
+        [1, "RateLimited"]
+      ]);
+    })
+  );
+
   it.effect("retries back off exponentially from about 1s, with jitter, and stop after limits.retries", () =>
     Effect.gen(function* () {
       const client = scriptedClient((request, n) =>
