@@ -31,7 +31,10 @@ export interface EvalCaseResult {
 
 export interface EvalEnded {
   readonly evalId: string;
-  /** 0, 1 or 2 as `exitCodeFor` computes it. */
+  /**
+   * 0, 1 or 2 as `exitCodeFor` computes it; 130 when the eval was interrupted, and then `report`
+   * holds only the results that finished before it.
+   */
   readonly exitCode: number;
   readonly report: EvalReport;
 }

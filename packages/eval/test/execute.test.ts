@@ -1,7 +1,8 @@
 import type { SuiteConfig, SuiteTarget } from "@consortium/config";
+import { RunLog } from "@consortium/engine";
 import { LlmClient } from "@consortium/providers";
 import { it } from "@effect/vitest";
-import { Effect, Either, Fiber, Layer, Ref, TestClock } from "effect";
+import { Deferred, Effect, Either, Exit, Fiber, Layer, Ref, TestClock } from "effect";
 import { describe, expect } from "vitest";
 import { currentCallScope } from "../src/callScope.js";
 import { type EvalCaseResult, type EvalEnded, EvalLog, type EvalStarted } from "../src/EvalLog.js";
@@ -9,6 +10,7 @@ import { exitCodeFor } from "../src/report/exitCode.js";
 import { type Executors, executePlan } from "../src/runner/execute.js";
 import type { TargetOutcome } from "../src/runner/outcome.js";
 import { planSuite } from "../src/runner/plan.js";
+import { runSuite } from "../src/runner/runSuite.js";
 import { seedFor } from "../src/runner/targets.js";
 import { memoryClient, provider, reply } from "./memoryClient.js";
 
@@ -232,6 +234,40 @@ describe("executePlan", () => {
         [false, "judge openai/gpt-4.1-mini failed: HTTP 500"],
         [false, "judge openai/gpt-4.1-mini failed: HTTP 500"]
       ]);
+    })
+  );
+});
+
+describe("runSuite interrupted", () => {
+  it.effect("still ends the eval in the EvalLog with exit code 130 and the cases finished so far", () =>
+    Effect.gen(function* () {
+      const log = yield* recordingLog;
+      const hanging = yield* Deferred.make<void>();
+      // "say one" is answered; "say two" hangs until interrupted, as a stuck provider would.
+      const client = Layer.succeed(LlmClient, {
+        complete: (_provider, request) =>
+          request.messages.some((message) => message.content.includes("say two"))
+            ? Effect.zipRight(Deferred.succeed(hanging, undefined), Effect.never)
+            : Effect.succeed(reply("say one"))
+      });
+      const config = suite({ targets: [model("a")], cases: suite().cases.slice(0, 2) });
+      const fiber = yield* Effect.fork(
+        runSuite(config, { keysNeeded: false, env: {}, concurrency: 1, evalId: "stopped" }).pipe(
+          Effect.provide(Layer.mergeAll(client, RunLog.none, log.layer))
+        )
+      );
+      yield* Deferred.await(hanging);
+      const exit = yield* Fiber.interrupt(fiber);
+      expect(Exit.isInterrupted(exit)).toBe(true);
+
+      const events = yield* Ref.get(log.events);
+      const ended = events.at(-1);
+      expect(ended).toMatchObject({ evalId: "stopped", exitCode: 130 });
+      const report = (ended as EvalEnded).report;
+      expect(report.cases.map((suiteCase) => [suiteCase.id, suiteCase.results.map((r) => [r.target, r.pass])])).toEqual(
+        [["one", [["a", true]]]]
+      );
+      expect(report.targets[0]).toMatchObject({ target: "a", total: 1, passed: 1 });
     })
   );
 });

@@ -1,5 +1,5 @@
 import type { SuiteTarget } from "@consortium/config";
-import { Cause, Clock, Effect } from "effect";
+import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
@@ -70,7 +70,54 @@ const runCaseOnTarget = <R>(
   );
 };
 
-/** Runs every planned case on every target and builds the report. Never fails: failures are results. */
+/** Exit code recorded for an eval stopped before every case finished (Ctrl-C, a timeout): the shell's SIGINT code. */
+export const interruptedExitCode = 130;
+
+const buildReport = (
+  plan: SuitePlan,
+  evalId: string,
+  cases: ReadonlyArray<CaseReport>,
+  started: number,
+  ended: number
+): EvalReport => ({
+  evalId,
+  suite: plan.suite.name,
+  source: plan.suite.source ?? null,
+  threshold: plan.threshold,
+  shard: plan.shard,
+  filter: plan.filter,
+  targets: plan.targets.map(({ label, target }) =>
+    summarizeTarget(
+      label,
+      target.kind,
+      cases.flatMap((suiteCase) => suiteCase.results.filter((result) => result.target === label)),
+      plan.threshold
+    )
+  ),
+  cases,
+  replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
+  startedAt: iso(started),
+  endedAt: iso(ended),
+  durationMs: ended - started
+});
+
+/** The results that finished before an interrupt, in plan order; cases with none are left out. */
+const finishedCases = (
+  plan: SuitePlan,
+  finished: ReadonlyArray<{ readonly caseId: string; readonly result: CaseTargetResult }>
+): ReadonlyArray<CaseReport> =>
+  plan.cases.flatMap(({ suiteCase }) => {
+    const results = plan.targets.flatMap(({ label }) =>
+      finished.filter((done) => done.caseId === suiteCase.id && done.result.target === label).map((done) => done.result)
+    );
+    return results.length === 0 ? [] : [{ id: suiteCase.id, prompt: suiteCase.prompt, results }];
+  });
+
+/**
+ * Runs every planned case on every target and builds the report. Never fails: failures are results.
+ * Interrupted (Ctrl-C, a timeout), it still ends the eval in the EvalLog with exit code 130 and the
+ * results finished so far, so the stored eval never stays `running`, then ends interrupted.
+ */
 export const executePlan = <R>(
   plan: SuitePlan,
   executors: Executors<R>,
@@ -79,17 +126,9 @@ export const executePlan = <R>(
   Effect.gen(function* () {
     const log = yield* EvalLog;
     const started = yield* Clock.currentTimeMillis;
-    yield* log.evalStarted({
-      evalId,
-      suite: plan.suite.name,
-      source: plan.suite.source ?? null,
-      targets: plan.targets.map((target) => target.label),
-      caseIds: plan.cases.map((planned) => planned.suiteCase.id),
-      threshold: plan.threshold,
-      startedAt: iso(started)
-    });
+    const finished = yield* Ref.make<ReadonlyArray<{ caseId: string; result: CaseTargetResult }>>([]);
 
-    const cases = yield* Effect.forEach(
+    const runAll = Effect.forEach(
       plan.cases,
       (planned) =>
         Effect.forEach(
@@ -98,7 +137,10 @@ export const executePlan = <R>(
             runCaseOnTarget(planned, target, executors).pipe(
               Effect.tap((result) =>
                 Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) })
+                  Effect.zipRight(
+                    Ref.update(finished, (all) => [...all, { caseId: planned.suiteCase.id, result }]),
+                    log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) })
+                  ).pipe(Effect.uninterruptible)
                 )
               )
             ),
@@ -109,28 +151,29 @@ export const executePlan = <R>(
       { concurrency: plan.concurrency }
     );
 
-    const ended = yield* Clock.currentTimeMillis;
-    const report: EvalReport = {
-      evalId,
-      suite: plan.suite.name,
-      source: plan.suite.source ?? null,
-      threshold: plan.threshold,
-      shard: plan.shard,
-      filter: plan.filter,
-      targets: plan.targets.map(({ label, target }) =>
-        summarizeTarget(
-          label,
-          target.kind,
-          cases.flatMap((suiteCase) => suiteCase.results.filter((result) => result.target === label)),
-          plan.threshold
-        )
-      ),
-      cases,
-      replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
-      startedAt: iso(started),
-      endedAt: iso(ended),
-      durationMs: ended - started
-    };
-    yield* log.evalEnded({ evalId, exitCode: exitCodeFor(report), report });
-    return report;
+    return yield* Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function* () {
+        yield* log.evalStarted({
+          evalId,
+          suite: plan.suite.name,
+          source: plan.suite.source ?? null,
+          targets: plan.targets.map((target) => target.label),
+          caseIds: plan.cases.map((planned) => planned.suiteCase.id),
+          threshold: plan.threshold,
+          startedAt: iso(started)
+        });
+        const exit = yield* Effect.exit(restore(runAll));
+        const ended = yield* Clock.currentTimeMillis;
+        if (Exit.isSuccess(exit)) {
+          const report = buildReport(plan, evalId, exit.value, started, ended);
+          yield* log.evalEnded({ evalId, exitCode: exitCodeFor(report), report });
+          return report;
+        }
+        const partial = buildReport(plan, evalId, finishedCases(plan, yield* Ref.get(finished)), started, ended);
+        // runAll contains every failure, so only an interrupt gets here; a bug is recorded as an error (2).
+        const exitCode = Cause.isInterruptedOnly(exit.cause) ? interruptedExitCode : 2;
+        yield* log.evalEnded({ evalId, exitCode, report: partial });
+        return yield* Effect.failCause(exit.cause);
+      })
+    );
   });
