@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isRetryable, LlmClient, type LlmRequest, ServerError } from "@consortium/providers";
 import { it } from "@effect/vitest";
-import { Effect, Either, Exit, Layer } from "effect";
+import { Effect, Either, Exit, Layer, Logger } from "effect";
 import { describe, expect } from "vitest";
 import { withCallScope } from "../src/callScope.js";
 import { Cassette } from "../src/cassette/Cassette.js";
@@ -199,6 +199,39 @@ describe("record and replay", () => {
       ).pipe(Effect.provide(Cassette.replay(path)));
       expect(extra.value[0].text).toBe("recorded");
       expect(extra.replayMisses[0]).toMatch(/1 answer\(s\) for this exact request, and this call asked for one more/);
+    })
+  );
+
+  it.effect("a failed final write logs an error naming the cassette and keeps the answers in the temp file", () =>
+    Effect.gen(function* () {
+      const path = tempPath();
+      const logged: Array<[string, unknown]> = [];
+      const logger = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          logged.push([logLevel.label, message]);
+        })
+      );
+      const live = memoryClient(() => reply("paid for"));
+      const exit = yield* Effect.exit(
+        Effect.provide(
+          Effect.gen(function* () {
+            yield* complete(request("q"));
+            // The path turns into a non-empty directory under the recorder: the final rename fails.
+            rmSync(path);
+            mkdirSync(path);
+            writeFileSync(join(path, "in-the-way"), "");
+          }),
+          Cassette.record(path).pipe(Layer.provide(live.layer))
+        ).pipe(Effect.provide(logger))
+      );
+      expect(Exit.isSuccess(exit)).toBe(true);
+      const temporary = `${path}.${process.pid}.tmp`;
+      expect(logged).toHaveLength(1);
+      expect(logged[0]?.[0]).toBe("ERROR");
+      expect(String(logged[0]?.[1])).toContain(`cassette ${path} was not saved`);
+      expect(String(logged[0]?.[1])).toContain(`kept in ${temporary}`);
+      expect(readFileSync(temporary, "utf8")).toContain('"text":"paid for"');
     })
   );
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { LlmClient, RequestRejected } from "@consortium/providers";
 import { Effect, Either, Exit, FiberRef, Layer, Ref } from "effect";
@@ -32,11 +33,13 @@ const readEntries = (path: string, missingIsEmpty: boolean) =>
     Effect.flatMap((text) => Either.match(parseCassette(path, text), { onLeft: Effect.fail, onRight: Effect.succeed }))
   );
 
+const temporaryFor = (path: string): string => `${path}.${process.pid}.tmp`;
+
 // Written to a temporary file then renamed, so an interrupted write never leaves half a cassette.
 const writeEntries = (path: string, entries: ReadonlyArray<CassetteEntry>) =>
   Effect.tryPromise({
     try: async () => {
-      const temporary = `${path}.${process.pid}.tmp`;
+      const temporary = temporaryFor(path);
       await writeFile(temporary, serializeCassette(entries), "utf8");
       await rename(temporary, path);
     },
@@ -46,6 +49,21 @@ const writeEntries = (path: string, entries: ReadonlyArray<CassetteEntry>) =>
         message: `cannot write: ${error instanceof Error ? error.message : String(error)}`
       })
   });
+
+/**
+ * The final write must not turn paid answers into a stack trace: it logs what failed and where the
+ * answers are (the temporary file is kept, never removed, when it was written).
+ */
+const writeRecordingOrWarn = (path: string, entries: ReadonlyArray<CassetteEntry>) =>
+  writeEntries(path, entries).pipe(
+    Effect.catchAll((error) => {
+      const temporary = temporaryFor(path);
+      const kept = existsSync(temporary)
+        ? `; the recorded answers are kept in ${temporary} (rename it to ${path} to use them)`
+        : "";
+      return Effect.logError(`cassette ${path} was not saved: ${error.message}${kept}`);
+    })
+  );
 
 const currentScope = Effect.map(FiberRef.get(currentCallScope), (scope) => ({
   scope,
@@ -73,7 +91,7 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
 
       yield* Effect.addFinalizer(() => {
         const kept = previous.filter((entry) => !touchedScopes.has(scopeId(entry.case, entry.target)));
-        return writeEntries(path, [...kept, ...recorded.values()]).pipe(Effect.orDie);
+        return writeRecordingOrWarn(path, [...kept, ...recorded.values()]);
       });
 
       return {
