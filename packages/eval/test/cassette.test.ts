@@ -151,6 +151,44 @@ describe("record and replay", () => {
     })
   );
 
+  it.effect("calls that finally failed while recording are named in a warning at release; recovered ones are not", () =>
+    Effect.gen(function* () {
+      const path = tempPath();
+      const logged: Array<[string, unknown]> = [];
+      const logger = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          logged.push([logLevel.label, message]);
+        })
+      );
+      const busy = new ServerError({
+        provider: "openai",
+        model: "gpt-4.1-mini",
+        message: "busy",
+        status: 503,
+        retryAfterMs: undefined
+      });
+      // "down" always fails; "flaky" fails once then answers on its retry.
+      const live = memoryClient((req, index) =>
+        req.messages[0]?.content === "down" || index === 0 ? busy : reply("ok")
+      );
+      yield* Effect.all([
+        withCallScope("c", "t", Effect.retry(complete(request("flaky")), { times: 1 })),
+        withCallScope("c", "t", Effect.exit(Effect.retry(complete(request("down")), { times: 2 }))),
+        withCallScope("d", "t", Effect.exit(complete(request("down"))))
+      ]).pipe(Effect.provide(Cassette.record(path).pipe(Layer.provide(live.layer))), Effect.provide(logger));
+
+      expect(live.calls).toHaveLength(2 + 3 + 1);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]?.[0]).toBe("WARN");
+      expect(String(logged[0]?.[1])).toBe(
+        `cassette ${path}: 2 call(s) ended in a failure and have no recorded answer, so replaying this cassette ` +
+          'will miss them (exit 2); re-record when the provider is healthy: case "c", target t, ' +
+          'openai/gpt-4.1-mini: 1 call(s) (ServerError); case "d", target t, openai/gpt-4.1-mini: 1 call(s) (ServerError)'
+      );
+    })
+  );
+
   it.effect("recording one case keeps the other cases' entries", () =>
     Effect.gen(function* () {
       const path = tempPath();

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { LlmClient, RequestRejected } from "@consortium/providers";
-import { Effect, Either, Exit, FiberRef, Layer, Ref } from "effect";
+import { Cause, Effect, Either, Exit, FiberRef, Layer, Option, Ref } from "effect";
 import { currentCallScope } from "../callScope.js";
 import { CassetteUnreadable } from "../errors.js";
 import {
@@ -73,7 +73,8 @@ const currentScope = Effect.map(FiberRef.get(currentCallScope), (scope) => ({
 
 /**
  * Wraps the live LlmClient (provided below it) and records every successful call. When the layer is
- * released the cassette is written sorted; entries of cases × targets this session did not touch are
+ * released the cassette is written sorted, and calls that ended in a failure (a replay will miss them)
+ * are named in a warning; entries of cases × targets this session did not touch are
  * kept, so `--record --filter x` re-records case x without losing the others. Delete the file to
  * start from scratch.
  */
@@ -89,9 +90,16 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
       const touchedScopes = new Set<string>();
       const tickets = new Tickets();
 
+      // Failed calls by the ticket they handed back; a later success under that ticket (the retry)
+      // clears it, so what is left at release ended in a failure and has no answer to replay.
+      const unanswered = new Map<string, UnansweredCall>();
+
       yield* Effect.addFinalizer(() => {
         const kept = previous.filter((entry) => !touchedScopes.has(scopeId(entry.case, entry.target)));
-        return writeRecordingOrWarn(path, [...kept, ...recorded.values()]);
+        return Effect.zipRight(
+          writeRecordingOrWarn(path, [...kept, ...recorded.values()]),
+          unanswered.size === 0 ? Effect.void : Effect.logWarning(unansweredWarning(path, [...unanswered.values()]))
+        );
       });
 
       return {
@@ -102,11 +110,24 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
           const slot = `${scope}${key}`;
           touchedScopes.add(scope);
           const occurrence = tickets.take(slot);
-          const response = yield* live
-            .complete(provider, request)
-            .pipe(
-              Effect.onExit((exit) => Effect.sync(() => Exit.isSuccess(exit) || tickets.giveBack(slot, occurrence)))
-            );
+          const ticketId = lookupId({ case: caseId, target, key, occurrence });
+          const response = yield* live.complete(provider, request).pipe(
+            Effect.onExit((exit) =>
+              Effect.sync(() => {
+                if (Exit.isSuccess(exit)) {
+                  unanswered.delete(ticketId);
+                  return;
+                }
+                tickets.giveBack(slot, occurrence);
+                // An interrupted call was abandoned by the run, not failed by the provider.
+                const failure = Cause.failureOption(exit.cause);
+                if (Option.isSome(failure)) {
+                  const model = `${provider.name}/${request.model}`;
+                  unanswered.set(ticketId, { caseId, target, model, error: failure.value._tag });
+                }
+              })
+            )
+          );
           const entry: CassetteEntry = {
             case: caseId,
             target,
@@ -123,6 +144,39 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
       };
     })
   );
+
+interface UnansweredCall {
+  readonly caseId: string | null;
+  readonly target: string | null;
+  /** provider/model */
+  readonly model: string;
+  readonly error: string;
+}
+
+/** Counted per case, target and model, sorted, so the warning reads the same whatever the timing. */
+const unansweredWarning = (path: string, calls: ReadonlyArray<UnansweredCall>): string => {
+  const counts = new Map<string, { count: number; errors: Set<string> }>();
+  for (const call of calls) {
+    const where = [
+      call.caseId === null ? undefined : `case ${JSON.stringify(call.caseId)}`,
+      call.target === null ? undefined : `target ${call.target}`,
+      call.model
+    ]
+      .filter((part) => part !== undefined)
+      .join(", ");
+    const count = counts.get(where) ?? { count: 0, errors: new Set<string>() };
+    count.count += 1;
+    count.errors.add(call.error);
+    counts.set(where, count);
+  }
+  const lines = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([where, { count, errors }]) => `${where}: ${count} call(s) (${[...errors].sort().join(", ")})`);
+  return (
+    `cassette ${path}: ${calls.length} call(s) ended in a failure and have no recorded answer, so replaying ` +
+    `this cassette will miss them (exit 2); re-record when the provider is healthy: ${lines.join("; ")}`
+  );
+};
 
 /**
  * Answers every call from the cassette: no network, no key. A call the cassette lacks fails with a
