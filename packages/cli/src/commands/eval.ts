@@ -2,10 +2,7 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
-import * as Option from "effect/Option";
-
-const optional = <A>(option: Options.Options<A>, description: string) =>
-  option.pipe(Options.withDescription(description), Options.optional, Options.map(Option.getOrUndefined));
+import { db, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
@@ -23,8 +20,8 @@ export const evaluate = Command.make(
     record: optional(Options.text("record"), "record every model call into this cassette (JSONL)"),
     replay: optional(Options.text("replay"), "answer every model call from this cassette: no network, no keys"),
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
-    db: optional(Options.text("db"), "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
-    noLog: Options.boolean("no-log").pipe(Options.withDescription("record nothing in the database"))
+    db,
+    noLog
   },
   (flags) =>
     Effect.flatMap(

@@ -3,15 +3,10 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
-import * as Option from "effect/Option";
+import { db } from "./options.js";
 
 // `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
 
-const db = Options.text("db").pipe(
-  Options.withDescription("the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
-  Options.optional,
-  Options.map(Option.getOrUndefined)
-);
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
 
 /** Runs `use` with the store at the path the flags and environment name, closing it afterwards. */

@@ -3,11 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-
-const optional = <A>(option: Options.Options<A>, description: string) =>
-  option.pipe(Options.withDescription(description), Options.optional, Options.map(Option.getOrUndefined));
-
-const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description));
+import { db, flag, noLog, optional } from "./options.js";
 
 export const run = Command.make(
   "run",
@@ -34,8 +30,8 @@ export const run = Command.make(
     json: flag("json", "print the full result JSON on stdout instead of the text"),
     raw: flag("raw", "print every member answer and the raw arbiter output before the synthesis"),
     noStdin: flag("no-stdin", "do not read piped standard input"),
-    db: optional(Options.text("db"), "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium)"),
-    noLog: flag("no-log", "record nothing in the database")
+    db,
+    noLog
   },
   (flags) =>
     Effect.flatMap(

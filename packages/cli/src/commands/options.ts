@@ -1,0 +1,18 @@
+import * as Options from "@effect/cli/Options";
+import * as Option from "effect/Option";
+
+// Options several commands share, defined once so their names and help read the same everywhere.
+
+/** An optional option whose absence is `undefined`, as the command implementations take it. */
+export const optional = <A>(option: Options.Options<A>, description: string) =>
+  option.pipe(Options.withDescription(description), Options.optional, Options.map(Option.getOrUndefined));
+
+export const flag = (name: string, description: string) =>
+  Options.boolean(name).pipe(Options.withDescription(description));
+
+export const db = optional(
+  Options.text("db"),
+  "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium/consortium.db)"
+);
+
+export const noLog = flag("no-log", "record nothing in the database");
