@@ -1,4 +1,4 @@
-import type { Limits, ProviderConfig } from "./types.js";
+import type { Limits, ModelRef, ProviderConfig } from "./types.js";
 
 // Every default lives here, under a name, so the schema's `default` annotations, the loader and the
 // docs agree.
@@ -26,7 +26,9 @@ export const DEFAULT_LIMITS: Limits = {
 /** Pass rate each suite target needs. */
 export const DEFAULT_SUITE_THRESHOLD = 1;
 /** Judge of `llm-rubric` assertions when neither the assertion nor the suite names one. */
-export const DEFAULT_JUDGE = "openai/gpt-4.1-mini";
+export const DEFAULT_JUDGE_REF: ModelRef = { provider: "openai", model: "gpt-4.1-mini" };
+/** The same, as written in a file. */
+export const DEFAULT_JUDGE = `${DEFAULT_JUDGE_REF.provider}/${DEFAULT_JUDGE_REF.model}`;
 
 /** The providers every file has without declaring them. Their base URL env variables are read by the providers package. */
 export const BUILTIN_PROVIDERS: Readonly<Record<"openai" | "anthropic", ProviderConfig>> = {

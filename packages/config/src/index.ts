@@ -6,6 +6,7 @@ export { detectFileKind, type FileKind } from "./fileKind.js";
 export { formatConfigError, formatIssue } from "./format.js";
 export { readFailure as describeReadFailure } from "./io.js";
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
+export { splitRegexLiteral } from "./regexLiteral.js";
 export { resolveConsortiumPath } from "./resolve.js";
 export type { RawConsortium, RawSuite } from "./schema/index.js";
 export { ASSERTION_TYPES, consortiumSchema, suiteSchema } from "./schema/index.js";

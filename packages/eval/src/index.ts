@@ -3,6 +3,7 @@ export * from "./assertions/json.js";
 export * from "./assertions/rubric.js";
 export type * from "./assertions/types.js";
 export * from "./callScope.js";
+export { canonicalJson, sha256Hex } from "./canonicalJson.js";
 export * from "./cassette/Cassette.js";
 export * from "./cassette/format.js";
 export * from "./EvalLog.js";

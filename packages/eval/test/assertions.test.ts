@@ -1,7 +1,8 @@
 import type { Assertion, AssertionType } from "@consortium/config";
+import { DEFAULT_JUDGE_REF as DEFAULT_JUDGE } from "@consortium/config";
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
-import { compileAssertion, DEFAULT_JUDGE, SchemaCache } from "../src/assertions/compile.js";
+import { compileAssertion, SchemaCache } from "../src/assertions/compile.js";
 import { type Observation, toResult } from "../src/assertions/types.js";
 
 const observation = (overrides: Partial<Observation> = {}): Observation => ({

@@ -1,4 +1,4 @@
-export { canonicalJson, configHash } from "./canonicalJson.js";
+export { configHash } from "./canonicalJson.js";
 export type * from "./Database.js";
 export { type DbPathOptions, resolveDbPath } from "./dbPath.js";
 export * from "./errors.js";

@@ -1,4 +1,5 @@
 import type { Path, Problem } from "../problem.js";
+import { splitRegexLiteral } from "../regexLiteral.js";
 import { ASSERTION_TYPES } from "../schema/suite.js";
 import { validateJsonSchema } from "../validators.js";
 import { asArray, isRecord } from "./data.js";
@@ -34,10 +35,8 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
       if (typeof value !== "string")
         return semantic(at, 'must be a regular expression as a string ("canberra" or "/canberra/i")');
       try {
-        // like the eval package: "/pattern/flags" is a pattern with flags
-        const literal = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(value);
-        if (literal === null) new RegExp(value);
-        else new RegExp(literal[1]!, literal[2]);
+        const { pattern, flags } = splitRegexLiteral(value);
+        new RegExp(pattern, flags);
         return undefined;
       } catch (error) {
         const reason = (error as Error).message.replace(/^Invalid regular expression: /, "");

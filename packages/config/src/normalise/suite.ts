@@ -1,4 +1,4 @@
-import { DEFAULT_JUDGE } from "../defaults.js";
+import { DEFAULT_JUDGE_REF } from "../defaults.js";
 import type { RawAssertion, RawSuite } from "../schema/index.js";
 import type { Assertion, AssertionType, ModelParams, ModelRef, SuiteTarget } from "../types.js";
 import { mustParseModelRef, toParams } from "./shared.js";
@@ -20,7 +20,7 @@ export const toAssertion = (raw: RawAssertion, judge: ModelRef | undefined): Ass
     type,
     negate,
     value: raw.value,
-    ...(type === "llm-rubric" ? { judge: own === undefined ? (judge ?? toRef(DEFAULT_JUDGE)) : toRef(own) } : {})
+    ...(type === "llm-rubric" ? { judge: own === undefined ? (judge ?? DEFAULT_JUDGE_REF) : toRef(own) } : {})
   };
 };
 

@@ -1,4 +1,4 @@
-import type { Assertion, ModelRef } from "@consortium/config";
+import { type Assertion, DEFAULT_JUDGE_REF, type ModelRef, splitRegexLiteral } from "@consortium/config";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Either } from "effect";
 import { canonicalJson } from "../canonicalJson.js";
@@ -8,7 +8,6 @@ import { quote } from "./text.js";
 import { type CompiledAssertion, decided, type Observation, type Outcome, undecided } from "./types.js";
 
 /** The judge used when neither the assertion nor the suite names one (SPEC's default). */
-export const DEFAULT_JUDGE: ModelRef = { provider: "openai", model: "gpt-4.1-mini" };
 
 /**
  * Compiles JSON schemas with one ajv instance and remembers each by its canonical JSON, so a schema in
@@ -159,7 +158,7 @@ export const compileAssertion = (assertion: Assertion, context: CompileContext):
         type,
         negate: assertion.negate,
         rubric: value,
-        judge: assertion.judge ?? context.judge ?? DEFAULT_JUDGE
+        judge: assertion.judge ?? context.judge ?? DEFAULT_JUDGE_REF
       });
     }
   }
@@ -167,10 +166,10 @@ export const compileAssertion = (assertion: Assertion, context: CompileContext):
 
 /** `"canberra"` is a pattern; `"/canberra/i"` is a pattern with flags. Returns the problem as a string. */
 const buildRegex = (source: string): RegExp | string => {
-  const literal = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(source);
+  const { pattern, flags } = splitRegexLiteral(source);
   try {
     // A global or sticky regex remembers lastIndex between test() calls: drop those flags.
-    return literal ? new RegExp(literal[1]!, literal[2]!.replace(/[gy]/g, "")) : new RegExp(source);
+    return new RegExp(pattern, flags.replace(/[gy]/g, ""));
   } catch (error) {
     return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
   }
