@@ -6,15 +6,16 @@ import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { run } from "./commands/run.js";
+import { save } from "./commands/save.js";
 import { schema } from "./commands/schema.js";
 import { validate } from "./commands/validate.js";
 import { ExitCode } from "./exitCode.js";
-import { renderFailure } from "./render.js";
+import { type Rendered, renderDefect, renderFailure } from "./render.js";
 
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, save] as const;
 
 export const consortium = Command.make("consortium").pipe(
   Command.withDescription(
@@ -24,11 +25,9 @@ export const consortium = Command.make("consortium").pipe(
   Command.withSubcommands(subcommands)
 );
 
-/** Prints an expected failure in its one rendering and gives its exit code. */
-const report = (error: unknown): Effect.Effect<ExitCode> => {
-  const { text, code } = renderFailure(error);
-  return text === undefined ? Effect.succeed(code) : Effect.as(Console.error(text), code);
-};
+/** Prints a failure in its one rendering and gives its exit code. */
+const report = ({ text, code }: Rendered): Effect.Effect<ExitCode> =>
+  text === undefined ? Effect.succeed(code) : Effect.as(Console.error(text), code);
 
 /**
  * Runs the CLI on `argv` (node, script, ...args) and gives the exit code; never fails except by
@@ -39,8 +38,10 @@ export const runCli = (argv: ReadonlyArray<string>, version: string) => {
   const args = argv.length <= 2 ? [...argv, "--help"] : argv;
   return Command.run(consortium, { name: "consortium", version })(args).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
+    // typed: every failure a command declares must be a CliFailure, rendered exhaustively
+    Effect.catchAll((error) => report(renderFailure(error))),
     Effect.catchAllCause((cause) =>
-      Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : report(Cause.squash(cause))
+      Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : report(renderDefect(Cause.squash(cause)))
     )
   );
 };

@@ -16,3 +16,17 @@ export const db = optional(
 );
 
 export const noLog = flag("no-log", "record nothing in the database");
+
+/** The flags that describe a consortium: `run`'s overrides (or an ad-hoc consortium) and `save`'s content. */
+export const consortiumFlags = {
+  models: Options.text("model").pipe(
+    Options.withAlias("m"),
+    Options.withDescription("a member <provider>/<model>[:<count>], repeatable: replaces the file's members"),
+    Options.repeated
+  ),
+  arbiter: optional(Options.text("arbiter"), "the arbiter <provider>/<model>, replacing the file's"),
+  confidenceThreshold: optional(Options.float("confidence-threshold"), "stop once the arbiter is this sure (0..1)"),
+  maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds"),
+  minIterations: optional(Options.integer("min-iterations"), "at least this many rounds"),
+  system: optional(Options.text("system"), "the members' system prompt, replacing the file's")
+};

@@ -12,6 +12,7 @@ import {
   runSuite
 } from "@consortium/eval";
 import { LlmClientLive } from "@consortium/providers";
+import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
@@ -46,7 +47,7 @@ const clientLayer = (flags: EvalFlags) => {
 };
 
 /** The store records the eval and every consortium run in it; SQLite loads only when used. */
-const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
+const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =>
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
     : Layer.unwrapEffect(

@@ -1,23 +1,23 @@
-import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { LlmClientLive } from "@consortium/providers";
+import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
-import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { formatResult } from "./output.js";
-import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
+import { chooseTarget, type Target } from "./target.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
 // provider SDKs, SQLite and the engine are parsed only when a run is asked for.
 
-export interface RunFlags extends RunOverrides {
-  readonly target: string;
-  readonly prompt: string | undefined;
+export interface RunFlags extends ConsortiumFlags {
+  /** The positional arguments: [file-or-name] [prompt], or [prompt] for an ad-hoc run. */
+  readonly positional: ReadonlyArray<string>;
   readonly output: string | undefined;
   readonly json: boolean;
   readonly raw: boolean;
@@ -26,19 +26,18 @@ export interface RunFlags extends RunOverrides {
   readonly noLog: boolean;
 }
 
-const loadConfig = (flags: RunFlags) =>
-  Effect.gen(function* () {
-    const file = resolveConsortiumPath(flags.target, process.cwd());
-    const loaded = yield* loadConsortiumFile(file);
-    const applied = applyOverrides(loaded, flags);
-    if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    return applied.right;
-  });
+/** An ad-hoc consortium's name in the record (`consortium runs`). */
+const AD_HOC_NAME = "ad-hoc";
 
-const readPrompt = (flags: RunFlags) =>
+const loadConfig = (target: Target, flags: RunFlags) =>
+  target._tag === "File"
+    ? loadWithFlags(target.file, flags)
+    : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
+
+const readPrompt = (argument: string | undefined, flags: RunFlags) =>
   Effect.gen(function* () {
     const piped = flags.noStdin ? undefined : yield* Effect.promise(() => readStdin());
-    const prompt = combinePrompt(flags.prompt, piped);
+    const prompt = combinePrompt(argument, piped);
     if (prompt === undefined) {
       return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
     }
@@ -46,7 +45,7 @@ const readPrompt = (flags: RunFlags) =>
   });
 
 /** SQLite (a native addon) is loaded only when the run is recorded. */
-const logLayer = (flags: RunFlags): Layer.Layer<RunLog, unknown> =>
+const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
   flags.noLog
     ? RunLog.none
     : Layer.unwrapEffect(
@@ -83,8 +82,10 @@ const deliver = (result: RunResult, flags: RunFlags) =>
 
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
-    const config = yield* loadConfig(flags);
-    const prompt = yield* readPrompt(flags);
+    const target = chooseTarget(flags.positional, flags, process.cwd());
+    if (target instanceof UsageError) return yield* target;
+    const config = yield* loadConfig(target, flags);
+    const prompt = yield* readPrompt(target.prompt, flags);
     const progress = process.stderr.isTTY
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
