@@ -35,6 +35,7 @@ th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;v
 th{font-weight:600;color:var(--muted);font-size:.85rem}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{overflow-x:auto}
+.scroll svg{min-width:640px}
 td.cell{min-width:9rem}
 td.cell.pass{background:var(--pass-bg)}td.cell.fail{background:var(--fail-bg)}
 .cell-mark{font-weight:700}.pass .cell-mark{color:var(--pass)}.fail .cell-mark{color:var(--fail)}
