@@ -30,3 +30,6 @@ export const consortiumFlags = {
   minIterations: optional(Options.integer("min-iterations"), "at least this many rounds"),
   system: optional(Options.text("system"), "the members' system prompt, replacing the file's")
 };
+/** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
+export const html = (what: string) =>
+  optional(Options.text("html"), `write ${what} as one self-contained HTML file here (for CI artifacts)`);

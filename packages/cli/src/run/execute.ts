@@ -7,6 +7,7 @@ import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
+import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
@@ -24,6 +25,8 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noStdin: boolean;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  readonly continueFrom?: string | undefined;
+  readonly continueLatest?: boolean;
 }
 
 /** An ad-hoc consortium's name in the record (`consortium runs`). */
@@ -80,6 +83,13 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
   });
 
+const continuationOf = (flags: RunFlags) =>
+  flags.continueFrom !== undefined
+    ? resolveContinuation({ id: flags.continueFrom }, flags.db)
+    : flags.continueLatest === true
+      ? resolveContinuation("latest", flags.db)
+      : Effect.succeed(undefined);
+
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
     const target = chooseTarget(flags.positional, flags, process.cwd());
@@ -90,7 +100,8 @@ export const executeRun = (flags: RunFlags) =>
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
     const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
-    const result = yield* runConsortium(config, prompt).pipe(
+    const continuation = yield* continuationOf(flags);
+    const result = yield* runConsortium(config, prompt, continuation ?? {}).pipe(
       Effect.provide(Layer.mergeAll(LlmClientLive, logLayer(flags), events)),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );
