@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
@@ -131,10 +132,11 @@ beforeAll(async () => {
   writeFileSync(join(project, "consortia", "research.yaml"), CONSORTIUM);
 }, 600_000);
 
+// two node_modules trees: removed without blocking the worker, which must keep answering vitest
 afterAll(async () => {
   await fake?.close();
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+}, 300_000);
 
 describe("the packed consortium package", () => {
   it("declares every package its bundles and declarations import", () => {

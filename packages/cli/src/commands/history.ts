@@ -36,7 +36,7 @@ export const runs = Command.make(
   "runs",
   {
     limit: Options.integer("limit").pipe(
-      Options.withDescription("how many runs, newest first"),
+      Options.withDescription("how many runs, newest first (default 20)"),
       Options.withDefault(20)
     ),
     json,

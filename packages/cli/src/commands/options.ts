@@ -25,9 +25,12 @@ export const consortiumFlags = {
     Options.repeated
   ),
   arbiter: optional(Options.text("arbiter"), "the arbiter <provider>/<model>, replacing the file's"),
-  confidenceThreshold: optional(Options.float("confidence-threshold"), "stop once the arbiter is this sure (0..1)"),
-  maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds"),
-  minIterations: optional(Options.integer("min-iterations"), "at least this many rounds"),
+  confidenceThreshold: optional(
+    Options.float("confidence-threshold"),
+    "stop once the arbiter is this sure, 0..1 (default: the file's, else 0.8)"
+  ),
+  maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds (default: the file's, else 3)"),
+  minIterations: optional(Options.integer("min-iterations"), "at least this many rounds (default: the file's, else 1)"),
   system: optional(Options.text("system"), "the members' system prompt, replacing the file's")
 };
 /** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
