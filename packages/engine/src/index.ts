@@ -19,8 +19,11 @@ export {
   retryAfter,
   retryPolicy
 } from "./callPolicy.js";
+export { CALL_ROLES, type CallRole, isCallRole } from "./callRole.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
+export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
+export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {
   addUsage,
   answered,
