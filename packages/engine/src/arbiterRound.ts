@@ -2,6 +2,7 @@ import type { ModelRef } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
+import { withHistory } from "./conversation.js";
 import type { ArbiterCall } from "./result.js";
 import { callHooks, callRecordBase, providerOf, type RunContext } from "./runContext.js";
 
@@ -53,7 +54,7 @@ export const askArbiter = <P>(
         maxTokens: config.arbiter.maxTokens,
         topP: config.arbiter.topP,
         system: config.arbiter.system,
-        messages: [{ role: "user", content }]
+        messages: withHistory(context.history, content)
       };
       let reading: { readonly value: P } | undefined;
       const readOnce = (text: string): P => {

@@ -20,6 +20,13 @@ export {
   retryPolicy
 } from "./callPolicy.js";
 export { CALL_ROLES, type CallRole, isCallRole } from "./callRole.js";
+export {
+  type ConversationLink,
+  type Exchange,
+  type Turn,
+  turnsOf,
+  withHistory
+} from "./conversation.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";

@@ -24,7 +24,7 @@ describe("calls.role", () => {
     return Effect.gen(function* () {
       yield* Effect.promise(async () => {
         const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
-        const { error } = await makeMigrator(db).migrateTo("0002_evals");
+        const { error } = await makeMigrator(db).migrateTo("0003_conversations");
         await db.destroy();
         if (error !== undefined) throw error;
       });
