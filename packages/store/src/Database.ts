@@ -1,3 +1,4 @@
+import type { CallRole } from "@consortium/engine";
 import type { ColumnType, Generated, SqlBool } from "kysely";
 
 // The tables as every backend holds them, in the types the repositories see. Column names are
@@ -51,7 +52,7 @@ export interface CallsTable {
   readonly id: Generated<number>;
   readonly run_id: string;
   readonly iteration: number;
-  readonly role: "member" | "arbiter";
+  readonly role: CallRole;
   readonly provider: string;
   readonly model: string;
   readonly instance: number;

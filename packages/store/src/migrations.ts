@@ -11,7 +11,7 @@ import {
 // file, so there is no folder to scan. Names sort in order; never edit a released migration, add one.
 // One list for every backend: where their types differ, a migration asks `ColumnTypes`.
 
-/** The column types that differ between backends. */
+/** The column types, and the one migration, that differ between backends. */
 export interface ColumnTypes {
   readonly json: ColumnDataType;
   readonly time: ColumnDataType;
@@ -21,6 +21,8 @@ export interface ColumnTypes {
   readonly flag: ColumnDataType;
   /** Keeps a flag column to two values where its type alone does not. */
   readonly flagCheck: (column: string, c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  /** Relaxes calls.role's CHECK to any lowercase name: changing a CHECK is each backend's own SQL. */
+  readonly openCallRoles: Migration;
 }
 
 const runsAndCalls = (t: ColumnTypes): Migration => ({
@@ -164,10 +166,11 @@ const conversations = (): Migration => ({
 export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
   "0001_runs_and_calls": runsAndCalls(types),
   "0002_evals": evals(types),
-  "0003_conversations": conversations()
+  "0003_conversations": conversations(),
+  "0004_open_call_roles": types.openCallRoles
 });
 
-export const latestMigration = "0003_conversations";
+export const latestMigration = "0004_open_call_roles";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

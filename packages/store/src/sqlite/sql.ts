@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSql } from "../Db.js";
 import type { ColumnTypes } from "../migrations.js";
+import { openCallRoles } from "./openCallRoles.js";
 
 // The SQL that is SQLite's own, for the repositories (see Db.ts) and the migrations.
 
@@ -18,5 +19,6 @@ export const sqliteColumnTypes: ColumnTypes = {
   real: "real",
   serial: "integer",
   flag: "integer",
-  flagCheck: (column, c) => c.check(sql`${sql.ref(column)} in (0, 1)`)
+  flagCheck: (column, c) => c.check(sql`${sql.ref(column)} in (0, 1)`),
+  openCallRoles
 };
