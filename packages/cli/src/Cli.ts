@@ -10,6 +10,7 @@ import { list } from "./commands/list.js";
 import { run } from "./commands/run.js";
 import { save } from "./commands/save.js";
 import { schema } from "./commands/schema.js";
+import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
 import { ExitCode } from "./exitCode.js";
 import { commandHelp, type HelpSource, requestedHelp, topHelp } from "./help.js";
@@ -18,7 +19,7 @@ import { type Rendered, renderDefect, renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, save] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve] as const;
 
 const DESCRIPTION =
   "Ask several LLMs the same question, let an arbiter synthesise their answers with a confidence, " +
