@@ -11,6 +11,7 @@ import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
+import { streamText } from "./stream.js";
 import { chooseTarget, type Target } from "./target.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
@@ -27,6 +28,8 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** undefined: stream when stdout is a terminal. */
+  readonly stream?: boolean | undefined;
 }
 
 /** An ad-hoc consortium's name in the record (`consortium runs`). */
@@ -63,7 +66,11 @@ const deliver = (result: RunResult, flags: RunFlags) =>
   Effect.gen(function* () {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
-    else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
+    else if (result.synthesis !== null) {
+      const text = formatResult(result, { raw: flags.raw });
+      if (flags.stream ?? process.stdout.isTTY === true) yield* streamText(text);
+      else yield* Console.log(text);
+    }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
     switch (result.status) {
