@@ -1,4 +1,13 @@
 export {
+  allOf,
+  type Budget,
+  budgetReachedMessage,
+  DEFAULT_RESERVED_OUTPUT_TOKENS,
+  formatUsd,
+  makeBudget,
+  promptTokenBound
+} from "./budget.js";
+export {
   type Consortium,
   type ConsortiumOptions,
   type ConsortiumRunOptions,
@@ -26,10 +35,10 @@ export {
   turnsOf,
   withHistory
 } from "./conversation.js";
+export { addUsage, priceFor, runUsage, sumUsage, withCost } from "./cost.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
 export {
-  addUsage,
   answered,
   decideOutcome,
   describeError,

@@ -16,3 +16,8 @@ export const db = optional(
 );
 
 export const noLog = flag("no-log", "record nothing in the database");
+
+export const maxCost = optional(
+  Options.float("max-cost"),
+  "most to spend, in USD: a call that could go past it is never started (every model needs a price)"
+);
