@@ -138,6 +138,7 @@ export const runRecords = (spec: RunSpec) => {
     });
     iterations.push({
       index: round,
+      usage: { inputTokens: 341, outputTokens: 171, costUsd: null },
       responses,
       synthesis,
       arbiter: {
