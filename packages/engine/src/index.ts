@@ -58,6 +58,7 @@ export {
   parseConfidence,
   stripWrappingFence
 } from "./parseArbiter.js";
+export { textPieces } from "./pieces.js";
 export {
   type Answer,
   arbiterPrompt,
