@@ -33,6 +33,12 @@ export const consortiumFlags = {
   minIterations: optional(Options.integer("min-iterations"), "at least this many rounds (default: the file's, else 1)"),
   system: optional(Options.text("system"), "the members' system prompt, replacing the file's")
 };
+
+export const maxCost = optional(
+  Options.float("max-cost"),
+  "most to spend, in USD: a call that could go past it is never started (every model needs a price)"
+);
+
 /** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
 export const html = (what: string) =>
   optional(Options.text("html"), `write ${what} as one self-contained HTML file here (for CI artifacts)`);

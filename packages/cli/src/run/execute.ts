@@ -3,7 +3,9 @@ import { LlmClientLive } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
+import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
@@ -28,6 +30,8 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** --max-cost: a budget for this run, in USD. */
+  readonly maxCost?: number | undefined;
   /** undefined: stream when stdout is a terminal. */
   readonly stream?: boolean | undefined;
 }
@@ -36,9 +40,14 @@ export interface RunFlags extends ConsortiumFlags {
 const AD_HOC_NAME = "ad-hoc";
 
 const loadConfig = (target: Target, flags: RunFlags) =>
-  target._tag === "File"
-    ? loadWithFlags(target.file, flags)
-    : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
+  Effect.gen(function* () {
+    const config = yield* target._tag === "File"
+      ? loadWithFlags(target.file, flags)
+      : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
+    const budgeted = withMaxCost(config, flags.maxCost);
+    if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
+    return budgeted.right;
+  });
 
 const readPrompt = (argument: string | undefined, flags: RunFlags) =>
   Effect.gen(function* () {
@@ -73,6 +82,7 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
+    if (!result.usage.costComplete) yield* Console.error(unpricedWarning(result.usage.unpricedModels));
     switch (result.status) {
       case "completed":
       case "degraded":
