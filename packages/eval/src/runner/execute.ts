@@ -3,6 +3,7 @@ import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
+import { calibrate } from "../report/calibration.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
@@ -116,6 +117,9 @@ const buildReport = (
     )
   ),
   cases,
+  calibration: plan.targets.flatMap(({ label, target }) =>
+    target.kind === "consortium" ? [calibrate(label, target.config.confidenceThreshold, cases)] : []
+  ),
   replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
   startedAt: iso(started),
   endedAt: iso(ended),
