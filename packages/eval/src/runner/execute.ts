@@ -60,7 +60,12 @@ const runCaseOnTarget = <R>(
     if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
-      { output: outcome.output, confidence: outcome.confidence ?? undefined, latencyMs: outcome.latencyMs },
+      {
+        output: outcome.output,
+        confidence: outcome.confidence ?? undefined,
+        latencyMs: outcome.latencyMs,
+        costUsd: outcome.costUsd
+      },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
     return { outcome, results, judgeUsage };
