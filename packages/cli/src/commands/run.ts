@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, noLog, optional } from "./options.js";
+import { db, flag, maxCost, noLog, optional } from "./options.js";
 
 /**
  * `run … --continue` with no id means the latest run, like `-c`. The parser wants a value after
@@ -54,7 +54,8 @@ export const run = Command.make(
       Options.map(Option.getOrUndefined)
     ),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(
