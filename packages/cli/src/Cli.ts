@@ -4,11 +4,12 @@ import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as HashSet from "effect/HashSet";
+import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
-import { run } from "./commands/run.js";
+import { bareContinue, run } from "./commands/run.js";
 import { save } from "./commands/save.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
@@ -20,7 +21,7 @@ import { type Rendered, renderDefect, renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve, mcp] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve, mcp, estimate] as const;
 
 const DESCRIPTION =
   "Ask several LLMs the same question, let an arbiter synthesise their answers with a confidence, " +
@@ -60,7 +61,7 @@ export const runCli = (argv: ReadonlyArray<string>, version: string) => {
   // bare `consortium` shows the help rather than doing nothing
   const help = helpFor(argv.slice(2));
   if (help !== undefined) return Effect.as(Console.log(help.trimEnd()), ExitCode.Ok);
-  return Command.run(consortium, { name: "consortium", version })(argv).pipe(
+  return Command.run(consortium, { name: "consortium", version })(bareContinue(argv)).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     // typed: every failure a command declares must be a CliFailure, rendered exhaustively
     Effect.catchAll((error) => report(renderFailure(error))),

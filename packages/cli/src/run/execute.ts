@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { unpricedWarning, withMaxCost } from "../cost/budget.js";
+import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
@@ -30,6 +31,8 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** --estimate: print what the run could cost and stop. */
+  readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
   readonly maxCost?: number | undefined;
   /** undefined: stream when stdout is a terminal. */
@@ -113,6 +116,8 @@ export const executeRun = (flags: RunFlags) =>
     if (target instanceof UsageError) return yield* target;
     const config = yield* loadConfig(target, flags);
     const prompt = yield* readPrompt(target.prompt, flags);
+    // before any key is looked at or any request made
+    if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
     const progress = process.stderr.isTTY
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
