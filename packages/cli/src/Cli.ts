@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect";
 import * as HashSet from "effect/HashSet";
 import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
-import { runs, show } from "./commands/history.js";
+import { evals, runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
 import { bareContinue, run } from "./commands/run.js";
@@ -21,7 +21,7 @@ import { type Rendered, renderDefect, renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve, mcp, estimate] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve, mcp, estimate, evals] as const;
 
 const DESCRIPTION =
   "Ask several LLMs the same question, let an arbiter synthesise their answers with a confidence, " +

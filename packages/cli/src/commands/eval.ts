@@ -23,6 +23,7 @@ export const evaluate = Command.make(
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
     noLog,
+    quiet: flag("quiet", "no progress on stderr (a bar on a terminal, else a line every 10 results)"),
     maxCost,
     estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },

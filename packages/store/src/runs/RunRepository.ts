@@ -22,6 +22,8 @@ import type { RunSummary, StoredRun } from "../types.js";
 export interface ListOptions {
   /** Newest first; default 20. */
   readonly limit?: number;
+  /** Runs only: leave out the runs of this origin (`runs --no-evals` leaves out "eval"). */
+  readonly excludeOrigin?: string;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -102,6 +104,9 @@ export const makeRunRepository = (
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
+        .$if(options.excludeOrigin !== undefined, (query) =>
+          query.where((eb) => eb.or([eb("origin", "is", null), eb("origin", "!=", options.excludeOrigin ?? "")]))
+        )
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(options.limit ?? DEFAULT_LIMIT)
