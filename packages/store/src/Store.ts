@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Clock, Context, Effect, Layer, Ref } from "effect";
 import { type Kysely, sql } from "kysely";
-import type { Database } from "./Database.js";
+import type { Database, StoredEvalStatus, StoredRunStatus } from "./Database.js";
 import { AmbiguousRunId, EvalNotFound, MAX_CANDIDATES, messageOf, RunNotFound, StoreError } from "./errors.js";
 import { type GitInfo, gitInfoFor, noGit } from "./gitInfo.js";
 import { isProcessAlive } from "./liveness.js";
@@ -41,12 +41,29 @@ export interface StoreOptions {
   readonly writer?: Writer;
   /** Tests: decide which pids count as alive for the sweep on open. */
   readonly isAlive?: (pid: number) => boolean;
+  /** Reading only (the viewer): SQLite refuses writes, nothing is migrated or swept on open. */
+  readonly readOnly?: boolean;
 }
 
 export interface ListOptions {
   /** Newest first; default 20. */
   readonly limit?: number;
+  /** Runs of this consortium only. */
+  readonly consortium?: string;
+  /** Evals of this suite only. */
+  readonly suite?: string;
+  readonly status?: string;
+  /** Runs whose prompt contains this text (ASCII letters in any case). */
+  readonly text?: string;
+  /** ISO-8601 bounds on the start time: at or after `since`, before `until`. */
+  readonly since?: string;
+  readonly until?: string;
+  /** Paging: only what is listed after this entry (newest first, ties broken by id). */
+  readonly before?: { readonly startedAt: string; readonly id: string };
 }
+
+/** `%`, `_` and the escape character itself mean themselves inside a LIKE pattern. */
+const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 export interface StoreShape {
   /** The database file (":memory:" for an in-memory one). */
@@ -74,7 +91,7 @@ const prefixUpperBound = (prefix: string): string => `${prefix}\u{10FFFF}`;
 
 export const makeStore = (path: string, options: StoreOptions = {}) =>
   Effect.gen(function* () {
-    const db = yield* openDatabase(path);
+    const db = yield* openDatabase(path, undefined, { readOnly: options.readOnly === true });
     const writer: Writer = options.writer ?? { pid: process.pid, hostname: hostname() };
     const env = options.env ?? process.env;
     const isAlive = options.isAlive ?? isProcessAlive;
@@ -122,9 +139,11 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
     });
 
     // Best effort: `consortium runs` should still list when, say, another process holds the lock.
-    yield* sweepAbandonedNow().pipe(
-      Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
-    );
+    if (options.readOnly !== true) {
+      yield* sweepAbandonedNow().pipe(
+        Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
+      );
+    }
 
     const runStarted = Effect.fn("Store.runStarted")(function* (run: RunStarted) {
       const names = Object.values(run.config.providers)
@@ -188,6 +207,21 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
             "origin",
             sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
           ])
+          .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
+          .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
+          .$if(options.text !== undefined, (q) =>
+            q.where(sql<boolean>`prompt like ${likeContains(options.text!)} escape '\\'`)
+          )
+          .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
+          .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
+          .$if(options.before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb("started_at", "<", options.before!.startedAt),
+                eb.and([eb("started_at", "=", options.before!.startedAt), eb("id", "<", options.before!.id)])
+              ])
+            )
+          )
           .orderBy("started_at", "desc")
           .orderBy("id", "desc")
           .limit(options.limit ?? DEFAULT_LIMIT)
@@ -300,6 +334,19 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
             eb.fn.count<number>("eval_results.id").as("results"),
             eb.fn.sum<number | null>("eval_results.passed").as("passed")
           ])
+          .$if(options.suite !== undefined, (q) => q.where("evals.suite", "=", options.suite!))
+          .$if(options.status !== undefined, (q) => q.where("evals.status", "=", options.status as StoredEvalStatus))
+          .$if(options.before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb("evals.started_at", "<", options.before!.startedAt),
+                eb.and([
+                  eb("evals.started_at", "=", options.before!.startedAt),
+                  eb("evals.id", "<", options.before!.id)
+                ])
+              ])
+            )
+          )
           .groupBy("evals.id")
           .orderBy("evals.started_at", "desc")
           .orderBy("evals.id", "desc")

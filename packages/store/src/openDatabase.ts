@@ -13,7 +13,12 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
 
-const connect = (path: string): Kysely<Database> => {
+const connect = (path: string, readOnly: boolean): Kysely<Database> => {
+  if (readOnly) {
+    // The viewer's connection: SQLite itself refuses every write, and a missing file is an error.
+    const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  }
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
   try {
@@ -84,14 +89,33 @@ export const migrate = async (
   }
 };
 
-/** Opens (creating folder and file when needed), configures and migrates; closes when the scope ends. */
-export const openDatabase = (path: string, list?: Readonly<Record<string, Migration>>) =>
+/** A read-only connection cannot migrate: it takes the schema only when it is exactly current. */
+const requireCurrent = async (db: Kysely<Database>, list: Readonly<Record<string, Migration>>) => {
+  const executed = await executedMigrations(db);
+  const known = Object.keys(list);
+  if (executed.join() !== known.join()) {
+    throw new Error(
+      `its schema (${executed.at(-1) ?? "none"}) is not the one this consortium reads (${known.at(-1)}); open it once read-write (e.g. \`consortium runs\`) to migrate`
+    );
+  }
+};
+
+/**
+ * Opens (creating folder and file when needed), configures and migrates; closes when the scope ends.
+ * `readOnly` opens an existing, already migrated file that SQLite will not let this connection write.
+ */
+export const openDatabase = (
+  path: string,
+  list: Readonly<Record<string, Migration>> = migrations,
+  options: { readonly readOnly?: boolean } = {}
+) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const db = connect(path);
+        const db = connect(path, options.readOnly === true);
         try {
-          await migrate(db, path, list);
+          if (options.readOnly === true) await requireCurrent(db, list);
+          else await migrate(db, path, list);
         } catch (cause) {
           await db.destroy();
           throw cause;
