@@ -3,7 +3,18 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, noLog, optional } from "./options.js";
+import { db, flag, maxCost, noLog, optional } from "./options.js";
+
+/**
+ * `run … --continue` with no id means the latest run, like `-c`. The parser wants a value after
+ * `--continue`, so a bare one (last, or followed by another flag) is rewritten to `-c` before parsing.
+ */
+export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
+  argv[2] !== "run"
+    ? argv
+    : argv.map((arg, i) =>
+        arg === "--continue" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("-")) ? "-c" : arg
+      );
 
 export const run = Command.make(
   "run",
@@ -43,7 +54,8 @@ export const run = Command.make(
       Options.map(Option.getOrUndefined)
     ),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(
