@@ -4,6 +4,7 @@ import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as HashSet from "effect/HashSet";
+import { diff } from "./commands/diff.js";
 import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
 import { evals, runs, show } from "./commands/history.js";
@@ -14,6 +15,7 @@ import { save } from "./commands/save.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
+import { view } from "./commands/view.js";
 import { ExitCode } from "./exitCode.js";
 import { commandHelp, type HelpSource, requestedHelp, topHelp } from "./help.js";
 import { type Rendered, renderDefect, renderFailure } from "./render.js";
@@ -21,7 +23,22 @@ import { type Rendered, renderDefect, renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, save, serve, mcp, estimate, evals] as const;
+const subcommands = [
+  run,
+  evaluate,
+  runs,
+  show,
+  validate,
+  schema,
+  list,
+  save,
+  serve,
+  mcp,
+  estimate,
+  evals,
+  view,
+  diff
+] as const;
 
 const DESCRIPTION =
   "Ask several LLMs the same question, let an arbiter synthesise their answers with a confidence, " +
