@@ -39,6 +39,8 @@ export interface EvalFlags {
   readonly threshold: number | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --repeat: runs of each case × target. */
+  readonly repeat?: number | undefined;
   /** --estimate: print what the eval could cost and stop. */
   readonly estimate?: boolean;
   /** --max-cost: a budget for the whole eval, in USD. */
@@ -95,7 +97,12 @@ export const executeEval = (flags: EvalFlags) =>
     const suite = budgeted.right;
     if (flags.estimate === true) {
       const plan = yield* Either.match(
-        planSuite(suite, { shard: flags.shard, filter: flags.filter, threshold: flags.threshold }),
+        planSuite(suite, {
+          shard: flags.shard,
+          filter: flags.filter,
+          threshold: flags.threshold,
+          repeat: flags.repeat
+        }),
         { onLeft: Effect.fail, onRight: Effect.succeed }
       );
       yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
@@ -109,7 +116,8 @@ export const executeEval = (flags: EvalFlags) =>
       filter: flags.filter,
       threshold: flags.threshold,
       targets,
-      keysNeeded: flags.replay === undefined
+      keysNeeded: flags.replay === undefined,
+      repeat: flags.repeat
     }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
 
     yield* writeReports(report, flags);
