@@ -18,7 +18,8 @@ const enabled = process.env.CONSORTIUM_TEST_PG !== "off";
 /** A URL whose tables live in a schema of their own on the test cluster. */
 const freshSchemaUrl = async (name: string): Promise<string> => {
   const admin = process.env.CONSORTIUM_TEST_PG_URL;
-  if (admin === undefined || admin === "") throw new Error("CONSORTIUM_TEST_PG_URL is not set (see the store's test/pg)");
+  if (admin === undefined || admin === "")
+    throw new Error("CONSORTIUM_TEST_PG_URL is not set (see the store's test/pg)");
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
