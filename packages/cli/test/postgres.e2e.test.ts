@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { pgEnabled as enabled, freshSchemaUrl } from "./pg.js";
 
 // The commands that take --db / CONSORTIUM_DB against a PostgreSQL URL: the test cluster the
 // store's global setup starts (skipped only with CONSORTIUM_TEST_PG=off).
@@ -12,25 +12,6 @@ import { consortium, STACK_FRAME } from "./binary.js";
 const CONFIDENT =
   "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><analysis>a</analysis><dissent>d</dissent>" +
   "<needs_iteration>false</needs_iteration><refinement_areas></refinement_areas>";
-
-const enabled = process.env.CONSORTIUM_TEST_PG !== "off";
-
-/** A URL whose tables live in a schema of their own on the test cluster. */
-const freshSchemaUrl = async (name: string): Promise<string> => {
-  const admin = process.env.CONSORTIUM_TEST_PG_URL;
-  if (admin === undefined || admin === "")
-    throw new Error("CONSORTIUM_TEST_PG_URL is not set (see the store's test/pg)");
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`create schema ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.searchParams.set("options", `-c search_path=${name}`);
-  return url.toString();
-};
 
 let fake: FakeLlm;
 let dir: string;

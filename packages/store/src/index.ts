@@ -7,6 +7,7 @@ export type { EvalRepository } from "./evals/EvalRepository.js";
 export { type GitInfo, gitInfoFor } from "./gitInfo.js";
 export { latestMigration } from "./migrations.js";
 export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance.js";
+export { formatEval } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
 export { formatRunsTable } from "./report/formatRunsTable.js";
 export { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./report/text.js";

@@ -169,6 +169,124 @@ describe.each(backends)("the store on $name", (backend) => {
     })
   );
 
+  it.effect("joins shards into one eval, whole only when the last ends, with the status of all of them", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      const caseResult = (store: Store["Type"], caseId: string, passed: boolean) =>
+        store.recordEvalResult({
+          evalId: "ci-42-1",
+          caseId,
+          target: "research",
+          runId: null,
+          passed,
+          status: "completed",
+          output: "Canberra",
+          assertions: [],
+          latencyMs: 10,
+          inputTokens: 1,
+          outputTokens: 2,
+          confidence: null,
+          costUsd: null,
+          error: null,
+          recordedAt: "2025-01-02T10:00:01.000Z"
+        });
+      const shardReport = (index: number, passed: boolean) => ({
+        evalId: "ci-42-1",
+        suite: "smoke",
+        source: null,
+        threshold: 0.75,
+        shard: { index, count: 4 },
+        filter: null,
+        targets: [{ target: "research", kind: "consortium" }],
+        cases: [
+          {
+            id: `case-${index}`,
+            prompt: "p",
+            results: [
+              {
+                target: "research",
+                pass: passed,
+                output: "Canberra",
+                confidence: null,
+                latencyMs: 10,
+                usage: { inputTokens: 1, outputTokens: 2 },
+                judgeUsage: { inputTokens: 0, outputTokens: 0 },
+                costUsd: null,
+                runId: null,
+                status: "completed",
+                error: null,
+                replayMisses: [],
+                assertions: []
+              }
+            ]
+          }
+        ],
+        replayMisses: [],
+        startedAt: "2025-01-02T10:00:00.000Z",
+        endedAt: `2025-01-02T10:0${index}:00.000Z`,
+        durationMs: 1000
+      });
+      const runShard = (index: number, passed: boolean, end: boolean) =>
+        Effect.gen(function* () {
+          const store = yield* Store;
+          yield* store.recordEvalStarted({
+            evalId: "ci-42-1",
+            suite: "smoke",
+            sourceFile: null,
+            config: {},
+            startedAt: "2025-01-02T10:00:00.000Z",
+            shard: { index, count: 4 }
+          });
+          yield* caseResult(store, `case-${index}`, passed);
+          if (end) {
+            // on its own this shard failed (0 of 1); the eval as a whole is judged on all four
+            yield* store.recordEvalEnded({
+              evalId: "ci-42-1",
+              status: passed ? "passed" : "failed",
+              summary: shardReport(index, passed),
+              endedAt: `2025-01-02T10:0${index}:00.000Z`,
+              shard: { index, count: 4 }
+            });
+          }
+          return yield* store.getEval("ci-42-1");
+        }).pipe(Effect.provide(Store.layer(location, { isAlive: () => true })));
+
+      const first = yield* runShard(1, true, true);
+      expect(first).toMatchObject({ status: "running", missingShards: [2, 3, 4] });
+      yield* runShard(2, false, true);
+      const third = yield* runShard(3, true, false);
+      expect(third.missingShards).toEqual([4]);
+      expect(third.shards.map((shard) => [shard.index, shard.status])).toEqual([
+        [1, "passed"],
+        [2, "failed"],
+        [3, "running"]
+      ]);
+      yield* runShard(4, true, true);
+      const stillRunning = yield* runShard(3, true, true);
+      expect(stillRunning.status).toBe("passed");
+      expect(stillRunning.missingShards).toEqual([]);
+      expect(stillRunning.endedAt).toBe("2025-01-02T10:04:00.000Z");
+      expect(stillRunning.results.map((result) => result.caseId)).toEqual([
+        "case-1",
+        "case-2",
+        "case-3",
+        "case-3",
+        "case-4"
+      ]);
+      expect(stillRunning.summary).toMatchObject({
+        evalId: "ci-42-1",
+        shard: null,
+        targets: [{ target: "research", total: 4, passed: 3, meetsThreshold: true }]
+      });
+      expect(
+        (yield* Effect.provide(
+          Effect.flatMap(Store, (store) => store.listEvals()),
+          Store.layer(location)
+        ))[0]
+      ).toMatchObject({ id: "ci-42-1", status: "passed" });
+    })
+  );
+
   it.effect("marks a dead writer's run interrupted on open, with totals from its calls, and leaves a live one", () =>
     Effect.gen(function* () {
       const location = yield* fresh;

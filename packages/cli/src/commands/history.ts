@@ -53,17 +53,30 @@ export const runs = Command.make(
 export const show = Command.make(
   "show",
   {
-    id: Args.text({ name: "run-id" }).pipe(Args.withDescription("a run id, or any unique prefix of one")),
+    id: Args.text({ name: "run-id" }).pipe(
+      Args.withDescription(
+        "a run id, or any unique prefix of one; or an eval id (the eval whole, or which shards are missing)"
+      )
+    ),
     json,
     html: html("the run"),
     db
   },
   ({ id, json, html, db }) =>
     withStore(db, (module, store) =>
-      Effect.flatMap(store.getRun(id), (run) => {
-        if (html !== undefined) return writeHtml(html, run);
-        return json ? printJson(run) : Console.log(module.formatRun(run));
-      })
+      store.getRun(id).pipe(
+        Effect.flatMap((run) => {
+          if (html !== undefined) return writeHtml(html, run);
+          return json ? printJson(run) : Console.log(module.formatRun(run));
+        }),
+        // not a run: an eval of that id, if there is one
+        Effect.catchTag("RunNotFound", (notRun) =>
+          store.getEval(id).pipe(
+            Effect.catchTag("EvalNotFound", () => Effect.fail(notRun)),
+            Effect.flatMap((stored) => (json ? printJson(stored) : Console.log(module.formatEval(stored))))
+          )
+        )
+      )
     )
 ).pipe(
   Command.withDescription(

@@ -6,6 +6,7 @@ import {
   EvalLog,
   type EvalReport,
   exitCodeFor,
+  parseShard,
   renderJson,
   renderJunit,
   renderTable,
@@ -14,6 +15,7 @@ import {
 import { LlmClientLive } from "@consortium/providers";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
@@ -32,9 +34,30 @@ export interface EvalFlags {
   readonly record: string | undefined;
   readonly replay: string | undefined;
   readonly threshold: number | undefined;
+  readonly evalId: string | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
 }
+
+/** In GitHub Actions every job of a matrix shares the run id: one eval per workflow run attempt. */
+export const defaultEvalId = (env: Readonly<Record<string, string | undefined>>): string | undefined =>
+  env.GITHUB_RUN_ID !== undefined && env.GITHUB_RUN_ID !== ""
+    ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT !== undefined && env.GITHUB_RUN_ATTEMPT !== "" ? env.GITHUB_RUN_ATTEMPT : "1"}`
+    : undefined;
+
+const EVAL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const evalIdOf = (flags: EvalFlags) => {
+  const id = flags.evalId ?? defaultEvalId(process.env);
+  if (id !== undefined && !EVAL_ID.test(id)) {
+    return Effect.fail(
+      new UsageError({
+        message: `--eval-id ${JSON.stringify(id)}: use up to 128 letters, digits and . _ : - (starting with a letter or digit)`
+      })
+    );
+  }
+  return Effect.succeed(id);
+};
 
 /** Where model calls go: the network, the network through a recorder, or only the cassette. */
 const clientLayer = (flags: EvalFlags) => {
@@ -53,11 +76,13 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
     : Layer.unwrapEffect(
         Effect.promise(async () => {
           const { resolveDbPath, StoreEvalLog } = await import("@consortium/store");
-          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+          // the shard this process is, so the stored eval can say which shards are still missing
+          const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
+          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard });
         })
       );
 
-const writeReports = (report: EvalReport, flags: EvalFlags) =>
+const writeReports = (report: EvalReport, flags: ReportFlags) =>
   Effect.gen(function* () {
     if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
     if (flags.junit !== undefined) yield* writeOutput(flags.junit, renderJunit(report));
@@ -67,6 +92,19 @@ const writeReports = (report: EvalReport, flags: EvalFlags) =>
     }
     // GitHub Actions shows this file on the run's page
     yield* appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
+  });
+
+type ReportFlags = Pick<EvalFlags, "output" | "junit" | "html">;
+
+/** The files asked for, the table on stdout, and the exit code: for a run suite or merged shards alike. */
+export const deliverReport = (report: EvalReport, flags: ReportFlags) =>
+  Effect.gen(function* () {
+    yield* writeReports(report, flags);
+    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    const code = exitCodeFor(report);
+    if (code === ExitCode.RunFailed)
+      return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });
+    if (code !== ExitCode.Ok) return yield* new SilentExit({ code });
   });
 
 export const executeEval = (flags: EvalFlags) =>
@@ -84,13 +122,8 @@ export const executeEval = (flags: EvalFlags) =>
       filter: flags.filter,
       threshold: flags.threshold,
       targets,
-      keysNeeded: flags.replay === undefined
+      keysNeeded: flags.replay === undefined,
+      evalId: yield* evalIdOf(flags)
     }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
-
-    yield* writeReports(report, flags);
-    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
-    const code = exitCodeFor(report);
-    if (code === ExitCode.RunFailed)
-      return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });
-    if (code !== ExitCode.Ok) return yield* new SilentExit({ code });
+    yield* deliverReport(report, flags);
   });
