@@ -123,7 +123,9 @@ describe("sharded evals", () => {
     writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(one, "utf8")), suite: "another", cases: [] }));
     const suites = await consortium(["eval", "--merge", one, other]);
     expect(suites.code).toBe(2);
-    expect(suites.stderr.split("\n")[0]).toMatch(/^cannot merge reports of different suites: .* is "smoke", .* is "another"$/);
+    expect(suites.stderr.split("\n")[0]).toMatch(
+      /^cannot merge reports of different suites: .* is "smoke", .* is "another"$/
+    );
     const notReport = await consortium(["eval", "--merge", one, suite]);
     expect(notReport.code).toBe(2);
     expect(notReport.stderr.split("\n")[0]).toBe(`--merge: ${suite} is not an eval's JSON report (consortium eval -o)`);

@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
-import { db, flag, html, noLog, optional } from "./options.js";
+import { db, flag, html, maxCost, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
@@ -31,7 +31,8 @@ export const evaluate = Command.make(
     replay: optional(Options.text("replay"), "answer every model call from this cassette: no network, no keys"),
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   ({ files: [suite, ...more], merge, ...flags }) => {
     if (merge) {

@@ -16,7 +16,8 @@ const RUN_ONLY: ReadonlyArray<readonly [keyof Omit<EvalFlags, "suite">, string]>
   ["replay", "--replay"],
   ["threshold", "--threshold"],
   ["concurrency", "--concurrency"],
-  ["evalId", "--eval-id"]
+  ["evalId", "--eval-id"],
+  ["maxCost", "--max-cost"]
 ];
 
 const readReport = (file: string) =>

@@ -5,6 +5,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
+import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { resolveContinuation } from "./conversation.js";
@@ -28,6 +29,8 @@ export interface RunFlags extends RunOverrides {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** --max-cost: a budget for this run, in USD. */
+  readonly maxCost?: number | undefined;
   /** undefined: stream when stdout is a terminal. */
   readonly stream?: boolean | undefined;
 }
@@ -38,7 +41,9 @@ const loadConfig = (flags: RunFlags) =>
     const loaded = yield* loadConsortiumFile(file);
     const applied = applyOverrides(loaded, flags);
     if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    return applied.right;
+    const budgeted = withMaxCost(applied.right, flags.maxCost);
+    if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
+    return budgeted.right;
   });
 
 const readPrompt = (flags: RunFlags) =>
@@ -74,6 +79,7 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
+    if (!result.usage.costComplete) yield* Console.error(unpricedWarning(result.usage.unpricedModels));
     switch (result.status) {
       case "completed":
       case "degraded":
