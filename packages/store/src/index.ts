@@ -1,3 +1,4 @@
+export { type CopyCounts, copyDatabase, type DatabaseStatus, databaseStatus, migrateDatabase } from "./admin.js";
 export { configHash } from "./canonicalJson.js";
 export type * from "./Database.js";
 export type { Backend, Db, DialectSql } from "./Db.js";
