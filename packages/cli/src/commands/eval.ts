@@ -32,7 +32,8 @@ export const evaluate = Command.make(
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
     noLog,
-    maxCost
+    maxCost,
+    estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
   ({ files: [suite, ...more], merge, ...flags }) => {
     if (merge) {

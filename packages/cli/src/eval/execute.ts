@@ -5,8 +5,10 @@ import {
   Cassette,
   EvalLog,
   type EvalReport,
+  estimatePlan,
   exitCodeFor,
   parseShard,
+  planSuite,
   renderJson,
   renderJunit,
   renderTable,
@@ -18,6 +20,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
+import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 
@@ -38,6 +41,8 @@ export interface EvalFlags {
   readonly evalId: string | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --estimate: print what the eval could cost and stop. */
+  readonly estimate?: boolean;
   /** --max-cost: a budget for the whole eval, in USD. */
   readonly maxCost?: number | undefined;
 }
@@ -125,6 +130,14 @@ export const executeEval = (flags: EvalFlags) =>
     );
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
     const suite = budgeted.right;
+    if (flags.estimate === true) {
+      const plan = yield* Either.match(
+        planSuite(suite, { shard: flags.shard, filter: flags.filter, threshold: flags.threshold }),
+        { onLeft: Effect.fail, onRight: Effect.succeed }
+      );
+      yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
+      return;
+    }
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {

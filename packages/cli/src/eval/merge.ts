@@ -17,7 +17,8 @@ const RUN_ONLY: ReadonlyArray<readonly [keyof Omit<EvalFlags, "suite">, string]>
   ["threshold", "--threshold"],
   ["concurrency", "--concurrency"],
   ["evalId", "--eval-id"],
-  ["maxCost", "--max-cost"]
+  ["maxCost", "--max-cost"],
+  ["estimate", "--estimate"]
 ];
 
 const readReport = (file: string) =>
@@ -36,7 +37,7 @@ const readReport = (file: string) =>
 
 export const executeMerge = (files: ReadonlyArray<string>, flags: Omit<EvalFlags, "suite">) =>
   Effect.gen(function* () {
-    const given = RUN_ONLY.filter(([key]) => flags[key] !== undefined).map(([, option]) => option);
+    const given = RUN_ONLY.filter(([key]) => flags[key] !== undefined && flags[key] !== false).map(([, option]) => option);
     if (given.length > 0 || flags.targets.length > 0) {
       return yield* new UsageError({
         message: `--merge combines finished reports; it does not take ${[...given, ...(flags.targets.length > 0 ? ["--target"] : [])].join(", ")}`
