@@ -37,7 +37,9 @@ const readReport = (file: string) =>
 
 export const executeMerge = (files: ReadonlyArray<string>, flags: Omit<EvalFlags, "suite">) =>
   Effect.gen(function* () {
-    const given = RUN_ONLY.filter(([key]) => flags[key] !== undefined && flags[key] !== false).map(([, option]) => option);
+    const given = RUN_ONLY.filter(([key]) => flags[key] !== undefined && flags[key] !== false).map(
+      ([, option]) => option
+    );
     if (given.length > 0 || flags.targets.length > 0) {
       return yield* new UsageError({
         message: `--merge combines finished reports; it does not take ${[...given, ...(flags.targets.length > 0 ? ["--target"] : [])].join(", ")}`
