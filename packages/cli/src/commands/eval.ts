@@ -33,6 +33,10 @@ export const evaluate = Command.make(
     db,
     noLog,
     maxCost,
+    repeat: optional(
+      Options.integer("repeat"),
+      "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"
+    ),
     estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
   ({ files: [suite, ...more], merge, ...flags }) => {

@@ -41,6 +41,8 @@ export interface EvalFlags {
   readonly evalId: string | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --repeat: runs of each case × target. */
+  readonly repeat?: number | undefined;
   /** --estimate: print what the eval could cost and stop. */
   readonly estimate?: boolean;
   /** --max-cost: a budget for the whole eval, in USD. */
@@ -132,7 +134,12 @@ export const executeEval = (flags: EvalFlags) =>
     const suite = budgeted.right;
     if (flags.estimate === true) {
       const plan = yield* Either.match(
-        planSuite(suite, { shard: flags.shard, filter: flags.filter, threshold: flags.threshold }),
+        planSuite(suite, {
+          shard: flags.shard,
+          filter: flags.filter,
+          threshold: flags.threshold,
+          repeat: flags.repeat
+        }),
         { onLeft: Effect.fail, onRight: Effect.succeed }
       );
       yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
@@ -147,7 +154,8 @@ export const executeEval = (flags: EvalFlags) =>
       threshold: flags.threshold,
       targets,
       keysNeeded: flags.replay === undefined,
-      evalId: yield* evalIdOf(flags)
+      evalId: yield* evalIdOf(flags),
+      repeat: flags.repeat
     }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
     yield* deliverReport(report, flags);
   });

@@ -18,7 +18,8 @@ const RUN_ONLY: ReadonlyArray<readonly [keyof Omit<EvalFlags, "suite">, string]>
   ["concurrency", "--concurrency"],
   ["evalId", "--eval-id"],
   ["maxCost", "--max-cost"],
-  ["estimate", "--estimate"]
+  ["estimate", "--estimate"],
+  ["repeat", "--repeat"]
 ];
 
 const readReport = (file: string) =>
