@@ -23,6 +23,10 @@ export default defineConfig({
       })),
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    globalSetup: [fileURLToPath(new URL("./packages/cli/test/global-setup.ts", import.meta.url))]
+    globalSetup: [
+      fileURLToPath(new URL("./packages/cli/test/global-setup.ts", import.meta.url)),
+      // a throw-away PostgreSQL cluster for the store's tests against both backends
+      fileURLToPath(new URL("./packages/store/test/pg/global-setup.ts", import.meta.url))
+    ]
   }
 });

@@ -32,8 +32,9 @@ const result = await build({
   platform: "node",
   target: "node20",
   conditions: ["source"],
-  // native addon: loaded from node_modules at run time
-  external: ["better-sqlite3"],
+  // native addon, and the PostgreSQL client (its optional native half is never loaded): both loaded
+  // from node_modules at run time
+  external: ["better-sqlite3", "pg"],
   define: { __CONSORTIUM_VERSION__: JSON.stringify(version) },
   banner: {
     js: [

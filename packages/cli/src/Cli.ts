@@ -4,6 +4,7 @@ import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as HashSet from "effect/HashSet";
+import { database } from "./commands/db.js";
 import { diff } from "./commands/diff.js";
 import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
@@ -37,7 +38,8 @@ const subcommands = [
   estimate,
   evals,
   view,
-  diff
+  diff,
+  database
 ] as const;
 
 const DESCRIPTION =

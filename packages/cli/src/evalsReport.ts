@@ -1,4 +1,4 @@
-import type { EvalSummary, StoredEval } from "@consortium/store";
+import { type EvalSummary, type StoredEval, shardLines } from "@consortium/store";
 import { formatTable } from "./table.js";
 
 // `consortium evals` and `consortium show <eval-id>`: past evals read back from the store.
@@ -38,6 +38,7 @@ export const formatEval = (stored: StoredEval): string => {
   const failing = stored.results.filter((result) => !result.passed);
   const lines = [
     `eval ${stored.id}  suite ${stored.suite}  ${stored.status}`,
+    ...shardLines(stored),
     `started ${when(stored.startedAt)}${stored.endedAt === null ? "" : `, ended ${when(stored.endedAt)}`}` +
       (stored.gitCommit === null ? "" : `, git ${stored.gitCommit.slice(0, 12)}${stored.gitDirty ? " (dirty)" : ""}`),
     "",

@@ -14,6 +14,7 @@ export * from "./report/exitCode.js";
 export * from "./report/json.js";
 export * from "./report/junit.js";
 export * from "./report/markdown.js";
+export * from "./report/merge.js";
 export * from "./report/summarize.js";
 export * from "./report/table.js";
 export type * from "./report/types.js";

@@ -46,6 +46,8 @@ export interface RunsTable {
   readonly parent_run_id: string | null;
   /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
   readonly origin: string | null;
+  /** Until when the writer vouches it is alive; it renews this while it works (null: before leases). */
+  readonly lease_until: string | null;
 }
 
 export interface CallsTable {
@@ -109,9 +111,26 @@ export interface EvalResultsTable {
   readonly recorded_at: string;
 }
 
+/** One process's share of an eval (a CI job of a matrix); an eval run whole is shard 1 of 1. */
+export interface EvalShardsTable {
+  readonly eval_id: string;
+  /** 1-based, as `--shard i/n` counts. */
+  readonly shard_index: number;
+  readonly shard_count: number;
+  readonly status: StoredEvalStatus;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly lease_until: string | null;
+  readonly started_at: string;
+  readonly ended_at: string | null;
+  /** This shard's own report. */
+  readonly summary_json: string | null;
+}
+
 export interface Database {
   readonly runs: RunsTable;
   readonly calls: CallsTable;
   readonly evals: EvalsTable;
   readonly eval_results: EvalResultsTable;
+  readonly eval_shards: EvalShardsTable;
 }

@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
-import { Clock, Context, Effect, Layer } from "effect";
+import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect";
 import { makeAccess } from "./access.js";
 import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "./errors.js";
 import { makeEvalRepository } from "./evals/EvalRepository.js";
+import { DEFAULT_LEASE, type LeaseSettings, leaseUntil, renewLeases } from "./leases.js";
 import { isProcessAlive } from "./liveness.js";
 import { openDatabase } from "./openDatabase.js";
 import { makeProvenance } from "./provenance.js";
@@ -33,8 +34,10 @@ export interface StoreOptions {
   readonly writer?: Writer;
   /** Tests: decide which pids count as alive for the sweep on open. */
   readonly isAlive?: (pid: number) => boolean;
-  /** Reading only (the viewer): SQLite refuses writes; nothing is migrated or swept on open. */
+  /** Reading only (the viewer): SQLite refuses writes; nothing is migrated, swept or renewed. */
   readonly readOnly?: boolean;
+  /** How long this writer's leases last and how often it renews them (default 2 min, every 30 s). */
+  readonly lease?: LeaseSettings;
 }
 
 export interface StoreShape {
@@ -52,7 +55,10 @@ export interface StoreShape {
   readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
   readonly listEvals: (options?: ListOptions) => Effect.Effect<ReadonlyArray<EvalSummary>, StoreError>;
   readonly getEval: (id: string) => Effect.Effect<StoredEval, StoreError | EvalNotFound>;
-  /** Marks runs and evals left `running` by dead processes on this host `interrupted`. Runs on open. */
+  /**
+   * Marks runs and eval shards left `running` by dead writers `interrupted`: on this host, processes
+   * that are gone; on others, writers whose lease ran out. Runs on open.
+   */
   readonly sweepAbandoned: () => Effect.Effect<number, StoreError>;
 }
 
@@ -64,6 +70,9 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const isAlive = options.isAlive ?? isProcessAlive;
     const redactor = yield* makeRedactor(options.env ?? process.env);
     const provenance = makeProvenance();
+    const lease = options.lease ?? DEFAULT_LEASE;
+    // The first lease counts from when the run started, as its record says.
+    const leaseFrom = (startedAt: string) => leaseUntil(Date.parse(startedAt), lease);
     const runs = makeRunRepository(access, backend.sql, writer, redactor);
     const evals = makeEvalRepository(access, writer, redactor);
 
@@ -79,13 +88,29 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
       );
     }
 
+    // While this store is open, its writer vouches for what it is writing. A renewal that fails is
+    // tried again next time; if it keeps failing the lease runs out, which is the truth.
+    const renew = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      access.write("renew leases", (db) => renewLeases(db, writer, leaseUntil(now, lease)))
+    ).pipe(Effect.ignore);
+    if (options.readOnly !== true) {
+      yield* Effect.forkScoped(
+        Effect.repeat(Effect.delay(renew, Duration.millis(lease.renewEveryMs)), Schedule.forever)
+      );
+    }
+
     return Store.of({
       path: backend.location,
       ...runs,
       ...evals,
-      runStarted: (run) => Effect.flatMap(provenance.ofConfig(run.config), (found) => runs.runStarted(run, found)),
+      runStarted: (run) =>
+        Effect.flatMap(provenance.ofConfig(run.config), (found) =>
+          runs.runStarted(run, found, leaseFrom(run.startedAt))
+        ),
       recordEvalStarted: (started) =>
-        Effect.flatMap(provenance.ofFile(started.sourceFile), (git) => evals.recordEvalStarted(started, git)),
+        Effect.flatMap(provenance.ofFile(started.sourceFile), (git) =>
+          evals.recordEvalStarted(started, git, leaseFrom(started.startedAt))
+        ),
       sweepAbandoned: sweepAbandonedNow
     });
   });

@@ -32,5 +32,18 @@ export class EvalNotFound extends Data.TaggedError("EvalNotFound")<{ readonly id
 /** How many candidates an ambiguous-prefix error lists. */
 export const MAX_CANDIDATES = 5;
 
-export const messageOf = (cause: unknown): string =>
-  cause instanceof Error ? cause.message : typeof cause === "string" ? cause : String(cause);
+/**
+ * One line for a human. A connection refused on every address a host name resolves to arrives as
+ * an AggregateError with no message of its own: say the first address's reason instead.
+ */
+export const messageOf = (cause: unknown): string => {
+  if (cause instanceof AggregateError && cause.message === "" && cause.errors.length > 0) {
+    return messageOf(cause.errors[0]);
+  }
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (cause.message !== "") return cause.message.split("\n")[0] ?? cause.message;
+    return code ?? cause.name;
+  }
+  return typeof cause === "string" ? cause : String(cause);
+};

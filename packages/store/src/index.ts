@@ -1,3 +1,4 @@
+export { type CopyCounts, copyDatabase, type DatabaseStatus, databaseStatus, migrateDatabase } from "./admin.js";
 export { configHash } from "./canonicalJson.js";
 export type * from "./Database.js";
 export type { Backend, Db, DialectSql } from "./Db.js";
@@ -7,6 +8,7 @@ export type { EvalRepository } from "./evals/EvalRepository.js";
 export { type GitInfo, gitInfoFor } from "./gitInfo.js";
 export { latestMigration } from "./migrations.js";
 export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance.js";
+export { shardLines } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
 export { formatRunsTable } from "./report/formatRunsTable.js";
 export { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./report/text.js";

@@ -12,6 +12,8 @@ export interface SchemaLock {
   readonly executed: (db: Kysely<Database>) => Promise<ReadonlyArray<string>>;
   /** Runs `work` while holding a lock no other process migrating this database can hold. */
   readonly exclusive: <A>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<A>) => Promise<A>;
+  /** The schema kysely's own migration tables belong in, where a backend has schemas. */
+  readonly tableSchema?: (db: Kysely<Database>) => Promise<string>;
 }
 
 export interface SchemaStatus {
@@ -63,7 +65,11 @@ export const migrate = async (
     const status = await schemaStatus(locked, lock, list);
     refuseNewer(status, location, known);
     if (status.pending.length === 0) return [];
-    const migrator = new Migrator({ db: locked as unknown as Kysely<unknown>, provider: inCodeMigrations(list) });
+    const migrator = new Migrator({
+      db: locked as unknown as Kysely<unknown>,
+      provider: inCodeMigrations(list),
+      ...(lock.tableSchema === undefined ? {} : { migrationTableSchema: await lock.tableSchema(locked) })
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error !== undefined) {
       const failed = results?.find((result) => result.status === "Error")?.migrationName;

@@ -181,16 +181,44 @@ const listingIndexes = (): Migration => ({
   }
 });
 
+// Honest statuses across hosts, and one eval from many shards. A writer renews `lease_until` on what
+// it is writing while it works; another host may mark a run interrupted only once its lease ran out.
+// Each process of a sharded eval has its row in eval_shards; evals from before are one shard each.
+const leasesAndShards = (t: ColumnTypes): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("runs").addColumn("lease_until", t.time).execute();
+    await db.schema
+      .createTable("eval_shards")
+      .addColumn("eval_id", "text", (c) => c.notNull().references("evals.id").onDelete("cascade"))
+      .addColumn("shard_index", "integer", (c) => c.notNull())
+      .addColumn("shard_count", "integer", (c) => c.notNull())
+      .addColumn("status", "text", (c) =>
+        c.notNull().check(sql`status in ('running', 'passed', 'failed', 'error', 'interrupted')`)
+      )
+      .addColumn("pid", "integer", (c) => c.notNull())
+      .addColumn("hostname", "text", (c) => c.notNull())
+      .addColumn("lease_until", t.time)
+      .addColumn("started_at", t.time, (c) => c.notNull())
+      .addColumn("ended_at", t.time)
+      .addColumn("summary_json", t.json)
+      .addPrimaryKeyConstraint("eval_shards_pkey", ["eval_id", "shard_index"])
+      .execute();
+    await sql`insert into eval_shards (eval_id, shard_index, shard_count, status, pid, hostname, started_at, ended_at, summary_json)
+      select id, 1, 1, status, pid, hostname, started_at, ended_at, summary_json from evals`.execute(db);
+  }
+});
+
 /** Every migration, in order, for a backend's column types. */
 export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
   "0001_runs_and_calls": runsAndCalls(types),
   "0002_evals": evals(types),
   "0003_conversations": conversations(),
   "0004_open_call_roles": types.openCallRoles,
-  "0005_listing_indexes": listingIndexes()
+  "0005_listing_indexes": listingIndexes(),
+  "0006_leases_and_shards": leasesAndShards(types)
 });
 
-export const latestMigration = "0005_listing_indexes";
+export const latestMigration = "0006_leases_and_shards";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

@@ -3,20 +3,27 @@ import type { Migration } from "kysely";
 import type { Backend } from "./Db.js";
 import { messageOf, StoreError } from "./errors.js";
 import { migrate, type SchemaLock, schemaStatus } from "./migrate.js";
+import { displayUrl, isPostgresUrl, openPostgres, migrations as postgresMigrations } from "./postgres/openPostgres.js";
 import { openSqlite, migrations as sqliteMigrations } from "./sqlite/openSqlite.js";
 
-// The one place a location becomes a backend. A new backend (PostgreSQL, say) is a folder beside
-// sqlite/ with its connection, DialectSql, column types and SchemaLock, and one branch here.
+// The one place a location becomes a backend: a postgres:// or postgresql:// URL is a PostgreSQL
+// server, anything else a SQLite file. A new backend is a folder beside sqlite/ and postgres/ with its
+// connection, DialectSql, column types and SchemaLock, and one branch here.
 
 export interface OpenBackend extends Backend {
   readonly lock: SchemaLock;
   readonly migrations: Readonly<Record<string, Migration>>;
 }
 
-const connect = (location: string, readOnly: boolean): OpenBackend => ({
-  ...openSqlite(location, { readOnly }),
-  migrations: sqliteMigrations
-});
+// A read-only PostgreSQL store relies on the viewer issuing only reads; SQLite also refuses writes itself.
+export const connect = (location: string, readOnly = false): OpenBackend =>
+  isPostgresUrl(location)
+    ? { ...openPostgres(location), migrations: postgresMigrations }
+    : { ...openSqlite(location, { readOnly }), migrations: sqliteMigrations };
+
+/** The location as messages show it (a URL without its password). */
+export const displayLocation = (location: string): string =>
+  isPostgresUrl(location) ? displayUrl(location) : location;
 
 /** A read-only connection cannot migrate: it takes the schema only when it is exactly current. */
 const requireCurrent = async (backend: OpenBackend, list: Readonly<Record<string, Migration>>): Promise<void> => {
@@ -54,8 +61,8 @@ export const openDatabase = (
       catch: (cause) =>
         new StoreError({
           operation: "open",
-          path: location,
-          message: `cannot open the database at ${location}: ${messageOf(cause)}`
+          path: displayLocation(location),
+          message: `cannot open the database at ${displayLocation(location)}: ${messageOf(cause)}`
         })
     }),
     (backend) => Effect.promise(() => backend.db.destroy())

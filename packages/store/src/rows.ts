@@ -1,6 +1,6 @@
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import type { Insertable, Selectable, SqlBool, Updateable } from "kysely";
-import type { CallsTable, EvalResultsTable, EvalsTable, RunsTable } from "./Database.js";
+import type { CallsTable, EvalResultsTable, EvalShardsTable, EvalsTable, RunsTable } from "./Database.js";
 import type { GitInfo } from "./gitInfo.js";
 import type { Provenance } from "./provenance.js";
 import { redact, redactNullable } from "./redact.js";
@@ -14,6 +14,7 @@ import type {
   StoredCall,
   StoredEval,
   StoredEvalResult,
+  StoredEvalShard,
   StoredRun
 } from "./types.js";
 
@@ -50,6 +51,7 @@ export const runStartedRow = (
   run: RunStarted,
   writer: Writer,
   provenance: Provenance,
+  leaseUntil: string,
   secrets: ReadonlyArray<string>
 ): Insertable<RunsTable> => ({
   id: run.runId,
@@ -64,6 +66,7 @@ export const runStartedRow = (
   started_at: run.startedAt,
   pid: writer.pid,
   hostname: writer.hostname,
+  lease_until: leaseUntil,
   conversation_id: run.conversation?.id ?? run.runId,
   parent_run_id: run.conversation?.parentRunId ?? null,
   origin: run.origin ?? null
@@ -245,10 +248,40 @@ export const evalResultRow = (
   recorded_at: result.recordedAt
 });
 
-export const evalEndedUpdate = (ended: EvalEndRecord, secrets: ReadonlyArray<string>): Updateable<EvalsTable> => ({
+/** Shard 1 of 1 unless the record names one. */
+export const shardOf = (record: EvalStartRecord | EvalEndRecord): { readonly index: number; readonly count: number } =>
+  record.shard ?? { index: 1, count: 1 };
+
+export const evalShardStartedRow = (
+  started: EvalStartRecord,
+  writer: Writer,
+  leaseUntil: string
+): Insertable<EvalShardsTable> => ({
+  eval_id: started.evalId,
+  shard_index: shardOf(started).index,
+  shard_count: shardOf(started).count,
+  status: "running",
+  pid: writer.pid,
+  hostname: writer.hostname,
+  lease_until: leaseUntil,
+  started_at: started.startedAt
+});
+
+export const evalShardEndedRow = (
+  ended: EvalEndRecord,
+  writer: Writer,
+  secrets: ReadonlyArray<string>
+): Insertable<EvalShardsTable> => ({
+  eval_id: ended.evalId,
+  shard_index: shardOf(ended).index,
+  shard_count: shardOf(ended).count,
   status: ended.status,
-  summary_json: jsonOrNull(ended.summary, secrets),
-  ended_at: ended.endedAt
+  pid: writer.pid,
+  hostname: writer.hostname,
+  // only used when the shard's start was never recorded
+  started_at: ended.endedAt,
+  ended_at: ended.endedAt,
+  summary_json: jsonOrNull(ended.summary, secrets)
 });
 
 export const toStoredEvalResult = (row: Selectable<EvalResultsTable>): StoredEvalResult => ({
@@ -269,9 +302,21 @@ export const toStoredEvalResult = (row: Selectable<EvalResultsTable>): StoredEva
   recordedAt: row.recorded_at
 });
 
+const toStoredEvalShard = (row: Selectable<EvalShardsTable>): StoredEvalShard => ({
+  index: row.shard_index,
+  count: row.shard_count,
+  status: row.status,
+  pid: row.pid,
+  hostname: row.hostname,
+  startedAt: row.started_at,
+  endedAt: row.ended_at
+});
+
 export const toStoredEval = (
   row: Selectable<EvalsTable>,
-  results: ReadonlyArray<Selectable<EvalResultsTable>>
+  results: ReadonlyArray<Selectable<EvalResultsTable>>,
+  shards: ReadonlyArray<Selectable<EvalShardsTable>>,
+  missingShards: ReadonlyArray<number>
 ): StoredEval => ({
   id: row.id,
   suite: row.suite,
@@ -285,7 +330,9 @@ export const toStoredEval = (
   endedAt: row.ended_at,
   pid: row.pid,
   hostname: row.hostname,
-  results: results.map(toStoredEvalResult)
+  results: results.map(toStoredEvalResult),
+  shards: shards.map(toStoredEvalShard),
+  missingShards
 });
 
 export type EvalSummaryRow = Pick<Selectable<EvalsTable>, "id" | "suite" | "status" | "started_at" | "ended_at"> & {

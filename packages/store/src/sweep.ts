@@ -1,13 +1,29 @@
 import { sql } from "kysely";
 import type { Db } from "./Db.js";
+import { finishEvalIfComplete } from "./evals/finishEval.js";
 
-// A run (or eval) still marked `running` whose writer process is gone was cut short: a crash, a
-// SIGKILL, a closed laptop lid. Say so, rather than leaving it `running` forever. Runs written on
-// another host are left alone: their pid means nothing here.
+// A run (or an eval's shard) still marked `running` whose writer is gone was cut short: a crash, a
+// SIGKILL, a closed laptop lid, a CI runner torn down. Say so, rather than leaving it `running`
+// forever. On the writer's own host the process table tells. From another host a pid means nothing:
+// there a row is abandoned only once its writer stopped renewing its lease and the lease ran out, so
+// a live run on another machine is never touched.
 
 export interface Unfinished {
   readonly id: string;
   readonly pid: number;
+}
+
+export interface Sweeper {
+  readonly hostname: string;
+  readonly isAlive: (pid: number) => boolean;
+  /** ISO-8601 */
+  readonly now: string;
+}
+
+interface Leased {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly lease_until: string | null;
 }
 
 const elapsedMs = (from: string, to: string): number => Math.round(Date.parse(to) - Date.parse(from));
@@ -18,34 +34,39 @@ export const abandoned = <Row extends Unfinished>(
   isAlive: (pid: number) => boolean
 ): ReadonlyArray<Row> => rows.filter((row) => !isAlive(row.pid));
 
-const abandonedMessage = (pid: number, hostname: string): string =>
-  `interrupted: the process that wrote this (pid ${pid} on ${hostname}) ended before it did`;
+/** Whether the writer of `row` is gone, as far as `sweeper` can tell. */
+export const isAbandoned = (row: Leased, sweeper: Sweeper): boolean =>
+  row.hostname === sweeper.hostname
+    ? !sweeper.isAlive(row.pid)
+    : row.lease_until !== null && Date.parse(row.lease_until) < Date.parse(sweeper.now);
 
-/** Marks abandoned runs and evals `interrupted`; returns how many rows it changed. */
+const abandonedMessage = (row: Leased, sweeper: Sweeper): string =>
+  row.hostname === sweeper.hostname
+    ? `interrupted: the process that wrote this (pid ${row.pid} on ${row.hostname}) ended before it did`
+    : `interrupted: the process that wrote this (pid ${row.pid} on ${row.hostname}) stopped renewing its lease, which ran out at ${row.lease_until}`;
+
+/** Marks abandoned runs and eval shards `interrupted`; returns how many rows it changed. */
 export const sweepAbandoned = async (
   db: Db,
   hostname: string,
   isAlive: (pid: number) => boolean,
   now: string
 ): Promise<number> => {
-  const runs = abandoned(
+  const sweeper: Sweeper = { hostname, isAlive, now };
+  const runs = (
     await db
       .selectFrom("runs")
-      .select(["id", "pid", "started_at"])
+      .select(["id", "pid", "hostname", "lease_until", "started_at"])
       .where("status", "=", "running")
-      .where("hostname", "=", hostname)
-      .execute(),
-    isAlive
-  );
-  const evals = abandoned(
+      .execute()
+  ).filter((row) => isAbandoned(row, sweeper));
+  const shards = (
     await db
-      .selectFrom("evals")
-      .select(["id", "pid"])
+      .selectFrom("eval_shards")
+      .select(["eval_id", "shard_index", "pid", "hostname", "lease_until"])
       .where("status", "=", "running")
-      .where("hostname", "=", hostname)
-      .execute(),
-    isAlive
-  );
+      .execute()
+  ).filter((row) => isAbandoned(row, sweeper));
   let changed = 0;
   // One statement per row, each guarded by `status = 'running'`: if the writer ends the run between
   // our read and this update, its own ending wins.
@@ -56,7 +77,7 @@ export const sweepAbandoned = async (
         status: "interrupted",
         ended_at: now,
         duration_ms: elapsedMs(run.started_at, now),
-        error: abandonedMessage(run.pid, hostname),
+        error: abandonedMessage(run, sweeper),
         // The finished calls are all there; make the totals agree with them.
         input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,
         output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,
@@ -67,14 +88,19 @@ export const sweepAbandoned = async (
       .executeTakeFirst();
     changed += Number(result.numUpdatedRows);
   }
-  for (const row of evals) {
-    const result = await db
-      .updateTable("evals")
-      .set({ status: "interrupted", ended_at: now })
-      .where("id", "=", row.id)
-      .where("status", "=", "running")
-      .executeTakeFirst();
-    changed += Number(result.numUpdatedRows);
+  for (const shard of shards) {
+    const updated = await db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable("eval_shards")
+        .set({ status: "interrupted", ended_at: now })
+        .where("eval_id", "=", shard.eval_id)
+        .where("shard_index", "=", shard.shard_index)
+        .where("status", "=", "running")
+        .executeTakeFirst();
+      if (result.numUpdatedRows > 0n) await finishEvalIfComplete(trx, shard.eval_id);
+      return Number(result.numUpdatedRows);
+    });
+    changed += updated;
   }
   return changed;
 };

@@ -88,8 +88,16 @@ export interface StoredRun {
   readonly calls: ReadonlyArray<StoredCall>;
 }
 
+/** Which share of an eval's cases one process runs: `--shard 2/4`. */
+export interface EvalShard {
+  readonly index: number;
+  readonly count: number;
+}
+
 export interface EvalStartRecord {
   readonly evalId: string;
+  /** This process's shard; the whole eval (1 of 1) when absent. */
+  readonly shard?: EvalShard | null | undefined;
   readonly suite: string;
   /** Absolute path of the suite file; its git commit is looked up from it. */
   readonly sourceFile: string | null;
@@ -121,6 +129,8 @@ export interface EvalResultRecord {
 
 export interface EvalEndRecord {
   readonly evalId: string;
+  /** The shard that ended; the whole eval (1 of 1) when absent. */
+  readonly shard?: EvalShard | null | undefined;
   readonly status: Exclude<StoredEvalStatus, "running">;
   /** The eval report, stored as JSON. */
   readonly summary: unknown;
@@ -141,6 +151,16 @@ export interface StoredEvalResult extends Omit<EvalResultRecord, "evalId"> {
   readonly id: number;
 }
 
+export interface StoredEvalShard {
+  readonly index: number;
+  readonly count: number;
+  readonly status: StoredEvalStatus;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+}
+
 export interface StoredEval {
   readonly id: string;
   readonly suite: string;
@@ -155,4 +175,8 @@ export interface StoredEval {
   readonly pid: number;
   readonly hostname: string;
   readonly results: ReadonlyArray<StoredEvalResult>;
+  /** The processes that wrote this eval, by shard; an eval run whole has one. */
+  readonly shards: ReadonlyArray<StoredEvalShard>;
+  /** Shards of the eval that never started here (1-based): the eval is not whole without them. */
+  readonly missingShards: ReadonlyArray<number>;
 }

@@ -44,6 +44,7 @@ describe("migrations", () => {
         expect(tables(db)).toEqual([
           "calls",
           "eval_results",
+          "eval_shards",
           "evals",
           "kysely_migration",
           "kysely_migration_lock",

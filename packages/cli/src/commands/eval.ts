@@ -2,12 +2,21 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
+import { UsageError } from "../failures.js";
 import { db, flag, html, maxCost, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
   {
-    suite: Args.text({ name: "suite.yaml" }).pipe(Args.withDescription("the prompt suite to run")),
+    files: Args.text({ name: "suite.yaml" }).pipe(
+      Args.atLeast(1),
+      Args.withDescription("the prompt suite to run; with --merge, the shards' JSON reports (-o) to combine")
+    ),
+    merge: flag("merge", "combine shard reports (their -o JSON) into one report, JUnit and summary; no database"),
+    evalId: optional(
+      Options.text("eval-id"),
+      "write into this eval, so several shard processes make one (default $GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT when set)"
+    ),
     targets: Options.text("target").pipe(
       Options.withDescription("a consortium file or name, or a single model; repeatable: replaces the suite's targets"),
       Options.repeated
@@ -31,11 +40,21 @@ export const evaluate = Command.make(
     ),
     estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
-  (flags) =>
-    Effect.flatMap(
+  ({ files: [suite, ...more], merge, ...flags }) => {
+    if (merge) {
+      return Effect.flatMap(
+        Effect.promise(() => import("../eval/merge.js")),
+        ({ executeMerge }) => executeMerge([suite, ...more], flags)
+      );
+    }
+    if (more.length > 0) {
+      return Effect.fail(new UsageError({ message: "eval runs one suite file; several files only with --merge" }));
+    }
+    return Effect.flatMap(
       Effect.promise(() => import("../eval/execute.js")),
-      ({ executeEval }) => executeEval(flags)
-    )
+      ({ executeEval }) => executeEval({ suite, ...flags })
+    );
+  }
 ).pipe(
   Command.withDescription(
     "Run a prompt suite: every case against every target, side by side. Exit 0 when every target meets " +

@@ -75,7 +75,9 @@ export const show = Command.make(
   "show",
   {
     id: Args.text({ name: "run-id" }).pipe(
-      Args.withDescription("a run id (or any unique prefix of one), or an eval id from `consortium evals`")
+      Args.withDescription(
+        "a run id (or any unique prefix of one), or an eval id from `consortium evals` (whole, or which shards are missing)"
+      )
     ),
     json,
     html: html("the run"),

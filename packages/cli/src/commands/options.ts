@@ -12,7 +12,7 @@ export const flag = (name: string, description: string) =>
 
 export const db = optional(
   Options.text("db"),
-  "the SQLite database (default $CONSORTIUM_DB, else ~/.local/share/consortium/consortium.db)"
+  "the SQLite database file, or a postgres:// URL (default $CONSORTIUM_DB, else ~/.local/share/consortium/consortium.db)"
 );
 
 export const noLog = flag("no-log", "record nothing in the database");

@@ -7,6 +7,7 @@ import {
   type EvalReport,
   estimatePlan,
   exitCodeFor,
+  parseShard,
   planSuite,
   renderJson,
   renderJunit,
@@ -40,6 +41,7 @@ export interface EvalFlags {
   readonly record: string | undefined;
   readonly replay: string | undefined;
   readonly threshold: number | undefined;
+  readonly evalId: string | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
   /** No progress on stderr. */
@@ -51,6 +53,26 @@ export interface EvalFlags {
   /** --max-cost: a budget for the whole eval, in USD. */
   readonly maxCost?: number | undefined;
 }
+
+/** In GitHub Actions every job of a matrix shares the run id: one eval per workflow run attempt. */
+export const defaultEvalId = (env: Readonly<Record<string, string | undefined>>): string | undefined =>
+  env.GITHUB_RUN_ID !== undefined && env.GITHUB_RUN_ID !== ""
+    ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT !== undefined && env.GITHUB_RUN_ATTEMPT !== "" ? env.GITHUB_RUN_ATTEMPT : "1"}`
+    : undefined;
+
+const EVAL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const evalIdOf = (flags: EvalFlags) => {
+  const id = flags.evalId ?? defaultEvalId(process.env);
+  if (id !== undefined && !EVAL_ID.test(id)) {
+    return Effect.fail(
+      new UsageError({
+        message: `--eval-id ${JSON.stringify(id)}: use up to 128 letters, digits and . _ : - (starting with a letter or digit)`
+      })
+    );
+  }
+  return Effect.succeed(id);
+};
 
 /** Where model calls go: the network, the network through a recorder, or only the cassette. */
 const clientLayer = (flags: EvalFlags) => {
@@ -69,7 +91,9 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =
     : Layer.unwrapEffect(
         Effect.promise(async () => {
           const { resolveDbPath, StoreEvalLog } = await import("@consortium/store");
-          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+          // the shard this process is, so the stored eval can say which shards are still missing
+          const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
+          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard });
         })
       );
 
@@ -99,7 +123,7 @@ const withProgress = (
         );
       });
 
-const writeReports = (report: EvalReport, flags: EvalFlags) =>
+const writeReports = (report: EvalReport, flags: ReportFlags) =>
   Effect.gen(function* () {
     if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
     if (flags.junit !== undefined) yield* writeOutput(flags.junit, renderJunit(report));
@@ -109,6 +133,19 @@ const writeReports = (report: EvalReport, flags: EvalFlags) =>
     }
     // GitHub Actions shows this file on the run's page
     yield* appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
+  });
+
+type ReportFlags = Pick<EvalFlags, "output" | "junit" | "html">;
+
+/** The files asked for, the table on stdout, and the exit code: for a run suite or merged shards alike. */
+export const deliverReport = (report: EvalReport, flags: ReportFlags) =>
+  Effect.gen(function* () {
+    yield* writeReports(report, flags);
+    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    const code = exitCodeFor(report);
+    if (code === ExitCode.RunFailed)
+      return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });
+    if (code !== ExitCode.Ok) return yield* new SilentExit({ code });
   });
 
 export const executeEval = (flags: EvalFlags) =>
@@ -156,16 +193,11 @@ export const executeEval = (flags: EvalFlags) =>
       threshold: flags.threshold,
       targets,
       keysNeeded: flags.replay === undefined,
+      evalId: yield* evalIdOf(flags),
       repeat: flags.repeat
     }).pipe(
       Effect.provide(Layer.mergeAll(clientLayer(flags), withProgress(logLayer(flags), progress))),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );
-
-    yield* writeReports(report, flags);
-    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
-    const code = exitCodeFor(report);
-    if (code === ExitCode.RunFailed)
-      return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });
-    if (code !== ExitCode.Ok) return yield* new SilentExit({ code });
+    yield* deliverReport(report, flags);
   });

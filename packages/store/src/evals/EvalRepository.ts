@@ -5,17 +5,34 @@ import type { StoredEvalStatus } from "../Database.js";
 import { EvalNotFound, type StoreError } from "../errors.js";
 import type { GitInfo } from "../gitInfo.js";
 import type { Redactor } from "../redact.js";
-import { evalEndedUpdate, evalResultRow, evalStartedRow, toEvalSummary, toStoredEval, type Writer } from "../rows.js";
+import {
+  evalResultRow,
+  evalShardEndedRow,
+  evalShardStartedRow,
+  evalStartedRow,
+  toEvalSummary,
+  toStoredEval,
+  type Writer
+} from "../rows.js";
 import { DEFAULT_LIMIT, type ListOptions } from "../runs/RunRepository.js";
 import type { EvalEndRecord, EvalResultRecord, EvalStartRecord, EvalSummary, StoredEval } from "../types.js";
+import { finishEvalIfComplete, missingShards } from "./finishEval.js";
 
 // Evals and their case × target results: written as eval reports them, read back for `evals` and
 // `show <eval-id>`.
 
 export interface EvalRepository {
-  /** Records an eval as `running`; the suite file's `git` is worked out by the caller, before the write. */
-  readonly recordEvalStarted: (started: EvalStartRecord, git: GitInfo) => Effect.Effect<void, StoreError>;
+  /**
+   * Records a shard of an eval as `running`, and the eval itself when this is its first shard; the
+   * suite file's `git` and the lease are worked out by the caller, before the write.
+   */
+  readonly recordEvalStarted: (
+    started: EvalStartRecord,
+    git: GitInfo,
+    leaseUntil: string
+  ) => Effect.Effect<void, StoreError>;
   readonly recordEvalResult: (result: EvalResultRecord) => Effect.Effect<void, StoreError>;
+  /** Ends a shard; the eval ends with its last shard, with the status and report of all of them. */
   readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
   readonly listEvals: (options?: ListOptions) => Effect.Effect<ReadonlyArray<EvalSummary>, StoreError>;
   readonly getEval: (id: string) => Effect.Effect<StoredEval, StoreError | EvalNotFound>;
@@ -24,9 +41,53 @@ export interface EvalRepository {
 export const makeEvalRepository = (access: Access, writer: Writer, redactor: Redactor): EvalRepository => {
   const { read, write } = access;
 
-  const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (started: EvalStartRecord, git: GitInfo) {
+  const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (
+    started: EvalStartRecord,
+    git: GitInfo,
+    leaseUntil: string
+  ) {
     const row = evalStartedRow(started, writer, git, yield* redactor.secrets);
-    yield* write("record eval start", (db) => db.insertInto("evals").values(row).execute());
+    const shard = evalShardStartedRow(started, writer, leaseUntil);
+    yield* write("record eval start", (db) =>
+      db.transaction().execute(async (trx) => {
+        // The first shard to start creates the eval; the others join it.
+        await trx
+          .insertInto("evals")
+          .values(row)
+          .onConflict((oc) => oc.column("id").doNothing())
+          .execute();
+        const existing = await trx
+          .selectFrom("evals")
+          .select("suite")
+          .where("id", "=", started.evalId)
+          .executeTakeFirst();
+        if (existing !== undefined && existing.suite !== started.suite) {
+          throw new Error(`eval ${started.evalId} is of suite "${existing.suite}", not "${started.suite}"`);
+        }
+        // A shard run again (a retried CI job) starts over.
+        await trx
+          .insertInto("eval_shards")
+          .values(shard)
+          .onConflict((oc) =>
+            oc.columns(["eval_id", "shard_index"]).doUpdateSet({
+              shard_count: shard.shard_count,
+              status: "running",
+              pid: shard.pid,
+              hostname: shard.hostname,
+              lease_until: shard.lease_until,
+              started_at: shard.started_at,
+              ended_at: null,
+              summary_json: null
+            })
+          )
+          .execute();
+        await trx
+          .updateTable("evals")
+          .set({ status: "running", ended_at: null })
+          .where("id", "=", started.evalId)
+          .execute();
+      })
+    );
   });
 
   const recordEvalResult = Effect.fn("Store.recordEvalResult")(function* (result: EvalResultRecord) {
@@ -47,11 +108,33 @@ export const makeEvalRepository = (access: Access, writer: Writer, redactor: Red
   });
 
   const recordEvalEnded = Effect.fn("Store.recordEvalEnded")(function* (ended: EvalEndRecord) {
-    const update = evalEndedUpdate(ended, yield* redactor.secrets);
-    const result = yield* write("record eval end", (db) =>
-      db.updateTable("evals").set(update).where("id", "=", ended.evalId).executeTakeFirst()
+    const shard = evalShardEndedRow(ended, writer, yield* redactor.secrets);
+    const recorded = yield* write("record eval end", (db) =>
+      db.transaction().execute(async (trx) => {
+        // Touching the eval's row first makes shards ending at once take turns (a row lock where
+        // the backend has them), so exactly one of them sees every shard ended and ends the eval.
+        const touched = await trx
+          .updateTable("evals")
+          .set((eb) => ({ status: eb.ref("status") }))
+          .where("id", "=", ended.evalId)
+          .executeTakeFirst();
+        if (touched.numUpdatedRows === 0n) return false;
+        await trx
+          .insertInto("eval_shards")
+          .values(shard)
+          .onConflict((oc) =>
+            oc.columns(["eval_id", "shard_index"]).doUpdateSet({
+              status: shard.status,
+              ended_at: shard.ended_at,
+              summary_json: shard.summary_json
+            })
+          )
+          .execute();
+        await finishEvalIfComplete(trx, ended.evalId);
+        return true;
+      })
     );
-    if (result.numUpdatedRows === 0n) {
+    if (!recorded) {
       return yield* access.fail("record eval end", `eval ${ended.evalId} was never recorded as started`);
     }
   });
@@ -100,7 +183,13 @@ export const makeEvalRepository = (access: Access, writer: Writer, redactor: Red
         .orderBy("target")
         .orderBy("id")
         .execute();
-      return row === undefined ? undefined : toStoredEval(row, results);
+      const shards = await db
+        .selectFrom("eval_shards")
+        .selectAll()
+        .where("eval_id", "=", id)
+        .orderBy("shard_index")
+        .execute();
+      return row === undefined ? undefined : toStoredEval(row, results, shards, missingShards(shards));
     });
     if (found === undefined) return yield* new EvalNotFound({ id });
     return found;

@@ -45,8 +45,8 @@ export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g
 export const DEFAULT_LIMIT = 20;
 
 export interface RunRepository {
-  /** Records a run as `running`; `provenance` is worked out by the caller, before the write. */
-  readonly runStarted: (run: RunStarted, provenance: Provenance) => Effect.Effect<void, StoreError>;
+  /** Records a run as `running`; `provenance` and the lease are worked out by the caller, before the write. */
+  readonly runStarted: (run: RunStarted, provenance: Provenance, leaseUntil: string) => Effect.Effect<void, StoreError>;
   /** Inserts the call and adds its tokens to the run's running totals, in one transaction. */
   readonly callEnded: (call: CallRecord) => Effect.Effect<void, StoreError>;
   readonly runEnded: (run: RunEnded) => Effect.Effect<void, StoreError>;
@@ -63,12 +63,16 @@ export const makeRunRepository = (
 ): RunRepository => {
   const { read, write } = access;
 
-  const runStarted = Effect.fn("Store.runStarted")(function* (run: RunStarted, provenance: Provenance) {
+  const runStarted = Effect.fn("Store.runStarted")(function* (
+    run: RunStarted,
+    provenance: Provenance,
+    leaseUntil: string
+  ) {
     const names = Object.values(run.config.providers)
       .map((provider) => provider.apiKeyEnv)
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
-    const row = runStartedRow(run, writer, provenance, yield* redactor.secrets);
+    const row = runStartedRow(run, writer, provenance, leaseUntil, yield* redactor.secrets);
     yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
   });
 

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consortium, STACK_FRAME } from "./binary.js";
+import { pgEnabled as enabled, freshSchemaUrl } from "./pg.js";
+
+// The commands that take --db / CONSORTIUM_DB against a PostgreSQL URL: the test cluster the
+// store's global setup starts (skipped only with CONSORTIUM_TEST_PG=off).
+
+const CONFIDENT =
+  "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><analysis>a</analysis><dissent>d</dissent>" +
+  "<needs_iteration>false</needs_iteration><refinement_areas></refinement_areas>";
+
+let fake: FakeLlm;
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  dir = mkdtempSync(join(tmpdir(), "consortium-pg-cli-"));
+  file = join(dir, "pair.yaml");
+  writeFileSync(file, "name: pair\nmembers: [openai/fast, openai/slow]\narbiter: openai/judge\n");
+});
+afterAll(() => fake?.close());
+
+describe.runIf(enabled)("commands on a postgres:// database", () => {
+  it("run records there, and runs and show read it back", async () => {
+    const url = await freshSchemaUrl(`cli_${process.pid}_run`);
+    fake.script("judge", { text: CONFIDENT });
+    const env = { ...fakeLlmEnv(fake), CONSORTIUM_DB: url };
+    const ran = await consortium(["run", file, "Capital of Australia?", "--json"], { env });
+    expect(ran.stderr).not.toMatch(STACK_FRAME);
+    expect(ran.stderr).not.toContain("database");
+    expect(ran.code).toBe(0);
+    const { runId } = JSON.parse(ran.stdout);
+    const listed = await consortium(["runs", "--json"], { env });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: runId, consortium: "pair", status: "completed" }]);
+    const shown = await consortium(["show", runId.slice(0, 12), "--db", url]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("openai/fast #1");
+    expect(shown.stdout).toContain("confidence 0.90");
+  });
+
+  it("a wrong password or an unreachable server is one line on stderr and exit 2, without the password", async () => {
+    const url = new URL(process.env.CONSORTIUM_TEST_PG_URL ?? "");
+    url.password = "wrong-password-x";
+    for (const db of [url.toString(), "postgresql://someone:hunter22@127.0.0.1:1/team"]) {
+      const listed = await consortium(["runs", "--db", db]);
+      expect(listed.code).toBe(2);
+      expect(listed.stderr.trim().split("\n")).toHaveLength(1);
+      expect(listed.stderr).toMatch(/^database: cannot open the database at postgres(ql)?:\/\//);
+      expect(listed.stderr).not.toMatch(STACK_FRAME);
+      expect(listed.stderr).not.toContain("wrong-password-x");
+      expect(listed.stderr).not.toContain("hunter22");
+    }
+  });
+});

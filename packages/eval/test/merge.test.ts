@@ -1,0 +1,92 @@
+import { Either } from "effect";
+import { describe, expect, it } from "vitest";
+import { asEvalReport, mergeReports } from "../src/report/merge.js";
+import type { CaseTargetResult, EvalReport } from "../src/report/types.js";
+
+const result = (target: string, pass: boolean): CaseTargetResult => ({
+  target,
+  pass,
+  output: "x",
+  confidence: null,
+  latencyMs: 10,
+  usage: { inputTokens: 1, outputTokens: 1 },
+  judgeUsage: { inputTokens: 0, outputTokens: 0 },
+  costUsd: null,
+  runId: null,
+  status: "completed",
+  error: null,
+  replayMisses: [],
+  assertions: []
+});
+
+const shard = (
+  index: number,
+  cases: ReadonlyArray<readonly [string, boolean]>,
+  overrides: Partial<EvalReport> = {}
+) => ({
+  name: `shard-${index}.json`,
+  report: {
+    evalId: "run-7-1",
+    suite: "smoke",
+    source: null,
+    threshold: 0.75,
+    shard: { index, count: 2 },
+    filter: null,
+    targets: [{ target: "a", kind: "model" }],
+    cases: cases.map(([id, pass]) => ({ id, prompt: id, results: [result("a", pass)] })),
+    replayMisses: [],
+    startedAt: `2025-01-02T10:00:0${index}.000Z`,
+    endedAt: `2025-01-02T10:01:0${index}.000Z`,
+    durationMs: 60_000,
+    ...overrides
+  } as EvalReport
+});
+
+describe("mergeReports", () => {
+  it("judges the threshold over every case of every shard, not shard by shard", () => {
+    // shard 2 alone passes 1 of 2 (below 0.75); together 3 of 4 meet it
+    const merged = Either.getOrThrow(
+      mergeReports([
+        shard(2, [
+          ["c", true],
+          ["d", false]
+        ]),
+        shard(1, [
+          ["a", true],
+          ["b", true]
+        ])
+      ])
+    );
+    expect(merged.cases.map((one) => one.id)).toEqual(["a", "b", "c", "d"]);
+    expect(merged.targets).toMatchObject([{ target: "a", total: 4, passed: 3, meetsThreshold: true }]);
+    expect(merged).toMatchObject({
+      evalId: "run-7-1",
+      shard: null,
+      startedAt: "2025-01-02T10:00:01.000Z",
+      endedAt: "2025-01-02T10:01:02.000Z",
+      durationMs: 61_000
+    });
+  });
+
+  it("refuses different suites, thresholds, targets and overlapping cases, naming the files", () => {
+    const one = shard(1, [["a", true]]);
+    expect(mergeReports([one, shard(2, [["b", true]], { suite: "other" })])).toEqual(
+      Either.left('cannot merge reports of different suites: shard-1.json is "smoke", shard-2.json is "other"')
+    );
+    expect(Either.isLeft(mergeReports([one, shard(2, [["b", true]], { threshold: 1 })]))).toBe(true);
+    expect(Either.isLeft(mergeReports([one, shard(2, [["b", true]], { targets: [] })]))).toBe(true);
+    expect(mergeReports([one, shard(2, [["a", false]])])).toEqual(
+      Either.left('cannot merge overlapping reports: case "a" is in both shard-1.json and shard-2.json')
+    );
+    expect(Either.isLeft(mergeReports([]))).toBe(true);
+  });
+
+  it("takes only what has a report's shape", () => {
+    expect(asEvalReport(shard(1, [["a", true]]).report)).toBeDefined();
+    expect(asEvalReport({ suite: "smoke" })).toBeUndefined();
+    expect(
+      asEvalReport({ ...shard(1, [["a", true]]).report, cases: [{ id: "a", results: [{ target: 1 }] }] })
+    ).toBeUndefined();
+    expect(asEvalReport(null)).toBeUndefined();
+  });
+});

@@ -1,0 +1,73 @@
+import { asEvalReport, type EvalReport, mergeReports, outcomeOf } from "@consortium/eval";
+import { Either } from "effect";
+import type { Selectable } from "kysely";
+import type { EvalShardsTable, StoredEvalStatus } from "../Database.js";
+import type { Db } from "../Db.js";
+import { parseJson } from "../rows.js";
+
+// An eval run as N shard processes (one per CI job, say) is one eval: it ends when its last shard
+// ends, and only then does it get a status and a report, those of all its shards together (a pass
+// rate belongs to the whole suite, not to a shard).
+
+type Shard = Selectable<EvalShardsTable>;
+type Ended = Exclude<StoredEvalStatus, "running">;
+
+const shardName = (shard: Shard): string => `shard ${shard.shard_index}/${shard.shard_count}`;
+
+/** What the eval as a whole says once every shard has ended. */
+export const combineShards = (
+  shards: ReadonlyArray<Shard>
+): { readonly status: Ended; readonly summary: string | null } => {
+  const [only] = shards;
+  if (shards.length === 1 && only !== undefined) {
+    return { status: only.status === "running" ? "interrupted" : only.status, summary: only.summary_json };
+  }
+  const statuses = shards.map((shard) => shard.status);
+  // A shard that could not be trusted, or was cut short, makes the whole eval so.
+  const worst = statuses.includes("error") ? "error" : statuses.includes("interrupted") ? "interrupted" : undefined;
+  const reports = shards.map((shard) => ({
+    name: shardName(shard),
+    report: asEvalReport(parseJson(shard.summary_json))
+  }));
+  const complete = reports.every((named) => named.report !== undefined);
+  const merged = complete
+    ? mergeReports(reports as ReadonlyArray<{ readonly name: string; readonly report: EvalReport }>)
+    : Either.left("a shard left no report");
+  if (Either.isRight(merged)) {
+    return { status: worst ?? outcomeOf(merged.right), summary: JSON.stringify(merged.right) };
+  }
+  return { status: worst ?? (statuses.includes("failed") ? "failed" : "passed"), summary: null };
+};
+
+/** Which of the eval's shards have not started here yet, by index. */
+export const missingShards = (
+  shards: ReadonlyArray<Pick<Shard, "shard_index" | "shard_count">>
+): ReadonlyArray<number> => {
+  const count = Math.max(0, ...shards.map((shard) => shard.shard_count));
+  const present = new Set(shards.map((shard) => shard.shard_index));
+  return Array.from({ length: count }, (_, index) => index + 1).filter((index) => !present.has(index));
+};
+
+/** Ends the eval when every one of its shards has ended; otherwise leaves it running. */
+export const finishEvalIfComplete = async (db: Db, evalId: string): Promise<void> => {
+  const shards = await db
+    .selectFrom("eval_shards")
+    .selectAll()
+    .where("eval_id", "=", evalId)
+    .orderBy("shard_index")
+    .execute();
+  if (shards.length === 0 || missingShards(shards).length > 0 || shards.some((shard) => shard.status === "running")) {
+    return;
+  }
+  const { status, summary } = combineShards(shards);
+  const endedAt = shards
+    .map((shard) => shard.ended_at)
+    .filter((time): time is string => time !== null)
+    .sort()
+    .at(-1);
+  await db
+    .updateTable("evals")
+    .set({ status, summary_json: summary, ended_at: endedAt ?? null })
+    .where("id", "=", evalId)
+    .execute();
+};

@@ -1,0 +1,22 @@
+import { sql } from "kysely";
+import type { DialectSql } from "../Db.js";
+import type { ColumnTypes } from "../migrations.js";
+import { openCallRoles } from "./openCallRoles.js";
+
+// The SQL that is PostgreSQL's own, for the repositories (see Db.ts) and the migrations.
+
+export const postgresSql: DialectSql = {
+  greatest: (column, value) => sql<number>`greatest(${sql.ref(column)}, ${value})`,
+  // Text order follows the database's collation, not bytes, so a range bound is not safe here.
+  startsWith: (column, prefix) => sql<boolean>`starts_with(${sql.ref(column)}, ${prefix})`
+};
+
+export const postgresColumnTypes: ColumnTypes = {
+  json: "jsonb",
+  time: "timestamptz",
+  real: "double precision",
+  serial: "serial",
+  flag: "boolean",
+  flagCheck: (_column, c) => c,
+  openCallRoles
+};
