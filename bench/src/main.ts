@@ -8,6 +8,7 @@ import { hasGnuTime, runProcess } from "./measure.js";
 import { cliBin } from "./paths.js";
 import { type Row, ratio, renderTable, type Skipped } from "./report.js";
 import { ensurePromptfoo, promptfooComparison } from "./scenarios/promptfoo.js";
+import { replayScenario } from "./scenarios/replay.js";
 import { oneRun } from "./scenarios/run.js";
 import { startup } from "./scenarios/startup.js";
 import { type SuiteMeasurement, suiteNoLog, suiteWithStore } from "./scenarios/suite.js";
@@ -16,7 +17,7 @@ import { defaultSettings, type Settings } from "./settings.js";
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo"] as const;
+const SCENARIOS = ["startup", "run", "suite", "store", "replay", "promptfoo"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -102,6 +103,10 @@ const main = async (): Promise<void> => {
       } else {
         rows.push(...(await suiteWithStore(fake, fixtures, settings, noLog, log)));
       }
+    }
+    if (selected.has("replay")) {
+      if (commands.has("eval")) rows.push(...(await replayScenario(fake, fixtures, settings, log)).rows);
+      else skipped.push({ scenario: "replay", reason: "the CLI has no `eval` command yet" });
     }
     if (selected.has("promptfoo")) {
       if (promptfooProblem !== undefined) skipped.push({ scenario: "promptfoo", reason: promptfooProblem });

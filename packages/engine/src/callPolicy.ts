@@ -1,6 +1,13 @@
 import type { Limits, ProviderConfig } from "@consortium/config";
-import { AttemptTimeout, isRetryable, type LlmClient, type LlmError, type LlmRequest } from "@consortium/providers";
-import { Clock, Duration, Effect, Ref, Schedule } from "effect";
+import {
+  attemptTimedOut,
+  isRetryable,
+  type LlmClient,
+  type LlmError,
+  type LlmRequest,
+  type LlmResponse
+} from "@consortium/providers";
+import { Clock, Duration, Effect, Schedule } from "effect";
 import type { Gates } from "./gates.js";
 import type { CallErrorInfo, Usage } from "./result.js";
 
@@ -76,89 +83,103 @@ export const errorInfo = (error: LlmError): CallErrorInfo => ({ type: error._tag
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
 
-const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-
 /**
  * Calls `request` with the run's policy. Never fails: an error after the last retry is returned in
  * the outcome. An answer that is empty or only white space is a failure (`EmptyAnswer`), never a success.
- * Untraced on purpose: it runs once per model call (8,000 times in a benchmark suite) and a span cost
- * about 0.1 ms of CPU per call there (docs/benchmarks.md); the run around it keeps its span.
+ *
+ * It runs once per model call (8,000 times in a benchmark suite), so it is written for the common
+ * case: no span, plain variables instead of Refs (one fiber runs it), the retry schedule built only
+ * after a first failure, the timeout left to a client that enforces it itself ("timed"), and for a
+ * client answering from memory ("local", a cassette replay) no timeout, retry or permit at all.
  */
-export const callModel = Effect.fnUntraced(function* (
+export const callModel = (
   client: LlmClient["Type"],
   provider: ProviderConfig,
   request: LlmRequest,
   limits: Limits,
   gates: Gates,
   hooks: CallHooks
-) {
-  const attempts = yield* Ref.make(0);
-  const recorded = yield* Ref.make<CallOutcome | undefined>(undefined);
-  const firstStart = yield* Ref.make<number | undefined>(undefined);
-  const label = `${request.provider}/${request.model}`;
+): Effect.Effect<CallOutcome> =>
+  Effect.suspend(() => {
+    let attempts = 0;
+    let firstStart: number | undefined;
+    let recorded: CallOutcome | undefined;
+    const label = `${request.provider}/${request.model}`;
+    const local = client.answers === "local";
 
-  const attempt = Effect.gen(function* () {
-    const n = yield* Ref.updateAndGet(attempts, (k) => k + 1);
-    const now = yield* Clock.currentTimeMillis;
-    yield* Ref.update(firstStart, (start) => start ?? now);
-    yield* hooks.onAttempt(n);
-    return yield* client.complete(provider, request).pipe(
-      Effect.timeoutFail({
-        duration: Duration.millis(limits.timeoutMs),
-        onTimeout: () =>
-          new AttemptTimeout({
-            provider: request.provider,
-            model: request.model,
-            message: `${label}: no answer within ${formatTimeout(limits.timeoutMs)}`,
-            timeoutMs: limits.timeoutMs
-          })
-      })
+    const send: Effect.Effect<LlmResponse, LlmError> =
+      local || client.answers === "timed"
+        ? Effect.suspend(() => client.complete(provider, request, { timeoutMs: limits.timeoutMs }))
+        : Effect.suspend(() => client.complete(provider, request)).pipe(
+            Effect.timeoutFail({
+              duration: Duration.millis(limits.timeoutMs),
+              onTimeout: () => attemptTimedOut(request.provider, request.model, limits.timeoutMs)
+            })
+          );
+
+    const attemptOnce = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      attempts += 1;
+      firstStart ??= now;
+      return Effect.zipRight(hooks.onAttempt(attempts), send);
+    });
+    const attempt = local ? attemptOnce : attemptOnce.pipe(gates.enter(provider.name));
+
+    // The schedule is built after a first failure only; the failed attempt is handed to it as the
+    // first step, so waits, jitter and limits are exactly those of retrying `attempt` from the start.
+    const retried = (first: LlmError): Effect.Effect<LlmResponse, LlmError> => {
+      let handedOver = false;
+      const again = Effect.suspend(() => {
+        if (handedOver) return attempt;
+        handedOver = true;
+        return Effect.fail(first);
+      });
+      const schedule = retryPolicy(limits.retries, (error, delay) =>
+        hooks.onRetry(attempts, errorInfo(error), Duration.toMillis(delay))
+      );
+      return Effect.retry(again, schedule);
+    };
+
+    // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
+    const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
+      Effect.uninterruptible(
+        Effect.suspend(() => {
+          if (recorded !== undefined) return Effect.succeed(recorded);
+          return Effect.flatMap(Clock.currentTimeMillis, (end) => {
+            if (recorded !== undefined) return Effect.succeed(recorded);
+            const start = firstStart ?? end;
+            const outcome: CallOutcome = {
+              ...result,
+              attempts,
+              latencyMs: end - start,
+              startedAtMs: start,
+              endedAtMs: end
+            };
+            recorded = outcome;
+            return Effect.as(hooks.onEnd(outcome), outcome);
+          });
+        })
+      );
+
+    return (local ? attempt : Effect.catchAll(attempt, retried)).pipe(
+      Effect.matchEffect({
+        onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
+        onSuccess: (response) =>
+          finish(
+            response.text.trim().length === 0
+              ? {
+                  text: "",
+                  usage: response.usage,
+                  error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+                }
+              : { text: response.text, usage: response.usage, error: null }
+          )
+      }),
+      Effect.onInterrupt(() =>
+        finish({
+          text: "",
+          usage: ZERO_USAGE,
+          error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
+        })
+      )
     );
-  }).pipe(gates.enter(provider.name));
-
-  const schedule = retryPolicy(limits.retries, (error, delay) =>
-    Effect.flatMap(Ref.get(attempts), (n) => hooks.onRetry(n, errorInfo(error), Duration.toMillis(delay)))
-  );
-
-  // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
-  const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
-    Effect.gen(function* () {
-      const already = yield* Ref.get(recorded);
-      if (already !== undefined) return already;
-      const end = yield* Clock.currentTimeMillis;
-      const start = (yield* Ref.get(firstStart)) ?? end;
-      const outcome: CallOutcome = {
-        ...result,
-        attempts: yield* Ref.get(attempts),
-        latencyMs: end - start,
-        startedAtMs: start,
-        endedAtMs: end
-      };
-      yield* Ref.set(recorded, outcome);
-      yield* hooks.onEnd(outcome);
-      return outcome;
-    }).pipe(Effect.uninterruptible);
-
-  return yield* Effect.retry(attempt, schedule).pipe(
-    Effect.matchEffect({
-      onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
-      onSuccess: (response) =>
-        finish(
-          response.text.trim().length === 0
-            ? {
-                text: "",
-                usage: response.usage,
-                error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
-              }
-            : { text: response.text, usage: response.usage, error: null }
-        )
-    }),
-    Effect.onInterrupt(() =>
-      finish({
-        text: "",
-        usage: ZERO_USAGE,
-        error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
-      })
-    )
-  );
-});
+  });
