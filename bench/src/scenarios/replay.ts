@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Reply } from "@consortium/testkit";
 import { type FakeProcess, fakeEnv, type Scripts } from "../fake.js";
 import type { Fixtures } from "../fixtures.js";
 import { explainFailure, type Measured, measureNode } from "../measure.js";
@@ -32,6 +33,15 @@ export interface RecordedSuite {
 
 const cpuOf = (run: Measured): number => run.userMs + run.sysMs;
 
+/** The same replies with no latency: a recording needs the answers, not the wait. */
+export const instantScripts = (scripts: Scripts): Scripts =>
+  Object.fromEntries(
+    Object.entries(scripts).map(([model, reply]) => [
+      model,
+      Array.isArray(reply) ? reply.map((one: Reply) => ({ ...one, latencyMs: 0 })) : { ...reply, latencyMs: 0 }
+    ])
+  );
+
 /** Records `suite` live against the fake (no latency: only the answers matter) into a cassette. */
 export const recordCassette = async (
   fake: FakeProcess,
@@ -43,10 +53,7 @@ export const recordCassette = async (
   label: string
 ): Promise<RecordedSuite> => {
   const cassette = join(dir, `${label}.cassette.jsonl`);
-  const instant = Object.fromEntries(
-    Object.entries(scripts).map(([model, reply]) => [model, Array.isArray(reply) ? reply : { ...reply, latencyMs: 0 }])
-  );
-  await fake.scriptAll(instant);
+  await fake.scriptAll(instantScripts(scripts));
   const recorded = await measureNode(
     cliBin,
     ["eval", "-j", String(settings.concurrency), "--no-log", "--record", cassette, suite],

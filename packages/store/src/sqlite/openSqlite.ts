@@ -6,6 +6,7 @@ import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
+import { sqliteCommitCalls } from "./commitCalls.js";
 import { ImmediateSqliteDialect } from "./ImmediateSqliteDialect.js";
 import { sqliteColumnTypes, sqliteSql } from "./sql.js";
 
@@ -21,7 +22,7 @@ export const makeMigrator = (db: Kysely<unknown>, list: Readonly<Record<string, 
 
 const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
 
-const connect = (path: string): Kysely<Database> => {
+const connect = (path: string): { readonly db: Kysely<Database>; readonly sqlite: BetterSqlite3.Database } => {
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
   try {
@@ -35,7 +36,7 @@ const connect = (path: string): Kysely<Database> => {
     sqlite.close();
     throw cause;
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
 };
 
 export const sqliteSchemaLock: SchemaLock = {
@@ -64,9 +65,7 @@ export const sqliteSchemaLock: SchemaLock = {
 };
 
 /** Opens (creating folder and file when needed) and configures a SQLite database; not yet migrated. */
-export const openSqlite = (path: string): Backend & { readonly lock: SchemaLock } => ({
-  db: connect(path),
-  location: path,
-  sql: sqliteSql,
-  lock: sqliteSchemaLock
-});
+export const openSqlite = (path: string): Backend & { readonly lock: SchemaLock } => {
+  const { db, sqlite } = connect(path);
+  return { db, location: path, sql: sqliteSql, lock: sqliteSchemaLock, commitCalls: sqliteCommitCalls(sqlite) };
+};
