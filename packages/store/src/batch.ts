@@ -1,7 +1,9 @@
-// Rows that arrive together are committed together: an eval ends dozens of calls per event-loop tick,
-// and one transaction per row cost more CPU than the rest of a cassette replay. Each row's promise
-// settles when the transaction holding it commits, so a caller still learns that its row is on disk
-// within the same tick or the next, and an interrupted process keeps every row whose write returned.
+// Rows that arrive together are committed together: an eval ends dozens of calls at once, and one
+// transaction per row cost more CPU than the rest of a cassette replay. A batch is what arrives while
+// the current task runs (Effect runs a burst of ready fibers in one task), committed in a microtask
+// right after it: never behind a timer or setImmediate, which a busy chain of promises can starve.
+// Each row's promise settles when the transaction holding it commits, so a caller learns within
+// microseconds that its row is on disk, and an interrupted process keeps every row whose write returned.
 
 export interface Batcher<Row> {
   /** Resolves once `row` is committed; rejects with the reason it could not be. */
@@ -67,7 +69,7 @@ export const makeBatcher = <Row>(commit: (rows: ReadonlyArray<Row>) => void | Pr
         void flush();
       } else if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        queueMicrotask(flush);
       }
     });
 
