@@ -5,9 +5,12 @@ import {
   type LlmClient,
   type LlmError,
   type LlmRequest,
-  type LlmResponse
+  type LlmResponse,
+  maxCostOf
 } from "@consortium/providers";
-import { Clock, Duration, Effect, Schedule } from "effect";
+import { Clock, Duration, Effect, Exit, Schedule } from "effect";
+import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
 import type { Gates } from "./gates.js";
 import type { CallErrorInfo, Usage } from "./result.js";
 
@@ -81,7 +84,17 @@ export interface CallHooks {
 
 export const errorInfo = (error: LlmError): CallErrorInfo => ({ type: error._tag, message: error.message });
 
-const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
+/** The most a request can cost: its prompt uncached, its max_tokens (or the default cap) all written. */
+export const worstCaseUsd = (provider: ProviderConfig, request: LlmRequest): number => {
+  const price = priceFor(provider, request.model);
+  // No price, no guess: a budget never lets such a call start.
+  return price === undefined
+    ? Number.POSITIVE_INFINITY
+    : maxCostOf(price, promptTokenBound(request), request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
+};
+
+/** An attempt the budget did not let start. */
+const REFUSED = Symbol("refused by the budget");
 
 /**
  * Calls `request` with the run's policy. Never fails: an error after the last retry is returned in
@@ -107,7 +120,11 @@ export const callModel = (
     const label = `${request.provider}/${request.model}`;
     const local = client.answers === "local";
 
-    const send: Effect.Effect<LlmResponse, LlmError> =
+    const price = priceFor(provider, request.model);
+    const budget = gates.budget;
+    const held = budget === undefined ? 0 : worstCaseUsd(provider, request);
+
+    const complete: Effect.Effect<LlmResponse, LlmError> =
       local || client.answers === "timed"
         ? Effect.suspend(() => client.complete(provider, request, { timeoutMs: limits.timeoutMs }))
         : Effect.suspend(() => client.complete(provider, request)).pipe(
@@ -117,16 +134,31 @@ export const callModel = (
             })
           );
 
-    const attemptOnce = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const send = Effect.flatMap(Clock.currentTimeMillis, (now) => {
       attempts += 1;
       firstStart ??= now;
-      return Effect.zipRight(hooks.onAttempt(attempts), send);
+      return Effect.zipRight(hooks.onAttempt(attempts), complete);
     });
-    const attempt = local ? attemptOnce : attemptOnce.pipe(gates.enter(provider.name));
+
+    // Each attempt holds the most it can cost while it runs and then counts what it did cost; a failed
+    // attempt counts nothing (providers do not bill a request they rejected or never answered).
+    const guarded: Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =
+      budget === undefined
+        ? send
+        : Effect.flatMap(
+            budget.reserve(held),
+            (granted): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =>
+              granted
+                ? Effect.onExit(send, (exit) =>
+                    budget.settle(held, Exit.isSuccess(exit) ? (withCost(exit.value.usage, price).costUsd ?? 0) : 0)
+                  )
+                : Effect.succeed(REFUSED)
+          );
+    const attempt = local ? guarded : gates.enter(provider.name)(guarded);
 
     // The schedule is built after a first failure only; the failed attempt is handed to it as the
     // first step, so waits, jitter and limits are exactly those of retrying `attempt` from the start.
-    const retried = (first: LlmError): Effect.Effect<LlmResponse, LlmError> => {
+    const retried = (first: LlmError): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> => {
       let handedOver = false;
       const again = Effect.suspend(() => {
         if (handedOver) return attempt;
@@ -164,15 +196,23 @@ export const callModel = (
       Effect.matchEffect({
         onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
         onSuccess: (response) =>
-          finish(
-            response.text.trim().length === 0
-              ? {
+          response === REFUSED
+            ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
+                finish({
                   text: "",
-                  usage: response.usage,
-                  error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
-                }
-              : { text: response.text, usage: response.usage, error: null }
-          )
+                  usage: ZERO_USAGE,
+                  error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
+                })
+              )
+            : finish(
+                response.text.trim().length === 0
+                  ? {
+                      text: "",
+                      usage: withCost(response.usage, price),
+                      error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+                    }
+                  : { text: response.text, usage: withCost(response.usage, price), error: null }
+              )
       }),
       Effect.onInterrupt(() =>
         finish({

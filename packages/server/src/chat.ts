@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsortiumConfig } from "@consortium/config";
-import { describeEvent } from "@consortium/engine";
+import { describeEvent, textPieces } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import type { Catalog } from "./catalog.js";
 import { parseChatRequest, parseJsonBody } from "./chatRequest.js";
-import { chatCompletion, chunk, completionId, consortiumInfo, pieces, usageOf } from "./completion.js";
+import { chatCompletion, chunk, completionId, consortiumInfo, usageOf } from "./completion.js";
 import { readBody, sendError, sendJson } from "./http.js";
 import type { Runner, RunOutcome } from "./Runner.js";
+import type { RunSlots } from "./slots.js";
 
 // POST /v1/chat/completions: one consortium run per request.
 //
@@ -20,8 +21,8 @@ export interface ChatContext {
   readonly catalog: Catalog;
   readonly runner: Runner;
   readonly maxBodyBytes: number;
-  /** Takes a run slot, or undefined when --max-runs are busy. */
-  readonly acquire: (controller: AbortController) => (() => void) | undefined;
+  /** Takes a run slot, or says how long to wait when --max-runs are busy. */
+  readonly acquire: RunSlots["acquire"];
   /** True once the server is draining: interrupted runs were cut by the shutdown, not by the client. */
   readonly stopping: () => boolean;
   readonly log: (line: string) => void;
@@ -92,10 +93,13 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
   }
   const controller = new AbortController();
   const release = context.acquire(controller);
-  if (release === undefined) {
+  if (typeof release !== "function") {
     throw new ApiError(429, "rate_limit_error", "every run slot is busy (--max-runs): retry shortly", {
       code: "too_many_runs",
-      headers: { "retry-after": "1" }
+      headers: {
+        "retry-after": String(Math.ceil(release.retryAfterMs / 1000)),
+        "retry-after-ms": String(release.retryAfterMs)
+      }
     });
   }
   // The client going away (or the shutdown) aborts the run; it is then recorded `interrupted`.
@@ -147,7 +151,7 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
     const id = completionId(result.runId);
     const created = Math.floor(Date.parse(result.startedAt) / 1000);
     sse(res, chunk(id, request.model, created, { role: "assistant", content: "" }));
-    for (const piece of pieces(result.synthesis?.text ?? "")) {
+    for (const piece of textPieces(result.synthesis?.text ?? "")) {
       sse(res, chunk(id, request.model, created, { content: piece }));
     }
     sse(res, {

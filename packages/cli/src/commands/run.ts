@@ -3,7 +3,18 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, noLog, optional } from "./options.js";
+import { db, flag, maxCost, noLog, optional } from "./options.js";
+
+/**
+ * `run … --continue` with no id means the latest run, like `-c`. The parser wants a value after
+ * `--continue`, so a bare one (last, or followed by another flag) is rewritten to `-c` before parsing.
+ */
+export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
+  argv[2] !== "run"
+    ? argv
+    : argv.map((arg, i) =>
+        arg === "--continue" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("-")) ? "-c" : arg
+      );
 
 export const run = Command.make(
   "run",
@@ -35,8 +46,16 @@ export const run = Command.make(
       "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns"
     ),
     continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
+    stream: Options.boolean("stream", { negationNames: ["no-stream"] }).pipe(
+      Options.withDescription(
+        "write the synthesis to stdout piece by piece as serve streams it (default: when stdout is a terminal)"
+      ),
+      Options.optional,
+      Options.map(Option.getOrUndefined)
+    ),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(
