@@ -94,6 +94,7 @@ export type AssertionType =
   | "json-schema"
   | "min-confidence"
   | "max-latency-ms"
+  | "max-cost-usd"
   | "llm-rubric";
 
 export interface Assertion {

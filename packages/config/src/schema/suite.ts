@@ -15,6 +15,7 @@ export const ASSERTION_TYPES = [
   "json-schema",
   "min-confidence",
   "max-latency-ms",
+  "max-cost-usd",
   "llm-rubric"
 ] as const satisfies ReadonlyArray<AssertionType>;
 
@@ -25,12 +26,12 @@ const assertion = object(
   {
     type: literals(
       "equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); " +
-        "max-latency-ms; llm-rubric (a judge model grades the answer). A not- prefix negates any type.",
+        "max-latency-ms; max-cost-usd; llm-rubric (a judge model grades the answer). A not- prefix negates any type.",
       assertionTypes
     ),
     value: unknown(
       "What to check against: text for the text checks and the rubric for llm-rubric, a number for " +
-        "min-confidence (0..1) and max-latency-ms, a JSON Schema object for json-schema; none for is-json."
+        "min-confidence (0..1), max-latency-ms and max-cost-usd (the target's cost for the case, in USD), a JSON Schema object for json-schema; none for is-json."
     ),
     judge: describe(modelRef, "llm-rubric only: the judge model, instead of the suite's judge."),
     model: describe(modelRef, "llm-rubric only: another name for judge."),

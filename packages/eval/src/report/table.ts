@@ -1,3 +1,4 @@
+import { calibrationLine } from "./calibration.js";
 import { exitCodeFor } from "./exitCode.js";
 import {
   differingCases,
@@ -76,6 +77,12 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     padded[0]!,
     ...padded.slice(1).map((line, index) => (report.targets[index]!.meetsThreshold ? line : red(line)))
   );
+
+  const calibration = report.calibration ?? [];
+  if (calibration.length > 0) {
+    lines.push("", "confidence against passing:");
+    for (const entry of calibration) lines.push(`  ${calibrationLine(entry)}`);
+  }
 
   const differing = differingCases(report.cases);
   if (differing.length > 0) {

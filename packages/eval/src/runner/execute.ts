@@ -3,6 +3,7 @@ import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
+import { calibrate } from "../report/calibration.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
@@ -59,7 +60,12 @@ const runCaseOnTarget = <R>(
     if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
-      { output: outcome.output, confidence: outcome.confidence ?? undefined, latencyMs: outcome.latencyMs },
+      {
+        output: outcome.output,
+        confidence: outcome.confidence ?? undefined,
+        latencyMs: outcome.latencyMs,
+        costUsd: outcome.costUsd
+      },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
     return { outcome, results, judgeUsage };
@@ -116,6 +122,9 @@ const buildReport = (
     )
   ),
   cases,
+  calibration: plan.targets.flatMap(({ label, target }) =>
+    target.kind === "consortium" ? [calibrate(label, target.config.confidenceThreshold, cases)] : []
+  ),
   replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
   startedAt: iso(started),
   endedAt: iso(ended),
