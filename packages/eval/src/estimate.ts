@@ -40,7 +40,8 @@ export const estimatePlan = (plan: SuitePlan): SuiteEstimate => {
       target.kind === "consortium"
         ? (target.config.arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS)
         : (target.ref.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
-    for (const { suiteCase } of plan.cases) {
+    const runs = plan.cases.flatMap((planned) => Array.from({ length: plan.repeat }, () => planned));
+    for (const { suiteCase } of runs) {
       const promptTokens = tokensOf(suiteCase.prompt);
       if (target.kind === "consortium") addRunCalls(builder, target.config as ConsortiumConfig, promptTokens);
       else

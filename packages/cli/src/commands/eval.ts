@@ -23,7 +23,12 @@ export const evaluate = Command.make(
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
     noLog,
+    quiet: flag("quiet", "no progress on stderr (a bar on a terminal, else a line every 10 results)"),
     maxCost,
+    repeat: optional(
+      Options.integer("repeat"),
+      "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"
+    ),
     estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
   (flags) =>

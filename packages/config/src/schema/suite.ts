@@ -1,6 +1,6 @@
 import { DEFAULT_SUITE_THRESHOLD } from "../defaults.js";
 import type { AssertionType } from "../types.js";
-import { anyOf, array, describe, type Infer, literals, object, string, unknown } from "./builder.js";
+import { anyOf, array, describe, type Infer, integer, literals, object, string, unknown } from "./builder.js";
 import { budgetUsd, fileName, fraction, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
 // The suite file (SPEC section 6): the single source of the published schema and of RawSuite.
@@ -97,6 +97,11 @@ export const suiteFile = object(
     threshold: fraction("Pass rate each target needs.", DEFAULT_SUITE_THRESHOLD),
     judge: describe(modelRef, "Judge model of llm-rubric assertions. Default: openai/gpt-4.1-mini."),
     providers,
+    repeat: integer("Runs of each case on each target, for answers that vary from run to run.", {
+      minimum: 1,
+      default: 1
+    }),
+    case_threshold: fraction("Share of its repeats a case must pass to count as passed.", 1),
     budget_usd: budgetUsd(
       "Most the whole eval may spend, across every target, case and judge. Cases not started once it is reached " +
         "are reported as skipped and the eval fails."

@@ -89,7 +89,10 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     lines.push("", "cases where the targets differ:");
     const caseRows = differing.map((suiteCase) => [
       suiteCase.id,
-      ...suiteCase.results.map((result) => (result.pass ? "pass" : "FAIL"))
+      ...suiteCase.results.map(
+        (result) =>
+          `${result.pass ? "pass" : "FAIL"}${result.repeats === undefined ? "" : ` ${result.repeats.passed}/${result.repeats.runs}`}`
+      )
     ]);
     const paddedCases = pad([["case", ...report.targets.map((target) => target.target)], ...caseRows]);
     lines.push(...paddedCases.map((line) => `  ${line}`));

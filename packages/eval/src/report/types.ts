@@ -13,6 +13,8 @@ export interface TokenUsage {
 export interface CaseTargetResult {
   readonly target: string;
   readonly pass: boolean;
+  /** With `repeat`: how many runs there were, how many passed, and their share (what `pass` is decided on). */
+  readonly repeats?: { readonly runs: number; readonly passed: number; readonly share: number };
   /** Not run at all: the eval's budget was reached before it started (`error` says so). */
   readonly skipped?: true;
   /** The synthesis text (consortium) or the answer (model); "" when the run produced none. */

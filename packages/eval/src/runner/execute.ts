@@ -9,6 +9,7 @@ import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
 import { failedOutcome, type TargetOutcome } from "./outcome.js";
 import type { PlannedCase, SuitePlan } from "./plan.js";
+import { combineRepeats } from "./repeats.js";
 import { type LabelledTarget, seedFor } from "./targets.js";
 
 /** How a target is run and a judge asked; the engine supplies the real ones, tests may supply others. */
@@ -31,12 +32,18 @@ const containFailures = <R>(effect: Effect.Effect<TargetOutcome, never, R>) =>
     )
   );
 
-const runCaseOnTarget = <R>(
+/**
+ * One run of a case on a target. Repeats after the first are keyed `<case>#<n>` in the call scope (so
+ * a cassette records each repeat apart) and get their own seed.
+ */
+const runOnce = <R>(
   planned: PlannedCase,
   { label, target }: LabelledTarget,
-  executors: Executors<R>
+  executors: Executors<R>,
+  repeat: number
 ): Effect.Effect<CaseTargetResult, never, R> => {
   const { suiteCase } = planned;
+  const scopeId = repeat === 1 ? suiteCase.id : `${suiteCase.id}#${repeat}`;
   const skipped = (reason: string): CaseTargetResult => ({
     target: label,
     pass: false,
@@ -54,7 +61,7 @@ const runCaseOnTarget = <R>(
     assertions: []
   });
   const run = Effect.gen(function* () {
-    const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(suiteCase.id, label)));
+    const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
     if (outcome.refusedByBudget !== undefined)
       return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
@@ -71,7 +78,7 @@ const runCaseOnTarget = <R>(
     return { outcome, results, judgeUsage };
   });
   // The scope attributes every model call below (members, arbiter, judges) to this case and target.
-  const attempt = withCallScope(suiteCase.id, label, run).pipe(
+  const attempt = withCallScope(scopeId, label, run).pipe(
     Effect.map(({ value: { outcome, results, judgeUsage }, replayMisses }): CaseTargetResult => {
       if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
       const error =
@@ -99,6 +106,22 @@ const runCaseOnTarget = <R>(
     ? attempt
     : Effect.flatMap(executors.budgetStop, (stop) => (stop === null ? attempt : Effect.succeed(skipped(stop))));
 };
+
+const runCaseOnTarget = <R>(
+  planned: PlannedCase,
+  labelled: LabelledTarget,
+  executors: Executors<R>,
+  plan: Pick<SuitePlan, "repeat" | "caseThreshold">
+): Effect.Effect<CaseTargetResult, never, R> =>
+  plan.repeat === 1
+    ? runOnce(planned, labelled, executors, 1)
+    : Effect.map(
+        Effect.forEach(
+          Array.from({ length: plan.repeat }, (_, index) => index + 1),
+          (repeat) => runOnce(planned, labelled, executors, repeat)
+        ),
+        (runs) => combineRepeats(runs, plan.caseThreshold)
+      );
 
 const buildReport = (
   plan: SuitePlan,
@@ -164,7 +187,7 @@ export const executePlan = <R>(
         Effect.forEach(
           plan.targets,
           (target) =>
-            runCaseOnTarget(planned, target, executors).pipe(
+            runCaseOnTarget(planned, target, executors, plan).pipe(
               Effect.tap((result) =>
                 Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   Effect.zipRight(
