@@ -3,6 +3,7 @@ import type {
   CallErrorInfo,
   Iteration,
   MemberResponse,
+  Review,
   RunStatus,
   Synthesis,
   UnfinishedIteration,
@@ -17,6 +18,13 @@ export type Ending =
   | { readonly _tag: "Finished" }
   | { readonly _tag: "NoQuorum"; readonly iteration: number; readonly quorum: number }
   | { readonly _tag: "ArbiterFailed"; readonly iteration: number }
+  | {
+      readonly _tag: "NoReviewQuorum";
+      readonly iteration: number;
+      readonly quorum: number;
+      readonly reviewed: number;
+      readonly failures: ReadonlyArray<string>;
+    }
   | { readonly _tag: "TimedOut"; readonly afterMs: number }
   | { readonly _tag: "Interrupted" }
   | { readonly _tag: "Defect"; readonly message: string };
@@ -86,7 +94,7 @@ const fallbackWarnings = (iterations: ReadonlyArray<Iteration>): Array<string> =
   iterations.flatMap((iteration) =>
     (iteration.arbiterFailures ?? []).map(
       (failure) =>
-        `iteration ${iteration.index}: arbiter ${describeArbiterFailure(failure)} (used ${iteration.arbiter.model})`
+        `iteration ${iteration.index}: arbiter ${describeArbiterFailure(failure)} (used ${iteration.arbiter?.model ?? "no arbiter"})`
     )
   );
 
@@ -111,6 +119,11 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
       const failures = (progress.unfinished?.arbiterFailures ?? []).map(describeArbiterFailure);
       return oneLine(`arbiter failed in iteration ${ending.iteration}: ${listSome(failures)}`);
     }
+    case "NoReviewQuorum":
+      return oneLine(
+        `no quorum of reviews in iteration ${ending.iteration}: ${ending.reviewed} reviewers gave a ranking, ` +
+          `${ending.quorum} needed (${listSome(ending.failures)})`
+      );
     case "TimedOut":
       return `run timed out after ${formatDuration(ending.afterMs)} in iteration ${currentIndex(progress)}`;
     case "Interrupted":
@@ -144,6 +157,9 @@ export const addUsage = (a: Usage, b: Usage): Usage => ({
   outputTokens: a.outputTokens + b.outputTokens
 });
 
+const reviewsOf = (round: Iteration | UnfinishedIteration): ReadonlyArray<Review> =>
+  "synthesis" in round && "reviews" in round ? round.reviews : [];
+
 /** Token totals over every call of the run, failed calls included (they may have been billed). */
 export const totalUsage = (progress: RunProgress): Usage => {
   const zero: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -151,7 +167,8 @@ export const totalUsage = (progress: RunProgress): Usage => {
   return rounds.reduce((sum, round) => {
     const members = round.responses.reduce((acc, response) => addUsage(acc, response.usage), zero);
     const failures = (round.arbiterFailures ?? []).reduce((acc, call) => addUsage(acc, call.usage), zero);
-    const arbiter = "arbiter" in round ? round.arbiter.usage : zero;
-    return addUsage(addUsage(sum, members), addUsage(failures, arbiter));
+    const arbiter = "arbiter" in round && round.arbiter !== null ? round.arbiter.usage : zero;
+    const reviews = reviewsOf(round).reduce((acc, review) => addUsage(acc, review.usage), zero);
+    return addUsage(addUsage(addUsage(sum, members), addUsage(failures, arbiter)), reviews);
   }, zero);
 };

@@ -85,8 +85,12 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
       }
 
-      const judged = yield* judgingMethod()(context, { iteration, answers: usable });
+      const judged = yield* judgingMethod(config.judging)(context, { iteration, answers: usable });
       if (judged._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
+      if (judged._tag === "NoReviewQuorum") {
+        const { reviewed, failures } = judged;
+        return { _tag: "NoReviewQuorum", iteration, quorum: config.limits.quorum, reviewed, failures } as const;
+      }
 
       const { verdict } = judged;
       const synthesis = verdict.synthesis;

@@ -1,4 +1,4 @@
-import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
+import { type JudgingMethodName, loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { LlmClientLive } from "@consortium/providers";
 import * as Console from "effect/Console";
@@ -27,6 +27,7 @@ export interface RunFlags extends RunOverrides {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  readonly judging?: JudgingMethodName | undefined;
 }
 
 const loadConfig = (flags: RunFlags) =>
@@ -35,7 +36,7 @@ const loadConfig = (flags: RunFlags) =>
     const loaded = yield* loadConsortiumFile(file);
     const applied = applyOverrides(loaded, flags);
     if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    return applied.right;
+    return flags.judging === undefined ? applied.right : { ...applied.right, judging: flags.judging };
   });
 
 const readPrompt = (flags: RunFlags) =>

@@ -1,4 +1,4 @@
-import { TEMPLATE_PLACEHOLDERS } from "../defaults.js";
+import { JUDGING_PLACEHOLDERS, TEMPLATE_PLACEHOLDERS } from "../defaults.js";
 import type { Problem } from "../problem.js";
 import { didYouMean } from "../suggest.js";
 import { asRecord } from "./data.js";
@@ -10,11 +10,17 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export const placeholders = (template: string): Array<{ readonly written: string; readonly name: string }> =>
   [...template.matchAll(PLACEHOLDER)].map((match) => ({ written: match[0], name: match[1]! }));
 
-export const templateProblems = (prompts: unknown): Array<Problem> =>
+/** `judging` widens what some templates may use (peer-review's arbiter sees `{{ranking}}`). */
+export const templateProblems = (prompts: unknown, judging?: unknown): Array<Problem> =>
   Object.entries(TEMPLATE_PLACEHOLDERS).flatMap(([kind, allowed]) => {
     const template = asRecord(prompts)[kind];
     if (typeof template !== "string") return [];
-    const names: ReadonlyArray<string> = allowed;
+    const extra = (
+      typeof judging === "string" && Object.hasOwn(JUDGING_PLACEHOLDERS, judging)
+        ? JUDGING_PLACEHOLDERS[judging]
+        : undefined
+    )?.[kind as keyof typeof TEMPLATE_PLACEHOLDERS];
+    const names: ReadonlyArray<string> = [...allowed, ...(extra ?? [])];
     return placeholders(template)
       .filter(({ name }) => !names.includes(name))
       .map(

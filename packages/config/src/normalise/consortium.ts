@@ -73,8 +73,15 @@ export const toConsortiumConfig = (raw: RawConsortium, source: string | undefine
   maxIterations: raw.max_iterations ?? DEFAULT_MAX_ITERATIONS,
   system: raw.system,
   anonymize: raw.anonymize ?? DEFAULT_ANONYMIZE,
-  prompts: { member: raw.prompts?.member, refine: raw.prompts?.refine, arbiter: raw.prompts?.arbiter },
+  prompts: {
+    member: raw.prompts?.member,
+    refine: raw.prompts?.refine,
+    arbiter: raw.prompts?.arbiter,
+    ...(raw.prompts?.review === undefined ? {} : { review: raw.prompts.review })
+  },
   providers: toProviders(raw.providers),
   limits: toLimits(raw.limits),
+  ...(raw.judging === undefined ? {} : { judging: raw.judging }),
+  ...(raw.vote === undefined ? {} : { vote: { extract: raw.vote.extract } }),
   source
 });
