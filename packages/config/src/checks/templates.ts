@@ -10,6 +10,14 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export const placeholders = (template: string): Array<{ readonly written: string; readonly name: string }> =>
   [...template.matchAll(PLACEHOLDER)].map((match) => ({ written: match[0], name: match[1]! }));
 
+/** " (only under judging: peer-review)" when another method would allow the placeholder. */
+const onlyUnder = (kind: string, name: string): string => {
+  const method = Object.entries(JUDGING_PLACEHOLDERS).find(([, extra]) =>
+    (extra[kind as keyof typeof TEMPLATE_PLACEHOLDERS] ?? []).includes(name)
+  )?.[0];
+  return method === undefined ? "" : ` ({{${name}}} only under judging: ${method})`;
+};
+
 /** `judging` widens what some templates may use (peer-review's arbiter sees `{{ranking}}`). */
 export const templateProblems = (prompts: unknown, judging?: unknown): Array<Problem> =>
   Object.entries(TEMPLATE_PLACEHOLDERS).flatMap(([kind, allowed]) => {
@@ -29,7 +37,7 @@ export const templateProblems = (prompts: unknown, judging?: unknown): Array<Pro
           needle: written,
           message:
             `uses unknown placeholder ${written}${didYouMean(name, names).replace(/"([^"]+)"/, "{{$1}}")}; ` +
-            `a ${kind} template may use ${names.map((known) => `{{${known}}}`).join(", ")}`,
+            `a ${kind} template may use ${names.map((known) => `{{${known}}}`).join(", ")}${onlyUnder(kind, name)}`,
           source: "semantic"
         })
       );
