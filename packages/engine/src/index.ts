@@ -49,6 +49,7 @@ export {
   parseConfidence,
   stripWrappingFence
 } from "./parseArbiter.js";
+export { textPieces } from "./pieces.js";
 export {
   type Answer,
   arbiterPrompt,

@@ -40,6 +40,13 @@ export const run = Command.make(
       "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns"
     ),
     continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
+    stream: Options.boolean("stream", { negationNames: ["no-stream"] }).pipe(
+      Options.withDescription(
+        "write the synthesis to stdout piece by piece as serve streams it (default: when stdout is a terminal)"
+      ),
+      Options.optional,
+      Options.map(Option.getOrUndefined)
+    ),
     db,
     noLog
   },

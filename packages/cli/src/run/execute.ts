@@ -12,6 +12,7 @@ import { formatResult } from "./output.js";
 import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
+import { streamText } from "./stream.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
 // provider SDKs, SQLite and the engine are parsed only when a run is asked for.
@@ -28,6 +29,8 @@ export interface RunFlags extends RunOverrides {
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
   readonly judging?: JudgingMethodName | undefined;
+  /** undefined: stream when stdout is a terminal. */
+  readonly stream?: boolean | undefined;
 }
 
 const loadConfig = (flags: RunFlags) =>
@@ -65,7 +68,11 @@ const deliver = (result: RunResult, flags: RunFlags) =>
   Effect.gen(function* () {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
-    else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
+    else if (result.synthesis !== null) {
+      const text = formatResult(result, { raw: flags.raw });
+      if (flags.stream ?? process.stdout.isTTY === true) yield* streamText(text);
+      else yield* Console.log(text);
+    }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
     switch (result.status) {
