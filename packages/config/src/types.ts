@@ -56,10 +56,20 @@ export interface Templates {
   readonly arbiter: string | undefined;
   /** What each reviewer gets under peer-review; absent: the built-in. */
   readonly review?: string | undefined;
+  /** What members get from layer 2 on; absent: the built-in. */
+  readonly layer?: string | undefined;
 }
 
 /** How a round is judged: synthesis (the default), select, peer-review or vote. */
 export type JudgingMethodName = "synthesis" | "select" | "peer-review" | "vote";
+
+export interface StrategyConfig {
+  /** Lowest-ranked instances that sit out the next round; 0: none. */
+  readonly eliminate: number;
+  readonly keepAtLeast: number;
+  /** Instance i (file order) gets roles[i % length]; empty: no roles. */
+  readonly roles: ReadonlyArray<string>;
+}
 
 export interface VoteConfig {
   /** `/pattern/flags`: its first capture (else the whole match) is the answer's vote. Undefined: the normalised text. */
@@ -97,6 +107,10 @@ export interface ConsortiumConfig {
   readonly judging?: JudgingMethodName | undefined;
   /** Settings of `judging: vote`; absent unless the file sets them. */
   readonly vote?: VoteConfig | undefined;
+  /** Between-round strategy (elimination, roles); absent unless the file sets one. */
+  readonly strategy?: StrategyConfig | undefined;
+  /** Answering layers per round; absent means 1. */
+  readonly layers?: number | undefined;
   /** Absolute path of the file it came from; undefined when built in code. */
   readonly source: string | undefined;
 }

@@ -32,6 +32,10 @@ export interface MemberResponse {
    * Optional in the type so hand-built fixtures stay valid; the engine always sets it.
    */
   readonly label?: string | null;
+  /** The role the strategy gave this instance; present only when the consortium gives roles. */
+  readonly role?: string;
+  /** Which answering layer (1-based) this is; present only when the consortium has layers > 1. */
+  readonly layer?: number;
 }
 
 export interface Synthesis {
@@ -129,8 +133,19 @@ export interface JudgingRecords {
   };
 }
 
-/** One round as the result reports it: the common fields and its judging method's own. */
-export type Iteration = IterationCore & JudgingRecords[keyof JudgingRecords];
+/** A member instance the elimination strategy took out of the following rounds, and why. */
+export interface Elimination {
+  readonly member: string;
+  readonly instance: number;
+  /** e.g. "ranked 4 of 4 in iteration 1" */
+  readonly reason: string;
+}
+
+/** What a between-round strategy adds to a round: present only when the consortium eliminates. */
+export type StrategyRecord = Record<never, never> | { readonly eliminated: ReadonlyArray<Elimination> };
+
+/** One round as the result reports it: the common fields, its judging method's own, its strategy's. */
+export type Iteration = IterationCore & JudgingRecords[keyof JudgingRecords] & StrategyRecord;
 
 /** A round that never reached a synthesis: no quorum, every arbiter failed, a timeout or an interrupt. */
 export interface UnfinishedIteration {

@@ -7,6 +7,7 @@ import { budgetProblems } from "./budget.js";
 import { asArray, asRecord, isPositiveInteger, isRecord } from "./data.js";
 import { knownProviders, modelRefProblem } from "./modelRefs.js";
 import { providerProblems } from "./providers.js";
+import { strategyProblems } from "./strategy.js";
 import { templateProblems } from "./templates.js";
 import { voteProblems } from "./vote.js";
 
@@ -94,6 +95,7 @@ export const consortiumProblems = (data: unknown): Array<Problem> => {
   }
   problems.push(...templateProblems(data.prompts, data.judging));
   problems.push(...voteProblems(data.vote));
+  problems.push(...strategyProblems(data.strategy, data.judging, data.limits));
   problems.push(...limitProblems(data.limits, instances));
   problems.push(...budgetProblems(data));
   return problems;

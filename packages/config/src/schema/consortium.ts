@@ -1,6 +1,8 @@
 import {
   DEFAULT_ANONYMIZE,
   DEFAULT_JUDGING,
+  DEFAULT_KEEP_AT_LEAST,
+  DEFAULT_LAYERS,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
   DEFAULT_THRESHOLD,
@@ -74,8 +76,31 @@ export const consortiumFile = object(
         "What the arbiter gets each round (under peer-review it may also use {{ranking}}, the peers' aggregate ranking).",
         TEMPLATE_PLACEHOLDERS.arbiter
       ),
-      review: template("What each reviewer gets under judging: peer-review.", TEMPLATE_PLACEHOLDERS.review)
+      review: template("What each reviewer gets under judging: peer-review.", TEMPLATE_PLACEHOLDERS.review),
+      layer: template(
+        "What each member gets from layer 2 on (layers > 1): the previous layer's answers to improve on.",
+        TEMPLATE_PLACEHOLDERS.layer
+      )
     }),
+    strategy: object("What happens between rounds.", {
+      eliminate: integer(
+        "Drop this many of the lowest-ranked member instances before the next round (needs judging select or peer-review).",
+        { minimum: 1 }
+      ),
+      keep_at_least: integer("Never eliminate below this many member instances.", {
+        minimum: 1,
+        default: DEFAULT_KEEP_AT_LEAST
+      }),
+      roles: array(
+        "Roles given to the member instances in file order (cycled), appended to each one's system prompt.",
+        string("A role, e.g. skeptic.", { minLength: 1 }),
+        { minItems: 1 }
+      )
+    }),
+    layers: integer(
+      "Mixture-of-Agents: members answer this many times per round, each layer seeing the previous layer's answers; the judge sees the last.",
+      { minimum: 1, default: DEFAULT_LAYERS }
+    ),
     judging: literals(
       "How a round is judged. synthesis: the arbiter writes one answer from all. select: the arbiter ranks the " +
         "answers and the best one is returned verbatim. peer-review: every answering member ranks the answers, " +

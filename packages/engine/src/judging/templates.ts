@@ -68,3 +68,14 @@ export const PEER_REVIEW_ARBITER_TEMPLATE = ARBITER_TEMPLATE.replace(
   "Work through these steps:",
   `${PEER_RANKING}Work through these steps:`
 );
+
+/** Layers (Mixture-of-Agents): what members get from layer 2 on. */
+export const LAYER_TEMPLATE = `{{prompt}}
+
+(Layer {{layer}}.) Several assistants answered the question above independently:
+
+<answers>
+{{responses}}
+</answers>
+
+Write your own complete answer to the question. Use what these answers get right, correct what they get wrong, and fill in what they miss. Answer the question directly; do not mention the other answers or this process.`;
