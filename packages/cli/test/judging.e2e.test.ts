@@ -162,6 +162,10 @@ describe("judging: peer-review", () => {
     expect(shown.code).toBe(0);
     const roles = JSON.parse(shown.stdout).calls.map((call: { role: string }) => call.role);
     expect(roles.filter((role: string) => role === "reviewer")).toHaveLength(3);
+    const text = await consortium(["show", json.runId], { env: { CONSORTIUM_DB: join(dir, "runs.db") } });
+    expect(text.stdout).toContain(`reviewer openai/m3 #1`);
+    expect(text.stdout).toContain(`ranks ${c} > ${a}`);
+    expect(text.stdout).toContain(`ranking (best first):\n    1. ${b}  openai/m2 #1  3 points`);
   });
 
   it("a reviewer that fails with 500 is retried, then left out; the others still rank", async () => {
