@@ -18,7 +18,7 @@ export type RoundAnswers =
       /** The last layer's usable answers: what the judge sees. */
       readonly usable: ReadonlyArray<MemberResponse>;
     }
-  | { readonly _tag: "NoQuorum" };
+  | { readonly _tag: "NoQuorum"; readonly all: ReadonlyArray<MemberResponse> };
 
 export const answerRound = (
   context: RunContext,
@@ -41,7 +41,7 @@ export const answerRound = (
         unfinished: { index: iteration, responses: [...all], arbiterFailures: [] }
       }));
       usable = responses.filter(answered);
-      if (usable.length < config.limits.quorum) return { _tag: "NoQuorum" } as const;
+      if (usable.length < config.limits.quorum) return { _tag: "NoQuorum", all } as const;
       // Its own shuffle per layer, apart from the judge's, so no slot keeps a model across layers.
       shown = labelAnswers(usable, {
         anonymize: config.anonymize,

@@ -25,12 +25,12 @@ const systemOf = (context: RunContext, instance: MemberInstance): string | undef
   return base === undefined ? role : `${base}\n\n${role}`;
 };
 
-const memberRequest = (
+export const memberRequest = (
   context: RunContext,
   instance: MemberInstance,
   iteration: number,
   previous: PreviousRound | undefined,
-  layer: Layer | undefined
+  layer?: Layer
 ): LlmRequest => {
   const { config: member } = instance;
   const system = systemOf(context, instance);

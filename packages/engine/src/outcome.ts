@@ -1,3 +1,5 @@
+import { budgetReachedMessage } from "./budget.js";
+import { runUsage } from "./cost.js";
 import type {
   ArbiterCall,
   CallErrorInfo,
@@ -5,9 +7,9 @@ import type {
   MemberResponse,
   Review,
   RunStatus,
+  RunUsage,
   Synthesis,
-  UnfinishedIteration,
-  Usage
+  UnfinishedIteration
 } from "./result.js";
 
 // How a run ends, decided from plain data: the status, the one-line error and the final synthesis.
@@ -27,7 +29,14 @@ export type Ending =
     }
   | { readonly _tag: "TimedOut"; readonly afterMs: number }
   | { readonly _tag: "Interrupted" }
-  | { readonly _tag: "Defect"; readonly message: string };
+  | { readonly _tag: "Defect"; readonly message: string }
+  /** The next round or call could have taken the run past its budget, so it was not started. */
+  | {
+      readonly _tag: "BudgetReached";
+      readonly iteration: number;
+      readonly limitUsd: number;
+      readonly spentUsd: number;
+    };
 
 /** Everything the run has gathered so far; what an early ending still reports. */
 export interface RunProgress {
@@ -130,6 +139,8 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
       return `interrupted in iteration ${currentIndex(progress)}`;
     case "Defect":
       return oneLine(`internal error: ${ending.message}`);
+    case "BudgetReached":
+      return budgetReachedMessage(ending.limitUsd, ending.spentUsd);
   }
 };
 
@@ -152,23 +163,6 @@ export const decideOutcome = (ending: Ending, progress: RunProgress): Outcome =>
   return { status: clean ? "completed" : "degraded", synthesis, error, warnings };
 };
 
-export const addUsage = (a: Usage, b: Usage): Usage => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens
-});
-
-const reviewsOf = (round: Iteration | UnfinishedIteration): ReadonlyArray<Review> =>
-  "synthesis" in round && "reviews" in round ? round.reviews : [];
-
-/** Token totals over every call of the run, failed calls included (they may have been billed). */
-export const totalUsage = (progress: RunProgress): Usage => {
-  const zero: Usage = { inputTokens: 0, outputTokens: 0 };
-  const rounds = [...progress.iterations, ...(progress.unfinished === null ? [] : [progress.unfinished])];
-  return rounds.reduce((sum, round) => {
-    const members = round.responses.reduce((acc, response) => addUsage(acc, response.usage), zero);
-    const failures = (round.arbiterFailures ?? []).reduce((acc, call) => addUsage(acc, call.usage), zero);
-    const arbiter = "arbiter" in round && round.arbiter !== null ? round.arbiter.usage : zero;
-    const reviews = reviewsOf(round).reduce((acc, review) => addUsage(acc, review.usage), zero);
-    return addUsage(addUsage(addUsage(sum, members), addUsage(failures, arbiter)), reviews);
-  }, zero);
-};
+/** Tokens and cost over every call of the run, failed calls included (they may have been billed). */
+export const totalUsage = (progress: RunProgress): RunUsage =>
+  runUsage([...progress.iterations, ...(progress.unfinished === null ? [] : [progress.unfinished])]);

@@ -1,7 +1,9 @@
 import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
 import { type Env, LlmClient, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
+import { callsOf, sumUsage } from "./cost.js";
 import { makeGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
 import { answerRound } from "./layers.js";
@@ -10,6 +12,7 @@ import type { PreviousRound } from "./prompts.js";
 import { emitEvent } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { Iteration, RunResult } from "./result.js";
+import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
 import { expandInstances, iso, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { decideStop } from "./stopRule.js";
@@ -28,6 +31,8 @@ export interface RunOptions {
    * rejected before any call.
    */
   readonly checkKeys?: boolean;
+  /** A spending limit this run shares with others (an eval's); the run's own is `limits.budget_usd`. */
+  readonly budget?: Budget;
   /**
    * Earlier turns (user prompts and the consortium's answers, oldest first): members and the arbiter
    * get them as prior messages. Default none, and then every request is exactly as without it.
@@ -74,6 +79,8 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
     let active = context.instances;
     for (let iteration = 1; ; iteration++) {
       const previous = previousRound(yield* Ref.get(progress));
+      const overBudget = yield* budgetStopBefore(context, iteration, previous);
+      if (overBudget !== undefined) return overBudget;
       yield* Ref.update(progress, (p) => ({
         ...p,
         unfinished: { index: iteration, responses: [], arbiterFailures: [] }
@@ -81,14 +88,27 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       yield* emitEvent({ _tag: "IterationStarted", runId: context.runId, iteration });
 
       const round = yield* answerRound(context, iteration, previous, active);
+      const refusedMember = yield* budgetStopIn(
+        context,
+        iteration,
+        round.all.map((response) => response.error)
+      );
+      if (refusedMember !== undefined) return refusedMember;
       if (round._tag === "NoQuorum") return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
       const { all: responses, usable } = round;
 
       const judged = yield* judgingMethod(config.judging)(context, { iteration, answers: usable });
-      if (judged._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
       if (judged._tag === "NoReviewQuorum") {
         const { reviewed, failures } = judged;
         return { _tag: "NoReviewQuorum", iteration, quorum: config.limits.quorum, reviewed, failures } as const;
+      }
+      if (judged._tag === "AllFailed") {
+        const refusedJudge = yield* budgetStopIn(
+          context,
+          iteration,
+          judged.failures.map((failure) => failure.error)
+        );
+        return refusedJudge ?? ({ _tag: "ArbiterFailed", iteration } as const);
       }
 
       const { verdict } = judged;
@@ -108,6 +128,7 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       active = out.remaining;
       const done: Iteration = {
         index: iteration,
+        usage: sumUsage(callsOf({ responses, ...verdict.record })),
         responses: responses.map((response) => ({
           ...response,
           // Only the last layer's answers were shown to the judge, under these labels.
@@ -170,7 +191,7 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
       prompt: context.prompt,
       synthesis: outcome.synthesis,
       iterations: progress.iterations,
-      usage: { ...totalUsage(progress), costUsd: null },
+      usage: totalUsage(progress),
       durationMs: endedMs - startedMs,
       error: outcome.error,
       warnings: outcome.warnings,
@@ -215,7 +236,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     instances: expandInstances(config.members, config.strategy?.roles),
     client,
     log,
-    gates: yield* makeGates(config),
+    gates: yield* makeGates(config, options.budget),
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
   };
 

@@ -199,7 +199,7 @@ describe("vote", () => {
       member,
       instance: 1,
       text,
-      usage: { inputTokens: 0, outputTokens: 0 },
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
       latencyMs: 0,
       attempts: 1,
       error: null

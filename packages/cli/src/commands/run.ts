@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, noLog, optional } from "./options.js";
+import { db, flag, maxCost, noLog, optional } from "./options.js";
 
 export const run = Command.make(
   "run",
@@ -48,7 +48,8 @@ export const run = Command.make(
       Options.map(Option.getOrUndefined)
     ),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(

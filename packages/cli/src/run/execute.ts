@@ -5,6 +5,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
+import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { resolveContinuation } from "./conversation.js";
@@ -29,6 +30,8 @@ export interface RunFlags extends RunOverrides {
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
   readonly judging?: JudgingMethodName | undefined;
+  /** --max-cost: a budget for this run, in USD. */
+  readonly maxCost?: number | undefined;
   /** undefined: stream when stdout is a terminal. */
   readonly stream?: boolean | undefined;
 }
@@ -39,7 +42,9 @@ const loadConfig = (flags: RunFlags) =>
     const loaded = yield* loadConsortiumFile(file);
     const applied = applyOverrides(loaded, flags);
     if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    return flags.judging === undefined ? applied.right : { ...applied.right, judging: flags.judging };
+    const budgeted = withMaxCost(applied.right, flags.maxCost);
+    if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
+    return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
   });
 
 const readPrompt = (flags: RunFlags) =>
@@ -75,6 +80,7 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
+    if (!result.usage.costComplete) yield* Console.error(unpricedWarning(result.usage.unpricedModels));
     switch (result.status) {
       case "completed":
       case "degraded":
