@@ -5,7 +5,6 @@ import type {
   CallErrorInfo,
   Iteration,
   MemberResponse,
-  Review,
   RunStatus,
   RunUsage,
   Synthesis,
