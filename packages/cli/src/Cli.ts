@@ -6,7 +6,7 @@ import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
-import { run } from "./commands/run.js";
+import { bareContinue, run } from "./commands/run.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
@@ -38,7 +38,7 @@ const report = (error: unknown): Effect.Effect<ExitCode> => {
  */
 export const runCli = (argv: ReadonlyArray<string>, version: string) => {
   // bare `consortium` shows the help rather than doing nothing
-  const args = argv.length <= 2 ? [...argv, "--help"] : argv;
+  const args = argv.length <= 2 ? [...argv, "--help"] : bareContinue(argv);
   return Command.run(consortium, { name: "consortium", version })(args).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     Effect.catchAllCause((cause) =>
