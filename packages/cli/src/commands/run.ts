@@ -60,7 +60,8 @@ export const run = Command.make(
     ),
     db,
     noLog,
-    maxCost
+    maxCost,
+    estimate: flag("estimate", "print what the run could cost (worst and typical case) and stop: no request, no key")
   },
   (flags) =>
     Effect.flatMap(
