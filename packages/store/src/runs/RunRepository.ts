@@ -23,6 +23,8 @@ import type { RunSummary, StoredRun } from "../types.js";
 export interface ListOptions {
   /** Newest first; default 20. */
   readonly limit?: number;
+  /** Runs only: leave out the runs of this origin (`runs --no-evals` leaves out "eval"). */
+  readonly excludeOrigin?: string;
   /** Runs of this consortium only. */
   readonly consortium?: string;
   /** Evals of this suite only. */
@@ -118,6 +120,9 @@ export const makeRunRepository = (
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
+        .$if(options.excludeOrigin !== undefined, (query) =>
+          query.where((eb) => eb.or([eb("origin", "is", null), eb("origin", "!=", options.excludeOrigin ?? "")]))
+        )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
         .$if(options.text !== undefined, (q) =>
