@@ -25,7 +25,18 @@ import { defaultSettings, type Settings } from "./settings.js";
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "peer-review", "suite", "store", "replay", "promptfoo", "cpu", "serve", "view"] as const;
+const SCENARIOS = [
+  "startup",
+  "run",
+  "peer-review",
+  "suite",
+  "store",
+  "replay",
+  "promptfoo",
+  "cpu",
+  "serve",
+  "view"
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
