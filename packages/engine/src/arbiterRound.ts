@@ -56,6 +56,8 @@ export const arbitrate = (
       history
     });
 
+    // What the members wrote: text the arbiter quotes from it is never read as its verdict.
+    const parseOptions = { quoted: answers.map((answer) => answer.text) };
     const candidates: ReadonlyArray<ModelRef> = [config.arbiter, ...config.arbiter.fallbacks];
     const failures: Array<ArbiterCall> = [];
     for (const [instance, ref] of candidates.entries()) {
@@ -80,7 +82,7 @@ export const arbitrate = (
               iteration,
               role: "arbiter",
               instance,
-              parsed: outcome.error === null ? parseArbiterOutput(outcome.text).synthesis : null
+              parsed: outcome.error === null ? parseArbiterOutput(outcome.text, parseOptions).synthesis : null
             }),
             outcome.error === null
               ? Effect.void
@@ -102,7 +104,7 @@ export const arbitrate = (
       if (outcome.error === null) {
         return {
           _tag: "Judged",
-          judgement: { parsed: parseArbiterOutput(outcome.text), call, failures, answers, shuffleSeed }
+          judgement: { parsed: parseArbiterOutput(outcome.text, parseOptions), call, failures, answers, shuffleSeed }
         } as const;
       }
       failures.push(call);

@@ -44,6 +44,7 @@ export {
   arbiterPrompt,
   formatHistory,
   formatResponses,
+  neutraliseTags,
   type HistoryEntry,
   type LabelledAnswer,
   labelAnswers,
