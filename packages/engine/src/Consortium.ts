@@ -6,7 +6,7 @@ import {
   loadConsortiumFile,
   type RawConsortium
 } from "@consortium/config";
-import { type Env, type LlmClient, layerLlmClient } from "@consortium/providers";
+import { type Env, keyVariablesOf, type LlmClient, layerLlmClient } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, Layer } from "effect";
 import { type RunEvent, RunEvents } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
@@ -77,7 +77,11 @@ const makeConsortium = (config: ConsortiumConfig, options: ConsortiumOptions): C
       }))
     ).pipe(Layer.provide(log));
     const layer = Layer.mergeAll(
-      options.client ?? layerLlmClient({ env: options.env ?? process.env }),
+      options.client ??
+        layerLlmClient({
+          env: options.env ?? process.env,
+          secretVariables: keyVariablesOf(Object.values(config.providers))
+        }),
       capture,
       onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(onEvent)
     );

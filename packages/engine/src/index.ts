@@ -44,11 +44,11 @@ export {
   arbiterPrompt,
   formatHistory,
   formatResponses,
-  neutraliseTags,
   type HistoryEntry,
   type LabelledAnswer,
   labelAnswers,
   memberPrompt,
+  neutraliseTags,
   type PreviousRound,
   refinePrompt
 } from "./prompts.js";

@@ -48,3 +48,8 @@ export const baseUrlOf = (provider: ProviderConfig, env: Env): string => {
   const fromEnv = builtIn === undefined ? undefined : readVariable(env, builtIn.baseUrlVariable);
   return fromEnv ?? BUILT_INS[provider.type]!.defaultBaseUrl;
 };
+
+/** Every key variable a set of providers reads: all of them are secrets of the run that uses them. */
+export const keyVariablesOf = (providers: Iterable<ProviderConfig>): Array<string> => [
+  ...new Set([...providers].flatMap((provider) => keyVariableOf(provider) ?? []))
+];

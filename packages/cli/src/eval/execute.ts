@@ -1,4 +1,4 @@
-import { loadSuiteFile, loadTarget } from "@consortium/config";
+import { loadSuiteFile, loadTarget, type SuiteConfig, type SuiteTarget } from "@consortium/config";
 import { RunLog } from "@consortium/engine";
 import {
   appendStepSummary,
@@ -11,7 +11,7 @@ import {
   renderTable,
   runSuite
 } from "@consortium/eval";
-import { LlmClientLive } from "@consortium/providers";
+import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
@@ -36,7 +36,17 @@ export interface EvalFlags {
 }
 
 /** Where model calls go: the network, the network through a recorder, or only the cassette. */
-const clientLayer = (flags: EvalFlags) => {
+const clientLayer = (flags: EvalFlags, suite: SuiteConfig, targets: ReadonlyArray<SuiteTarget> | undefined) => {
+  // Every key variable the eval uses (the suite's providers and each consortium's) is scrubbed from
+  // answers before the recorder, the report or the database sees them.
+  const providers = [
+    suite.providers,
+    ...(targets ?? suite.targets).map((t) => (t.kind === "consortium" ? t.config.providers : {}))
+  ];
+  const LlmClientLive = layerLlmClient({
+    env: process.env,
+    secretVariables: keyVariablesOf(providers.flatMap((byName) => Object.values(byName)))
+  });
   if (flags.record !== undefined && flags.replay !== undefined) {
     return Layer.fail(new UsageError({ message: "--record and --replay exclude each other" }));
   }
@@ -80,7 +90,7 @@ export const executeEval = (flags: EvalFlags) =>
       threshold: flags.threshold,
       targets,
       keysNeeded: flags.replay === undefined
-    }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
+    }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), logLayer(flags))));
 
     yield* writeReports(report, flags);
     yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));

@@ -1,6 +1,6 @@
-import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
+import { type ConsortiumConfig, loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
-import { LlmClientLive } from "@consortium/providers";
+import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
@@ -81,6 +81,10 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
   });
 
+/** The live client, told every key variable the run uses so an answer echoing one is scrubbed. */
+const liveClient = (config: ConsortiumConfig) =>
+  layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
+
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
     const config = yield* loadConfig(flags);
@@ -90,7 +94,7 @@ export const executeRun = (flags: RunFlags) =>
       : undefined;
     const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
     const result = yield* runConsortium(config, prompt).pipe(
-      Effect.provide(Layer.mergeAll(LlmClientLive, logLayer(flags), events)),
+      Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );
     yield* deliver(result, flags);
