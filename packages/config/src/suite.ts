@@ -12,6 +12,7 @@ import { ConfigError, type Issue } from "./errors.js";
 import { readText, unreadable } from "./io.js";
 import { toProviders } from "./normalise/shared.js";
 import { suiteJudge, toAssertion, toModelTarget } from "./normalise/suite.js";
+import { suiteUnpricedModels, unpricedBudgetMessage } from "./prices/coverage.js";
 import { type Locate, type Path, type Problem, toIssues } from "./problem.js";
 import type { RawInlineCase, RawSuite } from "./schema/index.js";
 import type { SuiteConfig, SuiteTarget } from "./types.js";
@@ -174,7 +175,13 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
     })),
     judge,
     providers: toProviders(raw.providers),
-    source: resolve(path)
+    source: resolve(path),
+    ...(raw.budget_usd === undefined ? {} : { budgetUsd: raw.budget_usd })
   };
+  const unpriced = suite.budgetUsd === undefined ? [] : suiteUnpricedModels(suite);
+  if (unpriced.length > 0) {
+    const issues = toIssues(path, [problem(["budget_usd"], unpricedBudgetMessage(unpriced))], locate);
+    return yield* new ConfigError({ file: path, issues });
+  }
   return suite;
 });

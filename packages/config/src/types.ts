@@ -13,6 +13,18 @@ export interface ProviderConfig {
   readonly apiKeyEnv: string | undefined;
   /** Cap on in-flight calls to this provider; undefined means only the run-wide limit applies. */
   readonly concurrency: number | undefined;
+  /** The file's own prices by model id; the built-in list (see prices/) fills in the rest. */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | undefined;
+}
+
+/** USD per million tokens. */
+export interface ModelPrice {
+  readonly input: number;
+  readonly output: number;
+  /** Input tokens read from the provider's prompt cache; default: the input price. */
+  readonly cachedInput?: number | undefined;
+  /** Input tokens written to the prompt cache (Anthropic); default: the input price. */
+  readonly cacheWrite?: number | undefined;
 }
 
 /** `openrouter/meta-llama/llama-3.1-70b` → provider "openrouter", model "meta-llama/llama-3.1-70b". */
@@ -50,6 +62,8 @@ export interface Limits {
   readonly retries: number;
   readonly quorum: number;
   readonly runTimeoutMs: number;
+  /** Most the run may spend, in USD; undefined: no budget. */
+  readonly budgetUsd?: number | undefined;
 }
 
 export interface ConsortiumConfig {
@@ -111,4 +125,6 @@ export interface SuiteConfig {
   readonly judge: ModelRef | undefined;
   readonly providers: Readonly<Record<string, ProviderConfig>>;
   readonly source: string | undefined;
+  /** Most the whole suite may spend, in USD, across every target, case and judge; undefined: no budget. */
+  readonly budgetUsd?: number | undefined;
 }

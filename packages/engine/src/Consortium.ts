@@ -8,6 +8,7 @@ import {
 } from "@consortium/config";
 import { type Env, keyVariablesOf, type LlmClient, layerLlmClient } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, Layer } from "effect";
+import { turnsOf } from "./conversation.js";
 import { type RunEvent, RunEvents } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { RunResult } from "./result.js";
@@ -33,14 +34,23 @@ export interface ConsortiumRunOptions extends Omit<RunOptions, "env"> {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * A run's result, plus `continue(prompt)`: the next turn of the same conversation (this prompt and
+ * synthesis become prior messages). `continue` is not enumerable, so JSON.stringify gives the plain
+ * result object.
+ */
+export type ConsortiumResult = RunResult & {
+  readonly continue: (prompt: string, options?: ConsortiumRunOptions) => Promise<ConsortiumResult>;
+};
+
 export interface Consortium {
   readonly config: ConsortiumConfig;
   /**
-   * Runs the consortium on `prompt`. Resolves with the result whatever its status (completed,
-   * degraded, failed, interrupted); rejects only when the run cannot start (a missing API key, an
-   * unknown provider) or on a bug.
+   * Runs the consortium on `prompt` (after `options.history`, the earlier turns, if any). Resolves with
+   * the result whatever its status (completed, degraded, failed, interrupted); rejects only when the
+   * run cannot start (a missing API key, an unknown provider) or on a bug.
    */
-  readonly run: (prompt: string, options?: ConsortiumRunOptions) => Promise<RunResult>;
+  readonly run: (prompt: string, options?: ConsortiumRunOptions) => Promise<ConsortiumResult>;
 }
 
 /** An invalid consortium file or object; the message lists every issue, one per line. */
@@ -56,47 +66,73 @@ export class RunNotStartedError extends Error {
   override readonly name = "RunNotStartedError";
 }
 
-const makeConsortium = (config: ConsortiumConfig, options: ConsortiumOptions): Consortium => ({
-  config,
-  run: async (prompt, runOptions = {}) => {
-    const { onEvent, signal, ...rest } = runOptions;
-    // Kept so an aborted run can still resolve with the result it recorded.
-    let ended: RunResult | undefined;
-    const log = options.log ?? RunLog.none;
-    const capture = Layer.effect(
-      RunLog,
-      Effect.map(RunLog, (inner) => ({
-        ...inner,
-        runEnded: (run) =>
-          Effect.zipRight(
-            Effect.sync(() => {
-              ended = run.result;
-            }),
-            inner.runEnded(run)
-          )
-      }))
-    ).pipe(Layer.provide(log));
-    const layer = Layer.mergeAll(
-      options.client ??
-        layerLlmClient({
-          env: options.env ?? process.env,
-          secretVariables: keyVariablesOf(Object.values(config.providers))
-        }),
-      capture,
-      onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(onEvent)
-    );
-    const program = runConsortium(config, prompt, {
-      ...rest,
-      ...(options.env === undefined ? {} : { env: options.env })
-    });
-    const exit = await Effect.runPromiseExit(Effect.provide(program, layer), signal === undefined ? {} : { signal });
-    if (Exit.isSuccess(exit)) return exit.value;
-    if (Cause.isInterruptedOnly(exit.cause) && ended !== undefined) return ended;
-    const failure = Cause.failureOption(exit.cause);
-    if (failure._tag === "Some") throw new RunNotStartedError(describeStartError(failure.value));
-    throw Cause.squash(exit.cause);
-  }
-});
+/** One run through the Effect API, as a Promise. */
+const runOnce = async (
+  config: ConsortiumConfig,
+  options: ConsortiumOptions,
+  prompt: string,
+  runOptions: ConsortiumRunOptions
+): Promise<RunResult> => {
+  const { onEvent, signal, ...rest } = runOptions;
+  // Kept so an aborted run can still resolve with the result it recorded.
+  let ended: RunResult | undefined;
+  const log = options.log ?? RunLog.none;
+  const capture = Layer.effect(
+    RunLog,
+    Effect.map(RunLog, (inner) => ({
+      ...inner,
+      runEnded: (run) =>
+        Effect.zipRight(
+          Effect.sync(() => {
+            ended = run.result;
+          }),
+          inner.runEnded(run)
+        )
+    }))
+  ).pipe(Layer.provide(log));
+  const layer = Layer.mergeAll(
+    options.client ??
+      layerLlmClient({
+        env: options.env ?? process.env,
+        secretVariables: keyVariablesOf(Object.values(config.providers))
+      }),
+    capture,
+    onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(onEvent)
+  );
+  const program = runConsortium(config, prompt, {
+    ...rest,
+    ...(options.env === undefined ? {} : { env: options.env })
+  });
+  const exit = await Effect.runPromiseExit(Effect.provide(program, layer), signal === undefined ? {} : { signal });
+  if (Exit.isSuccess(exit)) return exit.value;
+  if (Cause.isInterruptedOnly(exit.cause) && ended !== undefined) return ended;
+  const failure = Cause.failureOption(exit.cause);
+  if (failure._tag === "Some") throw new RunNotStartedError(describeStartError(failure.value));
+  throw Cause.squash(exit.cause);
+};
+
+/** Adds `continue` to a result: the history grows by this exchange, the conversation stays the same. */
+const continuable = (
+  result: RunResult,
+  runOptions: ConsortiumRunOptions,
+  run: (prompt: string, options: ConsortiumRunOptions) => Promise<ConsortiumResult>
+): ConsortiumResult => {
+  const history = [
+    ...(runOptions.history ?? []),
+    ...turnsOf([{ prompt: result.prompt, answer: result.synthesis?.text ?? null }])
+  ];
+  const conversation = { id: runOptions.conversation?.id ?? result.runId, parentRunId: result.runId };
+  return Object.defineProperty({ ...result }, "continue", {
+    enumerable: false,
+    value: (prompt: string, options: ConsortiumRunOptions = {}) => run(prompt, { ...options, history, conversation })
+  }) as ConsortiumResult;
+};
+
+const makeConsortium = (config: ConsortiumConfig, options: ConsortiumOptions): Consortium => {
+  const run = async (prompt: string, runOptions: ConsortiumRunOptions = {}): Promise<ConsortiumResult> =>
+    continuable(await runOnce(config, options, prompt, runOptions), runOptions, run);
+  return { config, run };
+};
 
 /** Loads and validates a consortium file (YAML). Rejects with InvalidConsortiumError listing every issue. */
 export const loadConsortium = async (file: string, options: ConsortiumOptions = {}): Promise<Consortium> => {

@@ -1,5 +1,6 @@
 import type { ConsortiumConfig } from "@consortium/config";
 import { Context, Effect, Layer } from "effect";
+import type { ConversationLink } from "./conversation.js";
 import type { CallErrorInfo, RunResult, RunStatus, Usage } from "./result.js";
 
 // How a run is recorded as it happens. The engine asks for this service; the store implements it
@@ -11,6 +12,10 @@ export interface RunStarted {
   readonly config: ConsortiumConfig;
   readonly prompt: string;
   readonly startedAt: string;
+  /** Set when the run continues a conversation; a run without it starts its own. */
+  readonly conversation?: ConversationLink;
+  /** Who asked for the run when it was not the CLI's `run`, e.g. "serve" or "mcp". */
+  readonly origin?: string;
 }
 
 export interface CallRecord {

@@ -2,6 +2,7 @@ import type { ModelRef } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
+import { withHistory } from "./conversation.js";
 import { type ParsedArbiterOutput, parseArbiterOutput } from "./parseArbiter.js";
 import { arbiterPrompt, type HistoryEntry, type LabelledAnswer, labelAnswers } from "./prompts.js";
 import type { ArbiterCall, MemberResponse } from "./result.js";
@@ -70,7 +71,7 @@ export const arbitrate = (
         maxTokens: config.arbiter.maxTokens,
         topP: config.arbiter.topP,
         system: config.arbiter.system,
-        messages: [{ role: "user", content }]
+        messages: withHistory(context.history, content)
       };
       const hooks = callHooks(
         context,

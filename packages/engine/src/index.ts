@@ -19,6 +19,13 @@ export {
   retryAfter,
   retryPolicy
 } from "./callPolicy.js";
+export {
+  type ConversationLink,
+  type Exchange,
+  type Turn,
+  turnsOf,
+  withHistory
+} from "./conversation.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
 export {

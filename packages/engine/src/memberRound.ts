@@ -1,6 +1,7 @@
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
+import { withHistory } from "./conversation.js";
 import { memberPrompt, type PreviousRound, refinePrompt } from "./prompts.js";
 import type { MemberResponse } from "./result.js";
 import { callHooks, callRecordBase, type MemberInstance, providerOf, type RunContext } from "./runContext.js";
@@ -27,7 +28,7 @@ const memberRequest = (
     maxTokens: member.maxTokens,
     topP: member.topP,
     system,
-    messages: [{ role: "user", content }]
+    messages: withHistory(context.history, content)
   };
 };
 

@@ -2,6 +2,7 @@ import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/con
 import { type Env, LlmClient, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import { arbitrate } from "./arbiterRound.js";
+import type { ConversationLink, Turn } from "./conversation.js";
 import { makeGates } from "./gates.js";
 import { askMembers } from "./memberRound.js";
 import { answered, decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
@@ -26,6 +27,15 @@ export interface RunOptions {
    * rejected before any call.
    */
   readonly checkKeys?: boolean;
+  /**
+   * Earlier turns (user prompts and the consortium's answers, oldest first): members and the arbiter
+   * get them as prior messages. Default none, and then every request is exactly as without it.
+   */
+  readonly history?: ReadonlyArray<Turn>;
+  /** The conversation this run continues, for the run log. */
+  readonly conversation?: ConversationLink;
+  /** Who asked for the run, for the run log (e.g. "serve"). */
+  readonly origin?: string;
 }
 
 const referencedModels = (config: ConsortiumConfig): Array<ModelRef> => [
@@ -193,6 +203,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     seed,
     config,
     prompt,
+    history: options.history ?? [],
     templates: resolveTemplates(config.prompts),
     instances: expandInstances(config.members),
     client,
@@ -203,7 +214,14 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
 
   return yield* Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
-      yield* log.runStarted({ runId, config, prompt, startedAt: iso(startedMs) });
+      yield* log.runStarted({
+        runId,
+        config,
+        prompt,
+        startedAt: iso(startedMs),
+        ...(options.conversation === undefined ? {} : { conversation: options.conversation }),
+        ...(options.origin === undefined ? {} : { origin: options.origin })
+      });
       yield* emitEvent({
         _tag: "RunStarted",
         runId,

@@ -2,6 +2,7 @@ import type { ConsortiumConfig, MemberConfig, ModelRef, ProviderConfig } from "@
 import type { LlmClient, LlmRequest } from "@consortium/providers";
 import { Effect, type Ref } from "effect";
 import type { CallHooks, CallOutcome } from "./callPolicy.js";
+import type { Turn } from "./conversation.js";
 import type { Gates } from "./gates.js";
 import type { RunProgress } from "./outcome.js";
 import { type CallRole, emitEvent } from "./RunEvents.js";
@@ -25,6 +26,8 @@ export interface RunContext {
   readonly seed: number;
   readonly config: ConsortiumConfig;
   readonly prompt: string;
+  /** Earlier turns of the conversation, sent before each call's own message; empty for a lone prompt. */
+  readonly history: ReadonlyArray<Turn>;
   readonly templates: ResolvedTemplates;
   readonly instances: ReadonlyArray<MemberInstance>;
   readonly client: LlmClient["Type"];

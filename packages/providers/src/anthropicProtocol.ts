@@ -58,13 +58,17 @@ export const fromAnthropicMessage = (raw: unknown): LlmResponse | string => {
     }
   }
   if (text.trim() === "") return `empty answer (stop_reason: ${String(stop_reason ?? "none")})`;
+  const cacheRead = count(usage?.cache_read_input_tokens);
+  const cacheWrite = count(usage?.cache_creation_input_tokens);
   return {
     text,
     usage: {
-      // input_tokens excludes prompt-cache reads and writes; the total is what was processed.
-      inputTokens:
-        count(usage?.input_tokens) + count(usage?.cache_creation_input_tokens) + count(usage?.cache_read_input_tokens),
-      outputTokens: count(usage?.output_tokens)
+      // input_tokens excludes prompt-cache reads and writes; the total is what was processed, and the
+      // cache counts stay apart because they are priced differently.
+      inputTokens: count(usage?.input_tokens) + cacheWrite + cacheRead,
+      outputTokens: count(usage?.output_tokens),
+      ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+      ...(cacheWrite > 0 ? { cacheWriteTokens: cacheWrite } : {})
     }
   };
 };

@@ -7,6 +7,7 @@ export {
   toAnthropicBody
 } from "./anthropicProtocol.js";
 export { type CallContext, classifyError } from "./classifyError.js";
+export { costOf, maxCostOf } from "./cost.js";
 export * from "./errors.js";
 export * from "./LlmClient.js";
 export { LlmClientLive, type LlmClientOptions, layerLlmClient, makeLlmClient } from "./LlmClientLive.js";

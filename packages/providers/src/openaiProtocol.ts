@@ -32,7 +32,11 @@ export const fromOpenAiCompletion = (raw: unknown): LlmResponse | string => {
   if (raw === null || typeof raw !== "object") return `expected a JSON object, got ${typeof raw}`;
   const { choices, usage } = raw as {
     choices?: unknown;
-    usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+    usage?: {
+      prompt_tokens?: unknown;
+      completion_tokens?: unknown;
+      prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    };
   };
   if (!Array.isArray(choices) || choices.length === 0) return "no choices in the completion";
   const choice = choices[0] as { message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown };
@@ -40,8 +44,14 @@ export const fromOpenAiCompletion = (raw: unknown): LlmResponse | string => {
   const content = choice?.message?.content ?? choice?.message?.refusal;
   if (typeof content !== "string") return "the first choice has no message content";
   if (content.trim() === "") return `empty answer (finish_reason: ${String(choice.finish_reason ?? "none")})`;
+  // prompt_tokens includes the cached ones; they are reported apart because they cost less.
+  const cached = count(usage?.prompt_tokens_details?.cached_tokens);
   return {
     text: content,
-    usage: { inputTokens: count(usage?.prompt_tokens), outputTokens: count(usage?.completion_tokens) }
+    usage: {
+      inputTokens: count(usage?.prompt_tokens),
+      outputTokens: count(usage?.completion_tokens),
+      ...(cached > 0 ? { cacheReadTokens: cached } : {})
+    }
   };
 };

@@ -115,7 +115,10 @@ describe("Anthropic mapping", () => {
       ],
       usage: { input_tokens: 10, cache_read_input_tokens: 5, cache_creation_input_tokens: null, output_tokens: 4 }
     };
-    expect(fromAnthropicMessage(message)).toEqual({ text: "Canberra.", usage: { inputTokens: 15, outputTokens: 4 } });
+    expect(fromAnthropicMessage(message)).toEqual({
+      text: "Canberra.",
+      usage: { inputTokens: 15, outputTokens: 4, cacheReadTokens: 5 }
+    });
   });
 
   it("says why a body is not a usable message", () => {

@@ -34,6 +34,12 @@ export interface RunsTable {
   /** Writer process, so a later open can tell a live run from an abandoned one. */
   readonly pid: number;
   readonly hostname: string;
+  /** The first run of the conversation this run belongs to (its own id when it starts one). */
+  readonly conversation_id: string | null;
+  /** The run this one continues. */
+  readonly parent_run_id: string | null;
+  /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
+  readonly origin: string | null;
 }
 
 export interface CallsTable {

@@ -185,6 +185,7 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
             "input_tokens",
             "output_tokens",
             "cost_usd",
+            "origin",
             sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
           ])
           .orderBy("started_at", "desc")
@@ -235,7 +236,14 @@ export const makeStore = (path: string, options: StoreOptions = {}) =>
           .orderBy(sql`case role when 'member' then 0 else 1 end`)
           .orderBy("id")
           .execute();
-        return run === undefined ? undefined : toStoredRun(run, calls);
+        const turns = await db
+          .selectFrom("runs")
+          .select(["id", "parent_run_id", "status", "prompt", "synthesis", "started_at"])
+          .where("conversation_id", "=", run?.conversation_id ?? id)
+          .orderBy("started_at")
+          .orderBy("id")
+          .execute();
+        return run === undefined ? undefined : toStoredRun(run, calls, turns);
       });
       if (found === undefined) return yield* new RunNotFound({ id });
       return found;

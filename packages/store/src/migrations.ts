@@ -118,12 +118,35 @@ const evals: Migration = {
   }
 };
 
-export const migrations: Readonly<Record<string, Migration>> = {
-  "0001_runs_and_calls": runsAndCalls,
-  "0002_evals": evals
+// A run continues a conversation (conversation_id: the first run's id; parent_run_id: the run it
+// follows) and says who asked for it (origin: null for the CLI's run, "serve", "mcp"). Runs from
+// before keep their own id as their conversation.
+const conversations: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("runs").addColumn("conversation_id", "text").execute();
+    await db.schema
+      .alterTable("runs")
+      .addColumn("parent_run_id", "text", (c) => c.references("runs.id").onDelete("set null"))
+      .execute();
+    await db.schema.alterTable("runs").addColumn("origin", "text").execute();
+    await sql`update runs set conversation_id = id where conversation_id is null`.execute(db);
+    await db.schema.createIndex("runs_conversation_id").on("runs").columns(["conversation_id", "started_at"]).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("runs_conversation_id").execute();
+    await db.schema.alterTable("runs").dropColumn("origin").execute();
+    await db.schema.alterTable("runs").dropColumn("parent_run_id").execute();
+    await db.schema.alterTable("runs").dropColumn("conversation_id").execute();
+  }
 };
 
-export const latestMigration = "0002_evals";
+export const migrations: Readonly<Record<string, Migration>> = {
+  "0001_runs_and_calls": runsAndCalls,
+  "0002_evals": evals,
+  "0003_conversations": conversations
+};
+
+export const latestMigration = "0003_conversations";
 
 /** Serves `migrations` (or a prefix of them, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>> = migrations): MigrationProvider => ({

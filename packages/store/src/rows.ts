@@ -5,6 +5,7 @@ import type { CallsTable, EvalResultsTable, EvalsTable, RunsTable } from "./Data
 import type { GitInfo } from "./gitInfo.js";
 import { redact, redactNullable } from "./redact.js";
 import type {
+  ConversationTurn,
   EvalEndRecord,
   EvalResultRecord,
   EvalStartRecord,
@@ -61,7 +62,10 @@ export const runStartedRow = (
   git_dirty: bit(git.dirty),
   started_at: run.startedAt,
   pid: writer.pid,
-  hostname: writer.hostname
+  hostname: writer.hostname,
+  conversation_id: run.conversation?.id ?? run.runId,
+  parent_run_id: run.conversation?.parentRunId ?? null,
+  origin: run.origin ?? null
 });
 
 export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Insertable<CallsTable> => ({
@@ -114,6 +118,7 @@ export type SummaryRow = Pick<
   | "input_tokens"
   | "output_tokens"
   | "cost_usd"
+  | "origin"
 > & { readonly prompt_head: string };
 
 export const toRunSummary = (row: SummaryRow): RunSummary => ({
@@ -128,7 +133,8 @@ export const toRunSummary = (row: SummaryRow): RunSummary => ({
   confidence: row.confidence,
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
-  costUsd: row.cost_usd
+  costUsd: row.cost_usd,
+  origin: row.origin
 });
 
 export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
@@ -151,7 +157,25 @@ export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
   endedAt: row.ended_at
 });
 
-export const toStoredRun = (row: Selectable<RunsTable>, calls: ReadonlyArray<Selectable<CallsTable>>): StoredRun => ({
+export type TurnRow = Pick<
+  Selectable<RunsTable>,
+  "id" | "parent_run_id" | "status" | "prompt" | "synthesis" | "started_at"
+>;
+
+export const toConversationTurn = (row: TurnRow): ConversationTurn => ({
+  runId: row.id,
+  parentRunId: row.parent_run_id,
+  status: row.status,
+  prompt: row.prompt,
+  synthesis: row.synthesis,
+  startedAt: row.started_at
+});
+
+export const toStoredRun = (
+  row: Selectable<RunsTable>,
+  calls: ReadonlyArray<Selectable<CallsTable>>,
+  turns: ReadonlyArray<TurnRow> = []
+): StoredRun => ({
   id: row.id,
   consortium: row.consortium,
   status: row.status,
@@ -174,6 +198,10 @@ export const toStoredRun = (row: Selectable<RunsTable>, calls: ReadonlyArray<Sel
   result: parseJson(row.result_json) as StoredRun["result"],
   pid: row.pid,
   hostname: row.hostname,
+  conversationId: row.conversation_id ?? row.id,
+  parentRunId: row.parent_run_id,
+  origin: row.origin,
+  conversation: turns.map(toConversationTurn),
   calls: calls.map(toStoredCall)
 });
 

@@ -18,6 +18,18 @@ export interface RunSummary {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number | null;
+  /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
+  readonly origin: string | null;
+}
+
+/** One run of a conversation, as `show` lists them and `run --continue` rebuilds the history. */
+export interface ConversationTurn {
+  readonly runId: string;
+  readonly parentRunId: string | null;
+  readonly status: StoredRunStatus;
+  readonly prompt: string;
+  readonly synthesis: string | null;
+  readonly startedAt: string;
 }
 
 export interface StoredCall {
@@ -65,6 +77,13 @@ export interface StoredRun {
   readonly result: RunResult | null;
   readonly pid: number;
   readonly hostname: string;
+  /** The conversation's first run (this run's own id when it started one). */
+  readonly conversationId: string;
+  /** The run this one continues. */
+  readonly parentRunId: string | null;
+  readonly origin: string | null;
+  /** Every run of the conversation, this one included, oldest first. */
+  readonly conversation: ReadonlyArray<ConversationTurn>;
   /** Every recorded call, by iteration, members before the arbiter, in the order they ended. */
   readonly calls: ReadonlyArray<StoredCall>;
 }

@@ -33,6 +33,7 @@ const summary = (overrides: Partial<RunSummary>): RunSummary => ({
   inputTokens: 1000,
   outputTokens: 500,
   costUsd: null,
+  origin: null,
   ...overrides
 });
 

@@ -78,6 +78,8 @@ export const startFakeLlm = async (options: FakeLlmOptions = {}): Promise<FakeLl
           text,
           inputTokens,
           outputTokens: reply.usage?.output ?? estimateTokens(text),
+          cachedTokens: reply.usage?.cached ?? 0,
+          cacheWriteTokens: reply.usage?.cacheWrite ?? 0,
           stopReason: reply.stopReason
         },
         request.stream

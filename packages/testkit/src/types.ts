@@ -32,7 +32,14 @@ export interface Reply {
   /** Real-timer delay before answering (or before the fault). Keep it short in tests. */
   readonly latencyMs?: number;
   /** Default: derived from the text lengths (about 4 characters a token). */
-  readonly usage?: { readonly input: number; readonly output: number };
+  readonly usage?: {
+    readonly input: number;
+    readonly output: number;
+    /** Of `input`, tokens read from the prompt cache (OpenAI cached_tokens, Anthropic cache_read_input_tokens). */
+    readonly cached?: number;
+    /** Of `input`, tokens written to the prompt cache (Anthropic cache_creation_input_tokens). */
+    readonly cacheWrite?: number;
+  };
   readonly fault?: Fault;
   /** OpenAI finish_reason / Anthropic stop_reason; default "stop" / "end_turn". */
   readonly stopReason?: string;

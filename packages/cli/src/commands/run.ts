@@ -30,6 +30,11 @@ export const run = Command.make(
     json: flag("json", "print the full result JSON on stdout instead of the text"),
     raw: flag("raw", "print every member answer and the raw arbiter output before the synthesis"),
     noStdin: flag("no-stdin", "do not read piped standard input"),
+    continueFrom: optional(
+      Options.text("continue"),
+      "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns"
+    ),
+    continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
     db,
     noLog
   },

@@ -7,6 +7,7 @@ import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
 import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
@@ -24,6 +25,8 @@ export interface RunFlags extends RunOverrides {
   readonly noStdin: boolean;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  readonly continueFrom?: string | undefined;
+  readonly continueLatest?: boolean;
 }
 
 const loadConfig = (flags: RunFlags) =>
@@ -85,6 +88,13 @@ const deliver = (result: RunResult, flags: RunFlags) =>
 const liveClient = (config: ConsortiumConfig) =>
   layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
 
+const continuationOf = (flags: RunFlags) =>
+  flags.continueFrom !== undefined
+    ? resolveContinuation({ id: flags.continueFrom }, flags.db)
+    : flags.continueLatest === true
+      ? resolveContinuation("latest", flags.db)
+      : Effect.succeed(undefined);
+
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
     const config = yield* loadConfig(flags);
@@ -93,7 +103,8 @@ export const executeRun = (flags: RunFlags) =>
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
     const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
-    const result = yield* runConsortium(config, prompt).pipe(
+    const continuation = yield* continuationOf(flags);
+    const result = yield* runConsortium(config, prompt, continuation ?? {}).pipe(
       Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );

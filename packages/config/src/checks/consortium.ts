@@ -3,6 +3,7 @@ import { DEFAULT_MAX_ITERATIONS, DEFAULT_QUORUM } from "../defaults.js";
 import { parseDuration } from "../duration.js";
 import { hasCount, parseModelRef } from "../modelRef.js";
 import type { Problem } from "../problem.js";
+import { budgetProblems } from "./budget.js";
 import { asArray, asRecord, isPositiveInteger, isRecord } from "./data.js";
 import { knownProviders, modelRefProblem } from "./modelRefs.js";
 import { providerProblems } from "./providers.js";
@@ -92,5 +93,6 @@ export const consortiumProblems = (data: unknown): Array<Problem> => {
   }
   problems.push(...templateProblems(data.prompts));
   problems.push(...limitProblems(data.limits, instances));
+  problems.push(...budgetProblems(data));
   return problems;
 };

@@ -59,7 +59,8 @@ const toLimits = (raw: RawConsortium["limits"] = {}): Limits => ({
   timeoutMs: ms(raw.timeout, DEFAULT_TIMEOUT_MS),
   retries: raw.retries ?? DEFAULT_RETRIES,
   quorum: raw.quorum ?? DEFAULT_QUORUM,
-  runTimeoutMs: ms(raw.run_timeout, DEFAULT_RUN_TIMEOUT_MS)
+  runTimeoutMs: ms(raw.run_timeout, DEFAULT_RUN_TIMEOUT_MS),
+  ...(raw.budget_usd === undefined ? {} : { budgetUsd: raw.budget_usd })
 });
 
 export const toConsortiumConfig = (raw: RawConsortium, source: string | undefined): ConsortiumConfig => ({

@@ -2,7 +2,7 @@ import * as Either from "effect/Either";
 import { BUILTIN_PROVIDERS } from "../defaults.js";
 import { type ParsedModelRef, parseModelRef } from "../modelRef.js";
 import type { RawConsortium } from "../schema/index.js";
-import type { ModelParams, ProviderConfig } from "../types.js";
+import type { ModelParams, ModelPrice, ProviderConfig } from "../types.js";
 
 // Raw (schema-valid, semantically checked) file data → the normalised types. These run only after
 // every check passed, so a failed parse here is a bug in the checks, not bad input.
@@ -27,6 +27,21 @@ export const toParams = (raw: RawParams): ModelParams => ({
   ...(raw.system === undefined ? {} : { system: raw.system })
 });
 
+type RawPrices = NonNullable<NonNullable<RawConsortium["providers"]>[string]["prices"]>;
+
+const toPrices = (raw: RawPrices): Record<string, ModelPrice> =>
+  Object.fromEntries(
+    Object.entries(raw).map(([model, price]) => [
+      model,
+      {
+        input: price.input,
+        output: price.output,
+        ...(price.cached_input === undefined ? {} : { cachedInput: price.cached_input }),
+        ...(price.cache_write === undefined ? {} : { cacheWrite: price.cache_write })
+      }
+    ])
+  );
+
 /** The built-ins, overridden field by field by the file's entries of the same name, plus the file's own. */
 export const toProviders = (raw: RawConsortium["providers"]): Readonly<Record<string, ProviderConfig>> => {
   const providers: Record<string, ProviderConfig> = { ...BUILTIN_PROVIDERS };
@@ -37,7 +52,8 @@ export const toProviders = (raw: RawConsortium["providers"]): Readonly<Record<st
       type: entry.type ?? builtin?.type ?? "openai",
       baseUrl: entry.base_url ?? builtin?.baseUrl,
       apiKeyEnv: entry.api_key_env ?? builtin?.apiKeyEnv,
-      concurrency: entry.concurrency ?? builtin?.concurrency
+      concurrency: entry.concurrency ?? builtin?.concurrency,
+      ...(entry.prices === undefined ? {} : { prices: toPrices(entry.prices) })
     };
   }
   return providers;

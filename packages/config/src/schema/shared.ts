@@ -68,6 +68,23 @@ export const duration = (description: string, defaultMs: number) =>
     { default: defaultMs % 60_000 === 0 ? `${defaultMs / 60_000}m` : `${defaultMs / 1000}s` }
   );
 
+const usdPerMillion = (description: string) =>
+  number(`${description} USD per million tokens.`, { minimum: 0, examples: [0.4] });
+
+export const modelPrice = object(
+  "What a model costs. Overrides or adds to the built-in price list, which may be out of date.",
+  {
+    input: usdPerMillion("Input (prompt) tokens."),
+    output: usdPerMillion("Output tokens."),
+    cached_input: usdPerMillion("Input tokens read from the prompt cache. Default: the input price."),
+    cache_write: usdPerMillion("Input tokens written to the prompt cache (Anthropic). Default: the input price.")
+  },
+  ["input", "output"]
+);
+
+export const budgetUsd = (description: string) =>
+  number(`${description} In USD; every model used needs a price.`, { exclusiveMinimum: 0, examples: [0.5] });
+
 export const provider = object(
   "How to reach a provider. openai and anthropic are built in; declare others (Ollama, vLLM, OpenRouter...) here.",
   {
@@ -89,7 +106,12 @@ export const provider = object(
         examples: ["OPENROUTER_API_KEY"]
       }
     ),
-    concurrency: integer("Most calls in flight to this provider at once.", { minimum: 1 })
+    concurrency: integer("Most calls in flight to this provider at once.", { minimum: 1 }),
+    prices: record(
+      "Prices by model id, overriding or adding to the built-in list. A dated id (gpt-4.1-mini-2025-04-14, " +
+        "claude-sonnet-4-5-20250929) falls back to the price of its family (gpt-4.1-mini, claude-sonnet-4-5).",
+      modelPrice
+    )
   }
 );
 
@@ -106,5 +128,9 @@ export const limits = object("Timeouts, retries and concurrency of a run.", {
     default: DEFAULT_RETRIES
   }),
   quorum: integer("Fewest member answers an iteration needs to go on.", { minimum: 1, default: DEFAULT_QUORUM }),
-  run_timeout: duration("Time limit of the whole run.", DEFAULT_RUN_TIMEOUT_MS)
+  run_timeout: duration("Time limit of the whole run.", DEFAULT_RUN_TIMEOUT_MS),
+  budget_usd: budgetUsd(
+    "Most the run may spend. A call that could take the run past it is never started; the run then ends " +
+      "degraded with the best synthesis so far."
+  )
 });

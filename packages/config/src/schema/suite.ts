@@ -1,7 +1,7 @@
 import { DEFAULT_SUITE_THRESHOLD } from "../defaults.js";
 import type { AssertionType } from "../types.js";
 import { anyOf, array, describe, type Infer, literals, object, string, unknown } from "./builder.js";
-import { fileName, fraction, modelParams, modelRef, providers, schemaKey } from "./shared.js";
+import { budgetUsd, fileName, fraction, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
 // The suite file (SPEC section 6): the single source of the published schema and of RawSuite.
 
@@ -96,6 +96,10 @@ export const suiteFile = object(
     threshold: fraction("Pass rate each target needs.", DEFAULT_SUITE_THRESHOLD),
     judge: describe(modelRef, "Judge model of llm-rubric assertions. Default: openai/gpt-4.1-mini."),
     providers,
+    budget_usd: budgetUsd(
+      "Most the whole eval may spend, across every target, case and judge. Cases not started once it is reached " +
+        "are reported as skipped and the eval fails."
+    ),
     defaults: object("Settings every case gets.", {
       assert: describe(assertions, "Checks added to every case's own.")
     }),

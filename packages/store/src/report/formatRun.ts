@@ -1,5 +1,6 @@
 import type { Synthesis } from "@consortium/engine";
 import type { StoredCall, StoredRun } from "../types.js";
+import { formatConversation } from "./formatConversation.js";
 import {
   formatConfidence,
   formatCost,
@@ -155,6 +156,7 @@ export const formatRun = (run: StoredRun): string => {
         ];
   return [
     ...header(run),
+    ...formatConversation(run),
     ...(iterations.length === 0 ? ["", "No calls recorded."] : body),
     ...synthesis,
     "",

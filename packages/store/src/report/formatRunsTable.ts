@@ -28,7 +28,8 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   const rows = runs.map((run, index) => [
     ids[index] ?? run.id,
     run.consortium,
-    run.status,
+    // who asked, when it was not `consortium run`: served and MCP runs stand out in the list
+    run.origin === null || run.origin === undefined ? run.status : `${run.status} (${run.origin})`,
     formatTime(run.startedAt),
     formatDuration(run.durationMs),
     String(run.iterations),

@@ -13,6 +13,9 @@ export interface Answer {
   readonly text: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Of inputTokens, how many were read from / written to the prompt cache (0 when unscripted). */
+  readonly cachedTokens: number;
+  readonly cacheWriteTokens: number;
   readonly stopReason: string | undefined;
 }
 

@@ -23,10 +23,17 @@ const message = (answer: Answer, id: string, content: ReadonlyArray<unknown>, us
   usage
 });
 
+/** Anthropic counts cache reads and writes apart from input_tokens. */
+const inputUsage = (answer: Answer): Record<string, number> => ({
+  input_tokens: answer.inputTokens - answer.cachedTokens - answer.cacheWriteTokens,
+  ...(answer.cachedTokens > 0 ? { cache_read_input_tokens: answer.cachedTokens } : {}),
+  ...(answer.cacheWriteTokens > 0 ? { cache_creation_input_tokens: answer.cacheWriteTokens } : {})
+});
+
 const json = (answer: Answer): string =>
   JSON.stringify(
     message(answer, nextId("msg_"), [{ type: "text", text: answer.text }], {
-      input_tokens: answer.inputTokens,
+      ...inputUsage(answer),
       output_tokens: answer.outputTokens
     })
   );
@@ -34,7 +41,7 @@ const json = (answer: Answer): string =>
 const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
 const sse = (answer: Answer): string => {
-  const start = message(answer, nextId("msg_"), [], { input_tokens: answer.inputTokens, output_tokens: 1 });
+  const start = message(answer, nextId("msg_"), [], { ...inputUsage(answer), output_tokens: 1 });
   let out = event("message_start", { type: "message_start", message: start });
   out += event("content_block_start", {
     type: "content_block_start",

@@ -20,7 +20,8 @@ const parse = (body: Record<string, unknown>): ParsedRequest | string => {
 const usageOf = (answer: Answer) => ({
   prompt_tokens: answer.inputTokens,
   completion_tokens: answer.outputTokens,
-  total_tokens: answer.inputTokens + answer.outputTokens
+  total_tokens: answer.inputTokens + answer.outputTokens,
+  ...(answer.cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: answer.cachedTokens } } : {})
 });
 
 const json = (answer: Answer): string =>

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { consortium, STACK_FRAME } from "./binary.js";
+
+// `run --continue` / `-c` as a user runs it: the second turn's requests at the fake server carry the
+// first prompt and synthesis as prior messages, and `show` lists the turns.
+
+const arbiterReply = (text: string): string =>
+  `<synthesis>${text}</synthesis>\n<confidence>0.95</confidence>\n<needs_iteration>false</needs_iteration>`;
+
+let fake: FakeLlm;
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  dir = mkdtempSync(join(tmpdir(), "consortium-continue-"));
+  file = join(dir, "talk.yaml");
+  writeFileSync(file, "name: talk\nmembers: [openai/gpt-m:2]\narbiter: openai/judge-m\nmax_iterations: 1\n");
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const cli = (args: ReadonlyArray<string>) =>
+  consortium(args, { env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "runs.db") } });
+
+const runId = (json: string): string => (JSON.parse(json) as { runId: string }).runId;
+
+describe("consortium run --continue", () => {
+  it("sends the earlier prompts and syntheses as prior turns, and show lists the conversation", async () => {
+    fake.script("judge-m", { text: arbiterReply("Canberra.") });
+    const first = await cli(["run", file, "Capital of Australia?", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const firstId = runId(first.stdout);
+
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("About 460,000.") });
+    const second = await cli(["run", file, "And its population?", "-c", "--json"]);
+    expect(second.code, second.stderr).toBe(0);
+    const members = fake.requests.filter((r) => r.model === "gpt-m");
+    expect(members).toHaveLength(2);
+    for (const request of members) {
+      expect(request.messages).toEqual([
+        { role: "user", content: "Capital of Australia?" },
+        { role: "assistant", content: "Canberra." },
+        { role: "user", content: "And its population?" }
+      ]);
+    }
+    const secondId = runId(second.stdout);
+
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("Canberra again.") });
+    const third = await cli(["run", file, "Spell it?", "--continue", secondId.slice(0, 12).toLowerCase(), "--json"]);
+    expect(third.code, third.stderr).toBe(0);
+    expect(fake.requests.find((r) => r.model === "gpt-m")?.messages.map((m) => m.content)).toEqual([
+      "Capital of Australia?",
+      "Canberra.",
+      "And its population?",
+      "About 460,000.",
+      "Spell it?"
+    ]);
+
+    const shown = await cli(["show", secondId]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`Conversation ${firstId} (3 turns`);
+    expect(shown.stdout).toMatch(new RegExp(`\\* {2}2\\. ${secondId}`));
+  });
+
+  it("an id that names no run is bad input: exit 2, one line, no call made", async () => {
+    const result = await cli(["run", file, "more?", "--continue", "NO-SUCH-RUN"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("NO-SUCH-RUN");
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
