@@ -2,7 +2,7 @@ import type { ConfigError } from "@consortium/config";
 import { formatConfigError } from "@consortium/config/format";
 import { describeStartError } from "@consortium/engine/startErrors";
 import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
-import type { MissingApiKey, UnknownProvider } from "@consortium/providers";
+import type { StartError } from "@consortium/providers";
 import * as ValidationError from "@effect/cli/ValidationError";
 import { ExitCode } from "./exitCode.js";
 
@@ -43,7 +43,8 @@ export const renderFailure = (error: unknown): Rendered => {
       return { text: `${String(field(error, "message"))}\n${HELP_HINT}`, code: ExitCode.BadInput };
     case "MissingApiKey":
     case "UnknownProvider":
-      return { text: describeStartError(error as MissingApiKey | UnknownProvider), code: ExitCode.BadInput };
+    case "InvalidBaseUrl":
+      return { text: describeStartError(error as StartError), code: ExitCode.BadInput };
     case "InvalidAssertion":
     case "InvalidEvalOption":
     case "CassetteUnreadable":

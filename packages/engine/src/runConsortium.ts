@@ -1,5 +1,5 @@
 import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
-import { type Env, LlmClient, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
+import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import { arbitrate } from "./arbiterRound.js";
 import type { ConversationLink, Turn } from "./conversation.js";
@@ -188,7 +188,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
   config: ConsortiumConfig,
   prompt: string,
   options: RunOptions = {}
-): Effect.fn.Return<RunResult, MissingApiKey | UnknownProvider, LlmClient | RunLog> {
+): Effect.fn.Return<RunResult, StartError, LlmClient | RunLog> {
   const refs = referencedModels(config);
   if (options.checkKeys === false) yield* checkProvidersExist(config.providers, refs);
   else yield* preflight(config.providers, refs, options.env);
