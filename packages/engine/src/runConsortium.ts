@@ -162,7 +162,13 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
       status: outcome.status,
       prompt: context.prompt,
       synthesis: outcome.synthesis,
-      iterations: progress.iterations,
+      iterations: [
+        ...progress.iterations,
+        // a round that made calls stays visible even though it never reached a synthesis
+        ...(unfinished === null || (unfinished.responses.length === 0 && unfinished.arbiterFailures.length === 0)
+          ? []
+          : [{ ...unfinished, unfinished: true as const, synthesis: null, arbiter: null }])
+      ],
       usage: { ...totalUsage(progress), costUsd: null },
       durationMs: endedMs - startedMs,
       error: outcome.error,
