@@ -7,6 +7,7 @@ import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { run } from "./commands/run.js";
 import { schema } from "./commands/schema.js";
+import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
 import { ExitCode } from "./exitCode.js";
 import { renderFailure } from "./render.js";
@@ -14,7 +15,7 @@ import { renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, serve] as const;
 
 export const consortium = Command.make("consortium").pipe(
   Command.withDescription(

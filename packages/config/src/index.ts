@@ -6,6 +6,7 @@ export * from "./errors.js";
 export { detectFileKind, type FileKind } from "./fileKind.js";
 export { formatConfigError, formatIssue } from "./format.js";
 export { readFailure as describeReadFailure } from "./io.js";
+export { consortiumFilesIn, type ListedConsortiumFile, listConsortia } from "./list.js";
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
 export { consortiumModels, suiteUnpricedModels, unpricedBudgetMessage, unpricedModels } from "./prices/coverage.js";
 export { lookupPrice, priceOf } from "./prices/lookup.js";

@@ -3,8 +3,7 @@ import {
   type ConsortiumConfig,
   consortiumFromObject,
   formatConfigError,
-  loadConsortiumFile,
-  type RawConsortium
+  loadConsortiumFile
 } from "@consortium/config";
 import { type Env, keyVariablesOf, type LlmClient, layerLlmClient } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, Layer } from "effect";
@@ -13,6 +12,7 @@ import { type RunEvent, RunEvents } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { RunResult } from "./result.js";
 import { type RunOptions, runConsortium } from "./runConsortium.js";
+import { type ConsortiumSpecData, toFileShape } from "./spec.js";
 import { describeStartError } from "./startErrors.js";
 
 // The Promise API for plain TypeScript: load or build a consortium, then `await consortium.run(prompt)`.
@@ -141,125 +141,16 @@ export const loadConsortium = async (file: string, options: ConsortiumOptions = 
   return makeConsortium(loaded.right, options);
 };
 
-type MemberSpec =
-  | string
-  | {
-      readonly model: string;
-      readonly count?: number;
-      readonly temperature?: number;
-      readonly maxTokens?: number;
-      readonly topP?: number;
-      readonly system?: string;
-    };
-
-type ArbiterSpec =
-  | string
-  | {
-      readonly model: string;
-      readonly temperature?: number;
-      readonly maxTokens?: number;
-      readonly topP?: number;
-      readonly system?: string;
-      readonly fallbacks?: ReadonlyArray<string>;
-    };
-
-/** `createConsortium`'s input: the file's fields in camelCase. Durations are seconds or "30s"-style strings. */
-export interface ConsortiumSpec extends ConsortiumOptions {
-  /** Default "consortium". */
-  readonly name?: string;
-  readonly description?: string;
-  /** `<provider>/<model>[:<count>]`, e.g. "openai/gpt-4.1-mini:2", or the long form. */
-  readonly models: ReadonlyArray<MemberSpec>;
-  readonly arbiter: ArbiterSpec;
-  readonly confidenceThreshold?: number;
-  readonly minIterations?: number;
-  readonly maxIterations?: number;
-  /** System prompt for the members. */
-  readonly system?: string;
-  readonly anonymize?: boolean;
-  readonly prompts?: { readonly member?: string; readonly refine?: string; readonly arbiter?: string };
-  readonly providers?: Readonly<
-    Record<
-      string,
-      {
-        readonly type: "openai" | "anthropic";
-        readonly baseUrl?: string;
-        readonly apiKeyEnv?: string;
-        readonly concurrency?: number;
-      }
-    >
-  >;
-  readonly limits?: {
-    readonly concurrency?: number;
-    readonly timeout?: number | string;
-    readonly retries?: number;
-    readonly quorum?: number;
-    readonly runTimeout?: number | string;
-  };
-}
-
-/** The spec in the file's own shape, so it goes through exactly the file's validation. */
-const toFileShape = (spec: ConsortiumSpec): RawConsortium =>
-  ({
-    name: spec.name ?? "consortium",
-    description: spec.description,
-    members: spec.models.map((m) =>
-      typeof m === "string"
-        ? m
-        : {
-            model: m.model,
-            count: m.count,
-            temperature: m.temperature,
-            max_tokens: m.maxTokens,
-            top_p: m.topP,
-            system: m.system
-          }
-    ),
-    arbiter:
-      typeof spec.arbiter === "string"
-        ? spec.arbiter
-        : {
-            model: spec.arbiter.model,
-            temperature: spec.arbiter.temperature,
-            max_tokens: spec.arbiter.maxTokens,
-            top_p: spec.arbiter.topP,
-            system: spec.arbiter.system,
-            fallbacks: spec.arbiter.fallbacks
-          },
-    confidence_threshold: spec.confidenceThreshold,
-    min_iterations: spec.minIterations,
-    max_iterations: spec.maxIterations,
-    system: spec.system,
-    anonymize: spec.anonymize,
-    prompts: spec.prompts,
-    providers:
-      spec.providers === undefined
-        ? undefined
-        : Object.fromEntries(
-            Object.entries(spec.providers).map(([name, p]) => [
-              name,
-              { type: p.type, base_url: p.baseUrl, api_key_env: p.apiKeyEnv, concurrency: p.concurrency }
-            ])
-          ),
-    limits:
-      spec.limits === undefined
-        ? undefined
-        : {
-            concurrency: spec.limits.concurrency,
-            timeout: spec.limits.timeout,
-            retries: spec.limits.retries,
-            quorum: spec.limits.quorum,
-            run_timeout: spec.limits.runTimeout
-          }
-  }) as RawConsortium;
+/** `createConsortium`'s input: the file's fields in camelCase, plus where to run. Durations are seconds or "30s"-style strings. */
+export interface ConsortiumSpec extends ConsortiumOptions, ConsortiumSpecData {}
 
 /**
  * Builds a consortium in code, as the seed's `create_consortium(models=..., arbiter=...)`. Validated
  * exactly like a file; throws InvalidConsortiumError listing every issue.
  */
 export const createConsortium = (spec: ConsortiumSpec): Consortium => {
-  const { client, log, env } = spec;
-  const config = consortiumFromObject(toFileShape(spec), "createConsortium()");
+  const { client, log, env, ...data } = spec;
+  const config = consortiumFromObject(toFileShape(data), "createConsortium()");
   if (Either.isLeft(config)) throw new InvalidConsortiumError(config.left);
   return makeConsortium(config.right, {
     ...(client === undefined ? {} : { client }),

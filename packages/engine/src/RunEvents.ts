@@ -1,11 +1,12 @@
 import { Context, Effect, Layer } from "effect";
+import type { CallRole } from "./callRole.js";
 import type { CallErrorInfo, RunStatus } from "./result.js";
 
 // Live progress for whoever watches a run (the CLI draws a line per member from these). Optional:
 // runConsortium looks the service up with `Effect.serviceOption`, so callers that don't care provide
 // nothing. Events are fire-and-forget; a slow listener slows the run, so keep handlers cheap.
 
-export type CallRole = "member" | "arbiter";
+export type { CallRole } from "./callRole.js";
 
 export type RunEvent =
   | {

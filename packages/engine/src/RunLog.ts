@@ -1,5 +1,6 @@
 import type { ConsortiumConfig } from "@consortium/config";
 import { Context, Effect, Layer } from "effect";
+import type { CallRole } from "./callRole.js";
 import type { ConversationLink } from "./conversation.js";
 import type { CallErrorInfo, RunResult, RunStatus, Usage } from "./result.js";
 
@@ -21,10 +22,10 @@ export interface RunStarted {
 export interface CallRecord {
   readonly runId: string;
   readonly iteration: number;
-  readonly role: "member" | "arbiter";
+  readonly role: CallRole;
   readonly provider: string;
   readonly model: string;
-  /** member instance (1-based); for the arbiter, 0 for the main model and n for the n-th fallback */
+  /** member or reviewer instance (1-based); for the arbiter, 0 for the main model and n for the n-th fallback */
   readonly instance: number;
   /** The request as sent: messages, system, parameters. Never a key or header. */
   readonly request: unknown;

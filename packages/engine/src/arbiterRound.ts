@@ -3,26 +3,21 @@ import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
 import { withHistory } from "./conversation.js";
-import { type ParsedArbiterOutput, parseArbiterOutput } from "./parseArbiter.js";
-import { arbiterPrompt, type HistoryEntry, type LabelledAnswer, labelAnswers } from "./prompts.js";
-import type { ArbiterCall, MemberResponse } from "./result.js";
+import type { ArbiterCall } from "./result.js";
 import { callHooks, callRecordBase, providerOf, type RunContext } from "./runContext.js";
-import { iterationSeed } from "./shuffle.js";
 
-// The arbiter's turn: one prompt with every answer, sent to the arbiter and, when it fails after its
-// retries, to each fallback in order. An unreadable reply is not a failure (its text is still an
-// answer); an error or an empty reply is.
+// The arbiter's turn: one prompt sent to the arbiter and, when it fails after its retries, to each
+// fallback in order. An unreadable reply is not a failure (its text is still an answer); an error or an
+// empty reply is. Every judging method that asks the arbiter goes through here.
 
-export interface Judgement {
-  readonly parsed: ParsedArbiterOutput;
-  readonly call: ArbiterCall;
-  readonly failures: ReadonlyArray<ArbiterCall>;
-  readonly answers: ReadonlyArray<LabelledAnswer>;
-  readonly shuffleSeed: number;
-}
-
-export type ArbiterRound =
-  | { readonly _tag: "Judged"; readonly judgement: Judgement }
+export type ArbiterRound<P> =
+  | {
+      readonly _tag: "Answered";
+      /** The reply as the method's reader understood it (read once, also what the run log keeps). */
+      readonly read: P;
+      readonly call: ArbiterCall;
+      readonly failures: ReadonlyArray<ArbiterCall>;
+    }
   | { readonly _tag: "AllFailed"; readonly failures: ReadonlyArray<ArbiterCall> };
 
 const toArbiterCall = (ref: ModelRef, outcome: CallOutcome): ArbiterCall => ({
@@ -34,31 +29,19 @@ const toArbiterCall = (ref: ModelRef, outcome: CallOutcome): ArbiterCall => ({
   error: outcome.error
 });
 
-export const arbitrate = (
+/**
+ * Asks the arbiter (then its fallbacks) `content`. `read` turns a reply into what the method needs;
+ * `recorded` picks from that what the run log keeps as the call's parsed fields.
+ */
+export const askArbiter = <P>(
   context: RunContext,
   iteration: number,
-  answered: ReadonlyArray<MemberResponse>
-): Effect.Effect<ArbiterRound> =>
+  content: string,
+  read: (text: string) => P,
+  recorded: (read: P) => unknown
+): Effect.Effect<ArbiterRound<P>> =>
   Effect.gen(function* () {
     const { config } = context;
-    const shuffleSeed = iterationSeed(context.seed, iteration);
-    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
-    const history: Array<HistoryEntry> = (yield* Ref.get(context.progress)).iterations.map((round) => ({
-      index: round.index,
-      text: round.synthesis.text,
-      confidence: round.synthesis.confidence,
-      refinementAreas: round.synthesis.refinementAreas
-    }));
-    const content = arbiterPrompt(context.templates, {
-      prompt: context.prompt,
-      system: config.system,
-      iteration,
-      answers,
-      history
-    });
-
-    // What the members wrote: text the arbiter quotes from it is never read as its verdict.
-    const parseOptions = { quoted: answers.map((answer) => answer.text) };
     const candidates: ReadonlyArray<ModelRef> = [config.arbiter, ...config.arbiter.fallbacks];
     const failures: Array<ArbiterCall> = [];
     for (const [instance, ref] of candidates.entries()) {
@@ -73,6 +56,11 @@ export const arbitrate = (
         system: config.arbiter.system,
         messages: withHistory(context.history, content)
       };
+      let reading: { readonly value: P } | undefined;
+      const readOnce = (text: string): P => {
+        reading ??= { value: read(text) };
+        return reading.value;
+      };
       const hooks = callHooks(
         context,
         { iteration, role: "arbiter", label: `${ref.provider}/${ref.model}` },
@@ -83,7 +71,7 @@ export const arbitrate = (
               iteration,
               role: "arbiter",
               instance,
-              parsed: outcome.error === null ? parseArbiterOutput(outcome.text, parseOptions).synthesis : null
+              parsed: outcome.error === null ? recorded(readOnce(outcome.text)) : null
             }),
             outcome.error === null
               ? Effect.void
@@ -103,10 +91,7 @@ export const arbitrate = (
       const outcome = yield* callModel(context.client, provider, request, config.limits, context.gates, hooks);
       const call = toArbiterCall(ref, outcome);
       if (outcome.error === null) {
-        return {
-          _tag: "Judged",
-          judgement: { parsed: parseArbiterOutput(outcome.text, parseOptions), call, failures, answers, shuffleSeed }
-        } as const;
+        return { _tag: "Answered", read: readOnce(outcome.text), call, failures } as const;
       }
       failures.push(call);
     }

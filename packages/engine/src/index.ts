@@ -19,6 +19,7 @@ export {
   retryAfter,
   retryPolicy
 } from "./callPolicy.js";
+export { CALL_ROLES, type CallRole, isCallRole } from "./callRole.js";
 export {
   type ConversationLink,
   type Exchange,
@@ -28,6 +29,8 @@ export {
 } from "./conversation.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
+export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
+export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {
   addUsage,
   answered,

@@ -56,7 +56,8 @@ export interface ArbiterCall {
   readonly error: CallErrorInfo | null;
 }
 
-export interface Iteration {
+/** What every judged round records, whatever method judged it. */
+export interface IterationCore {
   readonly index: number;
   readonly responses: ReadonlyArray<MemberResponse>;
   readonly synthesis: Synthesis;
@@ -69,6 +70,17 @@ export interface Iteration {
   /** Why the run went on or stopped after this round (see decideStop). */
   readonly decision?: "confident" | "max_iterations" | "min_iterations" | "low_confidence" | "arbiter_asked";
 }
+
+/**
+ * What each judging method adds to its rounds, by method name. A method that records more (a ranking,
+ * the reviews) adds its entry here with required fields; readers narrow with `"ranking" in iteration`.
+ */
+export interface JudgingRecords {
+  readonly synthesis: Record<never, never>;
+}
+
+/** One round as the result reports it: the common fields and its judging method's own. */
+export type Iteration = IterationCore & JudgingRecords[keyof JudgingRecords];
 
 /** A round that never reached a synthesis: no quorum, every arbiter failed, a timeout or an interrupt. */
 export interface UnfinishedIteration {

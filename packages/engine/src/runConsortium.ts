@@ -1,9 +1,9 @@
 import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
 import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
-import { arbitrate } from "./arbiterRound.js";
 import type { ConversationLink, Turn } from "./conversation.js";
 import { makeGates } from "./gates.js";
+import { judgingMethod } from "./judging/methods.js";
 import { askMembers } from "./memberRound.js";
 import { answered, decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
 import type { PreviousRound } from "./prompts.js";
@@ -85,16 +85,16 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
       }
 
-      const round = yield* arbitrate(context, iteration, usable);
-      if (round._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
+      const judged = yield* judgingMethod()(context, { iteration, answers: usable });
+      if (judged._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
 
-      const { judgement } = round;
-      const synthesis = judgement.parsed.synthesis;
+      const { verdict } = judged;
+      const synthesis = verdict.synthesis;
       const decision = decideStop(
         { iteration, confidence: synthesis.confidence, needsIteration: synthesis.needsIteration },
         config
       );
-      const labels = new Map(judgement.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
+      const labels = new Map(verdict.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
       const done: Iteration = {
         index: iteration,
         responses: responses.map((response) => ({
@@ -102,22 +102,13 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
           label: labels.get(`${response.member}#${response.instance}`) ?? null
         })),
         synthesis,
-        arbiter: judgement.call,
-        arbiterFailures: judgement.failures,
-        shuffleSeed: judgement.shuffleSeed,
+        ...verdict.record,
         decision: decision.reason
       };
-      const issues = judgement.parsed.issues;
       yield* Ref.update(progress, (p) => ({
         iterations: [...p.iterations, done],
         unfinished: null,
-        parseIssues:
-          issues.length === 0
-            ? p.parseIssues
-            : [
-                ...p.parseIssues,
-                `iteration ${iteration}: arbiter output from ${judgement.call.model}: ${issues.join(", ")}`
-              ]
+        parseIssues: verdict.parseIssues.length === 0 ? p.parseIssues : [...p.parseIssues, ...verdict.parseIssues]
       }));
       yield* emitEvent({
         _tag: "IterationEnded",

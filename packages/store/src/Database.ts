@@ -1,3 +1,4 @@
+import type { CallRole } from "@consortium/engine";
 import type { Generated } from "kysely";
 
 // The tables as SQLite holds them. Column names are snake_case and JSON lives in TEXT columns so a
@@ -46,7 +47,7 @@ export interface CallsTable {
   readonly id: Generated<number>;
   readonly run_id: string;
   readonly iteration: number;
-  readonly role: "member" | "arbiter";
+  readonly role: CallRole;
   readonly provider: string;
   readonly model: string;
   readonly instance: number;

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { openCallRoles } from "./openCallRoles.js";
 
 // Versioned schema changes, listed in code rather than read from a folder: the CLI is one bundled
 // file, so there is no folder to scan. Names sort in order; never edit a released migration, add one.
@@ -143,10 +144,11 @@ const conversations: Migration = {
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001_runs_and_calls": runsAndCalls,
   "0002_evals": evals,
-  "0003_conversations": conversations
+  "0003_conversations": conversations,
+  "0004_open_call_roles": openCallRoles
 };
 
-export const latestMigration = "0003_conversations";
+export const latestMigration = "0004_open_call_roles";
 
 /** Serves `migrations` (or a prefix of them, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>> = migrations): MigrationProvider => ({

@@ -1,4 +1,4 @@
-import type { CallErrorInfo, RunResult } from "@consortium/engine";
+import type { CallErrorInfo, CallRole, RunResult } from "@consortium/engine";
 import type { StoredEvalStatus, StoredRunStatus } from "./Database.js";
 
 // What the read API hands the CLI: camelCase, JSON columns parsed, booleans as booleans. These are
@@ -36,7 +36,7 @@ export interface StoredCall {
   readonly id: number;
   readonly runId: string;
   readonly iteration: number;
-  readonly role: "member" | "arbiter";
+  readonly role: CallRole;
   readonly provider: string;
   readonly model: string;
   readonly instance: number;

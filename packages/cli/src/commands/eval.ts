@@ -2,7 +2,7 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
-import { db, noLog, optional } from "./options.js";
+import { db, html, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
@@ -17,6 +17,7 @@ export const evaluate = Command.make(
     filter: optional(Options.text("filter"), "a regular expression on case ids"),
     junit: optional(Options.text("junit"), "write a JUnit XML report here"),
     output: optional(Options.text("output").pipe(Options.withAlias("o")), "write the full JSON report here"),
+    html: html("the report (cases × targets, every answer)"),
     record: optional(Options.text("record"), "record every model call into this cassette (JSONL)"),
     replay: optional(Options.text("replay"), "answer every model call from this cassette: no network, no keys"),
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),

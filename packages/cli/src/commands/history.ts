@@ -3,7 +3,8 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
-import { db } from "./options.js";
+import { writeOutput } from "../failures.js";
+import { db, html } from "./options.js";
 
 // `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
 
@@ -23,6 +24,13 @@ const withStore = <A, E>(
   );
 
 const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`));
+
+/** The page renderer (and its Markdown parser) loads only when a page is asked for. */
+const writeHtml = (path: string, run: import("@consortium/store").StoredRun) =>
+  Effect.flatMap(
+    Effect.promise(() => import("@consortium/view")),
+    ({ runReportHtml }) => Effect.zipRight(writeOutput(path, runReportHtml(run)), Console.error(`wrote ${path}`))
+  );
 
 export const runs = Command.make(
   "runs",
@@ -47,11 +55,15 @@ export const show = Command.make(
   {
     id: Args.text({ name: "run-id" }).pipe(Args.withDescription("a run id, or any unique prefix of one")),
     json,
+    html: html("the run"),
     db
   },
-  ({ id, json, db }) =>
+  ({ id, json, html, db }) =>
     withStore(db, (module, store) =>
-      Effect.flatMap(store.getRun(id), (run) => (json ? printJson(run) : Console.log(module.formatRun(run))))
+      Effect.flatMap(store.getRun(id), (run) => {
+        if (html !== undefined) return writeHtml(html, run);
+        return json ? printJson(run) : Console.log(module.formatRun(run));
+      })
     )
 ).pipe(
   Command.withDescription(

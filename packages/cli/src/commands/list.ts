@@ -1,5 +1,4 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
@@ -20,31 +19,26 @@ export interface ListedConsortium {
 const listConsortia = (cwd: string) =>
   Effect.gen(function* () {
     const config = yield* configModule;
-    const folder = join(cwd, "consortia");
-    const entries = yield* Effect.promise(() => readdir(folder).catch((): Array<string> => []));
-    const files = entries.filter((entry) => /\.ya?ml$/.test(entry)).sort();
-    return yield* Effect.forEach(files, (entry) =>
-      Effect.map(Effect.either(config.loadConsortiumFile(join(folder, entry))), (parsed): ListedConsortium => {
-        const file = join("consortia", entry);
-        if (Either.isLeft(parsed)) {
-          return {
-            file,
-            name: entry.replace(/\.ya?ml$/, ""),
-            members: [],
-            arbiter: "",
-            error: `invalid: run consortium validate ${file}`
-          };
-        }
-        const c = parsed.right;
-        return {
+    const listed = yield* config.listConsortia(join(cwd, "consortia"));
+    return listed.map(({ file: path, stem, config: parsed }): ListedConsortium => {
+      const file = join("consortia", basename(path));
+      return Either.match(parsed, {
+        onLeft: () => ({
+          file,
+          name: stem,
+          members: [],
+          arbiter: "",
+          error: `invalid: run consortium validate ${file}`
+        }),
+        onRight: (c) => ({
           file,
           name: c.name,
           members: c.members.map((m) => `${m.provider}/${m.model}${m.count > 1 ? ` x${m.count}` : ""}`),
           arbiter: `${c.arbiter.provider}/${c.arbiter.model}`,
           error: undefined
-        };
-      })
-    );
+        })
+      });
+    });
   });
 
 export const list = Command.make(

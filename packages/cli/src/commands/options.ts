@@ -16,3 +16,7 @@ export const db = optional(
 );
 
 export const noLog = flag("no-log", "record nothing in the database");
+
+/** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
+export const html = (what: string) =>
+  optional(Options.text("html"), `write ${what} as one self-contained HTML file here (for CI artifacts)`);

@@ -28,6 +28,7 @@ export interface EvalFlags {
   readonly filter: string | undefined;
   readonly junit: string | undefined;
   readonly output: string | undefined;
+  readonly html: string | undefined;
   readonly record: string | undefined;
   readonly replay: string | undefined;
   readonly threshold: number | undefined;
@@ -70,6 +71,10 @@ const writeReports = (report: EvalReport, flags: EvalFlags) =>
   Effect.gen(function* () {
     if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
     if (flags.junit !== undefined) yield* writeOutput(flags.junit, renderJunit(report));
+    if (flags.html !== undefined) {
+      const { evalReportHtml } = yield* Effect.promise(() => import("@consortium/view"));
+      yield* writeOutput(flags.html, evalReportHtml(report));
+    }
     // GitHub Actions shows this file on the run's page
     yield* appendStepSummary(report, process.env.GITHUB_STEP_SUMMARY);
   });

@@ -54,7 +54,8 @@ const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
   return decisionOf(iteration.synthesis satisfies Synthesis);
 };
 
-const DECISIONS: Readonly<Record<string, string>> = {
+/** The engine's stop decisions in words; the viewer shows the same wording. */
+export const STOP_DECISIONS: Readonly<Record<string, string>> = {
   confident: "stopped: confident enough",
   max_iterations: "stopped: max iterations reached",
   min_iterations: "went on: min iterations not reached",
@@ -65,7 +66,7 @@ const DECISIONS: Readonly<Record<string, string>> = {
 /** What the engine did after this round, when the result says (runs that ended normally). */
 const stopDecision = (call: StoredCall, run: StoredRun): string | null => {
   const decision = run.result?.iterations.find((it) => it.index === call.iteration)?.decision;
-  return decision === undefined ? null : (DECISIONS[decision] ?? decision);
+  return decision === undefined ? null : (STOP_DECISIONS[decision] ?? decision);
 };
 
 const callStats = (call: StoredCall): string =>

@@ -1,0 +1,52 @@
+import { Effect, Ref } from "effect";
+import { askArbiter } from "../arbiterRound.js";
+import { parseArbiterOutput } from "../parseArbiter.js";
+import { arbiterPrompt, type HistoryEntry, labelAnswers } from "../prompts.js";
+import { iterationSeed } from "../shuffle.js";
+import type { JudgingMethod } from "./JudgingMethod.js";
+
+// `synthesis`, the default: the arbiter reads every answer (anonymised and shuffled) with the earlier
+// rounds' syntheses and writes one answer of its own with a confidence.
+
+export const synthesis: JudgingMethod = (context, { iteration, answers: answered }) =>
+  Effect.gen(function* () {
+    const { config } = context;
+    const shuffleSeed = iterationSeed(context.seed, iteration);
+    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
+    const history: Array<HistoryEntry> = (yield* Ref.get(context.progress)).iterations.map((round) => ({
+      index: round.index,
+      text: round.synthesis.text,
+      confidence: round.synthesis.confidence,
+      refinementAreas: round.synthesis.refinementAreas
+    }));
+    const content = arbiterPrompt(context.templates, {
+      prompt: context.prompt,
+      system: config.system,
+      iteration,
+      answers,
+      history
+    });
+    // What the members wrote: text the arbiter quotes from it is never read as its verdict.
+    const quoted = answers.map((answer) => answer.text);
+    const round = yield* askArbiter(
+      context,
+      iteration,
+      content,
+      (text) => parseArbiterOutput(text, { quoted }),
+      (parsed) => parsed.synthesis
+    );
+    if (round._tag === "AllFailed") return round;
+    const { read: parsed, call, failures } = round;
+    return {
+      _tag: "Judged",
+      verdict: {
+        synthesis: parsed.synthesis,
+        answers,
+        parseIssues:
+          parsed.issues.length === 0
+            ? []
+            : [`iteration ${iteration}: arbiter output from ${call.model}: ${parsed.issues.join(", ")}`],
+        record: { arbiter: call, arbiterFailures: failures, shuffleSeed }
+      }
+    } as const;
+  });

@@ -1,0 +1,78 @@
+import type { ConsortiumConfig } from "@consortium/config";
+import {
+  describeStartError,
+  makeRunId,
+  type RunEvent,
+  RunEvents,
+  RunLog,
+  type RunResult,
+  runConsortium,
+  type Turn
+} from "@consortium/engine";
+import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
+import { resolveDbPath, SqliteRunLog } from "@consortium/store";
+import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect";
+
+// One runtime for every request a server answers: one set of SDK clients (connections are reused
+// across runs) and one database connection. Each run is a fiber on it; aborting a run's signal
+// interrupts that fiber, which records the run `interrupted` and aborts its HTTP calls.
+
+export interface RunRequest {
+  readonly config: ConsortiumConfig;
+  readonly prompt: string;
+  readonly history: ReadonlyArray<Turn>;
+  /** "serve" or "mcp": stored with the run. */
+  readonly origin: string;
+  readonly signal: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export type RunOutcome =
+  | { readonly _tag: "Finished"; readonly result: RunResult }
+  | { readonly _tag: "Interrupted"; readonly runId: string }
+  /** The run could not start (a missing key, an unknown provider) or hit a bug: one line. */
+  | { readonly _tag: "Error"; readonly runId: string; readonly message: string };
+
+export interface Runner {
+  readonly run: (request: RunRequest) => Promise<RunOutcome>;
+  /** Closes the database once every run has ended. */
+  readonly dispose: () => Promise<void>;
+}
+
+/** The server cannot start (the database cannot be opened, the port is taken): one line, exit 2. */
+export class StartFailed extends Error {
+  override readonly name = "StartFailed";
+}
+
+const isStartError = (error: unknown): error is MissingApiKey | UnknownProvider =>
+  error instanceof MissingApiKey || error instanceof UnknownProvider;
+
+/** Builds the runtime at once, so a database that cannot be opened fails the start, not a request. */
+export const makeRunner = async (options: { readonly db: string | undefined; readonly noLog: boolean }) => {
+  const log: Layer.Layer<RunLog, unknown> = options.noLog
+    ? RunLog.none
+    : SqliteRunLog.layerWithStore(resolveDbPath({ flag: options.db }));
+  const runtime = ManagedRuntime.make(Layer.merge(LlmClientLive, log));
+  const built = await Effect.runPromiseExit(runtime.runtimeEffect);
+  if (Exit.isFailure(built)) {
+    const error = Cause.squash(built.cause);
+    throw new StartFailed(`database: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const run = async (request: RunRequest): Promise<RunOutcome> => {
+    const runId = await runtime.runPromise(makeRunId);
+    const program = runConsortium(request.config, request.prompt, {
+      runId,
+      history: request.history,
+      origin: request.origin
+    }).pipe(Effect.provide(request.onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(request.onEvent)));
+    const exit = await runtime.runPromiseExit(program, { signal: request.signal });
+    if (Exit.isSuccess(exit)) return { _tag: "Finished", result: exit.value };
+    if (Cause.isInterruptedOnly(exit.cause)) return { _tag: "Interrupted", runId };
+    const failure = Cause.failureOption(exit.cause);
+    if (failure._tag === "Some" && isStartError(failure.value)) {
+      return { _tag: "Error", runId, message: describeStartError(failure.value) };
+    }
+    return { _tag: "Error", runId, message: `internal error: ${Cause.pretty(exit.cause).split("\n")[0] ?? "unknown"}` };
+  };
+  return { run, dispose: () => runtime.dispose() } satisfies Runner;
+};

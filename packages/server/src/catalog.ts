@@ -1,0 +1,74 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type ConsortiumConfig, consortiumFilesIn, formatConfigError, listConsortia } from "@consortium/config";
+import { Effect, Either } from "effect";
+
+// The consortia a server offers: every file in its folder that validates, by consortium name. Files
+// are re-read when the folder changes (a file added, removed, or its size or mtime changed), checked
+// cheaply on each request with one stat per file, so editing a file needs no restart. An invalid file
+// is reported once per version on stderr and left out; the others stay available.
+
+export interface Catalog {
+  /** Every valid consortium, sorted by name. */
+  readonly all: () => Promise<ReadonlyArray<ConsortiumConfig>>;
+  readonly find: (name: string) => Promise<ConsortiumConfig | undefined>;
+}
+
+const signatureOf = async (folder: string): Promise<string> => {
+  const entries = await Effect.runPromise(consortiumFilesIn(folder));
+  const parts = await Promise.all(
+    entries.map(async (entry) => {
+      const info = await stat(join(folder, entry)).catch(() => undefined);
+      return `${entry}:${info?.mtimeMs ?? 0}:${info?.size ?? 0}`;
+    })
+  );
+  return parts.join("|");
+};
+
+export const makeCatalog = (folder: string, warn: (line: string) => void): Catalog => {
+  let signature: string | undefined;
+  let byName = new Map<string, ConsortiumConfig>();
+  const reported = new Set<string>();
+  // one reload at a time: concurrent requests after a change share it
+  let loading: Promise<void> | undefined;
+
+  const reload = async (next: string): Promise<void> => {
+    const listed = await Effect.runPromise(listConsortia(folder));
+    const found = new Map<string, ConsortiumConfig>();
+    for (const { file, config } of listed) {
+      if (Either.isLeft(config)) {
+        const key = `${next}:${file}`;
+        if (!reported.has(key)) {
+          reported.add(key);
+          warn(`skipping invalid consortium file ${file}:\n${formatConfigError(config.left)}`);
+        }
+        continue;
+      }
+      const existing = found.get(config.right.name);
+      if (existing !== undefined) {
+        warn(`skipping ${file}: the name ${config.right.name} is already used by ${existing.source ?? "another file"}`);
+        continue;
+      }
+      found.set(config.right.name, config.right);
+    }
+    byName = found;
+    signature = next;
+  };
+
+  const fresh = async (): Promise<Map<string, ConsortiumConfig>> => {
+    if (loading !== undefined) await loading;
+    const next = await signatureOf(folder);
+    if (next !== signature) {
+      loading ??= reload(next).finally(() => {
+        loading = undefined;
+      });
+      await loading;
+    }
+    return byName;
+  };
+
+  return {
+    all: async () => [...(await fresh()).values()].sort((a, b) => a.name.localeCompare(b.name)),
+    find: async (name) => (await fresh()).get(name)
+  };
+};

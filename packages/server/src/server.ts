@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiError } from "./ApiError.js";
+import { checkBearer } from "./auth.js";
+import { makeCatalog } from "./catalog.js";
+import { handleChat } from "./chat.js";
+import { sendError, sendJson } from "./http.js";
+import type { ServeOptions } from "./options.js";
+import { makeRunner, StartFailed } from "./Runner.js";
+
+// `consortium serve`: an OpenAI-compatible HTTP server where every consortium is a model.
+//
+// Plain node:http rather than @effect/platform's HttpServer: the server's hard parts are socket-level
+// (a client that disconnects must abort its run at once, a body refused by size before it is read,
+// idle keep-alive connections closed on shutdown while busy ones finish), and node:http exposes each
+// of them directly. The runs themselves are Effect fibers on one shared runtime (Runner.ts).
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets runs finish for up to `graceMs`, interrupts the rest, closes the store. */
+  readonly shutdown: (graceMs?: number) => Promise<void>;
+}
+
+const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") ?? "";
+
+export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
+  const runner = await makeRunner({ db: options.db, noLog: options.noLog });
+  const catalog = makeCatalog(options.dir, options.log);
+  const inFlight = new Map<AbortController, Promise<void>>();
+  let stopping = false;
+
+  const acquire = (controller: AbortController) => {
+    if (inFlight.size >= options.maxRuns) return undefined;
+    let done = () => {};
+    inFlight.set(
+      controller,
+      new Promise<void>((resolve) => {
+        done = resolve;
+      })
+    );
+    return () => {
+      inFlight.delete(controller);
+      done();
+    };
+  };
+
+  const models = async () =>
+    (await catalog.all()).map((config) => ({
+      id: config.name,
+      object: "model",
+      created: 0,
+      owned_by: "consortium",
+      description: config.description ?? null
+    }));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
+    if (stopping) {
+      throw new ApiError(503, "service_unavailable", "the server is shutting down", {
+        headers: { connection: "close" }
+      });
+    }
+    const path = route(req);
+    if (path === "/v1/models" || path.startsWith("/v1/models/")) {
+      if (req.method !== "GET") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use GET`);
+      checkBearer(req, options.apiKey);
+      const list = await models();
+      if (path === "/v1/models") {
+        sendJson(res, 200, { object: "list", data: list });
+        return "200";
+      }
+      const name = decodeURIComponent(path.slice("/v1/models/".length));
+      const model = list.find((entry) => entry.id === name);
+      if (model === undefined) {
+        throw new ApiError(404, "not_found_error", `no consortium named ${JSON.stringify(name)}`, {
+          code: "model_not_found"
+        });
+      }
+      sendJson(res, 200, model);
+      return "200";
+    }
+    if (path === "/v1/chat/completions") {
+      if (req.method !== "POST") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use POST`);
+      checkBearer(req, options.apiKey);
+      return handleChat(req, res, {
+        catalog,
+        runner,
+        maxBodyBytes: options.maxBodyBytes,
+        acquire,
+        stopping: () => stopping,
+        log: options.log
+      });
+    }
+    throw new ApiError(404, "not_found_error", `no such endpoint: ${req.method} ${path}`, { code: "unknown_url" });
+  };
+
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (error instanceof ApiError) {
+          sendError(res, error);
+          return `${error.status} ${error.message}`;
+        }
+        // a bug: say so without a stack, and keep serving
+        const message = error instanceof Error ? error.message : String(error);
+        sendError(res, new ApiError(500, "server_error", "internal error"));
+        return `500 ${message.split("\n")[0]}`;
+      })
+      .then((outcome) => options.log(`${req.method} ${route(req)} ${outcome} ${Date.now() - started}ms`));
+  });
+  // runs can take minutes: no request or socket timeout may cut them
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      void runner.dispose();
+      const reason = error.code === "EADDRINUSE" ? "the address is in use" : error.message;
+      reject(new StartFailed(`cannot listen on ${options.host}:${options.port}: ${reason}`));
+    });
+    server.listen(options.port, options.host, () => {
+      server.removeAllListeners("error");
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (graceMs = options.graceMs) => {
+    if (shuttingDown !== undefined) {
+      // asked again with no grace (a second signal): cut the runs still waited for
+      if (graceMs === 0) for (const controller of inFlight.keys()) controller.abort();
+      return shuttingDown;
+    }
+    shuttingDown = (async () => {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight.size > 0) {
+        options.log(`shutting down: waiting up to ${graceMs} ms for ${inFlight.size} run(s)`);
+        let timer: NodeJS.Timeout | undefined;
+        const expired = await Promise.race([
+          Promise.all(inFlight.values()).then(() => false),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(true), graceMs);
+          })
+        ]);
+        clearTimeout(timer);
+        if (expired && inFlight.size > 0) {
+          options.log(`shutting down: interrupting ${inFlight.size} run(s)`);
+          for (const controller of inFlight.keys()) controller.abort();
+          await Promise.all(inFlight.values());
+        }
+      }
+      server.closeAllConnections();
+      await closed;
+      await runner.dispose();
+    })();
+    return shuttingDown;
+  };
+
+  return { url: `http://${host}:${address.port}`, port: address.port, shutdown };
+};

@@ -1,0 +1,86 @@
+import { formatConfidence, formatTime } from "@consortium/store";
+import { type Html, html } from "../html/escape.js";
+import { type PageMode, renderPage } from "../html/page.js";
+import type { CaseView, CellView, EvalMatrix } from "../model/evalMatrix.js";
+import { badge, cost, duration, percent, tokens } from "./format.js";
+
+// One eval: per target the pass rate against the threshold, then the cases × targets matrix (pass or
+// fail, the first failing assertion, cost, latency). A case opens to each target's answer side by side:
+// in a report file as a collapsible section below, in the viewer as its own page.
+
+export interface EvalPageOptions {
+  readonly mode: PageMode;
+  /** Viewer: the URL of a case's page; absent in a file, where cases open in place. */
+  readonly caseUrl?: (caseId: string) => string;
+  readonly runUrl?: (runId: string) => string;
+  readonly liveUrl?: string;
+}
+
+const caseAnchor = (index: number): string => `case-${index + 1}`;
+
+const firstFailure = (cell: CellView): string | null => {
+  const failed = cell.assertions.find((assertion) => !assertion.pass);
+  if (failed !== undefined) return `${failed.type}: ${failed.reason}`;
+  return cell.error;
+};
+
+const matrixCell = (cell: CellView | null, caseId: string): Html => {
+  if (cell === null) return html`<td class="cell pending" data-case="${caseId}">…</td>`;
+  const failure = cell.pass ? null : firstFailure(cell);
+  return html`<td class="cell ${cell.pass ? "pass" : "fail"}" data-case="${caseId}" data-target="${cell.target}" data-pass="${String(cell.pass)}">
+<span class="cell-mark">${cell.pass ? "✓ pass" : "✗ fail"}</span>
+${failure === null ? "" : html`<div class="small error">${failure.length > 160 ? `${failure.slice(0, 159)}…` : failure}</div>`}
+<div class="small muted">${cost(cell.costUsd)} · ${duration(cell.latencyMs)}</div></td>`;
+};
+
+const caseFailed = (one: CaseView): boolean => one.cells.some((cell) => cell !== null && !cell.pass);
+
+export const cellCard = (cell: CellView, options: Pick<EvalPageOptions, "runUrl">): Html =>
+  html`<article class="card${cell.pass ? "" : " failed"}" data-target="${cell.target}">
+<h3><span>${cell.target}</span>${badge(cell.pass ? "pass" : "fail")}</h3>
+<div class="stats"><span>${tokens(cell.inputTokens, cell.outputTokens)}</span><span>${duration(cell.latencyMs)}</span><span>${cost(cell.costUsd)}</span>${cell.confidence === null ? "" : html`<span>confidence ${formatConfidence(cell.confidence)}</span>`}${cell.status === null ? "" : html`<span>${cell.status}</span>`}</div>
+${cell.runId === null ? "" : options.runUrl === undefined ? html`<p class="small muted">run ${cell.runId}</p>` : html`<p class="small"><a href="${options.runUrl(cell.runId)}">run ${cell.runId}</a></p>`}
+${cell.error === null ? "" : html`<p class="error">${cell.error}</p>`}
+<ul class="assertions small">${cell.assertions.map((assertion) => html`<li class="${assertion.pass ? "" : "error"}">${assertion.pass ? "✓" : "✗"} ${assertion.type}${assertion.reason === "" ? "" : `: ${assertion.reason}`}</li>`)}</ul>
+<pre class="answer-text">${cell.output === "" ? "(no output)" : cell.output}</pre>
+</article>`;
+
+export const renderCaseBody = (one: CaseView, options: Pick<EvalPageOptions, "runUrl">): Html =>
+  html`${one.prompt === null ? "" : html`<pre class="prompt">${one.prompt}</pre>`}
+<div class="grid">${one.cells.map((cell) => (cell === null ? "" : cellCard(cell, options)))}</div>`;
+
+export const evalVersion = (matrix: EvalMatrix): string =>
+  `${matrix.status}:${matrix.cases.reduce((n, one) => n + one.cells.filter((cell) => cell !== null).length, 0)}`;
+
+export const renderEvalMain = (matrix: EvalMatrix, options: EvalPageOptions): Html => {
+  const live = options.mode === "server" && matrix.status === "running" && options.liveUrl !== undefined;
+  const failedCases = matrix.cases.filter(caseFailed).length;
+  return html`<main${live ? html` data-live="${options.liveUrl ?? ""}"` : ""} data-version="${evalVersion(matrix)}">
+<h1>Eval <span class="mono">${matrix.id}</span> ${badge(matrix.status)}</h1>
+<dl class="meta"><dt>suite</dt><dd>${matrix.suite}</dd>
+<dt>threshold</dt><dd>${matrix.threshold === null ? "-" : percent(matrix.threshold)}</dd>
+<dt>started</dt><dd>${formatTime(matrix.startedAt)} UTC${matrix.endedAt === null ? "" : ` · ended ${formatTime(matrix.endedAt)} UTC`}</dd>
+<dt>cases</dt><dd>${matrix.cases.length}, ${failedCases} with a failure</dd></dl>
+<div class="scroll"><table class="targets"><thead><tr><th>target</th><th class="num">passed</th><th class="num">pass rate</th><th>threshold</th><th class="num">cost</th></tr></thead><tbody>
+${matrix.totals.map((total) => html`<tr data-target="${total.target}"><td>${total.target}</td><td class="num">${total.passed}/${total.total}</td><td class="num">${total.total === 0 ? "-" : percent(total.passed / total.total)}</td><td>${total.meetsThreshold === null ? "-" : badge(total.meetsThreshold ? "met" : "missed", total.meetsThreshold ? "pass" : "fail")}</td><td class="num">${cost(total.costUsd)}</td></tr>`)}
+</tbody></table></div>
+<h2>Cases × targets</h2>
+<p><label><input type="checkbox" id="only-failures"> only cases with a failure</label></p>
+<div class="scroll"><table id="matrix"><thead><tr><th scope="col">case</th>${matrix.targets.map((target) => html`<th scope="col">${target}</th>`)}</tr></thead><tbody>
+${matrix.cases.map((one, index) => html`<tr data-case="${one.id}" data-failed="${String(caseFailed(one))}"><th scope="row"><a href="${options.caseUrl === undefined ? `#${caseAnchor(index)}` : options.caseUrl(one.id)}">${one.id}</a></th>${one.cells.map((cell) => matrixCell(cell, one.id))}</tr>`)}
+</tbody></table></div>
+${
+  options.caseUrl === undefined
+    ? html`<h2>Answers</h2>${matrix.cases.map((one, index) => html`<details class="case" id="${caseAnchor(index)}"${caseFailed(one) ? " open" : ""}><summary>${one.id}${caseFailed(one) ? " · failed" : ""}</summary>${renderCaseBody(one, options)}</details>`)}`
+    : ""
+}
+</main>`;
+};
+
+export const renderEvalPage = (matrix: EvalMatrix, options: EvalPageOptions & { readonly nav?: Html }): string =>
+  renderPage({
+    title: `Eval ${matrix.suite} · ${matrix.id}`,
+    mode: options.mode,
+    body: renderEvalMain(matrix, options),
+    ...(options.nav === undefined ? {} : { nav: options.nav })
+  });

@@ -1,0 +1,18 @@
+import { formatCost, formatCount, formatDuration } from "@consortium/store";
+import { type Html, html } from "../html/escape.js";
+
+// Small pieces of markup every page uses.
+
+export const badge = (text: string, kind: string = text): Html => html`<span class="badge ${kind}">${text}</span>`;
+
+export const tokens = (input: number | null, output: number | null): string =>
+  input === null || output === null ? "-" : `${formatCount(input)} in / ${formatCount(output)} out`;
+
+export const cost = (usd: number | null): string => formatCost(usd) ?? "-";
+
+export const duration = (ms: number | null): string => formatDuration(ms);
+
+export const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
