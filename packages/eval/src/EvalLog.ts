@@ -1,4 +1,5 @@
 import { Context, Effect, Layer } from "effect";
+import type { EvalOutcome } from "./report/exitCode.js";
 import type { CaseTargetResult, EvalReport } from "./report/types.js";
 
 // How an eval is recorded as it happens, beside the consortium runs the engine logs through RunLog.
@@ -32,10 +33,10 @@ export interface EvalCaseResult {
 export interface EvalEnded {
   readonly evalId: string;
   /**
-   * 0, 1 or 2 as `exitCodeFor` computes it; 130 when the eval was interrupted, and then `report`
+   * As `outcomeOf` says for a finished eval; `interrupted` when it was stopped, and then `report`
    * holds only the results that finished before it.
    */
-  readonly exitCode: number;
+  readonly outcome: EvalOutcome;
   readonly report: EvalReport;
 }
 

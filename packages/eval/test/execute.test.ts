@@ -84,7 +84,7 @@ describe("executePlan", () => {
       const events = yield* Ref.get(log.events);
       expect(events).toHaveLength(1 + 12 + 1);
       expect(events[0]).toMatchObject({ evalId: "eval-1", suite: "smoke", targets: ["a", "b"], threshold: 1 });
-      expect(events.at(-1)).toMatchObject({ evalId: "eval-1", exitCode: 1 });
+      expect(events.at(-1)).toMatchObject({ evalId: "eval-1", outcome: "failed" });
       const failed = events.find((event) => "result" in event && !event.result.pass);
       expect(failed).toMatchObject({ caseId: "three", result: { target: "b", output: "no" } });
     })
@@ -262,7 +262,7 @@ describe("runSuite interrupted", () => {
 
       const events = yield* Ref.get(log.events);
       const ended = events.at(-1);
-      expect(ended).toMatchObject({ evalId: "stopped", exitCode: 130 });
+      expect(ended).toMatchObject({ evalId: "stopped", outcome: "interrupted" });
       const report = (ended as EvalEnded).report;
       expect(report.cases.map((suiteCase) => [suiteCase.id, suiteCase.results.map((r) => [r.target, r.pass])])).toEqual(
         [["one", [["a", true]]]]

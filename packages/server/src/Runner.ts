@@ -10,7 +10,7 @@ import {
   type Turn
 } from "@consortium/engine";
 import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
-import { resolveDbPath, SqliteRunLog } from "@consortium/store";
+import { resolveDbPath, StoreRunLog } from "@consortium/store";
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect";
 
 // One runtime for every request a server answers: one set of SDK clients (connections are reused
@@ -51,7 +51,7 @@ const isStartError = (error: unknown): error is MissingApiKey | UnknownProvider 
 export const makeRunner = async (options: { readonly db: string | undefined; readonly noLog: boolean }) => {
   const log: Layer.Layer<RunLog, unknown> = options.noLog
     ? RunLog.none
-    : SqliteRunLog.layerWithStore(resolveDbPath({ flag: options.db }));
+    : StoreRunLog.layerWithStore(resolveDbPath({ flag: options.db }));
   const runtime = ManagedRuntime.make(Layer.merge(LlmClientLive, log));
   const built = await Effect.runPromiseExit(runtime.runtimeEffect);
   if (Exit.isFailure(built)) {

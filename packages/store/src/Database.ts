@@ -1,8 +1,13 @@
 import type { CallRole } from "@consortium/engine";
-import type { Generated } from "kysely";
+import type { ColumnType, Generated, SqlBool } from "kysely";
 
-// The tables as SQLite holds them. Column names are snake_case and JSON lives in TEXT columns so a
-// plain `sqlite3` shell or Datasette reads them without this code; times are ISO-8601 UTC strings.
+// The tables as every backend holds them, in the types the repositories see. Column names are
+// snake_case; JSON is written and read back as text (a backend may store it as jsonb); times are
+// ISO-8601 UTC strings on the way in and out (a backend may store them as timestamptz).
+
+/** A flag: written as a boolean, read back as a boolean or as SQLite's 0/1. */
+export type Flag = ColumnType<SqlBool, boolean, boolean>;
+export type NullableFlag = ColumnType<SqlBool | null, boolean | null, boolean | null>;
 
 /** A run is `running` until the engine ends it, or until a later open finds its process gone. */
 export type StoredRunStatus = "running" | "completed" | "degraded" | "failed" | "interrupted";
@@ -18,8 +23,8 @@ export interface RunsTable {
   readonly config_hash: string;
   readonly source_file: string | null;
   readonly git_commit: string | null;
-  /** 1 when the source file differs from the commit (modified, untracked or ignored); null outside git. */
-  readonly git_dirty: number | null;
+  /** Set when the source file differs from the commit (modified, untracked or ignored); null outside git. */
+  readonly git_dirty: NullableFlag;
   readonly synthesis: string | null;
   readonly confidence: number | null;
   readonly iterations: Generated<number>;
@@ -71,7 +76,7 @@ export interface EvalsTable {
   readonly suite: string;
   readonly source_file: string | null;
   readonly git_commit: string | null;
-  readonly git_dirty: number | null;
+  readonly git_dirty: NullableFlag;
   readonly config_json: string;
   readonly status: StoredEvalStatus;
   readonly started_at: string;
@@ -89,7 +94,7 @@ export interface EvalResultsTable {
   readonly target: string;
   /** The consortium run behind this result, when it was recorded. */
   readonly run_id: string | null;
-  readonly passed: number;
+  readonly passed: Flag;
   /** The run's status for a consortium, "completed" / "failed" for a single model. */
   readonly status: string | null;
   /** The synthesis or the answer the assertions were checked against. */

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { basename, dirname } from "node:path";
 
 export interface GitInfo {
@@ -19,21 +19,16 @@ export const parseGitStatus = (output: string): GitInfo => {
 };
 
 /**
- * The commit a config file was read at, and whether the file differs from it. One `git` process per
- * run (status prints the HEAD oid and the file's state together); no git, no repository, or a slow
- * git all mean "unknown", never a failed run.
+ * The commit a config file was read at, and whether the file differs from it. One `git` process
+ * (status prints the HEAD oid and the file's state together), run without blocking; no git, no
+ * repository, or a slow git all mean "unknown", never a failed run.
  */
-export const gitInfoFor = (file: string): GitInfo => {
-  try {
-    const output = execFileSync("git", ["status", "--porcelain=v2", "--branch", "--ignored", "--", basename(file)], {
-      cwd: dirname(file),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-      timeout: 3000,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
-    });
-    return parseGitStatus(output);
-  } catch {
-    return noGit;
-  }
-};
+export const gitInfoFor = (file: string): Promise<GitInfo> =>
+  new Promise((resolve) => {
+    execFile(
+      "git",
+      ["status", "--porcelain=v2", "--branch", "--ignored", "--", basename(file)],
+      { cwd: dirname(file), encoding: "utf8", timeout: 3000, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } },
+      (error, stdout) => resolve(error === null ? parseGitStatus(stdout) : noGit)
+    );
+  });

@@ -1,10 +1,31 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import { openCallRoles } from "./openCallRoles.js";
+import {
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  sql
+} from "kysely";
 
 // Versioned schema changes, listed in code rather than read from a folder: the CLI is one bundled
 // file, so there is no folder to scan. Names sort in order; never edit a released migration, add one.
+// One list for every backend: where their types differ, a migration asks `ColumnTypes`.
 
-const runsAndCalls: Migration = {
+/** The column types, and the one migration, that differ between backends. */
+export interface ColumnTypes {
+  readonly json: ColumnDataType;
+  readonly time: ColumnDataType;
+  readonly real: ColumnDataType;
+  /** An integer primary key the database numbers itself. */
+  readonly serial: ColumnDataType;
+  readonly flag: ColumnDataType;
+  /** Keeps a flag column to two values where its type alone does not. */
+  readonly flagCheck: (column: string, c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  /** Relaxes calls.role's CHECK to any lowercase name: changing a CHECK is each backend's own SQL. */
+  readonly openCallRoles: Migration;
+}
+
+const runsAndCalls = (t: ColumnTypes): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable("runs")
@@ -14,22 +35,22 @@ const runsAndCalls: Migration = {
         c.notNull().check(sql`status in ('running', 'completed', 'degraded', 'failed', 'interrupted')`)
       )
       .addColumn("prompt", "text", (c) => c.notNull())
-      .addColumn("config_json", "text", (c) => c.notNull())
+      .addColumn("config_json", t.json, (c) => c.notNull())
       .addColumn("config_hash", "text", (c) => c.notNull())
       .addColumn("source_file", "text")
       .addColumn("git_commit", "text")
-      .addColumn("git_dirty", "integer")
+      .addColumn("git_dirty", t.flag)
       .addColumn("synthesis", "text")
-      .addColumn("confidence", "real")
+      .addColumn("confidence", t.real)
       .addColumn("iterations", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("input_tokens", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("output_tokens", "integer", (c) => c.notNull().defaultTo(0))
-      .addColumn("cost_usd", "real")
-      .addColumn("started_at", "text", (c) => c.notNull())
-      .addColumn("ended_at", "text")
+      .addColumn("cost_usd", t.real)
+      .addColumn("started_at", t.time, (c) => c.notNull())
+      .addColumn("ended_at", t.time)
       .addColumn("duration_ms", "integer")
       .addColumn("error", "text")
-      .addColumn("result_json", "text")
+      .addColumn("result_json", t.json)
       .addColumn("pid", "integer", (c) => c.notNull())
       .addColumn("hostname", "text", (c) => c.notNull())
       .execute();
@@ -44,23 +65,23 @@ const runsAndCalls: Migration = {
 
     await db.schema
       .createTable("calls")
-      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("id", t.serial, (c) => c.primaryKey())
       .addColumn("run_id", "text", (c) => c.notNull().references("runs.id").onDelete("cascade"))
       .addColumn("iteration", "integer", (c) => c.notNull())
       .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('member', 'arbiter')`))
       .addColumn("provider", "text", (c) => c.notNull())
       .addColumn("model", "text", (c) => c.notNull())
       .addColumn("instance", "integer", (c) => c.notNull())
-      .addColumn("request_json", "text", (c) => c.notNull())
+      .addColumn("request_json", t.json, (c) => c.notNull())
       .addColumn("answer", "text")
-      .addColumn("parsed_json", "text")
+      .addColumn("parsed_json", t.json)
       .addColumn("input_tokens", "integer", (c) => c.notNull())
       .addColumn("output_tokens", "integer", (c) => c.notNull())
       .addColumn("latency_ms", "integer", (c) => c.notNull())
       .addColumn("attempts", "integer", (c) => c.notNull())
-      .addColumn("error_json", "text")
-      .addColumn("started_at", "text", (c) => c.notNull())
-      .addColumn("ended_at", "text", (c) => c.notNull())
+      .addColumn("error_json", t.json)
+      .addColumn("started_at", t.time, (c) => c.notNull())
+      .addColumn("ended_at", t.time, (c) => c.notNull())
       .execute();
     await db.schema.createIndex("calls_run_id").on("calls").columns(["run_id", "iteration"]).execute();
   },
@@ -68,9 +89,9 @@ const runsAndCalls: Migration = {
     await db.schema.dropTable("calls").execute();
     await db.schema.dropTable("runs").execute();
   }
-};
+});
 
-const evals: Migration = {
+const evals = (t: ColumnTypes): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable("evals")
@@ -78,14 +99,14 @@ const evals: Migration = {
       .addColumn("suite", "text", (c) => c.notNull())
       .addColumn("source_file", "text")
       .addColumn("git_commit", "text")
-      .addColumn("git_dirty", "integer")
-      .addColumn("config_json", "text", (c) => c.notNull())
+      .addColumn("git_dirty", t.flag)
+      .addColumn("config_json", t.json, (c) => c.notNull())
       .addColumn("status", "text", (c) =>
         c.notNull().check(sql`status in ('running', 'passed', 'failed', 'error', 'interrupted')`)
       )
-      .addColumn("started_at", "text", (c) => c.notNull())
-      .addColumn("ended_at", "text")
-      .addColumn("summary_json", "text")
+      .addColumn("started_at", t.time, (c) => c.notNull())
+      .addColumn("ended_at", t.time)
+      .addColumn("summary_json", t.json)
       .addColumn("pid", "integer", (c) => c.notNull())
       .addColumn("hostname", "text", (c) => c.notNull())
       .execute();
@@ -93,22 +114,22 @@ const evals: Migration = {
 
     await db.schema
       .createTable("eval_results")
-      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("id", t.serial, (c) => c.primaryKey())
       .addColumn("eval_id", "text", (c) => c.notNull().references("evals.id").onDelete("cascade"))
       .addColumn("case_id", "text", (c) => c.notNull())
       .addColumn("target", "text", (c) => c.notNull())
       .addColumn("run_id", "text", (c) => c.references("runs.id").onDelete("set null"))
-      .addColumn("passed", "integer", (c) => c.notNull().check(sql`passed in (0, 1)`))
+      .addColumn("passed", t.flag, (c) => t.flagCheck("passed", c.notNull()))
       .addColumn("status", "text")
       .addColumn("output", "text")
-      .addColumn("assertions_json", "text", (c) => c.notNull())
+      .addColumn("assertions_json", t.json, (c) => c.notNull())
       .addColumn("latency_ms", "integer")
       .addColumn("input_tokens", "integer")
       .addColumn("output_tokens", "integer")
-      .addColumn("confidence", "real")
-      .addColumn("cost_usd", "real")
+      .addColumn("confidence", t.real)
+      .addColumn("cost_usd", t.real)
       .addColumn("error", "text")
-      .addColumn("recorded_at", "text", (c) => c.notNull())
+      .addColumn("recorded_at", t.time, (c) => c.notNull())
       .execute();
     await db.schema.createIndex("eval_results_eval_id").on("eval_results").columns(["eval_id", "case_id"]).execute();
     await db.schema.createIndex("eval_results_run_id").on("eval_results").column("run_id").execute();
@@ -117,12 +138,12 @@ const evals: Migration = {
     await db.schema.dropTable("eval_results").execute();
     await db.schema.dropTable("evals").execute();
   }
-};
+});
 
 // A run continues a conversation (conversation_id: the first run's id; parent_run_id: the run it
 // follows) and says who asked for it (origin: null for the CLI's run, "serve", "mcp"). Runs from
 // before keep their own id as their conversation.
-const conversations: Migration = {
+const conversations = (): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable("runs").addColumn("conversation_id", "text").execute();
     await db.schema
@@ -139,21 +160,19 @@ const conversations: Migration = {
     await db.schema.alterTable("runs").dropColumn("parent_run_id").execute();
     await db.schema.alterTable("runs").dropColumn("conversation_id").execute();
   }
-};
+});
 
-export const migrations: Readonly<Record<string, Migration>> = {
-  "0001_runs_and_calls": runsAndCalls,
-  "0002_evals": evals,
-  "0003_conversations": conversations,
-  "0004_open_call_roles": openCallRoles
-};
+/** Every migration, in order, for a backend's column types. */
+export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
+  "0001_runs_and_calls": runsAndCalls(types),
+  "0002_evals": evals(types),
+  "0003_conversations": conversations(),
+  "0004_open_call_roles": types.openCallRoles
+});
 
 export const latestMigration = "0004_open_call_roles";
 
-/** Serves `migrations` (or a prefix of them, for tests of older databases) to kysely's Migrator. */
-export const inCodeMigrations = (list: Readonly<Record<string, Migration>> = migrations): MigrationProvider => ({
+/** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
+export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({
   getMigrations: () => Promise.resolve({ ...list })
 });
-
-export const makeMigrator = (db: Kysely<unknown>, list?: Readonly<Record<string, Migration>>): Migrator =>
-  new Migrator({ db, provider: inCodeMigrations(list) });

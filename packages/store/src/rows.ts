@@ -1,8 +1,8 @@
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
-import type { Insertable, Selectable, Updateable } from "kysely";
-import { configHash } from "./canonicalJson.js";
+import type { Insertable, Selectable, SqlBool, Updateable } from "kysely";
 import type { CallsTable, EvalResultsTable, EvalsTable, RunsTable } from "./Database.js";
 import type { GitInfo } from "./gitInfo.js";
+import type { Provenance } from "./provenance.js";
 import { redact, redactNullable } from "./redact.js";
 import type {
   ConversationTurn,
@@ -42,13 +42,14 @@ export const parseJson = (text: string | null): unknown => {
   }
 };
 
-const bit = (flag: boolean | null): number | null => (flag === null ? null : flag ? 1 : 0);
-const flag = (bit: number | null): boolean | null => (bit === null ? null : bit !== 0);
+/** A flag as read back: a boolean, or 0 / 1 from a backend without booleans. */
+const flag = (value: SqlBool): boolean => value === true || value === 1;
+const nullableFlag = (value: SqlBool | null): boolean | null => (value === null ? null : flag(value));
 
 export const runStartedRow = (
   run: RunStarted,
   writer: Writer,
-  git: GitInfo,
+  provenance: Provenance,
   secrets: ReadonlyArray<string>
 ): Insertable<RunsTable> => ({
   id: run.runId,
@@ -56,10 +57,10 @@ export const runStartedRow = (
   status: "running",
   prompt: redact(run.prompt, secrets),
   config_json: json(run.config, secrets),
-  config_hash: configHash(run.config),
+  config_hash: provenance.configHash,
   source_file: run.config.source ?? null,
-  git_commit: git.commit,
-  git_dirty: bit(git.dirty),
+  git_commit: provenance.gitCommit,
+  git_dirty: provenance.gitDirty,
   started_at: run.startedAt,
   pid: writer.pid,
   hostname: writer.hostname,
@@ -184,7 +185,7 @@ export const toStoredRun = (
   configHash: row.config_hash,
   sourceFile: row.source_file,
   gitCommit: row.git_commit,
-  gitDirty: flag(row.git_dirty),
+  gitDirty: nullableFlag(row.git_dirty),
   synthesis: row.synthesis,
   confidence: row.confidence,
   iterations: row.iterations,
@@ -215,7 +216,7 @@ export const evalStartedRow = (
   suite: started.suite,
   source_file: started.sourceFile,
   git_commit: git.commit,
-  git_dirty: bit(git.dirty),
+  git_dirty: git.dirty,
   config_json: json(started.config, secrets),
   status: "running",
   started_at: started.startedAt,
@@ -231,7 +232,7 @@ export const evalResultRow = (
   eval_id: result.evalId,
   case_id: result.caseId,
   target: result.target,
-  passed: result.passed ? 1 : 0,
+  passed: result.passed,
   status: result.status,
   output: redactNullable(result.output, secrets),
   assertions_json: json(result.assertions, secrets),
@@ -255,7 +256,7 @@ export const toStoredEvalResult = (row: Selectable<EvalResultsTable>): StoredEva
   caseId: row.case_id,
   target: row.target,
   runId: row.run_id,
-  passed: row.passed !== 0,
+  passed: flag(row.passed),
   status: row.status,
   output: row.output,
   assertions: parseJson(row.assertions_json),
@@ -277,7 +278,7 @@ export const toStoredEval = (
   status: row.status,
   sourceFile: row.source_file,
   gitCommit: row.git_commit,
-  gitDirty: flag(row.git_dirty),
+  gitDirty: nullableFlag(row.git_dirty),
   config: parseJson(row.config_json),
   summary: parseJson(row.summary_json),
   startedAt: row.started_at,

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from "kysely";
-import type { Database } from "./Database.js";
+import { sql } from "kysely";
+import type { Db } from "./Db.js";
 
 // A run (or eval) still marked `running` whose writer process is gone was cut short: a crash, a
 // SIGKILL, a closed laptop lid. Say so, rather than leaving it `running` forever. Runs written on
@@ -10,18 +10,20 @@ export interface Unfinished {
   readonly pid: number;
 }
 
+const elapsedMs = (from: string, to: string): number => Math.round(Date.parse(to) - Date.parse(from));
+
 /** Which of these unfinished rows belong to processes that no longer exist. */
-export const abandoned = (
-  rows: ReadonlyArray<Unfinished>,
+export const abandoned = <Row extends Unfinished>(
+  rows: ReadonlyArray<Row>,
   isAlive: (pid: number) => boolean
-): ReadonlyArray<Unfinished> => rows.filter((row) => !isAlive(row.pid));
+): ReadonlyArray<Row> => rows.filter((row) => !isAlive(row.pid));
 
 const abandonedMessage = (pid: number, hostname: string): string =>
   `interrupted: the process that wrote this (pid ${pid} on ${hostname}) ended before it did`;
 
 /** Marks abandoned runs and evals `interrupted`; returns how many rows it changed. */
 export const sweepAbandoned = async (
-  db: Kysely<Database>,
+  db: Db,
   hostname: string,
   isAlive: (pid: number) => boolean,
   now: string
@@ -29,7 +31,7 @@ export const sweepAbandoned = async (
   const runs = abandoned(
     await db
       .selectFrom("runs")
-      .select(["id", "pid"])
+      .select(["id", "pid", "started_at"])
       .where("status", "=", "running")
       .where("hostname", "=", hostname)
       .execute(),
@@ -53,7 +55,7 @@ export const sweepAbandoned = async (
       .set({
         status: "interrupted",
         ended_at: now,
-        duration_ms: sql<number>`cast(round((julianday(${now}) - julianday(started_at)) * 86400000) as integer)`,
+        duration_ms: elapsedMs(run.started_at, now),
         error: abandonedMessage(run.pid, hostname),
         // The finished calls are all there; make the totals agree with them.
         input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest";
 import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer } from "effect";
 import { Kysely, SqliteDialect } from "kysely";
-import { makeMigrator } from "../src/migrations.js";
+import { makeMigrator } from "../src/sqlite/openSqlite.js";
 import { tempDir } from "./fixtures.js";
 
 const tmp = tempDir();

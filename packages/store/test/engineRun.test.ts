@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RunLog, runConsortium } from "@consortium/engine";
-import { SqliteRunLog, Store } from "@consortium/store";
+import { Store, StoreRunLog } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
 import { Context, Effect, Layer } from "effect";
 import { config, tempDir } from "./fixtures.js";
@@ -97,6 +97,6 @@ describe("a real engine run, recorded", () => {
         expect(existsSync(file) && readFileSync(file).includes(Buffer.from(CANARY))).toBe(false);
       }
       expect(readFileSync(`${path}-wal`).includes(Buffer.from("Canberra is the capital of Australia."))).toBe(true);
-    }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path, { env })));
+    }).pipe(Effect.provide(StoreRunLog.layerWithStore(path, { env })));
   });
 });

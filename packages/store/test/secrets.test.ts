@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
-import { SqliteRunLog, Store } from "@consortium/store";
+import { Store, StoreRunLog } from "@consortium/store";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
 import { redact, secretsFrom } from "../src/redact.js";
@@ -90,7 +90,7 @@ describe("secrets", () => {
         expect(leaky.calls[0]?.error?.message).toBe("401 Incorrect API key provided: [REDACTED]");
         expect(leaky.calls[1]?.text).toBe("Your key is [REDACTED], keep it safe.");
         expect(leaky.error).toBe("arbiter failed: 401 Incorrect API key provided: [REDACTED]");
-      }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path)));
+      }).pipe(Effect.provide(StoreRunLog.layerWithStore(path)));
       // And after close, when the WAL has been folded into the file.
       expect(found(path, MARKER)).toBe(true);
       expect(found(path, CANARY)).toBe(false);

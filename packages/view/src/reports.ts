@@ -1,5 +1,5 @@
-import { type EvalReport, exitCodeFor } from "@consortium/eval";
-import { evalStatusOf, type StoredRun } from "@consortium/store";
+import { type EvalReport, outcomeOf } from "@consortium/eval";
+import type { StoredRun } from "@consortium/store";
 import { matrixFromReport } from "./model/evalMatrix.js";
 import { renderEvalPage } from "./render/evalPage.js";
 import { renderRunPage } from "./render/runPage.js";
@@ -11,4 +11,4 @@ export const runReportHtml = (run: StoredRun): string => renderRunPage(run, { mo
 
 /** `consortium eval … --html report.html` */
 export const evalReportHtml = (report: EvalReport): string =>
-  renderEvalPage(matrixFromReport(report, evalStatusOf(exitCodeFor(report))), { mode: "file" });
+  renderEvalPage(matrixFromReport(report, outcomeOf(report)), { mode: "file" });

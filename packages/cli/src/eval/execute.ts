@@ -62,8 +62,8 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
     ? Layer.merge(EvalLog.none, RunLog.none)
     : Layer.unwrapEffect(
         Effect.promise(async () => {
-          const { resolveDbPath, SqliteEvalLog } = await import("@consortium/store");
-          return SqliteEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+          const { resolveDbPath, StoreEvalLog } = await import("@consortium/store");
+          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
         })
       );
 

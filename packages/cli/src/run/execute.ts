@@ -54,8 +54,8 @@ const logLayer = (flags: RunFlags): Layer.Layer<RunLog, unknown> =>
     ? RunLog.none
     : Layer.unwrapEffect(
         Effect.promise(async () => {
-          const { resolveDbPath, SqliteRunLog } = await import("@consortium/store");
-          return SqliteRunLog.layerWithStore(resolveDbPath({ flag: flags.db }));
+          const { resolveDbPath, StoreRunLog } = await import("@consortium/store");
+          return StoreRunLog.layerWithStore(resolveDbPath({ flag: flags.db }));
         })
       );
 

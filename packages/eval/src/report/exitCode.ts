@@ -1,7 +1,10 @@
 import type { EvalReport } from "./types.js";
 
+/** How an eval ended, as its log records it: the verdict itself, not an exit code to decode. */
+export type EvalOutcome = "passed" | "failed" | "error" | "interrupted";
+
 /**
- * The CLI's exit code for a finished eval:
+ * How a finished eval ended, and so the CLI's exit code (`exitCodeFor`):
  * - 2 when any call missed the replay cassette: the cassette no longer fits the suite (a prompt,
  *   template or model changed), which is bad input like an invalid file, not a quality verdict, and
  *   must fail CI even when the threshold would forgive the failed cases;
@@ -9,7 +12,11 @@ import type { EvalReport } from "./types.js";
  * - 0 when every target meets it.
  * (Bad input found before running, such as an invalid suite file or option, is exit 2 from the CLI.)
  */
-export const exitCodeFor = (report: EvalReport): 0 | 1 | 2 => {
-  if (report.replayMisses.length > 0) return 2;
-  return report.targets.every((target) => target.meetsThreshold) ? 0 : 1;
+export const outcomeOf = (report: EvalReport): Exclude<EvalOutcome, "interrupted"> => {
+  if (report.replayMisses.length > 0) return "error";
+  return report.targets.every((target) => target.meetsThreshold) ? "passed" : "failed";
 };
+
+const exitCodes = { passed: 0, failed: 1, error: 2 } as const;
+
+export const exitCodeFor = (report: EvalReport): 0 | 1 | 2 => exitCodes[outcomeOf(report)];

@@ -3,7 +3,7 @@ import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
-import { exitCodeFor } from "../report/exitCode.js";
+import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
 import { failedOutcome, type TargetOutcome } from "./outcome.js";
@@ -69,9 +69,6 @@ const runCaseOnTarget = <R>(
     })
   );
 };
-
-/** Exit code recorded for an eval stopped before every case finished (Ctrl-C, a timeout): the shell's SIGINT code. */
-export const interruptedExitCode = 130;
 
 const buildReport = (
   plan: SuitePlan,
@@ -166,13 +163,13 @@ export const executePlan = <R>(
         const ended = yield* Clock.currentTimeMillis;
         if (Exit.isSuccess(exit)) {
           const report = buildReport(plan, evalId, exit.value, started, ended);
-          yield* log.evalEnded({ evalId, exitCode: exitCodeFor(report), report });
+          yield* log.evalEnded({ evalId, outcome: outcomeOf(report), report });
           return report;
         }
         const partial = buildReport(plan, evalId, finishedCases(plan, yield* Ref.get(finished)), started, ended);
-        // runAll contains every failure, so only an interrupt gets here; a bug is recorded as an error (2).
-        const exitCode = Cause.isInterruptedOnly(exit.cause) ? interruptedExitCode : 2;
-        yield* log.evalEnded({ evalId, exitCode, report: partial });
+        // runAll contains every failure, so only an interrupt gets here; a bug is recorded as an error.
+        const outcome = Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "error";
+        yield* log.evalEnded({ evalId, outcome, report: partial });
         return yield* Effect.failCause(exit.cause);
       })
     );

@@ -6,7 +6,7 @@
 import { RunLog } from "@consortium/engine";
 import { Effect, Logger } from "effect";
 // The file itself rather than the package index: keeps eval (and ajv) out of the bundle, so it starts fast.
-import { SqliteRunLog } from "../../src/SqliteRunLog.js";
+import { StoreRunLog } from "../../src/StoreRunLog.js";
 import { memberCall, runEnded, runStarted } from "../fixtures.js";
 
 const [path = "", writer = "0", runs = "1", calls = "1", startAt = "0", mode = "normal"] = process.argv.slice(2);
@@ -41,5 +41,5 @@ const program = Effect.gen(function* () {
 // Start together, so the processes also race to create and migrate the database.
 const wait = Number(startAt) - Date.now();
 if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-await Effect.runPromise(program.pipe(Effect.provide(SqliteRunLog.layerWithStore(path)), Effect.provide(strictLogger)));
+await Effect.runPromise(program.pipe(Effect.provide(StoreRunLog.layerWithStore(path)), Effect.provide(strictLogger)));
 process.exit(warned ? 1 : 0);

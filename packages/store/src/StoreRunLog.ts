@@ -4,8 +4,8 @@ import type { StoreError } from "./errors.js";
 import { Store, type StoreOptions } from "./Store.js";
 import { makeWriteBacklog } from "./WriteBacklog.js";
 
-// The engine's RunLog, written to the Store as each event ends. Never fails the run: see
-// WriteBacklog for what happens to a write that fails.
+// The engine's RunLog, written to the Store (whichever database is behind it) as each event ends.
+// Never fails the run: see WriteBacklog for what happens to a write that fails.
 
 const describeCall = (call: CallRecord): string =>
   `${call.role} call ${call.provider}/${call.model}#${call.instance} of iteration ${call.iteration}`;
@@ -20,7 +20,7 @@ const make = Effect.gen(function* () {
   });
 });
 
-export const SqliteRunLog = {
+export const StoreRunLog = {
   /** RunLog over an existing Store. */
   layer: Layer.effect(RunLog, make) satisfies Layer.Layer<RunLog, never, Store>,
   /** A Store at `path` and the RunLog writing to it, for `consortium run`. */

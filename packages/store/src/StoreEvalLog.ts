@@ -1,18 +1,13 @@
 import type { RunLog } from "@consortium/engine";
 import { type EvalEnded, EvalLog } from "@consortium/eval";
 import { Effect, Layer } from "effect";
-import type { StoredEvalStatus } from "./Database.js";
 import type { StoreError } from "./errors.js";
-import { SqliteRunLog } from "./SqliteRunLog.js";
 import { Store, type StoreOptions } from "./Store.js";
+import { StoreRunLog } from "./StoreRunLog.js";
 import { makeWriteBacklog } from "./WriteBacklog.js";
 
 // eval's EvalLog, written to the Store's `evals` and `eval_results` tables. Like the RunLog it never
-// fails the eval (see WriteBacklog).
-
-/** The eval's exit code says how it ended: 0 passed, 1 missed its threshold, 2 could not be trusted. */
-export const evalStatusOf = (exitCode: number): Exclude<StoredEvalStatus, "running"> =>
-  exitCode === 0 ? "passed" : exitCode === 1 ? "failed" : exitCode === 130 ? "interrupted" : "error";
+// fails the eval (see WriteBacklog). An eval's outcome is its stored status, word for word.
 
 const make = Effect.gen(function* () {
   const store = yield* Store;
@@ -55,7 +50,7 @@ const make = Effect.gen(function* () {
         what: "eval end",
         write: store.recordEvalEnded({
           evalId: event.evalId,
-          status: evalStatusOf(event.exitCode),
+          status: event.outcome,
           summary: event.report,
           endedAt: event.report.endedAt
         })
@@ -63,10 +58,10 @@ const make = Effect.gen(function* () {
   });
 });
 
-export const SqliteEvalLog = {
+export const StoreEvalLog = {
   /** EvalLog over an existing Store. */
   layer: Layer.effect(EvalLog, make) satisfies Layer.Layer<EvalLog, never, Store>,
   /** A Store at `path` with both logs over it, for `consortium eval` (which also runs consortia). */
   layerWithStore: (path: string, options?: StoreOptions): Layer.Layer<EvalLog | RunLog | Store, StoreError> =>
-    Layer.mergeAll(Layer.effect(EvalLog, make), SqliteRunLog.layer).pipe(Layer.provideMerge(Store.layer(path, options)))
+    Layer.mergeAll(Layer.effect(EvalLog, make), StoreRunLog.layer).pipe(Layer.provideMerge(Store.layer(path, options)))
 } as const;

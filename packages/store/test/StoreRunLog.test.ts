@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
-import { SqliteRunLog, Store, StoreError, type StoreShape } from "@consortium/store";
+import { Store, StoreError, StoreRunLog, type StoreShape } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
 import { Effect, Either, Fiber, Layer, Logger } from "effect";
 import { arbiterCall, callsOfRun, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
@@ -20,7 +20,7 @@ const captureLogs = () => {
   return { lines, layer };
 };
 
-describe("SqliteRunLog over a real database", () => {
+describe("StoreRunLog over a real database", () => {
   it.effect("records a run the way the engine reports it", () => {
     const path = join(tmp.dir, "runlog.db");
     return Effect.gen(function* () {
@@ -32,7 +32,7 @@ describe("SqliteRunLog over a real database", () => {
       const run = yield* store.getRun("r1");
       expect(run.status).toBe("degraded");
       expect(run.calls).toHaveLength(6);
-    }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path)));
+    }).pipe(Effect.provide(StoreRunLog.layerWithStore(path)));
   });
 
   it.effect("lands the `interrupted` ending of a run whose fiber is interrupted, before the database closes", () => {
@@ -61,7 +61,7 @@ describe("SqliteRunLog over a real database", () => {
           yield* Effect.yieldNow();
         }
         yield* Fiber.interrupt(fiber);
-      }).pipe(Effect.provide(SqliteRunLog.layerWithStore(path)));
+      }).pipe(Effect.provide(StoreRunLog.layerWithStore(path)));
 
       const after = yield* Effect.gen(function* () {
         return yield* (yield* Store).getRun("cut");
@@ -116,7 +116,7 @@ const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded">
   sweepAbandoned: unimplemented("sweepAbandoned")
 };
 
-describe("SqliteRunLog when writes fail", () => {
+describe("StoreRunLog when writes fail", () => {
   it.effect("never fails the run, warns once, and retries the backlog in order with the next write", () => {
     const written: Array<string> = [];
     let failures = 2;
@@ -135,11 +135,7 @@ describe("SqliteRunLog when writes fail", () => {
       expect(logs.lines).toEqual([
         "WARN: run r1: could not save the run start to /flaky.db (disk I/O error); will retry"
       ]);
-    }).pipe(
-      Effect.provide(SqliteRunLog.layer),
-      Effect.provide(flakyStore(broken, written)),
-      Effect.provide(logs.layer)
-    );
+    }).pipe(Effect.provide(StoreRunLog.layer), Effect.provide(flakyStore(broken, written)), Effect.provide(logs.layer));
   });
 
   it.effect("reports what was lost when the run ends and the database never recovered, without failing", () => {
@@ -158,7 +154,7 @@ describe("SqliteRunLog when writes fail", () => {
       ]);
       // A later run starts from a clean slate: the lost run's backlog was dropped, not replayed forever.
     }).pipe(
-      Effect.provide(SqliteRunLog.layer),
+      Effect.provide(StoreRunLog.layer),
       Effect.provide(flakyStore(() => true, written)),
       Effect.provide(logs.layer)
     );
@@ -177,7 +173,7 @@ describe("SqliteRunLog when writes fail", () => {
       expect(written).toEqual(["start good", "call good member 1.1", "end good completed"]);
       expect(logs.lines).toHaveLength(1);
     }).pipe(
-      Effect.provide(SqliteRunLog.layer),
+      Effect.provide(StoreRunLog.layer),
       Effect.provide(flakyStore((what) => what.endsWith(" bad"), written)),
       Effect.provide(logs.layer)
     );

@@ -2,9 +2,11 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  type QueryCompiler,
   SqliteDialect,
   type SqliteDialectConfig,
-  SqliteDriver
+  SqliteDriver,
+  SqliteQueryCompiler
 } from "kysely";
 
 // kysely opens SQLite transactions with a plain (deferred) `begin`: the write lock is taken at the
@@ -18,6 +20,13 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/** SQLite has no boolean type and better-sqlite3 refuses to bind one: flags are stored as 0 / 1. */
+class FlagsAsNumbersCompiler extends SqliteQueryCompiler {
+  protected override appendValue(parameter: unknown): void {
+    super.appendValue(typeof parameter === "boolean" ? Number(parameter) : parameter);
+  }
+}
+
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
 
@@ -28,5 +37,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new FlagsAsNumbersCompiler();
   }
 }

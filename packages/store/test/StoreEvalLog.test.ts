@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
 import { type CaseTargetResult, EvalLog, type EvalReport } from "@consortium/eval";
-import { evalStatusOf, SqliteEvalLog, Store } from "@consortium/store";
+import { Store, StoreEvalLog } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
 import { callsOfRun, runEnded, runStarted, tempDir } from "./fixtures.js";
@@ -41,11 +41,7 @@ const report: EvalReport = {
   durationMs: 60_000
 };
 
-describe("SqliteEvalLog", () => {
-  it("maps the eval's exit code to a status", () => {
-    expect([0, 1, 2, 130].map(evalStatusOf)).toEqual(["passed", "failed", "error", "interrupted"]);
-  });
-
+describe("StoreEvalLog", () => {
   it.effect("records an eval, its case results linked to their runs, and its ending", () => {
     const path = join(tmp.dir, "eval.db");
     const runId = "01JH3K2M7QXRUN0000000000AA";
@@ -90,7 +86,7 @@ describe("SqliteEvalLog", () => {
         }),
         endedAt: "2025-01-02T10:00:31.000Z"
       });
-      yield* evalLog.evalEnded({ evalId, exitCode: 1, report });
+      yield* evalLog.evalEnded({ evalId, outcome: "failed", report });
 
       const [summary] = yield* store.listEvals();
       expect(summary).toEqual({
@@ -116,7 +112,7 @@ describe("SqliteEvalLog", () => {
       expect(stored.results[0]?.assertions).toEqual([
         { type: "icontains", pass: false, reason: 'does not contain "canberra"' }
       ]);
-    }).pipe(Effect.provide(SqliteEvalLog.layerWithStore(path)));
+    }).pipe(Effect.provide(StoreEvalLog.layerWithStore(path)));
   });
 
   it.effect("stores no link to a run that was never recorded here, rather than failing the result", () => {
@@ -141,6 +137,6 @@ describe("SqliteEvalLog", () => {
       });
       expect((yield* store.getEval("e2")).results.map((r) => r.runId)).toEqual([null]);
       expect((yield* Effect.flip(store.getEval("nope")))._tag).toBe("EvalNotFound");
-    }).pipe(Effect.provide(SqliteEvalLog.layerWithStore(path)));
+    }).pipe(Effect.provide(StoreEvalLog.layerWithStore(path)));
   });
 });

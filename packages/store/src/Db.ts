@@ -1,0 +1,25 @@
+import type { Expression, Kysely, RawBuilder, SqlBool } from "kysely";
+import type { Database } from "./Database.js";
+
+// What the repositories write through: a kysely handle on the tables, plus the few expressions whose
+// SQL differs between backends. Everything else they write is plain kysely that every dialect speaks.
+// A backend (see sqlite/) supplies all of this; the repositories never name one.
+
+export type Db = Kysely<Database>;
+
+export interface DialectSql {
+  /** The larger of an integer column and a value (SQLite's scalar max(), PostgreSQL's greatest()). */
+  readonly greatest: (column: string, value: number) => RawBuilder<number>;
+  /**
+   * `column` starts with `prefix`, as a condition that can use the column's index and where `%` and
+   * `_` mean themselves.
+   */
+  readonly startsWith: (column: string, prefix: string) => Expression<SqlBool>;
+}
+
+export interface Backend {
+  readonly db: Db;
+  /** Where the data lives, as the user named it (a file path, ":memory:", or a URL without its password). */
+  readonly location: string;
+  readonly sql: DialectSql;
+}

@@ -1,0 +1,166 @@
+import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
+import { Effect } from "effect";
+import { sql } from "kysely";
+import type { Access } from "../access.js";
+import type { Db, DialectSql } from "../Db.js";
+import { AmbiguousRunId, MAX_CANDIDATES, RunNotFound, type StoreError } from "../errors.js";
+import type { Provenance } from "../provenance.js";
+import type { Redactor } from "../redact.js";
+import {
+  callRow,
+  PROMPT_HEAD_LENGTH,
+  runEndedUpdate,
+  runStartedRow,
+  toRunSummary,
+  toStoredRun,
+  type Writer
+} from "../rows.js";
+import type { RunSummary, StoredRun } from "../types.js";
+
+// Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
+
+export interface ListOptions {
+  /** Newest first; default 20. */
+  readonly limit?: number;
+}
+
+export const DEFAULT_LIMIT = 20;
+
+export interface RunRepository {
+  /** Records a run as `running`; `provenance` is worked out by the caller, before the write. */
+  readonly runStarted: (run: RunStarted, provenance: Provenance) => Effect.Effect<void, StoreError>;
+  /** Inserts the call and adds its tokens to the run's running totals, in one transaction. */
+  readonly callEnded: (call: CallRecord) => Effect.Effect<void, StoreError>;
+  readonly runEnded: (run: RunEnded) => Effect.Effect<void, StoreError>;
+  readonly listRuns: (options?: ListOptions) => Effect.Effect<ReadonlyArray<RunSummary>, StoreError>;
+  /** An exact id, or a prefix matching exactly one run (like git's short ids). */
+  readonly getRun: (idOrPrefix: string) => Effect.Effect<StoredRun, StoreError | RunNotFound | AmbiguousRunId>;
+}
+
+export const makeRunRepository = (
+  access: Access,
+  dialect: DialectSql,
+  writer: Writer,
+  redactor: Redactor
+): RunRepository => {
+  const { read, write } = access;
+
+  const runStarted = Effect.fn("Store.runStarted")(function* (run: RunStarted, provenance: Provenance) {
+    const names = Object.values(run.config.providers)
+      .map((provider) => provider.apiKeyEnv)
+      .filter((name): name is string => name !== undefined);
+    yield* redactor.learnKeyNames(names);
+    const row = runStartedRow(run, writer, provenance, yield* redactor.secrets);
+    yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
+  });
+
+  const callEnded = Effect.fn("Store.callEnded")(function* (call: CallRecord) {
+    const row = callRow(call, yield* redactor.secrets);
+    yield* write("record call", (db) =>
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("calls").values(row).execute();
+        await trx
+          .updateTable("runs")
+          .set((eb) => ({
+            input_tokens: eb("input_tokens", "+", row.input_tokens),
+            output_tokens: eb("output_tokens", "+", row.output_tokens),
+            iterations: dialect.greatest("iterations", row.iteration)
+          }))
+          .where("id", "=", row.run_id)
+          .where("status", "=", "running")
+          .execute();
+      })
+    );
+  });
+
+  const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
+    const update = runEndedUpdate(run, yield* redactor.secrets);
+    const result = yield* write("record run end", (db) =>
+      db.updateTable("runs").set(update).where("id", "=", run.runId).executeTakeFirst()
+    );
+    if (result.numUpdatedRows === 0n) {
+      return yield* access.fail("record run end", `run ${run.runId} was never recorded as started`);
+    }
+  });
+
+  const listRuns = Effect.fn("Store.listRuns")(function* (options: ListOptions = {}) {
+    const rows = yield* read("list runs", (db) =>
+      db
+        .selectFrom("runs")
+        .select([
+          "id",
+          "consortium",
+          "status",
+          "started_at",
+          "ended_at",
+          "duration_ms",
+          "iterations",
+          "confidence",
+          "input_tokens",
+          "output_tokens",
+          "cost_usd",
+          "origin",
+          sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
+        ])
+        .orderBy("started_at", "desc")
+        .orderBy("id", "desc")
+        .limit(options.limit ?? DEFAULT_LIMIT)
+        .execute()
+    );
+    return rows.map(toRunSummary);
+  });
+
+  const lookUp = async (db: Db, prefix: string): Promise<ReadonlyArray<string>> => {
+    const exact = await db.selectFrom("runs").select("id").where("id", "=", prefix).executeTakeFirst();
+    if (exact !== undefined) return [exact.id];
+    const matches = await db
+      .selectFrom("runs")
+      .select("id")
+      .where(dialect.startsWith("id", prefix))
+      .orderBy("id")
+      .limit(MAX_CANDIDATES)
+      .execute();
+    return matches.map((row) => row.id);
+  };
+
+  const resolveRunId = Effect.fn("Store.resolveRunId")(function* (idOrPrefix: string) {
+    if (idOrPrefix === "") return yield* new RunNotFound({ id: idOrPrefix });
+    const ids = yield* read("find run", async (db) => {
+      const found = await lookUp(db, idOrPrefix);
+      // The engine's ids are upper-case ULIDs; let people type them in lower case.
+      const upper = idOrPrefix.toUpperCase();
+      return found.length > 0 || upper === idOrPrefix ? found : lookUp(db, upper);
+    });
+    const [only, ...others] = ids;
+    if (only === undefined) return yield* new RunNotFound({ id: idOrPrefix });
+    if (others.length > 0) return yield* new AmbiguousRunId({ prefix: idOrPrefix, candidates: ids });
+    return only;
+  });
+
+  const getRun = Effect.fn("Store.getRun")(function* (idOrPrefix: string) {
+    const id = yield* resolveRunId(idOrPrefix);
+    const found = yield* read("read run", async (db) => {
+      const run = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+      const calls = await db
+        .selectFrom("calls")
+        .selectAll()
+        .where("run_id", "=", id)
+        .orderBy("iteration")
+        .orderBy(sql`case role when 'member' then 0 else 1 end`)
+        .orderBy("id")
+        .execute();
+      const turns = await db
+        .selectFrom("runs")
+        .select(["id", "parent_run_id", "status", "prompt", "synthesis", "started_at"])
+        .where("conversation_id", "=", run?.conversation_id ?? id)
+        .orderBy("started_at")
+        .orderBy("id")
+        .execute();
+      return run === undefined ? undefined : toStoredRun(run, calls, turns);
+    });
+    if (found === undefined) return yield* new RunNotFound({ id });
+    return found;
+  });
+
+  return { runStarted, callEnded, runEnded, listRuns, getRun };
+};

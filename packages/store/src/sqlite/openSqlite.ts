@@ -1,0 +1,72 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, type Migration, Migrator, sql } from "kysely";
+import type { Database } from "../Database.js";
+import type { Backend } from "../Db.js";
+import type { SchemaLock } from "../migrate.js";
+import { inCodeMigrations, migrationsFor } from "../migrations.js";
+import { ImmediateSqliteDialect } from "./ImmediateSqliteDialect.js";
+import { sqliteColumnTypes, sqliteSql } from "./sql.js";
+
+/** How long a writer waits for another process's lock before giving up. Our transactions are short. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** The schema's migrations with SQLite's column types. */
+export const migrations: Readonly<Record<string, Migration>> = migrationsFor(sqliteColumnTypes);
+
+/** For tests that build a database as an older consortium left it. */
+export const makeMigrator = (db: Kysely<unknown>, list: Readonly<Record<string, Migration>> = migrations): Migrator =>
+  new Migrator({ db, provider: inCodeMigrations(list) });
+
+const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
+
+const connect = (path: string): Kysely<Database> => {
+  if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // WAL: readers never block the writer, so `consortium runs` works while a run is recording.
+    // NORMAL is durable across a process crash in WAL mode (only an OS crash may lose the last commits).
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+  } catch (cause) {
+    sqlite.close();
+    throw cause;
+  }
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+};
+
+export const sqliteSchemaLock: SchemaLock = {
+  executed: async (db) => {
+    const exists = await sql<{
+      n: number;
+    }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+    if ((exists.rows[0]?.n ?? 0) === 0) return [];
+    const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    return rows.rows.map((row) => row.name);
+  },
+  // kysely runs SQLite migrations outside any transaction and without a lock, so two processes
+  // opening a new database together would both create the tables. Hold the write lock for the whole
+  // migration instead (SQLite's DDL is transactional).
+  exclusive: async (db, work) => {
+    await sql`begin immediate`.execute(db);
+    try {
+      const result = await work(db);
+      await sql`commit`.execute(db);
+      return result;
+    } catch (cause) {
+      await sql`rollback`.execute(db).catch(() => undefined);
+      throw cause;
+    }
+  }
+};
+
+/** Opens (creating folder and file when needed) and configures a SQLite database; not yet migrated. */
+export const openSqlite = (path: string): Backend & { readonly lock: SchemaLock } => ({
+  db: connect(path),
+  location: path,
+  sql: sqliteSql,
+  lock: sqliteSchemaLock
+});
