@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect";
 import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
+import { mcp } from "./commands/mcp.js";
 import { run } from "./commands/run.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
@@ -15,7 +16,7 @@ import { renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, serve] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, serve, mcp] as const;
 
 export const consortium = Command.make("consortium").pipe(
   Command.withDescription(

@@ -1,6 +1,16 @@
 import type { Limits, ProviderConfig } from "@consortium/config";
-import { AttemptTimeout, isRetryable, type LlmClient, type LlmError, type LlmRequest } from "@consortium/providers";
-import { Clock, Duration, Effect, Ref, Schedule } from "effect";
+import {
+  AttemptTimeout,
+  isRetryable,
+  type LlmClient,
+  type LlmError,
+  type LlmRequest,
+  type LlmResponse,
+  maxCostOf
+} from "@consortium/providers";
+import { Clock, Duration, Effect, Exit, Ref, Schedule } from "effect";
+import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
 import type { Gates } from "./gates.js";
 import type { CallErrorInfo, Usage } from "./result.js";
 
@@ -74,7 +84,17 @@ export interface CallHooks {
 
 export const errorInfo = (error: LlmError): CallErrorInfo => ({ type: error._tag, message: error.message });
 
-const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 };
+/** The most a request can cost: its prompt uncached, its max_tokens (or the default cap) all written. */
+export const worstCaseUsd = (provider: ProviderConfig, request: LlmRequest): number => {
+  const price = priceFor(provider, request.model);
+  // No price, no guess: a budget never lets such a call start.
+  return price === undefined
+    ? Number.POSITIVE_INFINITY
+    : maxCostOf(price, promptTokenBound(request), request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
+};
+
+/** An attempt the budget did not let start. */
+const REFUSED = Symbol("refused by the budget");
 
 const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
@@ -97,7 +117,11 @@ export const callModel = Effect.fnUntraced(function* (
   const firstStart = yield* Ref.make<number | undefined>(undefined);
   const label = `${request.provider}/${request.model}`;
 
-  const attempt = Effect.gen(function* () {
+  const price = priceFor(provider, request.model);
+  const budget = gates.budget;
+  const held = budget === undefined ? 0 : worstCaseUsd(provider, request);
+
+  const send = Effect.gen(function* () {
     const n = yield* Ref.updateAndGet(attempts, (k) => k + 1);
     const now = yield* Clock.currentTimeMillis;
     yield* Ref.update(firstStart, (start) => start ?? now);
@@ -114,7 +138,23 @@ export const callModel = Effect.fnUntraced(function* (
           })
       })
     );
-  }).pipe(gates.enter(provider.name));
+  });
+
+  // Each attempt holds the most it can cost while it runs and then counts what it did cost; a failed
+  // attempt counts nothing (providers do not bill a request they rejected or never answered).
+  const guarded: Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =
+    budget === undefined
+      ? send
+      : Effect.flatMap(
+          budget.reserve(held),
+          (granted): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =>
+            granted
+              ? Effect.onExit(send, (exit) =>
+                  budget.settle(held, Exit.isSuccess(exit) ? (withCost(exit.value.usage, price).costUsd ?? 0) : 0)
+                )
+              : Effect.succeed(REFUSED)
+        );
+  const attempt = gates.enter(provider.name)(guarded);
 
   const schedule = retryPolicy(limits.retries, (error, delay) =>
     Effect.flatMap(Ref.get(attempts), (n) => hooks.onRetry(n, errorInfo(error), Duration.toMillis(delay)))
@@ -143,15 +183,23 @@ export const callModel = Effect.fnUntraced(function* (
     Effect.matchEffect({
       onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
       onSuccess: (response) =>
-        finish(
-          response.text.trim().length === 0
-            ? {
+        response === REFUSED
+          ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
+              finish({
                 text: "",
-                usage: response.usage,
-                error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
-              }
-            : { text: response.text, usage: response.usage, error: null }
-        )
+                usage: ZERO_USAGE,
+                error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
+              })
+            )
+          : finish(
+              response.text.trim().length === 0
+                ? {
+                    text: "",
+                    usage: withCost(response.usage, price),
+                    error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+                  }
+                : { text: response.text, usage: withCost(response.usage, price), error: null }
+            )
     }),
     Effect.onInterrupt(() =>
       finish({

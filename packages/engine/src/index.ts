@@ -1,4 +1,13 @@
 export {
+  allOf,
+  type Budget,
+  budgetReachedMessage,
+  DEFAULT_RESERVED_OUTPUT_TOKENS,
+  formatUsd,
+  makeBudget,
+  promptTokenBound
+} from "./budget.js";
+export {
   type Consortium,
   type ConsortiumOptions,
   type ConsortiumRunOptions,
@@ -27,12 +36,12 @@ export {
   turnsOf,
   withHistory
 } from "./conversation.js";
+export { addUsage, priceFor, runUsage, sumUsage, withCost } from "./cost.js";
 export { describeEvent } from "./describeEvent.js";
 export { type Gates, makeGates } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {
-  addUsage,
   answered,
   decideOutcome,
   describeError,
@@ -49,6 +58,7 @@ export {
   parseConfidence,
   stripWrappingFence
 } from "./parseArbiter.js";
+export { textPieces } from "./pieces.js";
 export {
   type Answer,
   arbiterPrompt,

@@ -9,7 +9,7 @@ import { callHooks, callRecordBase, type MemberInstance, providerOf, type RunCon
 // One round of member calls: every instance at once (the gates do the limiting), each recorded the
 // moment it ends, failures kept as data next to their member.
 
-const memberRequest = (
+export const memberRequest = (
   context: RunContext,
   instance: MemberInstance,
   iteration: number,

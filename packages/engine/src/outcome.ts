@@ -1,12 +1,14 @@
+import { budgetReachedMessage } from "./budget.js";
+import { runUsage } from "./cost.js";
 import type {
   ArbiterCall,
   CallErrorInfo,
   Iteration,
   MemberResponse,
   RunStatus,
+  RunUsage,
   Synthesis,
-  UnfinishedIteration,
-  Usage
+  UnfinishedIteration
 } from "./result.js";
 
 // How a run ends, decided from plain data: the status, the one-line error and the final synthesis.
@@ -19,7 +21,14 @@ export type Ending =
   | { readonly _tag: "ArbiterFailed"; readonly iteration: number }
   | { readonly _tag: "TimedOut"; readonly afterMs: number }
   | { readonly _tag: "Interrupted" }
-  | { readonly _tag: "Defect"; readonly message: string };
+  | { readonly _tag: "Defect"; readonly message: string }
+  /** The next round or call could have taken the run past its budget, so it was not started. */
+  | {
+      readonly _tag: "BudgetReached";
+      readonly iteration: number;
+      readonly limitUsd: number;
+      readonly spentUsd: number;
+    };
 
 /** Everything the run has gathered so far; what an early ending still reports. */
 export interface RunProgress {
@@ -117,6 +126,8 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
       return `interrupted in iteration ${currentIndex(progress)}`;
     case "Defect":
       return oneLine(`internal error: ${ending.message}`);
+    case "BudgetReached":
+      return budgetReachedMessage(ending.limitUsd, ending.spentUsd);
   }
 };
 
@@ -139,19 +150,6 @@ export const decideOutcome = (ending: Ending, progress: RunProgress): Outcome =>
   return { status: clean ? "completed" : "degraded", synthesis, error, warnings };
 };
 
-export const addUsage = (a: Usage, b: Usage): Usage => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens
-});
-
-/** Token totals over every call of the run, failed calls included (they may have been billed). */
-export const totalUsage = (progress: RunProgress): Usage => {
-  const zero: Usage = { inputTokens: 0, outputTokens: 0 };
-  const rounds = [...progress.iterations, ...(progress.unfinished === null ? [] : [progress.unfinished])];
-  return rounds.reduce((sum, round) => {
-    const members = round.responses.reduce((acc, response) => addUsage(acc, response.usage), zero);
-    const failures = (round.arbiterFailures ?? []).reduce((acc, call) => addUsage(acc, call.usage), zero);
-    const arbiter = "arbiter" in round ? round.arbiter.usage : zero;
-    return addUsage(addUsage(sum, members), addUsage(failures, arbiter));
-  }, zero);
-};
+/** Tokens and cost over every call of the run, failed calls included (they may have been billed). */
+export const totalUsage = (progress: RunProgress): RunUsage =>
+  runUsage([...progress.iterations, ...(progress.unfinished === null ? [] : [progress.unfinished])]);

@@ -3,9 +3,22 @@
 
 export type RunStatus = "completed" | "degraded" | "failed" | "interrupted";
 
-export interface Usage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
+import type { Usage as Tokens } from "@consortium/providers";
+
+/**
+ * Tokens (cache reads and writes counted apart when the provider reports them) and what they cost in
+ * USD. A call's costUsd is null when its model has no price; a sum is a lower bound over the calls
+ * that have one, null when none has.
+ */
+export interface Usage extends Tokens {
+  readonly costUsd: number | null;
+}
+
+export interface RunUsage extends Usage {
+  /** false when some call's model had no price: costUsd is then a lower bound. */
+  readonly costComplete: boolean;
+  /** `provider/model` of the models without a price, sorted. */
+  readonly unpricedModels: ReadonlyArray<string>;
 }
 
 /** A failure kept as data next to the call it belongs to. */
@@ -59,6 +72,8 @@ export interface ArbiterCall {
 /** What every judged round records, whatever method judged it. */
 export interface IterationCore {
   readonly index: number;
+  /** Every call of this round: members, arbiter, failed fallbacks. */
+  readonly usage: Usage;
   readonly responses: ReadonlyArray<MemberResponse>;
   readonly synthesis: Synthesis;
   /** The arbiter's call(s) for this iteration; the raw output is shown with --raw. */
@@ -98,6 +113,8 @@ export interface UnfinishedRound extends UnfinishedIteration {
   readonly unfinished: true;
   readonly synthesis: null;
   readonly arbiter: null;
+  /** The calls it made, failed ones included (they may have been billed). */
+  readonly usage: Usage;
   readonly shuffleSeed?: undefined;
   readonly decision?: undefined;
 }
@@ -114,7 +131,7 @@ export interface RunResult {
   readonly synthesis: Synthesis | null;
   /** Every round that made calls, in order; only the last can be `unfinished`. */
   readonly iterations: ReadonlyArray<RoundResult>;
-  readonly usage: Usage & { readonly costUsd: number | null };
+  readonly usage: RunUsage;
   readonly durationMs: number;
   /** One line a human can read; null on success. Degraded runs say what was lost in `warnings`. */
   readonly error: string | null;

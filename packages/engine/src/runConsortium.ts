@@ -1,7 +1,9 @@
 import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
 import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
+import { callsOf, sumUsage } from "./cost.js";
 import { makeGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
 import { askMembers } from "./memberRound.js";
@@ -10,6 +12,7 @@ import type { PreviousRound } from "./prompts.js";
 import { emitEvent } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { Iteration, RunResult } from "./result.js";
+import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
 import { expandInstances, iso, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { decideStop } from "./stopRule.js";
@@ -27,6 +30,8 @@ export interface RunOptions {
    * rejected before any call.
    */
   readonly checkKeys?: boolean;
+  /** A spending limit this run shares with others (an eval's); the run's own is `limits.budget_usd`. */
+  readonly budget?: Budget;
   /**
    * Earlier turns (user prompts and the consortium's answers, oldest first): members and the arbiter
    * get them as prior messages. Default none, and then every request is exactly as without it.
@@ -72,6 +77,8 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
     const { config, progress } = context;
     for (let iteration = 1; ; iteration++) {
       const previous = previousRound(yield* Ref.get(progress));
+      const overBudget = yield* budgetStopBefore(context, iteration, previous);
+      if (overBudget !== undefined) return overBudget;
       yield* Ref.update(progress, (p) => ({
         ...p,
         unfinished: { index: iteration, responses: [], arbiterFailures: [] }
@@ -81,12 +88,25 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       const responses = yield* askMembers(context, iteration, previous);
       yield* Ref.update(progress, (p) => ({ ...p, unfinished: { index: iteration, responses, arbiterFailures: [] } }));
       const usable = responses.filter(answered);
+      const refusedMember = yield* budgetStopIn(
+        context,
+        iteration,
+        responses.map((response) => response.error)
+      );
+      if (refusedMember !== undefined) return refusedMember;
       if (usable.length < config.limits.quorum) {
         return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
       }
 
       const judged = yield* judgingMethod()(context, { iteration, answers: usable });
-      if (judged._tag === "AllFailed") return { _tag: "ArbiterFailed", iteration } as const;
+      if (judged._tag === "AllFailed") {
+        const refusedJudge = yield* budgetStopIn(
+          context,
+          iteration,
+          judged.failures.map((failure) => failure.error)
+        );
+        return refusedJudge ?? ({ _tag: "ArbiterFailed", iteration } as const);
+      }
 
       const { verdict } = judged;
       const synthesis = verdict.synthesis;
@@ -97,6 +117,7 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       const labels = new Map(verdict.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
       const done: Iteration = {
         index: iteration,
+        usage: sumUsage(callsOf({ responses, ...verdict.record })),
         responses: responses.map((response) => ({
           ...response,
           label: labels.get(`${response.member}#${response.instance}`) ?? null
@@ -158,9 +179,17 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
         // a round that made calls stays visible even though it never reached a synthesis
         ...(unfinished === null || (unfinished.responses.length === 0 && unfinished.arbiterFailures.length === 0)
           ? []
-          : [{ ...unfinished, unfinished: true as const, synthesis: null, arbiter: null }])
+          : [
+              {
+                ...unfinished,
+                unfinished: true as const,
+                synthesis: null,
+                arbiter: null,
+                usage: sumUsage(callsOf(unfinished))
+              }
+            ])
       ],
-      usage: { ...totalUsage(progress), costUsd: null },
+      usage: totalUsage(progress),
       durationMs: endedMs - startedMs,
       error: outcome.error,
       warnings: outcome.warnings,
@@ -205,7 +234,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     instances: expandInstances(config.members),
     client,
     log,
-    gates: yield* makeGates(config),
+    gates: yield* makeGates(config, options.budget),
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
   };
 

@@ -70,7 +70,13 @@ describe("runConsortium over HTTP against the fake server", () => {
 
     expect(result.status).toBe("completed");
     expect(result.synthesis?.text).toBe("Canberra is the capital of Australia.");
-    expect(result.usage).toEqual({ inputTokens: 20 + 20 + 22 + 300, outputTokens: 3 + 3 + 4 + 60, costUsd: null });
+    expect(result.usage).toEqual({
+      inputTokens: 20 + 20 + 22 + 300,
+      outputTokens: 3 + 3 + 4 + 60,
+      costUsd: null,
+      costComplete: false,
+      unpricedModels: ["anthropic/claude-judge", "anthropic/claude-m", "openai/gpt-m"]
+    });
 
     const byModel = (model: string) => fake.requests.filter((r) => r.model === model);
     expect(byModel("gpt-m").map((r) => r.protocol)).toEqual(["openai", "openai"]);

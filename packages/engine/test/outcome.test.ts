@@ -4,7 +4,7 @@ import { decideOutcome, describeError, type RunProgress, totalUsage } from "../s
 import type { Iteration, MemberResponse, Synthesis } from "../src/result.js";
 import { formatRunId } from "../src/runId.js";
 
-const usage = { inputTokens: 10, outputTokens: 5 };
+const usage = { inputTokens: 10, outputTokens: 5, costUsd: 0.25 };
 
 const response = (member: string, instance: number, error: MemberResponse["error"] = null): MemberResponse => ({
   member,
@@ -29,6 +29,7 @@ const synthesis = (overrides: Partial<Synthesis> = {}): Synthesis => ({
 
 const iteration = (index: number, responses: Array<MemberResponse>, s: Synthesis = synthesis()): Iteration => ({
   index,
+  usage,
   responses,
   synthesis: s,
   arbiter: { model: "p/judge", raw: "", usage, latencyMs: 1, attempts: 1, error: null },
@@ -128,7 +129,19 @@ describe("decideOutcome", () => {
       totalUsage(
         progress({ iterations: [done], unfinished: { index: 2, responses: [response("p/a", 1)], arbiterFailures: [] } })
       )
-    ).toEqual({ inputTokens: 50, outputTokens: 25 });
+    ).toEqual({ inputTokens: 50, outputTokens: 25, costUsd: 1.25, costComplete: true, unpricedModels: [] });
+  });
+
+  it("keeps a lower bound and names the models without a price", () => {
+    const unpriced = { ...response("q/free", 1), usage: { inputTokens: 7, outputTokens: 3, costUsd: null } };
+    const nothing = { ...response("q/down", 1), usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } };
+    expect(totalUsage(progress({ iterations: [iteration(1, [response("p/a", 1), unpriced, nothing])] }))).toEqual({
+      inputTokens: 27,
+      outputTokens: 13,
+      costUsd: 0.5,
+      costComplete: false,
+      unpricedModels: ["q/free"]
+    });
   });
 });
 

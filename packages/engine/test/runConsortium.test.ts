@@ -61,7 +61,14 @@ describe("runConsortium", () => {
       expect(result.iterations[0]!.responses.every((r) => r.error === null && r.attempts === 1)).toBe(true);
       expect(result.iterations[0]!.decision).toBe("confident");
       // 3 members + 1 arbiter, each 10 in / 5 out in the fake
-      expect(result.usage).toEqual({ inputTokens: 40, outputTokens: 20, costUsd: null });
+      // the scripted models have no price: no cost, and the result says which models lacked one
+      expect(result.usage).toEqual({
+        inputTokens: 40,
+        outputTokens: 20,
+        costUsd: null,
+        costComplete: false,
+        unpricedModels: ["p/a", "p/judge", "q/b"]
+      });
 
       expect(log.started).toHaveLength(1);
       expect(log.calls.map((c) => `${c.role}:${c.model}`).sort()).toEqual([

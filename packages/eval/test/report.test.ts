@@ -113,7 +113,7 @@ describe("renderTable", () => {
     const header = lines.find((line) => line.startsWith("target"));
     expect(header).toMatch(/passed\s+rate\s+confidence\s+p50\s+p95\s+tokens in\/out\s+cost/);
     expect(lines.find((line) => line.startsWith("research"))).toMatch(
-      /research\s+consortium\s+2\/2\s+100\.0%\s+0\.80\s+2\.0s\s+4\.0s\s+20\/10\s+-\s+ok/
+      /research\s+consortium\s+2\/2\s+100\.0%\s+0\.80\s+2\.0s\s+4\.0s\s+20\/10\s+-\s+-\s+ok/
     );
     expect(lines.find((line) => line.startsWith("gpt-4.1-mini"))).toMatch(/1\/2\s+50\.0%\s+-.*BELOW THRESHOLD/);
   });

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsortiumConfig } from "@consortium/config";
-import { describeEvent } from "@consortium/engine";
+import { describeEvent, textPieces } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import type { Catalog } from "./catalog.js";
 import { parseChatRequest, parseJsonBody } from "./chatRequest.js";
-import { chatCompletion, chunk, completionId, consortiumInfo, pieces, usageOf } from "./completion.js";
+import { chatCompletion, chunk, completionId, consortiumInfo, usageOf } from "./completion.js";
 import { readBody, sendError, sendJson } from "./http.js";
 import type { Runner, RunOutcome } from "./Runner.js";
 
@@ -147,7 +147,7 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
     const id = completionId(result.runId);
     const created = Math.floor(Date.parse(result.startedAt) / 1000);
     sse(res, chunk(id, request.model, created, { role: "assistant", content: "" }));
-    for (const piece of pieces(result.synthesis?.text ?? "")) {
+    for (const piece of textPieces(result.synthesis?.text ?? "")) {
       sse(res, chunk(id, request.model, created, { content: piece }));
     }
     sse(res, {

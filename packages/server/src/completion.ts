@@ -60,14 +60,3 @@ export const chunk = (
   model,
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }]
 });
-
-/**
- * The synthesis cut into pieces of a few words for streaming. Joined, they are the text exactly: each
- * piece ends just before a word, so white space stays where it was.
- */
-export const pieces = (text: string, wordsPerPiece = 4): Array<string> => {
-  const words = text.split(/(?<=\s)(?=\S)/);
-  const out: Array<string> = [];
-  for (let i = 0; i < words.length; i += wordsPerPiece) out.push(words.slice(i, i + wordsPerPiece).join(""));
-  return out.filter((piece) => piece.length > 0);
-};

@@ -74,7 +74,7 @@ export const memberCall = (runId: string, iteration: number, instance: number, o
     },
     text: `Canberra is the capital of Australia (instance ${instance}).\nIt was chosen as a compromise.\nSydney and Melbourne both wanted it.\nIt opened in 1927.`,
     parsed: null,
-    usage: { inputTokens: 20 + instance, outputTokens: 40 + instance },
+    usage: { inputTokens: 20 + instance, outputTokens: 40 + instance, costUsd: null },
     latencyMs: 1200 + instance,
     attempts: 1,
     error: null,
@@ -108,7 +108,7 @@ export const arbiterCall = (runId: string, iteration: number, overrides: Partial
     },
     text: "<synthesis>Canberra is the capital of Australia.</synthesis><confidence>0.9</confidence>",
     parsed: synthesis(iteration === 1 ? 0.6 : 0.9, iteration === 1),
-    usage: { inputTokens: 300, outputTokens: 90 },
+    usage: { inputTokens: 300, outputTokens: 90, costUsd: null },
     latencyMs: 3400,
     attempts: 1,
     error: null,
@@ -119,6 +119,7 @@ export const arbiterCall = (runId: string, iteration: number, overrides: Partial
 
 const iteration = (runId: string, index: number): Iteration => ({
   index,
+  usage: { inputTokens: 380, outputTokens: 173, costUsd: null },
   responses: [1, 2].map((instance) => {
     const call = memberCall(runId, index, instance);
     return {
@@ -135,7 +136,7 @@ const iteration = (runId: string, index: number): Iteration => ({
   arbiter: {
     model: "anthropic/claude-sonnet-4-5",
     raw: "<synthesis>…</synthesis>",
-    usage: { inputTokens: 300, outputTokens: 90 },
+    usage: { inputTokens: 300, outputTokens: 90, costUsd: null },
     latencyMs: 3400,
     attempts: 1,
     error: null
@@ -151,7 +152,7 @@ export const result = (runId: string, status: RunStatus, overrides: Partial<RunR
   prompt: "What is the capital of Australia?\nAnswer in one sentence.",
   synthesis: status === "failed" ? null : synthesis(0.9, false),
   iterations: status === "failed" ? [] : [iteration(runId, 1), iteration(runId, 2)],
-  usage: { inputTokens: 1000, outputTokens: 500, costUsd: 0.0123 },
+  usage: { inputTokens: 1000, outputTokens: 500, costUsd: 0.0123, costComplete: true, unpricedModels: [] },
   durationMs: 25_000,
   error: status === "failed" ? "no quorum: 0 of 3 members answered (need 1)" : null,
   warnings: [],

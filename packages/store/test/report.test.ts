@@ -165,9 +165,9 @@ describe("formatRunsTable", () => {
     ]);
     expect(table).toBe(
       [
-        "ID          CONSORTIUM  STATUS     STARTED (UTC)        DURATION  ITER  CONF  TOKENS  PROMPT",
-        "0193a1b2-9  research    running    2025-01-02 10:00:00         -     1     -     390  Summarise this long document about the history…",
-        "0193a1b2-7  research    completed  2025-01-02 10:00:00     25.0s     2  0.90   1,500  What is the capital of Australia?"
+        "ID          CONSORTIUM  STATUS     STARTED (UTC)        DURATION  ITER  CONF  TOKENS     COST  PROMPT",
+        "0193a1b2-9  research    running    2025-01-02 10:00:00         -     1     -     390        -  Summarise this long document about the history…",
+        "0193a1b2-7  research    completed  2025-01-02 10:00:00     25.0s     2  0.90   1,500  $0.0100  What is the capital of Australia?"
       ].join("\n")
     );
   });

@@ -90,7 +90,7 @@ export const runRecords = (spec: RunSpec) => {
         request: { messages: [{ role: "user", content: prompt }] },
         text: answer(round, name, member.instance),
         parsed: null,
-        usage: { inputTokens: 20 + index, outputTokens: 40 + index },
+        usage: { inputTokens: 20 + index, outputTokens: 40 + index, costUsd: null },
         latencyMs: 1000 + index * 500,
         attempts: index === 2 ? 2 : 1,
         error: null,
@@ -129,7 +129,7 @@ export const runRecords = (spec: RunSpec) => {
       request: { messages: [] },
       text: `<synthesis>${synthesis.text}</synthesis>`,
       parsed: synthesis,
-      usage: { inputTokens: 300, outputTokens: 90 },
+      usage: { inputTokens: 300, outputTokens: 90, costUsd: null },
       latencyMs: 3000,
       attempts: 1,
       error: null,
@@ -138,12 +138,13 @@ export const runRecords = (spec: RunSpec) => {
     });
     iterations.push({
       index: round,
+      usage: { inputTokens: 341, outputTokens: 171, costUsd: null },
       responses,
       synthesis,
       arbiter: {
         model: "anthropic/claude-sonnet-4-5",
         raw: "",
-        usage: { inputTokens: 300, outputTokens: 90 },
+        usage: { inputTokens: 300, outputTokens: 90, costUsd: null },
         latencyMs: 3000,
         attempts: 1,
         error: null
@@ -160,7 +161,7 @@ export const runRecords = (spec: RunSpec) => {
     prompt,
     synthesis: iterations.at(-1)?.synthesis ?? null,
     iterations,
-    usage: { inputTokens: 1000, outputTokens: 500, costUsd: 0.0123 },
+    usage: { inputTokens: 1000, outputTokens: 500, costUsd: 0.0123, costComplete: true, unpricedModels: [] },
     durationMs: rounds * 10_000,
     error: null,
     warnings: [],
@@ -240,7 +241,10 @@ export const evalReport = (): EvalReport => {
     usage: { inputTokens: 30, outputTokens: 60 },
     judgeUsage: { inputTokens: 0, outputTokens: 0 },
     costUsd: 0.003,
-    errors: 0
+    costPerCaseUsd: 0.001,
+    costPerPassUsd: passed === 0 ? null : 0.003 / passed,
+    errors: 0,
+    skipped: 0
   });
   return {
     evalId: "EVAL01",

@@ -2,7 +2,7 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
-import { db, html, noLog, optional } from "./options.js";
+import { db, html, maxCost, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
@@ -22,7 +22,8 @@ export const evaluate = Command.make(
     replay: optional(Options.text("replay"), "answer every model call from this cassette: no network, no keys"),
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(

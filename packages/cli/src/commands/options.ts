@@ -17,6 +17,11 @@ export const db = optional(
 
 export const noLog = flag("no-log", "record nothing in the database");
 
+export const maxCost = optional(
+  Options.float("max-cost"),
+  "most to spend, in USD: a call that could go past it is never started (every model needs a price)"
+);
+
 /** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
 export const html = (what: string) =>
   optional(Options.text("html"), `write ${what} as one self-contained HTML file here (for CI artifacts)`);

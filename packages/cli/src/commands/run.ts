@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, noLog, optional } from "./options.js";
+import { db, flag, maxCost, noLog, optional } from "./options.js";
 
 export const run = Command.make(
   "run",
@@ -35,8 +35,16 @@ export const run = Command.make(
       "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns"
     ),
     continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
+    stream: Options.boolean("stream", { negationNames: ["no-stream"] }).pipe(
+      Options.withDescription(
+        "write the synthesis to stdout piece by piece as serve streams it (default: when stdout is a terminal)"
+      ),
+      Options.optional,
+      Options.map(Option.getOrUndefined)
+    ),
     db,
-    noLog
+    noLog,
+    maxCost
   },
   (flags) =>
     Effect.flatMap(

@@ -1,4 +1,4 @@
-import { loadSuiteFile, loadTarget, type SuiteConfig, type SuiteTarget } from "@consortium/config";
+import { loadSuiteFile, loadTarget, type SuiteConfig, type SuiteTarget, suiteUnpricedModels } from "@consortium/config";
 import { RunLog } from "@consortium/engine";
 import {
   appendStepSummary,
@@ -14,7 +14,9 @@ import {
 import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
+import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 
@@ -34,6 +36,8 @@ export interface EvalFlags {
   readonly threshold: number | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --max-cost: a budget for the whole eval, in USD. */
+  readonly maxCost?: number | undefined;
 }
 
 /** Where model calls go: the network, the network through a recorder, or only the cassette. */
@@ -81,13 +85,21 @@ const writeReports = (report: EvalReport, flags: EvalFlags) =>
 
 export const executeEval = (flags: EvalFlags) =>
   Effect.gen(function* () {
-    const suite = yield* loadSuiteFile(flags.suite);
+    const loaded = yield* loadSuiteFile(flags.suite);
     const targets =
       flags.targets.length === 0
         ? undefined
         : yield* Effect.forEach(flags.targets, (spec) =>
-            loadTarget(spec, { cwd: process.cwd(), providers: suite.providers })
+            loadTarget(spec, { cwd: process.cwd(), providers: loaded.providers })
           );
+    const budgeted = suiteWithMaxCost(
+      { ...loaded, targets: targets ?? loaded.targets },
+      flags.maxCost ?? loaded.budgetUsd
+    );
+    if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
+    const suite = budgeted.right;
+    const unpriced = suiteUnpricedModels(suite);
+    if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {
       concurrency: flags.concurrency,
       shard: flags.shard,

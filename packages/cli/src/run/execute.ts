@@ -5,6 +5,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
+import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { resolveContinuation } from "./conversation.js";
@@ -12,6 +13,7 @@ import { formatResult } from "./output.js";
 import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
+import { streamText } from "./stream.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
 // provider SDKs, SQLite and the engine are parsed only when a run is asked for.
@@ -27,6 +29,10 @@ export interface RunFlags extends RunOverrides {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** --max-cost: a budget for this run, in USD. */
+  readonly maxCost?: number | undefined;
+  /** undefined: stream when stdout is a terminal. */
+  readonly stream?: boolean | undefined;
 }
 
 const loadConfig = (flags: RunFlags) =>
@@ -35,7 +41,9 @@ const loadConfig = (flags: RunFlags) =>
     const loaded = yield* loadConsortiumFile(file);
     const applied = applyOverrides(loaded, flags);
     if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    return applied.right;
+    const budgeted = withMaxCost(applied.right, flags.maxCost);
+    if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
+    return budgeted.right;
   });
 
 const readPrompt = (flags: RunFlags) =>
@@ -64,9 +72,14 @@ const deliver = (result: RunResult, flags: RunFlags) =>
   Effect.gen(function* () {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
-    else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
+    else if (result.synthesis !== null) {
+      const text = formatResult(result, { raw: flags.raw });
+      if (flags.stream ?? process.stdout.isTTY === true) yield* streamText(text);
+      else yield* Console.log(text);
+    }
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
+    if (!result.usage.costComplete) yield* Console.error(unpricedWarning(result.usage.unpricedModels));
     switch (result.status) {
       case "completed":
       case "degraded":

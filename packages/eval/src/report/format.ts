@@ -12,6 +12,14 @@ export const formatConfidence = (confidence: number | null): string =>
 
 export const formatCost = (cost: number | null): string => (cost === null ? "-" : `$${cost.toFixed(4)}`);
 
+/** Targets that left cases unrun because the eval's budget was reached, for the verdict line. */
+export const skippedNote = (targets: ReadonlyArray<{ readonly target: string; readonly skipped: number }>): string => {
+  const cut = targets.filter((target) => target.skipped > 0);
+  return cut.length === 0
+    ? ""
+    : `budget reached: ${cut.map((target) => `${target.target} skipped ${target.skipped}`).join(", ")}`;
+};
+
 export const formatTokens = (usage: { readonly inputTokens: number; readonly outputTokens: number }): string =>
   `${usage.inputTokens}/${usage.outputTokens}`;
 

@@ -27,7 +27,9 @@ const testcase = (suite: string, caseId: string, result: CaseTargetResult): stri
   const attributes = `name="${escapeXml(caseId)}" classname="${escapeXml(`${suite}.${result.target}`)}" time="${seconds(result.latencyMs)}"`;
   const body: Array<string> = [];
   const lines = failureLines(result);
-  if (result.error !== null) {
+  if (result.skipped === true) {
+    body.push(`      <skipped message="${escapeXml(result.error ?? "not run")}"/>`);
+  } else if (result.error !== null) {
     body.push(
       `      <error message="${escapeXml(result.error)}" type="RunError">${escapeXml(lines.join("\n"))}</error>`
     );
@@ -54,13 +56,14 @@ const testcase = (suite: string, caseId: string, result: CaseTargetResult): stri
 
 export const renderJunit = (report: EvalReport): string => {
   const all = report.cases.flatMap((suiteCase) => suiteCase.results);
-  const errors = all.filter((result) => result.error !== null).length;
+  const errors = all.filter((result) => result.error !== null && result.skipped !== true).length;
   const failures = all.filter((result) => !result.pass && result.error === null).length;
+  const skipped = all.filter((result) => result.skipped === true).length;
   const suites = report.targets.map((target) => {
     const results = report.cases.flatMap((suiteCase) =>
       suiteCase.results.filter((result) => result.target === target.target).map((result) => ({ suiteCase, result }))
     );
-    const suiteErrors = results.filter(({ result }) => result.error !== null).length;
+    const suiteErrors = results.filter(({ result }) => result.error !== null && result.skipped !== true).length;
     const suiteFailures = results.filter(({ result }) => !result.pass && result.error === null).length;
     const time = results.reduce((sum, { result }) => sum + result.latencyMs, 0);
     const properties = [
@@ -68,12 +71,15 @@ export const renderJunit = (report: EvalReport): string => {
       ["passRate", String(target.passRate)],
       ["threshold", String(report.threshold)],
       ["meetsThreshold", String(target.meetsThreshold)],
-      ["meanConfidence", target.meanConfidence === null ? "" : String(target.meanConfidence)]
+      ["meanConfidence", target.meanConfidence === null ? "" : String(target.meanConfidence)],
+      ["costUsd", target.costUsd === null ? "" : String(target.costUsd)],
+      ["costPerCaseUsd", target.costPerCaseUsd === null ? "" : String(target.costPerCaseUsd)],
+      ["costPerPassUsd", target.costPerPassUsd === null ? "" : String(target.costPerPassUsd)]
     ]
       .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
       .join("\n");
     return [
-      `  <testsuite name="${escapeXml(`${report.suite} / ${target.target}`)}" tests="${results.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="0" time="${seconds(time)}" timestamp="${escapeXml(report.startedAt.replace(/Z$/, ""))}">`,
+      `  <testsuite name="${escapeXml(`${report.suite} / ${target.target}`)}" tests="${results.length}" failures="${suiteFailures}" errors="${suiteErrors}" skipped="${target.skipped}" time="${seconds(time)}" timestamp="${escapeXml(report.startedAt.replace(/Z$/, ""))}">`,
       `    <properties>\n${properties}\n    </properties>`,
       ...results.map(({ suiteCase, result }) => testcase(report.suite, suiteCase.id, result)),
       "  </testsuite>"
@@ -81,7 +87,7 @@ export const renderJunit = (report: EvalReport): string => {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(report.suite)}" tests="${all.length}" failures="${failures}" errors="${errors}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="${escapeXml(report.suite)}" tests="${all.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(report.durationMs)}">`,
     ...suites,
     "</testsuites>",
     ""

@@ -31,13 +31,14 @@ export const renderMarkdown = (report: EvalReport): string => {
     `${verdict} (threshold ${formatRate(report.threshold)}, ${report.cases.length} case(s)` +
       `${report.shard === null ? "" : `, shard ${report.shard.index}/${report.shard.count}`})`,
     "",
-    "| target | kind | passed | rate | confidence | p50 | p95 | tokens in/out | cost | |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    "| target | kind | passed | rate | confidence | p50 | p95 | tokens in/out | cost | $/case | |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ...report.targets.map(
       (target) =>
         `| ${cell(target.target)} | ${target.kind} | ${target.passed}/${target.total} | ${formatRate(target.passRate)} | ` +
         `${formatConfidence(target.meanConfidence)} | ${formatMs(target.latencyP50Ms)} | ${formatMs(target.latencyP95Ms)} | ` +
-        `${formatTokens(target.usage)} | ${formatCost(target.costUsd)} | ${target.meetsThreshold ? "✅" : "❌"} |`
+        `${formatTokens(target.usage)} | ${formatCost(target.costUsd)} | ${formatCost(target.costPerCaseUsd)} | ` +
+        `${target.meetsThreshold && target.skipped === 0 ? "✅" : "❌"} |`
     )
   ];
 

@@ -29,6 +29,11 @@ export const summarizeTarget = (
   const confidences = results.flatMap((result) => (result.confidence === null ? [] : [result.confidence]));
   const latencies = results.map((result) => result.latencyMs);
   const costs = results.map((result) => result.costUsd);
+  const costUsd =
+    results.length > 0 && costs.every((cost) => cost !== null)
+      ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0)
+      : null;
+  const ran = results.filter((result) => result.skipped !== true).length;
   return {
     target,
     kind,
@@ -42,10 +47,10 @@ export const summarizeTarget = (
     latencyP95Ms: percentile(latencies, 95),
     usage: results.map((result) => result.usage).reduce(addUsage, ZERO),
     judgeUsage: results.map((result) => result.judgeUsage).reduce(addUsage, ZERO),
-    costUsd:
-      results.length > 0 && costs.every((cost) => cost !== null)
-        ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0)
-        : null,
-    errors: results.filter((result) => result.error !== null).length
+    costUsd,
+    costPerCaseUsd: costUsd === null || ran === 0 ? null : costUsd / ran,
+    costPerPassUsd: costUsd === null || passed === 0 ? null : costUsd / passed,
+    errors: results.filter((result) => result.error !== null && result.skipped !== true).length,
+    skipped: results.filter((result) => result.skipped === true).length
   };
 };

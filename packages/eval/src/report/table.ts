@@ -7,7 +7,8 @@ import {
   formatCost,
   formatMs,
   formatRate,
-  formatTokens
+  formatTokens,
+  skippedNote
 } from "./format.js";
 import type { EvalReport } from "./types.js";
 
@@ -44,7 +45,19 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     ""
   );
 
-  const header = ["target", "kind", "passed", "rate", "confidence", "p50", "p95", "tokens in/out", "cost", ""];
+  const header = [
+    "target",
+    "kind",
+    "passed",
+    "rate",
+    "confidence",
+    "p50",
+    "p95",
+    "tokens in/out",
+    "cost",
+    "$/case",
+    ""
+  ];
   const rows = report.targets.map((target) => [
     target.target,
     target.kind,
@@ -55,7 +68,8 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     formatMs(target.latencyP95Ms),
     formatTokens(target.usage),
     formatCost(target.costUsd),
-    target.meetsThreshold ? "ok" : "BELOW THRESHOLD"
+    formatCost(target.costPerCaseUsd),
+    target.meetsThreshold ? (target.skipped > 0 ? `${target.skipped} SKIPPED` : "ok") : "BELOW THRESHOLD"
   ]);
   const padded = pad([header, ...rows]);
   lines.push(
@@ -89,18 +103,22 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
   }
 
   const code = exitCodeFor(report);
+  const budgetNote = skippedNote(report.targets);
+  if (budgetNote !== "") lines.push("", red(budgetNote));
   lines.push(
     "",
     code === 0
       ? green("every target meets the threshold")
-      : code === 1
-        ? red(
-            `below threshold: ${report.targets
-              .filter((target) => !target.meetsThreshold)
-              .map((target) => target.target)
-              .join(", ")}`
-          )
-        : red("the replay cassette does not match this suite: re-record it with --record")
+      : code === 1 && report.targets.every((target) => target.meetsThreshold)
+        ? red("cases left unrun: the eval is incomplete")
+        : code === 1
+          ? red(
+              `below threshold: ${report.targets
+                .filter((target) => !target.meetsThreshold)
+                .map((target) => target.target)
+                .join(", ")}`
+            )
+          : red("the replay cassette does not match this suite: re-record it with --record")
   );
   return `${lines.join("\n")}\n`;
 };

@@ -12,6 +12,8 @@ export interface TokenUsage {
 export interface CaseTargetResult {
   readonly target: string;
   readonly pass: boolean;
+  /** Not run at all: the eval's budget was reached before it started (`error` says so). */
+  readonly skipped?: true;
   /** The synthesis text (consortium) or the answer (model); "" when the run produced none. */
   readonly output: string;
   /** Synthesis confidence; null for single-model targets and runs without a synthesis. */
@@ -54,8 +56,14 @@ export interface TargetSummary {
   readonly judgeUsage: TokenUsage;
   /** Sum over cases; null unless every case's cost is known. */
   readonly costUsd: number | null;
+  /** costUsd over the cases run (skipped ones cost nothing); null when the cost is unknown or nothing ran. */
+  readonly costPerCaseUsd: number | null;
+  /** costUsd over the cases passed; null when unknown or none passed. */
+  readonly costPerPassUsd: number | null;
   /** Cases whose target produced no usable answer (model errors, replay misses). */
   readonly errors: number;
+  /** Cases not run because the eval's budget was reached; they count as failed. */
+  readonly skipped: number;
 }
 
 export interface EvalReport {

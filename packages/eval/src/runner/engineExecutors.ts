@@ -6,7 +6,17 @@ import {
   type ProviderConfig,
   type SuiteConfig
 } from "@consortium/config";
-import { type CallHooks, callModel, type Gates, type RunLog, runConsortium } from "@consortium/engine";
+import {
+  type Budget,
+  budgetReachedMessage,
+  type CallHooks,
+  callModel,
+  type Gates,
+  makeBudget,
+  type RunLog,
+  type RunResult,
+  runConsortium
+} from "@consortium/engine";
 import { type Env, LlmClient, type LlmRequest } from "@consortium/providers";
 import { Effect } from "effect";
 import type { Judge } from "../assertions/evaluate.js";
@@ -23,7 +33,10 @@ const NO_HOOKS: CallHooks = { onAttempt: () => Effect.void, onRetry: () => Effec
  * One semaphore per provider that declares `concurrency` in the suite, shared by every single-model
  * call and judge of the eval (consortium runs keep their own caps). Beyond that, `-j` is the limit.
  */
-const makeSuiteGates = (providers: Readonly<Record<string, ProviderConfig>>): Effect.Effect<Gates> =>
+const makeSuiteGates = (
+  providers: Readonly<Record<string, ProviderConfig>>,
+  budget: Budget | undefined
+): Effect.Effect<Gates> =>
   Effect.gen(function* () {
     const capped = new Map<string, Effect.Semaphore>();
     for (const [name, provider] of Object.entries(providers)) {
@@ -32,6 +45,7 @@ const makeSuiteGates = (providers: Readonly<Record<string, ProviderConfig>>): Ef
       }
     }
     return {
+      budget,
       enter: (provider) => (effect) => capped.get(provider)?.withPermits(1)(effect) ?? effect
     };
   });
@@ -49,8 +63,19 @@ const singleCall = (
     return yield* callModel(client, provider, request, DEFAULT_LIMITS, gates, NO_HOOKS);
   });
 
-const consortiumOutcome = (config: ConsortiumConfig, prompt: string, seed: number, checkKeys: boolean, env: Env) =>
-  runConsortium(config, prompt, { seed, checkKeys, env }).pipe(
+/** A run that ended before its first call. */
+const noCalls = (result: RunResult): boolean =>
+  result.iterations.length === 0 && (result.unfinished?.responses.length ?? 0) === 0;
+
+const consortiumOutcome = (
+  config: ConsortiumConfig,
+  prompt: string,
+  seed: number,
+  checkKeys: boolean,
+  env: Env,
+  budget: Budget | undefined
+) =>
+  runConsortium(config, prompt, { seed, checkKeys, env, ...(budget === undefined ? {} : { budget }) }).pipe(
     Effect.map((result): TargetOutcome => {
       const synthesis = result.synthesis;
       return {
@@ -58,10 +83,14 @@ const consortiumOutcome = (config: ConsortiumConfig, prompt: string, seed: numbe
         confidence: synthesis?.confidence ?? null,
         latencyMs: result.durationMs,
         usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
-        costUsd: result.usage.costUsd,
+        // a lower bound is not the cost: a case with an unpriced call has no cost
+        costUsd: result.usage.costComplete ? result.usage.costUsd : null,
         runId: result.runId,
         status: result.status,
-        error: result.status === "failed" ? (result.error ?? "the run failed") : null
+        error: result.status === "failed" ? (result.error ?? "the run failed") : null,
+        ...(result.status === "failed" && noCalls(result) && result.error?.startsWith("budget of ") === true
+          ? { refusedByBudget: result.error }
+          : {})
       };
     }),
     // runSuite's preflight already checked providers and keys, so these are unexpected here.
@@ -77,7 +106,9 @@ export const engineExecutors = (
   options: { readonly checkKeys: boolean; readonly env: Env }
 ): Effect.Effect<Executors<LlmClient | RunLog>> =>
   Effect.gen(function* () {
-    const gates = yield* makeSuiteGates(suite.providers);
+    // The suite's budget covers every call of the eval: consortium runs, single models and judges.
+    const budget = suite.budgetUsd === undefined ? undefined : yield* makeBudget(suite.budgetUsd);
+    const gates = yield* makeSuiteGates(suite.providers, budget);
 
     const runModel = (ref: ModelRef & ModelParams, prompt: string) =>
       Effect.gen(function* () {
@@ -95,11 +126,12 @@ export const engineExecutors = (
           output: outcome.error === null ? outcome.text : null,
           confidence: null,
           latencyMs: outcome.latencyMs,
-          usage: outcome.usage,
-          costUsd: null,
+          usage: { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens },
+          costUsd: outcome.usage.costUsd,
           runId: null,
           status: outcome.error === null ? "completed" : "failed",
-          error: outcome.error === null ? null : `${outcome.error.type}: ${outcome.error.message}`
+          error: outcome.error === null ? null : `${outcome.error.type}: ${outcome.error.message}`,
+          ...(outcome.error?.type === "BudgetReached" ? { refusedByBudget: outcome.error.message } : {})
         } satisfies TargetOutcome;
       });
 
@@ -115,14 +147,25 @@ export const engineExecutors = (
           messages: request.messages
         });
         if (outcome.error !== null) return yield* Effect.fail(`${outcome.error.type}: ${outcome.error.message}`);
-        return { text: outcome.text, usage: outcome.usage };
+        return {
+          text: outcome.text,
+          usage: { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens }
+        };
       });
 
     return {
       runTarget: (target, prompt, seed) =>
         target.kind === "consortium"
-          ? consortiumOutcome(target.config, prompt, seed, options.checkKeys, options.env)
+          ? consortiumOutcome(target.config, prompt, seed, options.checkKeys, options.env, budget)
           : runModel(target.ref, prompt),
-      judge
+      judge,
+      ...(budget === undefined
+        ? {}
+        : {
+            budgetStop: Effect.gen(function* () {
+              if (!(yield* budget.reached)) return null;
+              return budgetReachedMessage(budget.limitUsd, yield* budget.spentUsd);
+            })
+          })
     };
   });

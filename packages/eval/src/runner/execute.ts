@@ -14,6 +14,8 @@ import { type LabelledTarget, seedFor } from "./targets.js";
 export interface Executors<R> {
   readonly runTarget: (target: SuiteTarget, prompt: string, seed: number) => Effect.Effect<TargetOutcome, never, R>;
   readonly judge: Judge<R>;
+  /** Why nothing more may start (the eval's budget was reached), or null; absent when nothing limits it. */
+  readonly budgetStop?: Effect.Effect<string | null>;
 }
 
 const iso = (millis: number): string => new Date(millis).toISOString();
@@ -34,8 +36,26 @@ const runCaseOnTarget = <R>(
   executors: Executors<R>
 ): Effect.Effect<CaseTargetResult, never, R> => {
   const { suiteCase } = planned;
+  const skipped = (reason: string): CaseTargetResult => ({
+    target: label,
+    pass: false,
+    skipped: true,
+    output: "",
+    confidence: null,
+    latencyMs: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    judgeUsage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    runId: null,
+    status: "skipped",
+    error: `not run: ${reason}`,
+    replayMisses: [],
+    assertions: []
+  });
   const run = Effect.gen(function* () {
     const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(suiteCase.id, label)));
+    if (outcome.refusedByBudget !== undefined)
+      return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
@@ -45,8 +65,9 @@ const runCaseOnTarget = <R>(
     return { outcome, results, judgeUsage };
   });
   // The scope attributes every model call below (members, arbiter, judges) to this case and target.
-  return withCallScope(suiteCase.id, label, run).pipe(
+  const attempt = withCallScope(suiteCase.id, label, run).pipe(
     Effect.map(({ value: { outcome, results, judgeUsage }, replayMisses }): CaseTargetResult => {
+      if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
       const error =
         replayMisses.length > 0
           ? replayMisses.join("; ")
@@ -68,6 +89,9 @@ const runCaseOnTarget = <R>(
       };
     })
   );
+  return executors.budgetStop === undefined
+    ? attempt
+    : Effect.flatMap(executors.budgetStop, (stop) => (stop === null ? attempt : Effect.succeed(skipped(stop))));
 };
 
 const buildReport = (

@@ -11,6 +11,8 @@ export interface TargetOutcome {
   readonly runId: string | null;
   readonly status: string;
   readonly error: string | null;
+  /** Set when the eval's budget let no call of it start: the case is then reported as skipped. */
+  readonly refusedByBudget?: string;
 }
 
 export const failedOutcome = (error: string, latencyMs = 0): TargetOutcome => ({

@@ -1,5 +1,5 @@
 import type { RunSummary } from "../types.js";
-import { formatConfidence, formatCount, formatDuration, formatTime, oneLine } from "./text.js";
+import { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./text.js";
 
 // `consortium runs`: one line per run, newest first, columns aligned, the prompt cut to fit.
 
@@ -24,7 +24,18 @@ const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.ou
 export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   if (runs.length === 0) return "No runs recorded yet.";
   const ids = shortIds(runs.map((run) => run.id));
-  const header = ["ID", "CONSORTIUM", "STATUS", "STARTED (UTC)", "DURATION", "ITER", "CONF", "TOKENS", "PROMPT"];
+  const header = [
+    "ID",
+    "CONSORTIUM",
+    "STATUS",
+    "STARTED (UTC)",
+    "DURATION",
+    "ITER",
+    "CONF",
+    "TOKENS",
+    "COST",
+    "PROMPT"
+  ];
   const rows = runs.map((run, index) => [
     ids[index] ?? run.id,
     run.consortium,
@@ -35,12 +46,13 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     String(run.iterations),
     formatConfidence(run.confidence),
     tokens(run),
+    formatCost(run.costUsd) ?? "-",
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
   // Numbers read better right-aligned; the last column is never padded.
-  const numeric = new Set([4, 5, 6, 7]);
+  const numeric = new Set([4, 5, 6, 7, 8]);
   return table
     .map((row) =>
       row

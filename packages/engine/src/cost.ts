@@ -1,0 +1,64 @@
+import { type ModelPrice, type ProviderConfig, priceOf } from "@consortium/config";
+import { costOf, type Usage as Tokens } from "@consortium/providers";
+import type { ArbiterCall, MemberResponse, RunUsage, UnfinishedIteration, Usage } from "./result.js";
+
+// Costs from tokens, and their sums. A call that used no tokens cost nothing, priced or not; one that
+// did, on a model without a price, costs null and makes every sum it is part of a lower bound.
+
+export const priceFor = (provider: ProviderConfig, model: string): ModelPrice | undefined => priceOf(provider, model);
+
+export const withCost = (tokens: Tokens, price: ModelPrice | undefined): Usage => ({
+  ...tokens,
+  costUsd: tokens.inputTokens === 0 && tokens.outputTokens === 0 ? 0 : costOf(tokens, price)
+});
+
+const addCost = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b);
+
+const addOptional = (a: number | undefined, b: number | undefined): number => (a ?? 0) + (b ?? 0);
+
+export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+export const addUsage = (a: Usage, b: Usage): Usage => {
+  const cacheRead = addOptional(a.cacheReadTokens, b.cacheReadTokens);
+  const cacheWrite = addOptional(a.cacheWriteTokens, b.cacheWriteTokens);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+    ...(cacheWrite > 0 ? { cacheWriteTokens: cacheWrite } : {}),
+    costUsd: addCost(a.costUsd, b.costUsd)
+  };
+};
+
+/** A call as `provider/model` with its usage: what the sums below need from members and arbiters. */
+interface CostedCall {
+  readonly model: string;
+  readonly usage: Usage;
+}
+
+type Round = {
+  readonly responses: ReadonlyArray<MemberResponse>;
+  readonly arbiterFailures?: ReadonlyArray<ArbiterCall> | undefined;
+  readonly arbiter?: ArbiterCall;
+};
+
+export const callsOf = (round: Round): Array<CostedCall> => [
+  ...round.responses.map((response) => ({ model: response.member, usage: response.usage })),
+  ...(round.arbiterFailures ?? []).map((call) => ({ model: call.model, usage: call.usage })),
+  ...(round.arbiter === undefined ? [] : [{ model: round.arbiter.model, usage: round.arbiter.usage }])
+];
+
+export const sumUsage = (calls: ReadonlyArray<CostedCall>): Usage =>
+  calls.reduce((sum, call) => addUsage(sum, call.usage), {
+    inputTokens: 0,
+    outputTokens: 0,
+    // null until some call is priced, so an all-unpriced sum is not a silent 0
+    costUsd: calls.length === 0 ? 0 : null
+  } as Usage);
+
+/** The whole run: totals, and whether every call's model had a price. */
+export const runUsage = (rounds: ReadonlyArray<Round | UnfinishedIteration>): RunUsage => {
+  const calls = rounds.flatMap(callsOf);
+  const unpriced = [...new Set(calls.filter((call) => call.usage.costUsd === null).map((call) => call.model))].sort();
+  return { ...sumUsage(calls), costComplete: unpriced.length === 0, unpricedModels: unpriced };
+};

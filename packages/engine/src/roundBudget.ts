@@ -1,0 +1,81 @@
+import { maxCostOf } from "@consortium/providers";
+import { Effect, Ref } from "effect";
+import { DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { worstCaseUsd } from "./callPolicy.js";
+import { withHistory } from "./conversation.js";
+import { priceFor } from "./cost.js";
+import { memberRequest } from "./memberRound.js";
+import type { Ending } from "./outcome.js";
+import { arbiterPrompt, type PreviousRound } from "./prompts.js";
+import { providerOf, type RunContext } from "./runContext.js";
+
+// Before a round starts: would the whole round fit in what is left of the budget at its worst (every
+// member and the arbiter writing their max_tokens)? A round that might not finish is not started, so
+// a budget stops a run between rounds, with the last synthesis, rather than halfway through one.
+// Each call still reserves its own worst case as it starts (callModel), which is the hard guard.
+
+/** The most one round can cost: every member's request, and the arbiter reading every answer at its longest. */
+export const roundWorstCaseUsd = (
+  context: RunContext,
+  iteration: number,
+  previous: PreviousRound | undefined
+): Effect.Effect<number> =>
+  Effect.gen(function* () {
+    const { config } = context;
+    let usd = 0;
+    let answerTokens = 0;
+    for (const instance of context.instances) {
+      const request = memberRequest(context, instance, iteration, previous);
+      usd += worstCaseUsd(yield* providerOf(config, instance.config), request);
+      answerTokens += (request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS) + 16;
+    }
+    const earlier = (yield* Ref.get(context.progress)).iterations.map((round) => round.synthesis.text).join("\n");
+    const frame = arbiterPrompt(context.templates, {
+      prompt: context.prompt,
+      system: config.system,
+      iteration,
+      answers: [],
+      history: []
+    });
+    const arbiterPromptTokens =
+      promptTokenBound({
+        system: config.arbiter.system,
+        messages: withHistory(context.history, `${frame}${earlier}`)
+      }) + answerTokens;
+    const price = priceFor(yield* providerOf(config, config.arbiter), config.arbiter.model);
+    usd +=
+      price === undefined
+        ? Number.POSITIVE_INFINITY
+        : maxCostOf(price, arbiterPromptTokens, config.arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
+    return usd;
+  });
+
+/** The ending that stops the run before this round, or undefined when the round fits (or no budget applies). */
+export const budgetStopBefore = (
+  context: RunContext,
+  iteration: number,
+  previous: PreviousRound | undefined
+): Effect.Effect<Ending | undefined> =>
+  Effect.gen(function* () {
+    const budget = context.gates.budget;
+    if (budget === undefined) return undefined;
+    const worst = yield* roundWorstCaseUsd(context, iteration, previous);
+    // Reserved and released at once: only the check, which also marks the budget reached when it fails.
+    if (yield* budget.reserve(worst)) {
+      yield* budget.settle(worst, 0);
+      return undefined;
+    }
+    return { _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd: yield* budget.spentUsd };
+  });
+
+/** The ending for a round in which some call was refused by the budget, if one was. */
+export const budgetStopIn = (
+  context: RunContext,
+  iteration: number,
+  errors: ReadonlyArray<{ readonly type: string } | null>
+): Effect.Effect<Ending | undefined> =>
+  Effect.gen(function* () {
+    const budget = context.gates.budget;
+    if (budget === undefined || !errors.some((error) => error?.type === "BudgetReached")) return undefined;
+    return { _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd: yield* budget.spentUsd };
+  });

@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RunLog } from "@consortium/engine";
+import { layerLlmClient } from "@consortium/providers";
+import { type FakeLlm, startFakeLlm } from "@consortium/testkit";
+import { Effect, Layer } from "effect";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { EvalLog } from "../src/EvalLog.js";
+import { exitCodeFor } from "../src/report/exitCode.js";
+import { renderJunit } from "../src/report/junit.js";
+import { runSuite } from "../src/runner/runSuite.js";
+import { loadSuite } from "./helpers.js";
+
+// An eval's cost per case and target, and its budget, against the fake server: every answer writes
+// exactly its max_tokens at $1,000 per million output tokens (input free), so a call costs $0.10.
+
+let fake: FakeLlm;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  env = { OPENAI_API_KEY: "sk-test-budget", OPENAI_BASE_URL: fake.openaiBaseUrl };
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  fake.script("gpt-x", { text: "Canberra.", usage: { input: 30, output: 100 } });
+});
+
+const suiteFile = (extra: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), "eval-budget-"));
+  const file = join(dir, "suite.yaml");
+  writeFileSync(
+    file,
+    `name: budget
+targets:
+  - {model: openai/gpt-x, max_tokens: 100}
+providers:
+  openai:
+    prices:
+      gpt-x: {input: 0, output: 1000}
+${extra}
+cases:
+  - {id: a, prompt: one, assert: [{type: icontains, value: canberra}]}
+  - {id: b, prompt: two, assert: [{type: icontains, value: canberra}]}
+  - {id: c, prompt: three, assert: [{type: icontains, value: canberra}]}
+  - {id: d, prompt: four, assert: [{type: icontains, value: canberra}]}
+`
+  );
+  return file;
+};
+
+const services = () => Layer.mergeAll(layerLlmClient({ env }), RunLog.none, EvalLog.none);
+
+describe("eval cost and budget", () => {
+  it("reports the cost of every case and target", async () => {
+    const suite = await Effect.runPromise(loadSuite(suiteFile("")));
+    const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
+    expect(report.cases.map((suiteCase) => suiteCase.results[0]?.costUsd)).toEqual([0.1, 0.1, 0.1, 0.1]);
+    expect(report.targets[0]).toMatchObject({ passed: 4, skipped: 0 });
+    expect(report.targets[0]?.costUsd).toBeCloseTo(0.4, 12);
+    expect(report.targets[0]?.costPerCaseUsd).toBeCloseTo(0.1, 12);
+    expect(renderJunit(report)).toContain('<property name="costUsd" value="0.4');
+  });
+
+  it("stops at its budget: the cases it could not afford are skipped, and the eval fails", async () => {
+    const suite = await Effect.runPromise(loadSuite(suiteFile("budget_usd: 0.25")));
+    const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
+    expect(fake.requests).toHaveLength(2);
+    const results = report.cases.map((suiteCase) => suiteCase.results[0]!);
+    expect(results.map((result) => [result.pass, result.skipped ?? false])).toEqual([
+      [true, false],
+      [true, false],
+      [false, true],
+      [false, true]
+    ]);
+    expect(results[2]?.error).toBe("not run: budget of $0.25 reached ($0.20 spent)");
+    expect(report.targets[0]).toMatchObject({ passed: 2, skipped: 2, total: 4 });
+    expect(exitCodeFor({ ...report, threshold: 0.5, targets: [{ ...report.targets[0]!, meetsThreshold: true }] })).toBe(
+      1
+    );
+    expect(renderJunit(report)).toContain('skipped="2"');
+  });
+});
