@@ -9,6 +9,7 @@ import { cliBin } from "./paths.js";
 import { type Row, ratio, renderTable, type Skipped } from "./report.js";
 import { ensurePromptfoo, promptfooComparison } from "./scenarios/promptfoo.js";
 import { oneRun } from "./scenarios/run.js";
+import { serveLoad } from "./scenarios/serve.js";
 import { startup } from "./scenarios/startup.js";
 import { type SuiteMeasurement, suiteNoLog, suiteWithStore } from "./scenarios/suite.js";
 import { defaultSettings, type Settings } from "./settings.js";
@@ -16,7 +17,7 @@ import { defaultSettings, type Settings } from "./settings.js";
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo"] as const;
+const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo", "serve"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -89,6 +90,10 @@ const main = async (): Promise<void> => {
     if (selected.has("run")) {
       if (commands.has("run")) rows.push(...(await oneRun(fake, fixtures, settings, log)));
       else skipped.push({ scenario: "one run", reason: "the CLI has no `run` command yet" });
+    }
+    if (selected.has("serve")) {
+      if (commands.has("serve")) rows.push(...(await serveLoad(fake, log)));
+      else skipped.push({ scenario: "serve", reason: "the CLI has no `serve` command yet" });
     }
     let noLog: SuiteMeasurement | undefined;
     for (const scenario of ["suite", "store"] as const) {

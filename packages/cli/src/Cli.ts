@@ -2,11 +2,12 @@ import * as Command from "@effect/cli/Command";
 import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
 import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
-import { run } from "./commands/run.js";
+import { bareContinue, run } from "./commands/run.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
@@ -16,7 +17,7 @@ import { renderFailure } from "./render.js";
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, serve, mcp] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, serve, mcp, estimate] as const;
 
 export const consortium = Command.make("consortium").pipe(
   Command.withDescription(
@@ -38,7 +39,7 @@ const report = (error: unknown): Effect.Effect<ExitCode> => {
  */
 export const runCli = (argv: ReadonlyArray<string>, version: string) => {
   // bare `consortium` shows the help rather than doing nothing
-  const args = argv.length <= 2 ? [...argv, "--help"] : argv;
+  const args = argv.length <= 2 ? [...argv, "--help"] : bareContinue(argv);
   return Command.run(consortium, { name: "consortium", version })(args).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     Effect.catchAllCause((cause) =>

@@ -89,3 +89,20 @@ describe("consortium run --stream", () => {
     expect(JSON.parse(json.stdout).synthesis.text).toBe("One two three four five six seven.");
   });
 });
+
+describe("consortium run --continue with no id", () => {
+  it("continues the latest run, like -c", async () => {
+    fake.script("judge-m", { text: arbiterReply("First answer.") });
+    const first = await cli(["run", file, "First question?", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("Second answer.") });
+    const second = await cli(["run", file, "Second question?", "--continue"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(fake.requests.find((r) => r.model === "gpt-m")?.messages.map((m) => m.content)).toEqual([
+      "First question?",
+      "First answer.",
+      "Second question?"
+    ]);
+  });
+});

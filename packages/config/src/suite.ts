@@ -176,7 +176,9 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
     judge,
     providers: toProviders(raw.providers),
     source: resolve(path),
-    ...(raw.budget_usd === undefined ? {} : { budgetUsd: raw.budget_usd })
+    ...(raw.budget_usd === undefined ? {} : { budgetUsd: raw.budget_usd }),
+    ...(raw.repeat === undefined ? {} : { repeat: raw.repeat }),
+    ...(raw.case_threshold === undefined ? {} : { caseThreshold: raw.case_threshold })
   };
   const unpriced = suite.budgetUsd === undefined ? [] : suiteUnpricedModels(suite);
   if (unpriced.length > 0) {

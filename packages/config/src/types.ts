@@ -94,6 +94,7 @@ export type AssertionType =
   | "json-schema"
   | "min-confidence"
   | "max-latency-ms"
+  | "max-cost-usd"
   | "llm-rubric";
 
 export interface Assertion {
@@ -125,6 +126,10 @@ export interface SuiteConfig {
   readonly judge: ModelRef | undefined;
   readonly providers: Readonly<Record<string, ProviderConfig>>;
   readonly source: string | undefined;
+  /** Runs of each case × target (flaky answers); undefined: once. */
+  readonly repeat?: number | undefined;
+  /** Share of its repeats a case must pass; undefined: all of them. */
+  readonly caseThreshold?: number | undefined;
   /** Most the whole suite may spend, in USD, across every target, case and judge; undefined: no budget. */
   readonly budgetUsd?: number | undefined;
 }

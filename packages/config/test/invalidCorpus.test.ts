@@ -94,7 +94,7 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
   [
     "suite-assertions.suite.yaml",
     [
-      '8:16: /cases/0/assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, llm-rubric, or any of them with a not- prefix (did you mean "icontains"?)',
+      '8:16: /cases/0/assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, max-cost-usd, llm-rubric, or any of them with a not- prefix (did you mean "icontains"?)',
       "9:30: /cases/0/assert/1/value is not a valid regular expression: /hel(lo/: Unterminated group",
       "10:39: /cases/0/assert/2/value must be a confidence between 0 and 1 (write 0.8 for 80%)",
       "11:9: /cases/0/assert/3/value is required by llm-rubric assertions",
@@ -115,7 +115,7 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
       '5:5: /targets/1 names target "baseline" a second time: give it a different label',
       "cases/broken.jsonl:2:45: invalid JSON: Expected ',' or '}' after property value",
       "cases/broken.jsonl:4:1: /prompt is required",
-      'cases/broken.jsonl:5:50: /assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, llm-rubric, or any of them with a not- prefix (did you mean "is-json"?)',
+      'cases/broken.jsonl:5:50: /assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, max-cost-usd, llm-rubric, or any of them with a not- prefix (did you mean "is-json"?)',
       'cases/broken.csv:1:11: unknown column "asert" (did you mean "assert"?): use id, prompt, assert, description'
     ]
   ],

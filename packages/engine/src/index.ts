@@ -38,6 +38,16 @@ export {
 } from "./conversation.js";
 export { addUsage, priceFor, runUsage, sumUsage, withCost } from "./cost.js";
 export { describeEvent } from "./describeEvent.js";
+export {
+  addCalls,
+  addRunCalls,
+  type CallCount,
+  type CostEstimate,
+  EstimateBuilder,
+  estimateRun,
+  type ModelEstimate,
+  TYPICAL_OUTPUT_SHARE
+} from "./estimate.js";
 export { type Gates, makeGates } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";

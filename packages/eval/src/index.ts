@@ -8,6 +8,8 @@ export * from "./cassette/Cassette.js";
 export * from "./cassette/format.js";
 export * from "./EvalLog.js";
 export * from "./errors.js";
+export * from "./estimate.js";
+export * from "./report/calibration.js";
 export * from "./report/exitCode.js";
 export * from "./report/json.js";
 export * from "./report/junit.js";

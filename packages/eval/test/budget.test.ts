@@ -82,4 +82,34 @@ describe("eval cost and budget", () => {
     );
     expect(renderJunit(report)).toContain('skipped="2"');
   });
+
+  it("checks max-cost-usd against the case's cost, and fails it when the cost is unknown", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "eval-max-cost-"));
+    const file = join(dir, "suite.yaml");
+    writeFileSync(
+      file,
+      `name: max-cost
+targets:
+  - {model: openai/gpt-x, max_tokens: 100}
+  - {model: openai/unpriced-x, max_tokens: 100}
+providers:
+  openai:
+    prices:
+      gpt-x: {input: 0, output: 1000}
+cases:
+  - {id: cheap-enough, prompt: one, assert: [{type: max-cost-usd, value: 0.2}]}
+  - {id: too-dear, prompt: two, assert: [{type: max-cost-usd, value: 0.05}]}
+`
+    );
+    fake.script("unpriced-x", { text: "Canberra.", usage: { input: 30, output: 100 } });
+    const suite = await Effect.runPromise(loadSuite(file));
+    const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
+    const verdicts = report.cases.map((suiteCase) => suiteCase.results.map((result) => result.pass));
+    expect(verdicts).toEqual([
+      [true, false],
+      [false, false]
+    ]);
+    expect(report.cases[1]?.results[0]?.assertions[0]?.reason).toBe("cost $0.100000 > $0.05");
+    expect(report.cases[0]?.results[1]?.assertions[0]?.reason).toContain("the cost is unknown");
+  });
 });

@@ -7,6 +7,7 @@ import { parseChatRequest, parseJsonBody } from "./chatRequest.js";
 import { chatCompletion, chunk, completionId, consortiumInfo, usageOf } from "./completion.js";
 import { readBody, sendError, sendJson } from "./http.js";
 import type { Runner, RunOutcome } from "./Runner.js";
+import type { RunSlots } from "./slots.js";
 
 // POST /v1/chat/completions: one consortium run per request.
 //
@@ -20,8 +21,8 @@ export interface ChatContext {
   readonly catalog: Catalog;
   readonly runner: Runner;
   readonly maxBodyBytes: number;
-  /** Takes a run slot, or undefined when --max-runs are busy. */
-  readonly acquire: (controller: AbortController) => (() => void) | undefined;
+  /** Takes a run slot, or says how long to wait when --max-runs are busy. */
+  readonly acquire: RunSlots["acquire"];
   /** True once the server is draining: interrupted runs were cut by the shutdown, not by the client. */
   readonly stopping: () => boolean;
   readonly log: (line: string) => void;
@@ -92,10 +93,13 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
   }
   const controller = new AbortController();
   const release = context.acquire(controller);
-  if (release === undefined) {
+  if (typeof release !== "function") {
     throw new ApiError(429, "rate_limit_error", "every run slot is busy (--max-runs): retry shortly", {
       code: "too_many_runs",
-      headers: { "retry-after": "1" }
+      headers: {
+        "retry-after": String(Math.ceil(release.retryAfterMs / 1000)),
+        "retry-after-ms": String(release.retryAfterMs)
+      }
     });
   }
   // The client going away (or the shutdown) aborts the run; it is then recorded `interrupted`.

@@ -7,6 +7,7 @@ import { handleChat } from "./chat.js";
 import { sendError, sendJson } from "./http.js";
 import type { ServeOptions } from "./options.js";
 import { makeRunner, StartFailed } from "./Runner.js";
+import { makeRunSlots } from "./slots.js";
 
 // `consortium serve`: an OpenAI-compatible HTTP server where every consortium is a model.
 //
@@ -27,23 +28,8 @@ const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
   const runner = await makeRunner({ db: options.db, noLog: options.noLog });
   const catalog = makeCatalog(options.dir, options.log);
-  const inFlight = new Map<AbortController, Promise<void>>();
+  const slots = makeRunSlots(options.maxRuns);
   let stopping = false;
-
-  const acquire = (controller: AbortController) => {
-    if (inFlight.size >= options.maxRuns) return undefined;
-    let done = () => {};
-    inFlight.set(
-      controller,
-      new Promise<void>((resolve) => {
-        done = resolve;
-      })
-    );
-    return () => {
-      inFlight.delete(controller);
-      done();
-    };
-  };
 
   const models = async () =>
     (await catalog.all()).map((config) => ({
@@ -86,7 +72,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
         catalog,
         runner,
         maxBodyBytes: options.maxBodyBytes,
-        acquire,
+        acquire: slots.acquire,
         stopping: () => stopping,
         log: options.log
       });
@@ -132,27 +118,27 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
   const shutdown = (graceMs = options.graceMs) => {
     if (shuttingDown !== undefined) {
       // asked again with no grace (a second signal): cut the runs still waited for
-      if (graceMs === 0) for (const controller of inFlight.keys()) controller.abort();
+      if (graceMs === 0) slots.abortAll();
       return shuttingDown;
     }
     shuttingDown = (async () => {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight.size > 0) {
-        options.log(`shutting down: waiting up to ${graceMs} ms for ${inFlight.size} run(s)`);
+      if (slots.size() > 0) {
+        options.log(`shutting down: waiting up to ${graceMs} ms for ${slots.size()} run(s)`);
         let timer: NodeJS.Timeout | undefined;
         const expired = await Promise.race([
-          Promise.all(inFlight.values()).then(() => false),
+          slots.drained().then(() => false),
           new Promise<boolean>((resolve) => {
             timer = setTimeout(() => resolve(true), graceMs);
           })
         ]);
         clearTimeout(timer);
-        if (expired && inFlight.size > 0) {
-          options.log(`shutting down: interrupting ${inFlight.size} run(s)`);
-          for (const controller of inFlight.keys()) controller.abort();
-          await Promise.all(inFlight.values());
+        if (expired && slots.size() > 0) {
+          options.log(`shutting down: interrupting ${slots.size()} run(s)`);
+          slots.abortAll();
+          await slots.drained();
         }
       }
       server.closeAllConnections();

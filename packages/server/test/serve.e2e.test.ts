@@ -153,7 +153,9 @@ describe("consortium serve", () => {
       .create({ model: "capital", messages: [{ role: "user", content: "Q?" }] })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((refused as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after")).toBe("1");
+    const headers = (refused as InstanceType<typeof OpenAI.RateLimitError>).headers;
+    expect(Number(headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(headers.get("retry-after-ms"))).toBeGreaterThan(0);
     for (const controller of controllers) controller.abort();
     await Promise.all(busy);
     await fake.idle();
@@ -176,6 +178,35 @@ describe("consortium serve", () => {
     const stored = await readRun(runId);
     expect(stored.status).toBe("interrupted");
     expect(stored.origin).toBe("serve");
+  });
+});
+
+describe("consortium serve failures", () => {
+  it("a run that fails (no member answered) is a 502 naming the run id, stored as failed", async () => {
+    fake.script("gpt-m", { fault: { type: "status", status: 401 } });
+    const failed = await client.chat.completions
+      .create({ model: "capital", messages: [{ role: "user", content: "Q?" }] })
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    const error = failed as InstanceType<typeof OpenAI.APIError>;
+    expect(error.status).toBe(502);
+    const runId = /run (\S+) failed/.exec(error.message)?.[1] ?? "";
+    expect((await readRun(runId)).status).toBe("failed");
+  });
+
+  it("a streamed run that fails ends with an error event the SDK raises", async () => {
+    fake.script("gpt-m", { fault: { type: "status", status: 401 } });
+    const stream = await client.chat.completions.create({
+      model: "capital",
+      messages: [{ role: "user", content: "Q?" }],
+      stream: true
+    });
+    const consume = async () => {
+      for await (const _ of stream) {
+        // only the error matters
+      }
+    };
+    await expect(consume()).rejects.toBeInstanceOf(OpenAI.APIError);
   });
 });
 
@@ -220,5 +251,24 @@ describe("consortium serve access", () => {
     expect(completion.choices[0]?.message.content).toBe(SYNTHESIS);
     expect(await graceful.exited).toEqual({ code: 0, signal: null });
     expect(graceful.stderr()).toContain("finishing the runs in flight");
+  });
+
+  it("on SIGTERM, a run still going when the grace ends is interrupted, stored so, and the client gets 503", async () => {
+    const hurried = await serve(["--dir", dir, "--db", db, "--grace", "300ms"], fakeLlmEnv(fake));
+    fake.script("slow-m", { fault: { type: "hang" } });
+    const local = new OpenAI({ baseURL: `${hurried.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const answer = local.chat.completions
+      .create({ model: "slow", messages: [{ role: "user", content: "Q?" }] })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1));
+    hurried.child.kill("SIGTERM");
+    const refused = await answer;
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect(await hurried.exited).toEqual({ code: 0, signal: null });
+    const runId = /run (\S+) was interrupted/.exec((refused as Error).message)?.[1] ?? "";
+    expect((await readRun(runId)).status).toBe("interrupted");
+    await fake.idle();
+    expect(fake.requests.find((r) => r.model === "slow-m")?.aborted).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
-import { db, html, maxCost, noLog, optional } from "./options.js";
+import { db, flag, html, maxCost, noLog, optional } from "./options.js";
 
 export const evaluate = Command.make(
   "eval",
@@ -23,7 +23,12 @@ export const evaluate = Command.make(
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
     noLog,
-    maxCost
+    maxCost,
+    repeat: optional(
+      Options.integer("repeat"),
+      "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"
+    ),
+    estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
   (flags) =>
     Effect.flatMap(

@@ -5,7 +5,9 @@ import {
   Cassette,
   EvalLog,
   type EvalReport,
+  estimatePlan,
   exitCodeFor,
+  planSuite,
   renderJson,
   renderJunit,
   renderTable,
@@ -17,6 +19,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
+import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 
@@ -36,6 +39,10 @@ export interface EvalFlags {
   readonly threshold: number | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --repeat: runs of each case × target. */
+  readonly repeat?: number | undefined;
+  /** --estimate: print what the eval could cost and stop. */
+  readonly estimate?: boolean;
   /** --max-cost: a budget for the whole eval, in USD. */
   readonly maxCost?: number | undefined;
 }
@@ -98,6 +105,19 @@ export const executeEval = (flags: EvalFlags) =>
     );
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
     const suite = budgeted.right;
+    if (flags.estimate === true) {
+      const plan = yield* Either.match(
+        planSuite(suite, {
+          shard: flags.shard,
+          filter: flags.filter,
+          threshold: flags.threshold,
+          repeat: flags.repeat
+        }),
+        { onLeft: Effect.fail, onRight: Effect.succeed }
+      );
+      yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
+      return;
+    }
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {
@@ -106,7 +126,8 @@ export const executeEval = (flags: EvalFlags) =>
       filter: flags.filter,
       threshold: flags.threshold,
       targets,
-      keysNeeded: flags.replay === undefined
+      keysNeeded: flags.replay === undefined,
+      repeat: flags.repeat
     }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), logLayer(flags))));
 
     yield* writeReports(report, flags);

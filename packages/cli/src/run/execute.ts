@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
 import { unpricedWarning, withMaxCost } from "../cost/budget.js";
+import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
 import { resolveContinuation } from "./conversation.js";
@@ -29,6 +30,8 @@ export interface RunFlags extends RunOverrides {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  /** --estimate: print what the run could cost and stop. */
+  readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
   readonly maxCost?: number | undefined;
   /** undefined: stream when stdout is a terminal. */
@@ -112,6 +115,8 @@ export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
     const config = yield* loadConfig(flags);
     const prompt = yield* readPrompt(flags);
+    // before any key is looked at or any request made
+    if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
     const progress = process.stderr.isTTY
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;

@@ -58,6 +58,8 @@ const valueProblem = (type: string, value: unknown, path: Path): Problem | undef
       return undefined;
     case "max-latency-ms":
       return typeof value === "number" && value > 0 ? undefined : semantic(at, "must be a number of milliseconds > 0");
+    case "max-cost-usd":
+      return typeof value === "number" && value >= 0 ? undefined : semantic(at, "must be an amount of USD >= 0");
     default:
       return undefined;
   }

@@ -1450,7 +1450,7 @@ return errors === 0;
 }
 
 export const validateSuite = validate11;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","description":"A prompt suite: cases run against consortia and single models, with checks on every answer.","properties":{"$schema":{"type":"string","description":"Path or URL of the JSON Schema for this file, read by editors; ignored by consortium."},"name":{"type":"string","description":"Name of the suite: letters, digits, - and _.","pattern":"^[A-Za-z0-9_-]+$","patternErrorMessage":"must contain only letters, digits, - and _","examples":["research"]},"description":{"type":"string","description":"What this suite checks."},"targets":{"type":"array","description":"What answers the cases: consortium files (relative to this file) and/or single models.","items":{"description":"A consortium file path, or a single model in long form.","anyOf":[{"type":"string","description":"Path of a consortium file, relative to this suite file.","pattern":"\\.ya?ml$","patternErrorMessage":"must be the path of a consortium .yaml file; a single model is written {model: ...}"},{"type":"object","description":"A single model as a baseline, with the default limits (timeout 120s, retries 3).","properties":{"model":{"type":"string","description":"The model, as <provider>/<model>.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"label":{"type":"string","description":"Name of this target in reports. Default: <provider>/<model>."},"temperature":{"type":"number","description":"Sampling temperature (0..2).","minimum":0,"maximum":2},"max_tokens":{"type":"integer","description":"Most tokens the model may write in its answer.","minimum":1},"top_p":{"type":"number","description":"Nucleus sampling: the probability mass to sample from (0..1).","minimum":0,"maximum":1},"system":{"type":"string","description":"System prompt for this model, replacing the file's system prompt."}},"required":["model"],"additionalProperties":false}]},"minItems":1},"threshold":{"type":"number","description":"Pass rate each target needs. A fraction between 0 and 1 (0.8, not 80).","minimum":0,"maximum":1,"default":1},"judge":{"type":"string","description":"Judge model of llm-rubric assertions. Default: openai/gpt-4.1-mini.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"providers":{"type":"object","description":"Providers besides the built-in openai and anthropic, by name.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","patternErrorMessage":"is not a valid provider name: use letters, digits, '.', '-' and '_' (no '/')"},"additionalProperties":{"type":"object","description":"How to reach a provider. openai and anthropic are built in; declare others (Ollama, vLLM, OpenRouter...) here.","properties":{"type":{"type":"string","enum":["openai","anthropic"],"description":"Wire protocol: openai (chat completions, also Ollama, vLLM, OpenRouter) or anthropic (messages). Required except for the built-in openai and anthropic."},"base_url":{"type":"string","description":"Base URL of the API, e.g. http://localhost:11434/v1. Built-ins default to the official API.","pattern":"^https?://\\S+$","patternErrorMessage":"must be an http:// or https:// URL","examples":["http://localhost:11434/v1"]},"api_key_env":{"type":"string","description":"NAME of the environment variable holding the API key (never the key itself). Omit for servers that need no key.","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. OLLAMA_API_KEY","examples":["OPENROUTER_API_KEY"]},"concurrency":{"type":"integer","description":"Most calls in flight to this provider at once.","minimum":1},"prices":{"type":"object","description":"Prices by model id, overriding or adding to the built-in list. A dated id (gpt-4.1-mini-2025-04-14, claude-sonnet-4-5-20250929) falls back to the price of its family (gpt-4.1-mini, claude-sonnet-4-5).","additionalProperties":{"type":"object","description":"What a model costs. Overrides or adds to the built-in price list, which may be out of date.","properties":{"input":{"type":"number","description":"Input (prompt) tokens. USD per million tokens.","minimum":0,"examples":[0.4]},"output":{"type":"number","description":"Output tokens. USD per million tokens.","minimum":0,"examples":[0.4]},"cached_input":{"type":"number","description":"Input tokens read from the prompt cache. Default: the input price. USD per million tokens.","minimum":0,"examples":[0.4]},"cache_write":{"type":"number","description":"Input tokens written to the prompt cache (Anthropic). Default: the input price. USD per million tokens.","minimum":0,"examples":[0.4]}},"required":["input","output"],"additionalProperties":false}}},"additionalProperties":false}},"budget_usd":{"type":"number","description":"Most the whole eval may spend, across every target, case and judge. Cases not started once it is reached are reported as skipped and the eval fails. In USD; every model used needs a price.","exclusiveMinimum":0,"examples":[0.5]},"defaults":{"type":"object","description":"Settings every case gets.","properties":{"assert":{"type":"array","description":"Checks added to every case's own.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1) and max-latency-ms, a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"additionalProperties":false},"cases":{"type":"array","description":"The cases, inline or from files.","items":{"description":"A case, or a file of cases.","anyOf":[{"type":"object","description":"A prompt and the checks its answers must pass.","properties":{"id":{"type":"string","description":"Stable name of the case, used by --filter, --shard and reports. Default: <file>:<line>.","minLength":1},"description":{"type":"string","description":"What this case is about."},"prompt":{"type":"string","description":"The prompt sent to every target.","minLength":1},"assert":{"type":"array","description":"Checks every target's answer must pass.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1) and max-latency-ms, a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"required":["prompt"],"additionalProperties":false},{"type":"object","description":"Cases read from a file beside this one: JSONL (one {id?, prompt, assert?} per line) or CSV (a header with prompt and optional id and assert, the latter a JSON array).","properties":{"file":{"type":"string","description":"Path of a .jsonl or .csv file, relative to this suite file.","pattern":"\\.(jsonl|csv)$","patternErrorMessage":"must be a .jsonl or .csv file"}},"required":["file"],"additionalProperties":false}]},"minItems":1}},"required":["name","targets","cases"],"additionalProperties":false,"title":"consortium suite"};
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","description":"A prompt suite: cases run against consortia and single models, with checks on every answer.","properties":{"$schema":{"type":"string","description":"Path or URL of the JSON Schema for this file, read by editors; ignored by consortium."},"name":{"type":"string","description":"Name of the suite: letters, digits, - and _.","pattern":"^[A-Za-z0-9_-]+$","patternErrorMessage":"must contain only letters, digits, - and _","examples":["research"]},"description":{"type":"string","description":"What this suite checks."},"targets":{"type":"array","description":"What answers the cases: consortium files (relative to this file) and/or single models.","items":{"description":"A consortium file path, or a single model in long form.","anyOf":[{"type":"string","description":"Path of a consortium file, relative to this suite file.","pattern":"\\.ya?ml$","patternErrorMessage":"must be the path of a consortium .yaml file; a single model is written {model: ...}"},{"type":"object","description":"A single model as a baseline, with the default limits (timeout 120s, retries 3).","properties":{"model":{"type":"string","description":"The model, as <provider>/<model>.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"label":{"type":"string","description":"Name of this target in reports. Default: <provider>/<model>."},"temperature":{"type":"number","description":"Sampling temperature (0..2).","minimum":0,"maximum":2},"max_tokens":{"type":"integer","description":"Most tokens the model may write in its answer.","minimum":1},"top_p":{"type":"number","description":"Nucleus sampling: the probability mass to sample from (0..1).","minimum":0,"maximum":1},"system":{"type":"string","description":"System prompt for this model, replacing the file's system prompt."}},"required":["model"],"additionalProperties":false}]},"minItems":1},"threshold":{"type":"number","description":"Pass rate each target needs. A fraction between 0 and 1 (0.8, not 80).","minimum":0,"maximum":1,"default":1},"judge":{"type":"string","description":"Judge model of llm-rubric assertions. Default: openai/gpt-4.1-mini.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"providers":{"type":"object","description":"Providers besides the built-in openai and anthropic, by name.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","patternErrorMessage":"is not a valid provider name: use letters, digits, '.', '-' and '_' (no '/')"},"additionalProperties":{"type":"object","description":"How to reach a provider. openai and anthropic are built in; declare others (Ollama, vLLM, OpenRouter...) here.","properties":{"type":{"type":"string","enum":["openai","anthropic"],"description":"Wire protocol: openai (chat completions, also Ollama, vLLM, OpenRouter) or anthropic (messages). Required except for the built-in openai and anthropic."},"base_url":{"type":"string","description":"Base URL of the API, e.g. http://localhost:11434/v1. Built-ins default to the official API.","pattern":"^https?://\\S+$","patternErrorMessage":"must be an http:// or https:// URL","examples":["http://localhost:11434/v1"]},"api_key_env":{"type":"string","description":"NAME of the environment variable holding the API key (never the key itself). Omit for servers that need no key.","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. OLLAMA_API_KEY","examples":["OPENROUTER_API_KEY"]},"concurrency":{"type":"integer","description":"Most calls in flight to this provider at once.","minimum":1},"prices":{"type":"object","description":"Prices by model id, overriding or adding to the built-in list. A dated id (gpt-4.1-mini-2025-04-14, claude-sonnet-4-5-20250929) falls back to the price of its family (gpt-4.1-mini, claude-sonnet-4-5).","additionalProperties":{"type":"object","description":"What a model costs. Overrides or adds to the built-in price list, which may be out of date.","properties":{"input":{"type":"number","description":"Input (prompt) tokens. USD per million tokens.","minimum":0,"examples":[0.4]},"output":{"type":"number","description":"Output tokens. USD per million tokens.","minimum":0,"examples":[0.4]},"cached_input":{"type":"number","description":"Input tokens read from the prompt cache. Default: the input price. USD per million tokens.","minimum":0,"examples":[0.4]},"cache_write":{"type":"number","description":"Input tokens written to the prompt cache (Anthropic). Default: the input price. USD per million tokens.","minimum":0,"examples":[0.4]}},"required":["input","output"],"additionalProperties":false}}},"additionalProperties":false}},"repeat":{"type":"integer","description":"Runs of each case on each target, for answers that vary from run to run.","minimum":1,"default":1},"case_threshold":{"type":"number","description":"Share of its repeats a case must pass to count as passed. A fraction between 0 and 1 (0.8, not 80).","minimum":0,"maximum":1,"default":1},"budget_usd":{"type":"number","description":"Most the whole eval may spend, across every target, case and judge. Cases not started once it is reached are reported as skipped and the eval fails. In USD; every model used needs a price.","exclusiveMinimum":0,"examples":[0.5]},"defaults":{"type":"object","description":"Settings every case gets.","properties":{"assert":{"type":"array","description":"Checks added to every case's own.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","max-cost-usd","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-max-cost-usd","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; max-cost-usd; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1), max-latency-ms and max-cost-usd (the target's cost for the case, in USD), a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"additionalProperties":false},"cases":{"type":"array","description":"The cases, inline or from files.","items":{"description":"A case, or a file of cases.","anyOf":[{"type":"object","description":"A prompt and the checks its answers must pass.","properties":{"id":{"type":"string","description":"Stable name of the case, used by --filter, --shard and reports. Default: <file>:<line>.","minLength":1},"description":{"type":"string","description":"What this case is about."},"prompt":{"type":"string","description":"The prompt sent to every target.","minLength":1},"assert":{"type":"array","description":"Checks every target's answer must pass.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","max-cost-usd","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-max-cost-usd","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; max-cost-usd; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1), max-latency-ms and max-cost-usd (the target's cost for the case, in USD), a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"required":["prompt"],"additionalProperties":false},{"type":"object","description":"Cases read from a file beside this one: JSONL (one {id?, prompt, assert?} per line) or CSV (a header with prompt and optional id and assert, the latter a JSON array).","properties":{"file":{"type":"string","description":"Path of a .jsonl or .csv file, relative to this suite file.","pattern":"\\.(jsonl|csv)$","patternErrorMessage":"must be a .jsonl or .csv file"}},"required":["file"],"additionalProperties":false}]},"minItems":1}},"required":["name","targets","cases"],"additionalProperties":false,"title":"consortium suite"};
 const func4 = ((text) => [...text].length);
 const pattern12 = new RegExp("\\.ya?ml$", "u");
 const pattern22 = new RegExp("\\.(jsonl|csv)$", "u");
@@ -2202,11 +2202,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.budget_usd !== undefined){
-let data25 = data.budget_usd;
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 <= 0 || isNaN(data25)){
-const err59 = {instancePath:instancePath+"/budget_usd",schemaPath:"#/properties/budget_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.budget_usd,data:data25};
+if(data.repeat !== undefined){
+let data25 = data.repeat;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err59 = {instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.repeat.type,parentSchema:schema12.properties.repeat,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2215,9 +2214,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/budget_usd",schemaPath:"#/properties/budget_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.budget_usd.type,parentSchema:schema12.properties.budget_usd,data:data25};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.repeat,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2227,12 +2226,12 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.defaults !== undefined){
-let data26 = data.defaults;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key7 in data26){
-if(!(key7 === "assert")){
-const err61 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.defaults,data:data26};
+}
+if(data.case_threshold !== undefined){
+let data26 = data.case_threshold;
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 1 || isNaN(data26)){
+const err61 = {instancePath:instancePath+"/case_threshold",schemaPath:"#/properties/case_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.case_threshold,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2241,16 +2240,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data26.assert !== undefined){
-let data27 = data26.assert;
-if(Array.isArray(data27)){
-const len1 = data27.length;
-for(let i1=0; i1<len1; i1++){
-let data28 = data27[i1];
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.type === undefined){
-const err62 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.defaults.properties.assert.items.required,parentSchema:schema12.properties.defaults.properties.assert.items,data:data28};
+if(data26 < 0 || isNaN(data26)){
+const err62 = {instancePath:instancePath+"/case_threshold",schemaPath:"#/properties/case_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.case_threshold,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2259,9 +2250,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key8 in data28){
-if(!(((((key8 === "type") || (key8 === "value")) || (key8 === "judge")) || (key8 === "model")) || (key8 === "description"))){
-const err63 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.defaults.properties.assert.items,data:data28};
+}
+else {
+const err63 = {instancePath:instancePath+"/case_threshold",schemaPath:"#/properties/case_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.case_threshold.type,parentSchema:schema12.properties.case_threshold,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2271,10 +2262,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data28.type !== undefined){
-let data29 = data28.type;
-if(typeof data29 !== "string"){
-const err64 = {instancePath:instancePath+"/defaults/assert/" + i1+"/type",schemaPath:"#/properties/defaults/properties/assert/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.type.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.type,data:data29};
+if(data.budget_usd !== undefined){
+let data27 = data.budget_usd;
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 <= 0 || isNaN(data27)){
+const err64 = {instancePath:instancePath+"/budget_usd",schemaPath:"#/properties/budget_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.budget_usd,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2283,8 +2275,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(!((((((((((((((((((((data29 === "equals") || (data29 === "contains")) || (data29 === "icontains")) || (data29 === "starts-with")) || (data29 === "regex")) || (data29 === "is-json")) || (data29 === "json-schema")) || (data29 === "min-confidence")) || (data29 === "max-latency-ms")) || (data29 === "llm-rubric")) || (data29 === "not-equals")) || (data29 === "not-contains")) || (data29 === "not-icontains")) || (data29 === "not-starts-with")) || (data29 === "not-regex")) || (data29 === "not-is-json")) || (data29 === "not-json-schema")) || (data29 === "not-min-confidence")) || (data29 === "not-max-latency-ms")) || (data29 === "not-llm-rubric"))){
-const err65 = {instancePath:instancePath+"/defaults/assert/" + i1+"/type",schemaPath:"#/properties/defaults/properties/assert/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.defaults.properties.assert.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.defaults.properties.assert.items.properties.type.enum,parentSchema:schema12.properties.defaults.properties.assert.items.properties.type,data:data29};
+}
+else {
+const err65 = {instancePath:instancePath+"/budget_usd",schemaPath:"#/properties/budget_usd/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.budget_usd.type,parentSchema:schema12.properties.budget_usd,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2294,11 +2287,12 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data28.judge !== undefined){
-let data30 = data28.judge;
-if(typeof data30 === "string"){
-if(!pattern1.test(data30)){
-const err66 = {instancePath:instancePath+"/defaults/assert/" + i1+"/judge",schemaPath:"#/properties/defaults/properties/assert/items/properties/judge/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.defaults.properties.assert.items.properties.judge,data:data30};
+if(data.defaults !== undefined){
+let data28 = data.defaults;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key7 in data28){
+if(!(key7 === "assert")){
+const err66 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.defaults,data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2308,8 +2302,15 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/defaults/assert/" + i1+"/judge",schemaPath:"#/properties/defaults/properties/assert/items/properties/judge/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.judge.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.judge,data:data30};
+if(data28.assert !== undefined){
+let data29 = data28.assert;
+if(Array.isArray(data29)){
+const len1 = data29.length;
+for(let i1=0; i1<len1; i1++){
+let data30 = data29[i1];
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.type === undefined){
+const err67 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.defaults.properties.assert.items.required,parentSchema:schema12.properties.defaults.properties.assert.items,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2318,12 +2319,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data28.model !== undefined){
-let data31 = data28.model;
-if(typeof data31 === "string"){
-if(!pattern1.test(data31)){
-const err68 = {instancePath:instancePath+"/defaults/assert/" + i1+"/model",schemaPath:"#/properties/defaults/properties/assert/items/properties/model/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.defaults.properties.assert.items.properties.model,data:data31};
+for(const key8 in data30){
+if(!(((((key8 === "type") || (key8 === "value")) || (key8 === "judge")) || (key8 === "model")) || (key8 === "description"))){
+const err68 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.defaults.properties.assert.items,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2333,8 +2331,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/defaults/assert/" + i1+"/model",schemaPath:"#/properties/defaults/properties/assert/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.model.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.model,data:data31};
+if(data30.type !== undefined){
+let data31 = data30.type;
+if(typeof data31 !== "string"){
+const err69 = {instancePath:instancePath+"/defaults/assert/" + i1+"/type",schemaPath:"#/properties/defaults/properties/assert/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.type.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.type,data:data31};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2343,11 +2343,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data28.description !== undefined){
-let data32 = data28.description;
-if(typeof data32 !== "string"){
-const err70 = {instancePath:instancePath+"/defaults/assert/" + i1+"/description",schemaPath:"#/properties/defaults/properties/assert/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.description.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.description,data:data32};
+if(!((((((((((((((((((((((data31 === "equals") || (data31 === "contains")) || (data31 === "icontains")) || (data31 === "starts-with")) || (data31 === "regex")) || (data31 === "is-json")) || (data31 === "json-schema")) || (data31 === "min-confidence")) || (data31 === "max-latency-ms")) || (data31 === "max-cost-usd")) || (data31 === "llm-rubric")) || (data31 === "not-equals")) || (data31 === "not-contains")) || (data31 === "not-icontains")) || (data31 === "not-starts-with")) || (data31 === "not-regex")) || (data31 === "not-is-json")) || (data31 === "not-json-schema")) || (data31 === "not-min-confidence")) || (data31 === "not-max-latency-ms")) || (data31 === "not-max-cost-usd")) || (data31 === "not-llm-rubric"))){
+const err70 = {instancePath:instancePath+"/defaults/assert/" + i1+"/type",schemaPath:"#/properties/defaults/properties/assert/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.defaults.properties.assert.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.defaults.properties.assert.items.properties.type.enum,parentSchema:schema12.properties.defaults.properties.assert.items.properties.type,data:data31};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2357,9 +2354,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.defaults.properties.assert.items.type,parentSchema:schema12.properties.defaults.properties.assert.items,data:data28};
+if(data30.judge !== undefined){
+let data32 = data30.judge;
+if(typeof data32 === "string"){
+if(!pattern1.test(data32)){
+const err71 = {instancePath:instancePath+"/defaults/assert/" + i1+"/judge",schemaPath:"#/properties/defaults/properties/assert/items/properties/judge/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.defaults.properties.assert.items.properties.judge,data:data32};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2369,9 +2368,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
 else {
-const err72 = {instancePath:instancePath+"/defaults/assert",schemaPath:"#/properties/defaults/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.defaults.properties.assert.type,parentSchema:schema12.properties.defaults.properties.assert,data:data27};
+const err72 = {instancePath:instancePath+"/defaults/assert/" + i1+"/judge",schemaPath:"#/properties/defaults/properties/assert/items/properties/judge/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.judge.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.judge,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2381,9 +2379,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.defaults.type,parentSchema:schema12.properties.defaults,data:data26};
+if(data30.model !== undefined){
+let data33 = data30.model;
+if(typeof data33 === "string"){
+if(!pattern1.test(data33)){
+const err73 = {instancePath:instancePath+"/defaults/assert/" + i1+"/model",schemaPath:"#/properties/defaults/properties/assert/items/properties/model/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.defaults.properties.assert.items.properties.model,data:data33};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2393,11 +2393,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.cases !== undefined){
-let data33 = data.cases;
-if(Array.isArray(data33)){
-if(data33.length < 1){
-const err74 = {instancePath:instancePath+"/cases",schemaPath:"#/properties/cases/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.cases,data:data33};
+else {
+const err74 = {instancePath:instancePath+"/defaults/assert/" + i1+"/model",schemaPath:"#/properties/defaults/properties/assert/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.model.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.model,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2406,15 +2403,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-const len2 = data33.length;
-for(let i2=0; i2<len2; i2++){
-let data34 = data33[i2];
-const _errs83 = errors;
-let valid16 = false;
-const _errs84 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.prompt === undefined){
-const err75 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema12.properties.cases.items.anyOf[0].required,parentSchema:schema12.properties.cases.items.anyOf[0],data:data34};
+}
+if(data30.description !== undefined){
+let data34 = data30.description;
+if(typeof data34 !== "string"){
+const err75 = {instancePath:instancePath+"/defaults/assert/" + i1+"/description",schemaPath:"#/properties/defaults/properties/assert/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.defaults.properties.assert.items.properties.description.type,parentSchema:schema12.properties.defaults.properties.assert.items.properties.description,data:data34};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2423,9 +2416,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-for(const key9 in data34){
-if(!((((key9 === "id") || (key9 === "description")) || (key9 === "prompt")) || (key9 === "assert"))){
-const err76 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[0],data:data34};
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/defaults/assert/" + i1,schemaPath:"#/properties/defaults/properties/assert/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.defaults.properties.assert.items.type,parentSchema:schema12.properties.defaults.properties.assert.items,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2435,11 +2429,9 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data34.id !== undefined){
-let data35 = data34.id;
-if(typeof data35 === "string"){
-if(func4(data35) < 1){
-const err77 = {instancePath:instancePath+"/cases/" + i2+"/id",schemaPath:"#/properties/cases/items/anyOf/0/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.cases.items.anyOf[0].properties.id,data:data35};
+}
+else {
+const err77 = {instancePath:instancePath+"/defaults/assert",schemaPath:"#/properties/defaults/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.defaults.properties.assert.type,parentSchema:schema12.properties.defaults.properties.assert,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2449,8 +2441,9 @@ vErrors.push(err77);
 errors++;
 }
 }
+}
 else {
-const err78 = {instancePath:instancePath+"/cases/" + i2+"/id",schemaPath:"#/properties/cases/items/anyOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.id.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.id,data:data35};
+const err78 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.defaults.type,parentSchema:schema12.properties.defaults,data:data28};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2460,10 +2453,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data34.description !== undefined){
-let data36 = data34.description;
-if(typeof data36 !== "string"){
-const err79 = {instancePath:instancePath+"/cases/" + i2+"/description",schemaPath:"#/properties/cases/items/anyOf/0/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.description.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.description,data:data36};
+if(data.cases !== undefined){
+let data35 = data.cases;
+if(Array.isArray(data35)){
+if(data35.length < 1){
+const err79 = {instancePath:instancePath+"/cases",schemaPath:"#/properties/cases/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.cases,data:data35};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2472,12 +2466,15 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data34.prompt !== undefined){
-let data37 = data34.prompt;
-if(typeof data37 === "string"){
-if(func4(data37) < 1){
-const err80 = {instancePath:instancePath+"/cases/" + i2+"/prompt",schemaPath:"#/properties/cases/items/anyOf/0/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.cases.items.anyOf[0].properties.prompt,data:data37};
+const len2 = data35.length;
+for(let i2=0; i2<len2; i2++){
+let data36 = data35[i2];
+const _errs87 = errors;
+let valid16 = false;
+const _errs88 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.prompt === undefined){
+const err80 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/required",keyword:"required",params:{missingProperty: "prompt"},message:"must have required property '"+"prompt"+"'",schema:schema12.properties.cases.items.anyOf[0].required,parentSchema:schema12.properties.cases.items.anyOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2486,9 +2483,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/cases/" + i2+"/prompt",schemaPath:"#/properties/cases/items/anyOf/0/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.prompt.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.prompt,data:data37};
+for(const key9 in data36){
+if(!((((key9 === "id") || (key9 === "description")) || (key9 === "prompt")) || (key9 === "assert"))){
+const err81 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2498,15 +2495,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data34.assert !== undefined){
-let data38 = data34.assert;
-if(Array.isArray(data38)){
-const len3 = data38.length;
-for(let i3=0; i3<len3; i3++){
-let data39 = data38[i3];
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.type === undefined){
-const err82 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.required,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data39};
+if(data36.id !== undefined){
+let data37 = data36.id;
+if(typeof data37 === "string"){
+if(func4(data37) < 1){
+const err82 = {instancePath:instancePath+"/cases/" + i2+"/id",schemaPath:"#/properties/cases/items/anyOf/0/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.cases.items.anyOf[0].properties.id,data:data37};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2515,9 +2508,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!(((((key10 === "type") || (key10 === "value")) || (key10 === "judge")) || (key10 === "model")) || (key10 === "description"))){
-const err83 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data39};
+}
+else {
+const err83 = {instancePath:instancePath+"/cases/" + i2+"/id",schemaPath:"#/properties/cases/items/anyOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.id.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.id,data:data37};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2527,10 +2520,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data39.type !== undefined){
-let data40 = data39.type;
-if(typeof data40 !== "string"){
-const err84 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/type",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type,data:data40};
+if(data36.description !== undefined){
+let data38 = data36.description;
+if(typeof data38 !== "string"){
+const err84 = {instancePath:instancePath+"/cases/" + i2+"/description",schemaPath:"#/properties/cases/items/anyOf/0/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.description.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.description,data:data38};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2539,8 +2532,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!((((((((((((((((((((data40 === "equals") || (data40 === "contains")) || (data40 === "icontains")) || (data40 === "starts-with")) || (data40 === "regex")) || (data40 === "is-json")) || (data40 === "json-schema")) || (data40 === "min-confidence")) || (data40 === "max-latency-ms")) || (data40 === "llm-rubric")) || (data40 === "not-equals")) || (data40 === "not-contains")) || (data40 === "not-icontains")) || (data40 === "not-starts-with")) || (data40 === "not-regex")) || (data40 === "not-is-json")) || (data40 === "not-json-schema")) || (data40 === "not-min-confidence")) || (data40 === "not-max-latency-ms")) || (data40 === "not-llm-rubric"))){
-const err85 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/type",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.enum,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type,data:data40};
+}
+if(data36.prompt !== undefined){
+let data39 = data36.prompt;
+if(typeof data39 === "string"){
+if(func4(data39) < 1){
+const err85 = {instancePath:instancePath+"/cases/" + i2+"/prompt",schemaPath:"#/properties/cases/items/anyOf/0/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.cases.items.anyOf[0].properties.prompt,data:data39};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2550,11 +2547,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data39.judge !== undefined){
-let data41 = data39.judge;
-if(typeof data41 === "string"){
-if(!pattern1.test(data41)){
-const err86 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/judge",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/judge/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge,data:data41};
+else {
+const err86 = {instancePath:instancePath+"/cases/" + i2+"/prompt",schemaPath:"#/properties/cases/items/anyOf/0/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.prompt.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.prompt,data:data39};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2564,8 +2558,15 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/judge",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/judge/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge,data:data41};
+if(data36.assert !== undefined){
+let data40 = data36.assert;
+if(Array.isArray(data40)){
+const len3 = data40.length;
+for(let i3=0; i3<len3; i3++){
+let data41 = data40[i3];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.type === undefined){
+const err87 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.required,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data41};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2574,12 +2575,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data39.model !== undefined){
-let data42 = data39.model;
-if(typeof data42 === "string"){
-if(!pattern1.test(data42)){
-const err88 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/model",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/model/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model,data:data42};
+for(const key10 in data41){
+if(!(((((key10 === "type") || (key10 === "value")) || (key10 === "judge")) || (key10 === "model")) || (key10 === "description"))){
+const err88 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data41};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2589,8 +2587,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-else {
-const err89 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/model",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model,data:data42};
+if(data41.type !== undefined){
+let data42 = data41.type;
+if(typeof data42 !== "string"){
+const err89 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/type",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type,data:data42};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2599,11 +2599,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data39.description !== undefined){
-let data43 = data39.description;
-if(typeof data43 !== "string"){
-const err90 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/description",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.description.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.description,data:data43};
+if(!((((((((((((((((((((((data42 === "equals") || (data42 === "contains")) || (data42 === "icontains")) || (data42 === "starts-with")) || (data42 === "regex")) || (data42 === "is-json")) || (data42 === "json-schema")) || (data42 === "min-confidence")) || (data42 === "max-latency-ms")) || (data42 === "max-cost-usd")) || (data42 === "llm-rubric")) || (data42 === "not-equals")) || (data42 === "not-contains")) || (data42 === "not-icontains")) || (data42 === "not-starts-with")) || (data42 === "not-regex")) || (data42 === "not-is-json")) || (data42 === "not-json-schema")) || (data42 === "not-min-confidence")) || (data42 === "not-max-latency-ms")) || (data42 === "not-max-cost-usd")) || (data42 === "not-llm-rubric"))){
+const err90 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/type",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type.enum,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.type,data:data42};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2613,9 +2610,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data39};
+if(data41.judge !== undefined){
+let data43 = data41.judge;
+if(typeof data43 === "string"){
+if(!pattern1.test(data43)){
+const err91 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/judge",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/judge/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge,data:data43};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2625,9 +2624,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
 else {
-const err92 = {instancePath:instancePath+"/cases/" + i2+"/assert",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.cases.items.anyOf[0].properties.assert.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert,data:data38};
+const err92 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/judge",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/judge/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.judge,data:data43};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2637,9 +2635,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[0].type,parentSchema:schema12.properties.cases.items.anyOf[0],data:data34};
+if(data41.model !== undefined){
+let data44 = data41.model;
+if(typeof data44 === "string"){
+if(!pattern1.test(data44)){
+const err93 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/model",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/model/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\"",schema:"^\\S+$",parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model,data:data44};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2648,13 +2648,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-var _valid1 = _errs84 === errors;
-valid16 = valid16 || _valid1;
-if(!valid16){
-const _errs106 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.file === undefined){
-const err94 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema12.properties.cases.items.anyOf[1].required,parentSchema:schema12.properties.cases.items.anyOf[1],data:data34};
+}
+else {
+const err94 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/model",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.model,data:data44};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2663,9 +2659,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-for(const key11 in data34){
-if(!(key11 === "file")){
-const err95 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[1],data:data34};
+}
+if(data41.description !== undefined){
+let data45 = data41.description;
+if(typeof data45 !== "string"){
+const err95 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3+"/description",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.description.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items.properties.description,data:data45};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2675,11 +2673,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data34.file !== undefined){
-let data44 = data34.file;
-if(typeof data44 === "string"){
-if(!pattern22.test(data44)){
-const err96 = {instancePath:instancePath+"/cases/" + i2+"/file",schemaPath:"#/properties/cases/items/anyOf/1/properties/file/pattern",keyword:"pattern",params:{pattern: "\\.(jsonl|csv)$"},message:"must match pattern \""+"\\.(jsonl|csv)$"+"\"",schema:"\\.(jsonl|csv)$",parentSchema:schema12.properties.cases.items.anyOf[1].properties.file,data:data44};
+}
+else {
+const err96 = {instancePath:instancePath+"/cases/" + i2+"/assert/" + i3,schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[0].properties.assert.items.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert.items,data:data41};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2689,8 +2685,9 @@ vErrors.push(err96);
 errors++;
 }
 }
+}
 else {
-const err97 = {instancePath:instancePath+"/cases/" + i2+"/file",schemaPath:"#/properties/cases/items/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[1].properties.file.type,parentSchema:schema12.properties.cases.items.anyOf[1].properties.file,data:data44};
+const err97 = {instancePath:instancePath+"/cases/" + i2+"/assert",schemaPath:"#/properties/cases/items/anyOf/0/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.cases.items.anyOf[0].properties.assert.type,parentSchema:schema12.properties.cases.items.anyOf[0].properties.assert,data:data40};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2702,7 +2699,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[1].type,parentSchema:schema12.properties.cases.items.anyOf[1],data:data34};
+const err98 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[0].type,parentSchema:schema12.properties.cases.items.anyOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2711,11 +2708,13 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid1 = _errs106 === errors;
+var _valid1 = _errs88 === errors;
 valid16 = valid16 || _valid1;
-}
 if(!valid16){
-const err99 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.cases.items.anyOf,parentSchema:schema12.properties.cases.items,data:data34};
+const _errs110 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.file === undefined){
+const err99 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema12.properties.cases.items.anyOf[1].required,parentSchema:schema12.properties.cases.items.anyOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2724,21 +2723,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-else {
-errors = _errs83;
-if(vErrors !== null){
-if(_errs83){
-vErrors.length = _errs83;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/cases",schemaPath:"#/properties/cases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.cases.type,parentSchema:schema12.properties.cases,data:data33};
+for(const key11 in data36){
+if(!(key11 === "file")){
+const err100 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.cases.items.anyOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2748,9 +2735,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-else {
-const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(data36.file !== undefined){
+let data46 = data36.file;
+if(typeof data46 === "string"){
+if(!pattern22.test(data46)){
+const err101 = {instancePath:instancePath+"/cases/" + i2+"/file",schemaPath:"#/properties/cases/items/anyOf/1/properties/file/pattern",keyword:"pattern",params:{pattern: "\\.(jsonl|csv)$"},message:"must match pattern \""+"\\.(jsonl|csv)$"+"\"",schema:"\\.(jsonl|csv)$",parentSchema:schema12.properties.cases.items.anyOf[1].properties.file,data:data46};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2759,12 +2748,83 @@ vErrors.push(err101);
 }
 errors++;
 }
+}
+else {
+const err102 = {instancePath:instancePath+"/cases/" + i2+"/file",schemaPath:"#/properties/cases/items/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cases.items.anyOf[1].properties.file.type,parentSchema:schema12.properties.cases.items.anyOf[1].properties.file,data:data46};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.cases.items.anyOf[1].type,parentSchema:schema12.properties.cases.items.anyOf[1],data:data36};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+var _valid1 = _errs110 === errors;
+valid16 = valid16 || _valid1;
+}
+if(!valid16){
+const err104 = {instancePath:instancePath+"/cases/" + i2,schemaPath:"#/properties/cases/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.cases.items.anyOf,parentSchema:schema12.properties.cases.items,data:data36};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+else {
+errors = _errs87;
+if(vErrors !== null){
+if(_errs87){
+vErrors.length = _errs87;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/cases",schemaPath:"#/properties/cases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.cases.type,parentSchema:schema12.properties.cases,data:data35};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
 export const validateCase = validate12;
-const schema13 = {"type":"object","description":"A prompt and the checks its answers must pass.","properties":{"id":{"type":"string","description":"Stable name of the case, used by --filter, --shard and reports. Default: <file>:<line>.","minLength":1},"description":{"type":"string","description":"What this case is about."},"prompt":{"type":"string","description":"The prompt sent to every target.","minLength":1},"assert":{"type":"array","description":"Checks every target's answer must pass.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1) and max-latency-ms, a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"required":["prompt"],"additionalProperties":false};
+const schema13 = {"type":"object","description":"A prompt and the checks its answers must pass.","properties":{"id":{"type":"string","description":"Stable name of the case, used by --filter, --shard and reports. Default: <file>:<line>.","minLength":1},"description":{"type":"string","description":"What this case is about."},"prompt":{"type":"string","description":"The prompt sent to every target.","minLength":1},"assert":{"type":"array","description":"Checks every target's answer must pass.","items":{"type":"object","description":"A check on a target's answer.","properties":{"type":{"type":"string","enum":["equals","contains","icontains","starts-with","regex","is-json","json-schema","min-confidence","max-latency-ms","max-cost-usd","llm-rubric","not-equals","not-contains","not-icontains","not-starts-with","not-regex","not-is-json","not-json-schema","not-min-confidence","not-max-latency-ms","not-max-cost-usd","not-llm-rubric"],"description":"equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); max-latency-ms; max-cost-usd; llm-rubric (a judge model grades the answer). A not- prefix negates any type."},"value":{"description":"What to check against: text for the text checks and the rubric for llm-rubric, a number for min-confidence (0..1), max-latency-ms and max-cost-usd (the target's cost for the case, in USD), a JSON Schema object for json-schema; none for is-json."},"judge":{"type":"string","description":"llm-rubric only: the judge model, instead of the suite's judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"model":{"type":"string","description":"llm-rubric only: another name for judge.","pattern":"^\\S+$","patternErrorMessage":"must be a model reference without spaces, e.g. openai/gpt-4.1-mini","examples":["openai/gpt-4.1-mini","anthropic/claude-sonnet-4-5"]},"description":{"type":"string","description":"What this check is for, shown in reports."}},"required":["type"],"additionalProperties":false}}},"required":["prompt"],"additionalProperties":false};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2896,7 +2956,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((((((((((((((((((((data5 === "equals") || (data5 === "contains")) || (data5 === "icontains")) || (data5 === "starts-with")) || (data5 === "regex")) || (data5 === "is-json")) || (data5 === "json-schema")) || (data5 === "min-confidence")) || (data5 === "max-latency-ms")) || (data5 === "llm-rubric")) || (data5 === "not-equals")) || (data5 === "not-contains")) || (data5 === "not-icontains")) || (data5 === "not-starts-with")) || (data5 === "not-regex")) || (data5 === "not-is-json")) || (data5 === "not-json-schema")) || (data5 === "not-min-confidence")) || (data5 === "not-max-latency-ms")) || (data5 === "not-llm-rubric"))){
+if(!((((((((((((((((((((((data5 === "equals") || (data5 === "contains")) || (data5 === "icontains")) || (data5 === "starts-with")) || (data5 === "regex")) || (data5 === "is-json")) || (data5 === "json-schema")) || (data5 === "min-confidence")) || (data5 === "max-latency-ms")) || (data5 === "max-cost-usd")) || (data5 === "llm-rubric")) || (data5 === "not-equals")) || (data5 === "not-contains")) || (data5 === "not-icontains")) || (data5 === "not-starts-with")) || (data5 === "not-regex")) || (data5 === "not-is-json")) || (data5 === "not-json-schema")) || (data5 === "not-min-confidence")) || (data5 === "not-max-latency-ms")) || (data5 === "not-max-cost-usd")) || (data5 === "not-llm-rubric"))){
 const err10 = {instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/properties/assert/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.properties.assert.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.assert.items.properties.type.enum,parentSchema:schema13.properties.assert.items.properties.type,data:data5};
 if(vErrors === null){
 vErrors = [err10];

@@ -1,6 +1,6 @@
 import { DEFAULT_SUITE_THRESHOLD } from "../defaults.js";
 import type { AssertionType } from "../types.js";
-import { anyOf, array, describe, type Infer, literals, object, string, unknown } from "./builder.js";
+import { anyOf, array, describe, type Infer, integer, literals, object, string, unknown } from "./builder.js";
 import { budgetUsd, fileName, fraction, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
 // The suite file (SPEC section 6): the single source of the published schema and of RawSuite.
@@ -15,6 +15,7 @@ export const ASSERTION_TYPES = [
   "json-schema",
   "min-confidence",
   "max-latency-ms",
+  "max-cost-usd",
   "llm-rubric"
 ] as const satisfies ReadonlyArray<AssertionType>;
 
@@ -25,12 +26,12 @@ const assertion = object(
   {
     type: literals(
       "equals, contains, icontains, starts-with, regex (text); is-json, json-schema; min-confidence (consortia); " +
-        "max-latency-ms; llm-rubric (a judge model grades the answer). A not- prefix negates any type.",
+        "max-latency-ms; max-cost-usd; llm-rubric (a judge model grades the answer). A not- prefix negates any type.",
       assertionTypes
     ),
     value: unknown(
       "What to check against: text for the text checks and the rubric for llm-rubric, a number for " +
-        "min-confidence (0..1) and max-latency-ms, a JSON Schema object for json-schema; none for is-json."
+        "min-confidence (0..1), max-latency-ms and max-cost-usd (the target's cost for the case, in USD), a JSON Schema object for json-schema; none for is-json."
     ),
     judge: describe(modelRef, "llm-rubric only: the judge model, instead of the suite's judge."),
     model: describe(modelRef, "llm-rubric only: another name for judge."),
@@ -96,6 +97,11 @@ export const suiteFile = object(
     threshold: fraction("Pass rate each target needs.", DEFAULT_SUITE_THRESHOLD),
     judge: describe(modelRef, "Judge model of llm-rubric assertions. Default: openai/gpt-4.1-mini."),
     providers,
+    repeat: integer("Runs of each case on each target, for answers that vary from run to run.", {
+      minimum: 1,
+      default: 1
+    }),
+    case_threshold: fraction("Share of its repeats a case must pass to count as passed.", 1),
     budget_usd: budgetUsd(
       "Most the whole eval may spend, across every target, case and judge. Cases not started once it is reached " +
         "are reported as skipped and the eval fails."

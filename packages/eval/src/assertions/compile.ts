@@ -151,6 +151,17 @@ export const compileAssertion = (assertion: Assertion, context: CompileContext):
           : decided(false, `latency ${latencyMs} ms > ${value} ms`)
       );
     }
+    case "max-cost-usd": {
+      if (typeof value !== "number" || value < 0) return invalid("needs an amount of USD >= 0");
+      return check(({ costUsd }) => {
+        if (costUsd === undefined || costUsd === null) {
+          return undecided("the cost is unknown: some model of the target has no price (add providers.<name>.prices)");
+        }
+        return costUsd <= value
+          ? decided(true, `cost $${costUsd.toFixed(6)} <= $${value}`)
+          : decided(false, `cost $${costUsd.toFixed(6)} > $${value}`);
+      });
+    }
     case "llm-rubric": {
       if (typeof value !== "string" || value.trim() === "") return invalid("needs the rubric as a string value");
       return Either.right({

@@ -6,6 +6,8 @@ export interface Observation {
   /** The synthesis confidence of a consortium run; undefined for a single-model target. */
   readonly confidence: number | undefined;
   readonly latencyMs: number;
+  /** What the target's calls for this case cost, in USD; null when some model has no price. */
+  readonly costUsd?: number | null;
 }
 
 /** One assertion's verdict as reports show it. `type` is as written, "not-" prefix included. */

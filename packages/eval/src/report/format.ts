@@ -25,6 +25,11 @@ export const formatTokens = (usage: { readonly inputTokens: number; readonly out
 
 /** Why a result failed, one line per failed assertion (or the run's error). */
 export const failureLines = (result: CaseTargetResult): ReadonlyArray<string> => [
+  ...(result.repeats === undefined
+    ? []
+    : [
+        `repeats: ${result.repeats.passed}/${result.repeats.runs} passed (assertions shown: the first run that answered)`
+      ]),
   ...(result.error === null ? [] : [`error: ${result.error}`]),
   ...result.assertions
     .filter((assertion) => !assertion.pass)

@@ -1,5 +1,6 @@
 import { appendFile } from "node:fs/promises";
 import { Effect } from "effect";
+import { calibrationLine } from "./calibration.js";
 import { exitCodeFor } from "./exitCode.js";
 import {
   differingCases,
@@ -41,6 +42,16 @@ export const renderMarkdown = (report: EvalReport): string => {
         `${target.meetsThreshold && target.skipped === 0 ? "✅" : "❌"} |`
     )
   ];
+
+  const calibration = report.calibration ?? [];
+  if (calibration.length > 0) {
+    lines.push(
+      "",
+      "**Confidence against passing**",
+      "",
+      ...calibration.map((entry) => `- ${cell(calibrationLine(entry))}`)
+    );
+  }
 
   const differing = differingCases(report.cases);
   if (differing.length > 0) {

@@ -1,3 +1,4 @@
+import { calibrationLine } from "./calibration.js";
 import { exitCodeFor } from "./exitCode.js";
 import {
   differingCases,
@@ -77,12 +78,21 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     ...padded.slice(1).map((line, index) => (report.targets[index]!.meetsThreshold ? line : red(line)))
   );
 
+  const calibration = report.calibration ?? [];
+  if (calibration.length > 0) {
+    lines.push("", "confidence against passing:");
+    for (const entry of calibration) lines.push(`  ${calibrationLine(entry)}`);
+  }
+
   const differing = differingCases(report.cases);
   if (differing.length > 0) {
     lines.push("", "cases where the targets differ:");
     const caseRows = differing.map((suiteCase) => [
       suiteCase.id,
-      ...suiteCase.results.map((result) => (result.pass ? "pass" : "FAIL"))
+      ...suiteCase.results.map(
+        (result) =>
+          `${result.pass ? "pass" : "FAIL"}${result.repeats === undefined ? "" : ` ${result.repeats.passed}/${result.repeats.runs}`}`
+      )
     ]);
     const paddedCases = pad([["case", ...report.targets.map((target) => target.target)], ...caseRows]);
     lines.push(...paddedCases.map((line) => `  ${line}`));

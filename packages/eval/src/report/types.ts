@@ -1,4 +1,5 @@
 import type { AssertionResult } from "../assertions/types.js";
+import type { Calibration } from "./calibration.js";
 
 // The eval report: plain data, JSON-serialisable as is (`-o report.json` writes it whole). Every
 // renderer (table, JUnit, Markdown) and `exitCodeFor` is a pure function of it.
@@ -12,6 +13,8 @@ export interface TokenUsage {
 export interface CaseTargetResult {
   readonly target: string;
   readonly pass: boolean;
+  /** With `repeat`: how many runs there were, how many passed, and their share (what `pass` is decided on). */
+  readonly repeats?: { readonly runs: number; readonly passed: number; readonly share: number };
   /** Not run at all: the eval's budget was reached before it started (`error` says so). */
   readonly skipped?: true;
   /** The synthesis text (consortium) or the answer (model); "" when the run produced none. */
@@ -75,6 +78,8 @@ export interface EvalReport {
   readonly filter: string | null;
   readonly targets: ReadonlyArray<TargetSummary>;
   readonly cases: ReadonlyArray<CaseReport>;
+  /** Per consortium target: its final confidences binned with their pass rates (absent in older reports). */
+  readonly calibration?: ReadonlyArray<Calibration>;
   /** Every replay miss of the run; any one of them makes the eval exit 2 (see exitCodeFor). */
   readonly replayMisses: ReadonlyArray<string>;
   readonly startedAt: string;

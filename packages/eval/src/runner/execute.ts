@@ -3,11 +3,13 @@ import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
+import { calibrate } from "../report/calibration.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
 import { failedOutcome, type TargetOutcome } from "./outcome.js";
 import type { PlannedCase, SuitePlan } from "./plan.js";
+import { combineRepeats } from "./repeats.js";
 import { type LabelledTarget, seedFor } from "./targets.js";
 
 /** How a target is run and a judge asked; the engine supplies the real ones, tests may supply others. */
@@ -30,12 +32,18 @@ const containFailures = <R>(effect: Effect.Effect<TargetOutcome, never, R>) =>
     )
   );
 
-const runCaseOnTarget = <R>(
+/**
+ * One run of a case on a target. Repeats after the first are keyed `<case>#<n>` in the call scope (so
+ * a cassette records each repeat apart) and get their own seed.
+ */
+const runOnce = <R>(
   planned: PlannedCase,
   { label, target }: LabelledTarget,
-  executors: Executors<R>
+  executors: Executors<R>,
+  repeat: number
 ): Effect.Effect<CaseTargetResult, never, R> => {
   const { suiteCase } = planned;
+  const scopeId = repeat === 1 ? suiteCase.id : `${suiteCase.id}#${repeat}`;
   const skipped = (reason: string): CaseTargetResult => ({
     target: label,
     pass: false,
@@ -53,19 +61,24 @@ const runCaseOnTarget = <R>(
     assertions: []
   });
   const run = Effect.gen(function* () {
-    const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(suiteCase.id, label)));
+    const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
     if (outcome.refusedByBudget !== undefined)
       return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
-      { output: outcome.output, confidence: outcome.confidence ?? undefined, latencyMs: outcome.latencyMs },
+      {
+        output: outcome.output,
+        confidence: outcome.confidence ?? undefined,
+        latencyMs: outcome.latencyMs,
+        costUsd: outcome.costUsd
+      },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
     return { outcome, results, judgeUsage };
   });
   // The scope attributes every model call below (members, arbiter, judges) to this case and target.
-  const attempt = withCallScope(suiteCase.id, label, run).pipe(
+  const attempt = withCallScope(scopeId, label, run).pipe(
     Effect.map(({ value: { outcome, results, judgeUsage }, replayMisses }): CaseTargetResult => {
       if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
       const error =
@@ -94,6 +107,22 @@ const runCaseOnTarget = <R>(
     : Effect.flatMap(executors.budgetStop, (stop) => (stop === null ? attempt : Effect.succeed(skipped(stop))));
 };
 
+const runCaseOnTarget = <R>(
+  planned: PlannedCase,
+  labelled: LabelledTarget,
+  executors: Executors<R>,
+  plan: Pick<SuitePlan, "repeat" | "caseThreshold">
+): Effect.Effect<CaseTargetResult, never, R> =>
+  plan.repeat === 1
+    ? runOnce(planned, labelled, executors, 1)
+    : Effect.map(
+        Effect.forEach(
+          Array.from({ length: plan.repeat }, (_, index) => index + 1),
+          (repeat) => runOnce(planned, labelled, executors, repeat)
+        ),
+        (runs) => combineRepeats(runs, plan.caseThreshold)
+      );
+
 const buildReport = (
   plan: SuitePlan,
   evalId: string,
@@ -116,6 +145,9 @@ const buildReport = (
     )
   ),
   cases,
+  calibration: plan.targets.flatMap(({ label, target }) =>
+    target.kind === "consortium" ? [calibrate(label, target.config.confidenceThreshold, cases)] : []
+  ),
   replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
   startedAt: iso(started),
   endedAt: iso(ended),
@@ -155,7 +187,7 @@ export const executePlan = <R>(
         Effect.forEach(
           plan.targets,
           (target) =>
-            runCaseOnTarget(planned, target, executors).pipe(
+            runCaseOnTarget(planned, target, executors, plan).pipe(
               Effect.tap((result) =>
                 Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   Effect.zipRight(

@@ -28,6 +28,8 @@ export interface RunSuiteOptions {
    * CLI passes `!replay`. Default true.
    */
   readonly keysNeeded?: boolean | undefined;
+  /** `--repeat`: runs of each case × target; replaces the suite's `repeat`. */
+  readonly repeat?: number | undefined;
   /** Where API key variables are looked up. Default process.env (tests pass their own). */
   readonly env?: Env | undefined;
 }
@@ -45,6 +47,9 @@ export interface SuitePlan {
   readonly shard: Shard | null;
   readonly filter: string | null;
   readonly concurrency: number;
+  /** Runs of each case × target, and the share of them a case must pass. */
+  readonly repeat: number;
+  readonly caseThreshold: number;
 }
 
 const invalid = (option: string, message: string) => Either.left(new InvalidEvalOption({ option, message }));
@@ -65,6 +70,8 @@ export const planSuite = (
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
     return invalid("--threshold", `must be between 0 and 1, got ${threshold}`);
   }
+  const repeat = options.repeat ?? suite.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) return invalid("--repeat", `must be a whole number >= 1, got ${repeat}`);
   const targets = labelTargets(options.targets ?? suite.targets);
   if (targets.length === 0) return invalid("--target", "the suite has no target to run");
 
@@ -114,6 +121,8 @@ export const planSuite = (
     threshold,
     shard,
     filter: options.filter ?? null,
-    concurrency
+    concurrency,
+    repeat,
+    caseThreshold: suite.caseThreshold ?? 1
   });
 };

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { consortium, STACK_FRAME } from "./binary.js";
+
+// Costs from the command line: estimates make no request and need no key, a budget over an unpriced
+// model is refused, and a run with unpriced models says so once on stderr.
+
+let fake: FakeLlm;
+let dir: string;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  dir = mkdtempSync(join(tmpdir(), "consortium-cost-"));
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const write = (name: string, text: string): string => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+/** The fake server's URLs, and no API key at all. */
+const noKeys = () => {
+  const env: Record<string, string> = {
+    ...fakeLlmEnv(fake),
+    CONSORTIUM_DB: join(dir, "runs.db"),
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: ""
+  };
+  return env;
+};
+
+const priced = `name: priced
+members: [{model: openai/gpt-4.1-mini, count: 2, max_tokens: 100}]
+arbiter: {model: anthropic/claude-haiku-4-5, max_tokens: 200}
+max_iterations: 2
+`;
+
+describe("cost on the command line", () => {
+  it("estimate: worst and typical per model and in total, with no key and no request", async () => {
+    const file = write("priced.yaml", priced);
+    const result = await consortium(["estimate", file, "--prompt-tokens", "1000"], { env: noKeys() });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/openai\/gpt-4\.1-mini\s+4\s+2\s+\$/);
+    expect(result.stdout).toMatch(/anthropic\/claude-haiku-4-5\s+2\s+1\s+\$/);
+    expect(result.stdout).toMatch(/^total\s+\$\d/m);
+    const json = await consortium(["estimate", file, "--json"], { env: noKeys() });
+    const parsed = JSON.parse(json.stdout) as { worstUsd: number; typicalUsd: number };
+    expect(parsed.worstUsd).toBeGreaterThan(parsed.typicalUsd);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("run --estimate and eval --estimate make no request and need no key", async () => {
+    const file = write("priced2.yaml", priced.replace("name: priced", "name: priced2"));
+    const run = await consortium(["run", file, "What is the capital of Australia?", "--estimate"], { env: noKeys() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("total");
+    const suite = write(
+      "suite.yaml",
+      `name: s\ntargets: [priced2.yaml, {model: openai/gpt-4.1-mini}]\ncases:\n  - {id: a, prompt: hi, assert: [{type: llm-rubric, value: polite}]}\n`
+    );
+    const evaluated = await consortium(["eval", suite, "--estimate"], { env: noKeys() });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toContain("priced2");
+    expect(evaluated.stdout).toContain("openai/gpt-4.1-mini");
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("refuses --max-cost when a model has no price, and warns once about unpriced models", async () => {
+    const file = write(
+      "unpriced.yaml",
+      `name: unpriced\nmembers: [openai/some-new-model]\narbiter: openai/gpt-4.1-mini\n`
+    );
+    const refused = await consortium(["run", file, "hi", "--max-cost", "0.5"], { env: noKeys() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--max-cost needs a price for every model");
+    expect(refused.stderr).toContain("openai/some-new-model");
+    expect(refused.stderr).not.toMatch(STACK_FRAME);
+    expect(fake.requests).toHaveLength(0);
+
+    fake.script("some-new-model", { text: "Canberra." });
+    fake.script("gpt-4.1-mini", {
+      text: "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    });
+    const ran = await consortium(["run", file, "hi", "--json", "--no-log"], {
+      env: { ...fakeLlmEnv(fake), OPENAI_API_KEY: "sk-test-cost" }
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    const usage = (JSON.parse(ran.stdout) as { usage: { costComplete: boolean; unpricedModels: Array<string> } }).usage;
+    expect(usage).toMatchObject({ costComplete: false, unpricedModels: ["openai/some-new-model"] });
+    expect(ran.stderr.match(/no price for openai\/some-new-model/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { percentile } from "../report/summarize.js";
+import type { CaseTargetResult, TokenUsage } from "../report/types.js";
+
+// A case run several times on one target becomes one result: it passes when the share of its runs
+// that passed reaches the case threshold. The answer, confidence and assertions shown are the first
+// run's; tokens and cost add up over every run; latency is the median run's.
+
+const addTokens = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens
+});
+
+export const combineRepeats = (runs: ReadonlyArray<CaseTargetResult>, caseThreshold: number): CaseTargetResult => {
+  const [first] = runs as [CaseTargetResult, ...Array<CaseTargetResult>];
+  const ran = runs.filter((run) => run.skipped !== true);
+  if (ran.length === 0) return first;
+  const passed = ran.filter((run) => run.pass).length;
+  const share = passed / runs.length;
+  const replayMisses = runs.flatMap((run) => run.replayMisses);
+  const costs = runs.map((run) => run.costUsd);
+  // a failed run is one of the repeats that did not pass; the case errs only when nothing answered
+  const answered = ran.find((run) => run.error === null);
+  return {
+    ...(answered ?? first),
+    pass: replayMisses.length === 0 && share >= caseThreshold - 1e-9,
+    latencyMs: percentile(
+      ran.map((run) => run.latencyMs),
+      50
+    ),
+    usage: runs.map((run) => run.usage).reduce(addTokens),
+    judgeUsage: runs.map((run) => run.judgeUsage).reduce(addTokens),
+    costUsd: costs.every((cost) => cost !== null) ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0) : null,
+    error: replayMisses.length > 0 ? replayMisses.join("; ") : answered === undefined ? first.error : null,
+    replayMisses,
+    repeats: { runs: runs.length, passed, share }
+  };
+};
