@@ -14,7 +14,9 @@ import {
   runSuite
 } from "@consortium/eval";
 import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
+import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
+import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
@@ -22,6 +24,7 @@ import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
 import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { type EvalProgress, makeEvalProgress } from "./progress.js";
 
 // `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
 
@@ -39,6 +42,8 @@ export interface EvalFlags {
   readonly threshold: number | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** No progress on stderr. */
+  readonly quiet?: boolean;
   /** --repeat: runs of each case × target. */
   readonly repeat?: number | undefined;
   /** --estimate: print what the eval could cost and stop. */
@@ -68,7 +73,7 @@ const clientLayer = (flags: EvalFlags, suite: SuiteConfig, targets: ReadonlyArra
 };
 
 /** The store records the eval and every consortium run in it; SQLite loads only when used. */
-const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
+const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =>
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
     : Layer.unwrapEffect(
@@ -77,6 +82,32 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
           return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
         })
       );
+
+/** The log, with every started eval and finished result also shown on `progress`. */
+const withProgress = (
+  log: Layer.Layer<EvalLog | RunLog, StoreError>,
+  progress: EvalProgress | undefined
+): Layer.Layer<EvalLog | RunLog, StoreError> =>
+  progress === undefined
+    ? log
+    : Layer.flatMap(log, (context) => {
+        const inner = Context.get(context, EvalLog);
+        return Layer.succeedContext(
+          Context.add(context, EvalLog, {
+            ...inner,
+            evalStarted: (event) =>
+              Effect.zipRight(
+                Effect.sync(() => progress.started(event.targets.length * event.caseIds.length)),
+                inner.evalStarted(event)
+              ),
+            caseResult: (event) =>
+              Effect.zipRight(
+                Effect.sync(() => progress.result(event.result.pass)),
+                inner.caseResult(event)
+              )
+          })
+        );
+      });
 
 const writeReports = (report: EvalReport, flags: EvalFlags) =>
   Effect.gen(function* () {
@@ -118,6 +149,14 @@ export const executeEval = (flags: EvalFlags) =>
       yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
       return;
     }
+    const progress =
+      flags.quiet === true
+        ? undefined
+        : makeEvalProgress({
+            write: (text) => process.stderr.write(text),
+            terminal: process.stderr.isTTY === true,
+            now: Date.now
+          });
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {
@@ -128,7 +167,10 @@ export const executeEval = (flags: EvalFlags) =>
       targets,
       keysNeeded: flags.replay === undefined,
       repeat: flags.repeat
-    }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), logLayer(flags))));
+    }).pipe(
+      Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), withProgress(logLayer(flags), progress))),
+      Effect.ensuring(Effect.sync(() => progress?.close()))
+    );
 
     yield* writeReports(report, flags);
     yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
