@@ -2,6 +2,7 @@ import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Effect } from "effect";
 import { sql } from "kysely";
 import type { Access } from "../access.js";
+import type { Batcher } from "../batch.js";
 import type { StoredRunStatus } from "../Database.js";
 import type { Db, DialectSql } from "../Db.js";
 import { AmbiguousRunId, MAX_CANDIDATES, RunNotFound, type StoreError } from "../errors.js";
@@ -17,6 +18,7 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
+import type { CallRow } from "./callWrites.js";
 
 // Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
 
@@ -59,7 +61,8 @@ export const makeRunRepository = (
   access: Access,
   dialect: DialectSql,
   writer: Writer,
-  redactor: Redactor
+  redactor: Redactor,
+  calls: Batcher<CallRow>
 ): RunRepository => {
   const { read, write } = access;
 
@@ -72,24 +75,12 @@ export const makeRunRepository = (
     yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
   });
 
-  const callEnded = Effect.fn("Store.callEnded")(function* (call: CallRecord) {
-    const row = callRow(call, yield* redactor.secrets);
-    yield* write("record call", (db) =>
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto("calls").values(row).execute();
-        await trx
-          .updateTable("runs")
-          .set((eb) => ({
-            input_tokens: eb("input_tokens", "+", row.input_tokens),
-            output_tokens: eb("output_tokens", "+", row.output_tokens),
-            iterations: dialect.greatest("iterations", row.iteration)
-          }))
-          .where("id", "=", row.run_id)
-          .where("status", "=", "running")
-          .execute();
-      })
-    );
-  });
+  // Once per model call: untraced, and batched with the other calls ending in the same tick.
+  const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
+    Effect.flatMap(redactor.secrets, (secrets) => {
+      const row = callRow(call, secrets);
+      return write("record call", () => calls.add(row));
+    });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
     const update = runEndedUpdate(run, yield* redactor.secrets);
