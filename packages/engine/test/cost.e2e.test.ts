@@ -125,6 +125,16 @@ describe("budgets", () => {
     expect(result.error).toBe("budget of $0.30 reached ($0.00 spent)");
   });
 
+  it("counts a peer-review round's reviews: what fits a synthesis round ($0.40) does not fit one with reviews ($0.60)", async () => {
+    scriptFullRounds();
+    const budget = limits({ timeoutMs: 5000, budgetUsd: 0.5 });
+    const reviewed = await run(config({ providers: priced, limits: budget, judging: "peer-review" }));
+    expect(fake.requests).toHaveLength(0);
+    expect(reviewed.error).toBe("budget of $0.50 reached ($0.00 spent)");
+    const synthesised = await run(config({ providers: priced, limits: budget }));
+    expect(synthesised.iterations).toHaveLength(1);
+  });
+
   it("shared with others refuses the calls that no longer fit, and the run stops there", async () => {
     scriptFullRounds();
     const shared = await Effect.runPromise(makeBudget(1));

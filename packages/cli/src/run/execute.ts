@@ -1,4 +1,8 @@
+<<<<<<< HEAD
 import type { ConsortiumConfig } from "@consortium/config";
+=======
+import type { JudgingMethodName } from "@consortium/config";
+>>>>>>> main
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
@@ -32,6 +36,7 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  readonly judging?: JudgingMethodName | undefined;
   /** --estimate: print what the run could cost and stop. */
   readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
@@ -50,7 +55,7 @@ const loadConfig = (target: Target, flags: RunFlags) =>
       : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
     const budgeted = withMaxCost(config, flags.maxCost);
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
-    return budgeted.right;
+    return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
   });
 
 const readPrompt = (argument: string | undefined, flags: RunFlags) =>

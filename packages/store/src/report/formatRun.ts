@@ -1,6 +1,7 @@
 import type { Synthesis } from "@consortium/engine";
 import type { StoredCall, StoredRun } from "../types.js";
 import { formatConversation } from "./formatConversation.js";
+import { formatJudging, reviewLine } from "./formatJudging.js";
 import {
   formatConfidence,
   formatCost,
@@ -83,6 +84,14 @@ const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => 
     call.role === "member"
       ? `member  ${call.provider}/${call.model} #${call.instance}`
       : `arbiter ${call.provider}/${call.model}`;
+  if (call.role === "reviewer") {
+    const ranks = call.error === null ? reviewLine(call.parsed) : null;
+    return [
+      `  reviewer ${call.provider}/${call.model} #${call.instance}  ${callStats(call)}`,
+      ...(call.error === null ? [] : [`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`]),
+      ...(ranks === null ? [] : [ranks])
+    ];
+  }
   const lines = [`  ${who}  ${callStats(call)}`];
   if (call.error !== null) lines.push(`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`);
   if (call.role === "member") {
@@ -145,7 +154,8 @@ export const formatRun = (run: StoredRun): string => {
   const body = iterations.flatMap((index) => [
     "",
     `Iteration ${index}`,
-    ...run.calls.filter((call) => call.iteration === index).flatMap((call) => renderCall(call, run))
+    ...run.calls.filter((call) => call.iteration === index).flatMap((call) => renderCall(call, run)),
+    ...formatJudging(run, index)
   ]);
   const synthesis =
     run.synthesis === null
