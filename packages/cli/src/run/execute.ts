@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-import type { ConsortiumConfig } from "@consortium/config";
-=======
-import type { JudgingMethodName } from "@consortium/config";
->>>>>>> main
+import type { ConsortiumConfig, JudgingMethodName } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
