@@ -2,7 +2,7 @@ import type { ConfigError } from "@consortium/config";
 import { formatConfigError } from "@consortium/config/format";
 import { describeStartError } from "@consortium/engine/startErrors";
 import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
-import type { MissingApiKey, UnknownProvider } from "@consortium/providers";
+import type { InvalidBaseUrl, MissingApiKey, UnknownProvider } from "@consortium/providers";
 import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "@consortium/store";
 import * as ValidationError from "@effect/cli/ValidationError";
 import * as Match from "effect/Match";
@@ -21,6 +21,7 @@ export type CliFailure =
   | UsageError
   | MissingApiKey
   | UnknownProvider
+  | InvalidBaseUrl
   | EvalInputError
   | RunNotFound
   | AmbiguousRunId
@@ -46,6 +47,7 @@ const renderOwn = Match.type<Exclude<CliFailure, ValidationError.ValidationError
     UsageError: (error) => badInput(error.help === false ? error.message : `${error.message}\n${HELP_HINT}`),
     MissingApiKey: (error) => badInput(describeStartError(error)),
     UnknownProvider: (error) => badInput(describeStartError(error)),
+    InvalidBaseUrl: (error) => badInput(describeStartError(error)),
     InvalidAssertion: (error) => badInput(describeEvalInputError(error)),
     InvalidEvalOption: (error) => badInput(describeEvalInputError(error)),
     CassetteUnreadable: (error) => badInput(describeEvalInputError(error)),

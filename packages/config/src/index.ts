@@ -1,3 +1,4 @@
+export { baseUrlProblem } from "./checks/providers.js";
 export { consortiumFromObject, loadConsortiumFile, loadConsortiumFileData, parseConsortium } from "./consortium.js";
 export * from "./defaults.js";
 export { DURATION_PATTERN, parseDuration } from "./duration.js";

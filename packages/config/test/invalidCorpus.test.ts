@@ -14,6 +14,13 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
   ["arbiter-with-count.yaml", ['3:10: /arbiter has an instance count (":2") but the arbiter takes none: remove it']],
   ["bad-base-url.yaml", ["7:15: /providers/ollama/base_url must be an http:// or https:// URL"]],
   [
+    "base-url-credentials.yaml",
+    [
+      "7:15: /providers/corp/base_url contains credentials (user:password@); never write them in a file: put the key in an environment variable and name that variable with api_key_env",
+      "10:15: /providers/broken/base_url is not a valid URL"
+    ]
+  ],
+  [
     "bad-duration.yaml",
     [
       '5:12: /limits/timeout must be a duration such as "500ms", "30s", "2m" or a number of seconds',

@@ -5,7 +5,7 @@ import {
   formatConfigError,
   loadConsortiumFile
 } from "@consortium/config";
-import { type Env, type LlmClient, layerLlmClient } from "@consortium/providers";
+import { type Env, keyVariablesOf, type LlmClient, layerLlmClient } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, Layer } from "effect";
 import { turnsOf } from "./conversation.js";
 import { type RunEvent, RunEvents } from "./RunEvents.js";
@@ -91,7 +91,11 @@ const runOnce = async (
     }))
   ).pipe(Layer.provide(log));
   const layer = Layer.mergeAll(
-    options.client ?? layerLlmClient({ env: options.env ?? process.env }),
+    options.client ??
+      layerLlmClient({
+        env: options.env ?? process.env,
+        secretVariables: keyVariablesOf(Object.values(config.providers))
+      }),
     capture,
     onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(onEvent)
   );

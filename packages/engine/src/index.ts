@@ -78,6 +78,7 @@ export {
   type LabelledAnswer,
   labelAnswers,
   memberPrompt,
+  neutraliseTags,
   type PreviousRound,
   refinePrompt
 } from "./prompts.js";

@@ -4,7 +4,9 @@ import type { Synthesis } from "./result.js";
 // code fences, any tag order, attributes, `-` for `_`), and never let a tag QUOTED inside the output
 // (an answer the arbiter cites, an example in inline code) win over the arbiter's own tags. Only
 // top-level elements count, and when a tag appears at top level more than once the last one wins:
-// the arbiter's own block comes after anything it quotes.
+// the arbiter's own block comes after anything it quotes. An arbiter may also quote an answer AFTER
+// its own block, so an element that reproduces text of an answer (given as `quoted`) never counts:
+// the verdict is what the arbiter wrote, not what a member wrote for it.
 
 export interface ParsedArbiterOutput {
   readonly synthesis: Synthesis;
@@ -34,6 +36,8 @@ interface Element {
   readonly contentEnd: number;
   /** End of the closing tag (or of the content when unclosed). */
   readonly end: number;
+  /** false when the reply never closed it (cut off), so its content ran to the next known tag. */
+  readonly closed: boolean;
 }
 
 const nameRegex = (name: TagName): string => name.replace("_", "[_-]");
@@ -73,13 +77,20 @@ const topLevelElements = (masked: string): Array<Element> => {
     const name = normaliseName(open[1]!);
     const contentStart = open.index + open[0].length;
     if (open[0].endsWith("/>")) {
-      elements.push({ name, start: open.index, contentStart, contentEnd: contentStart, end: contentStart });
+      elements.push({
+        name,
+        start: open.index,
+        contentStart,
+        contentEnd: contentStart,
+        end: contentStart,
+        closed: true
+      });
       position = contentStart;
       continue;
     }
     const close = findClose(masked, name, contentStart);
     if (close !== undefined) {
-      elements.push({ name, start: open.index, contentStart, ...close });
+      elements.push({ name, start: open.index, contentStart, ...close, closed: true });
       position = close.end;
       continue;
     }
@@ -87,7 +98,7 @@ const topLevelElements = (masked: string): Array<Element> => {
     OPEN_TAG.lastIndex = contentStart;
     const next = OPEN_TAG.exec(masked);
     const contentEnd = next === null ? masked.length : next.index;
-    elements.push({ name, start: open.index, contentStart, contentEnd, end: contentEnd });
+    elements.push({ name, start: open.index, contentStart, contentEnd, end: contentEnd, closed: false });
     position = contentEnd;
   }
   return elements;
@@ -103,16 +114,19 @@ export const stripWrappingFence = (text: string): string => {
 };
 
 /**
- * `0.85`, `.85`, `0,85`, `85%`, `85` (a number above 1 and up to 100 is a percentage), `8.5/10`;
- * the first number in the text counts, so `0.7 (up from 0.5)` is 0.7. Undefined when unreadable.
+ * `0.85`, `.85`, `0,85`, `85%`, `85`, `8.5/10`; the first number in the text counts, so
+ * `0.7 (up from 0.5)` is 0.7. Above 1, only a `%`, a `/scale` or a whole number from 2 to 100 reads as
+ * a percentage: `1.7` is more likely a slip than 1.7 %, so it is unreadable (undefined), not 0.017.
  */
 export const parseConfidence = (text: string): number | undefined => {
   const m = /(-?)(\d+(?:[.,]\d+)?|[.,]\d+)\s*(%|\/\s*(\d+(?:\.\d+)?))?/.exec(text);
   if (m === null) return undefined;
   if (m[1] === "-") return undefined;
   const value = Number(m[2]!.replace(",", "."));
-  const scale = m[3] === "%" ? 100 : m[4] !== undefined ? Number(m[4]) : value > 1 ? 100 : 1;
-  if (!Number.isFinite(value) || scale <= 0) return undefined;
+  const wholePercent = Number.isInteger(value) && value >= 2 && value <= 100;
+  const scale =
+    m[3] === "%" ? 100 : m[4] !== undefined ? Number(m[4]) : value <= 1 ? 1 : wholePercent ? 100 : Number.NaN;
+  if (!Number.isFinite(value) || !(scale > 0)) return undefined;
   const confidence = value / scale;
   return confidence >= 0 && confidence <= 1 ? confidence : undefined;
 };
@@ -145,15 +159,59 @@ export const parseAreas = (text: string): Array<string> => {
   return candidates.map((item) => item.trim()).filter((item) => item.length > 0 && !NOTHING.test(item));
 };
 
+export interface ParseOptions {
+  /** Texts the arbiter was shown (the answers): an element reproducing one of them is a quotation. */
+  readonly quoted?: ReadonlyArray<string>;
+}
+
+/** White space and case removed, so a quotation re-spaced or re-cased by the arbiter still matches. */
+const squash = (text: string): string => text.replace(/\s+/g, "").toLowerCase();
+
+const ANY_KNOWN_TAG = new RegExp(`<\\s*(/)?\\s*(${TAG_PATTERN})(\\s[^<>]*)?>`, "gi");
+
+/**
+ * Where the content of a closed element holds a known tag that does not nest inside it (e.g.
+ * `<synthesis>Paris<confidence>0.9</synthesis></confidence>`), the position of the first stray tag.
+ */
+const strayTagIn = (masked: string, element: Element): number | undefined => {
+  if (!element.closed) return undefined;
+  const content = masked.slice(element.contentStart, element.contentEnd);
+  const open: Array<{ readonly name: TagName; readonly at: number }> = [];
+  ANY_KNOWN_TAG.lastIndex = 0;
+  for (let m = ANY_KNOWN_TAG.exec(content); m !== null; m = ANY_KNOWN_TAG.exec(content)) {
+    const name = normaliseName(m[2]!);
+    if (m[0].endsWith("/>")) continue;
+    if (m[1] !== "/") open.push({ name, at: m.index });
+    else if (open.at(-1)?.name === name) open.pop();
+    else return element.contentStart + (open[0]?.at ?? m.index);
+  }
+  return open.length === 0 ? undefined : element.contentStart + open[0]!.at;
+};
+
 /** Reads the arbiter's tagged reply. Never throws; what it cannot read it reports in `issues`. */
-export const parseArbiterOutput = (raw: string): ParsedArbiterOutput => {
+export const parseArbiterOutput = (raw: string, options: ParseOptions = {}): ParsedArbiterOutput => {
   const masked = maskQuotedRegions(raw);
   const elements = topLevelElements(masked);
+  const quotations = (options.quoted ?? []).map(squash).filter((text) => text.length > 0);
+  const isQuotation = (element: Element): boolean => {
+    const span = squash(raw.slice(element.start, element.end));
+    return quotations.some((text) => text.includes(span));
+  };
   const last = new Map<TagName, Element>();
-  for (const element of elements) last.set(element.name, element);
+  const onlyQuoted = new Set<TagName>();
+  for (const element of elements) {
+    if (!isQuotation(element)) {
+      last.set(element.name, element);
+      onlyQuoted.delete(element.name);
+    } else if (!last.has(element.name)) onlyQuoted.add(element.name);
+  }
+  const malformed: Array<TagName> = [];
   const content = (name: TagName): string | undefined => {
     const element = last.get(name);
-    return element === undefined ? undefined : unwrapCdata(raw.slice(element.contentStart, element.contentEnd)).trim();
+    if (element === undefined) return undefined;
+    const stray = strayTagIn(masked, element);
+    if (stray !== undefined) malformed.push(name);
+    return unwrapCdata(raw.slice(element.contentStart, stray ?? element.contentEnd)).trim();
   };
 
   const issues: Array<string> = [];
@@ -162,9 +220,16 @@ export const parseArbiterOutput = (raw: string): ParsedArbiterOutput => {
   const areasText = content("refinement_areas");
   const refinementAreas = areasText === undefined ? [] : parseAreas(areasText);
   const synthesisText = content("synthesis");
+  const quotedOnly = (name: TagName): string => `<${name}> only inside text quoted from an answer`;
 
   if (synthesisText === undefined || synthesisText.length === 0) {
-    issues.push(synthesisText === undefined ? "no <synthesis> tag" : "empty <synthesis>");
+    issues.push(
+      synthesisText !== undefined
+        ? "empty <synthesis>"
+        : onlyQuoted.has("synthesis")
+          ? quotedOnly("synthesis")
+          : "no <synthesis> tag"
+    );
     // What the arbiter wrote outside the tags is the best answer we have; its tags are not.
     let outside = raw;
     for (const element of [...elements].reverse()) {
@@ -187,24 +252,30 @@ export const parseArbiterOutput = (raw: string): ParsedArbiterOutput => {
 
   const confidenceText = content("confidence");
   const confidence = confidenceText === undefined ? undefined : parseConfidence(confidenceText);
-  if (confidenceText === undefined) issues.push("no <confidence> tag");
+  if (confidenceText === undefined)
+    issues.push(onlyQuoted.has("confidence") ? quotedOnly("confidence") : "no <confidence> tag");
   else if (confidence === undefined) issues.push(`unreadable <confidence> "${confidenceText.slice(0, 40)}"`);
 
   const needsText = content("needs_iteration");
   const needsIteration = needsText === undefined ? undefined : parseBoolean(needsText);
-  if (needsText === undefined) issues.push("no <needs_iteration> tag");
-  else if (needsIteration === undefined) issues.push(`unreadable <needs_iteration> "${needsText.slice(0, 40)}"`);
+  if (needsText === undefined) {
+    issues.push(onlyQuoted.has("needs_iteration") ? quotedOnly("needs_iteration") : "no <needs_iteration> tag");
+  } else if (needsIteration === undefined) issues.push(`unreadable <needs_iteration> "${needsText.slice(0, 40)}"`);
+  // Tags that overlap instead of nesting leave no telling which text belongs where: the reply was not
+  // read, even if the text before the stray tag is kept as the answer.
+  for (const name of malformed) issues.push(`malformed nesting in <${name}>`);
+  const readable = malformed.length === 0;
 
   return {
     synthesis: {
       text: synthesisText,
       // Unreadable confidence counts as none: the stop rule then asks for another round.
-      confidence: confidence ?? 0,
+      confidence: readable ? (confidence ?? 0) : 0,
       analysis,
       dissent,
-      needsIteration: needsIteration ?? false,
+      needsIteration: readable ? (needsIteration ?? false) : true,
       refinementAreas,
-      parsed: true
+      parsed: readable
     },
     issues
   };

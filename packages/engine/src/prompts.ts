@@ -5,6 +5,17 @@ import type { ResolvedTemplates } from "./templates.js";
 // The texts sent to members and to the arbiter, built from the templates. Pure: the same inputs
 // always give the same prompt, so a stored run's prompts can be rebuilt and compared.
 
+/**
+ * The tags that give the prompts their structure (the blocks answers and drafts sit in) and the tags
+ * of the arbiter's verdict. Untrusted text (an answer, a synthesis carried into the next round) has
+ * their `<` written as `&lt;`, so it can neither close its own block and speak as the prompt, nor
+ * hand the arbiter ready-made verdict tags; a model still reads the text as written.
+ */
+const STRUCTURE_TAG =
+  /<(\s*\/?\s*)(answers|responses?|question|panel_instructions|earlier_rounds|round|draft|synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas|area|ranking|rank)(?=[\s/>]|$)/gi;
+
+export const neutraliseTags = (text: string): string => text.replace(STRUCTURE_TAG, "&lt;$1$2");
+
 const orNone = (text: string | undefined, none: string): string =>
   text === undefined || text.trim().length === 0 ? none : text;
 
@@ -22,7 +33,7 @@ export interface PreviousRound {
 }
 
 export const formatAreas = (areas: ReadonlyArray<string>): string =>
-  areas.length === 0 ? "(none named)" : areas.map((area) => `- ${area}`).join("\n");
+  areas.length === 0 ? "(none named)" : areas.map((area) => `- ${neutraliseTags(area)}`).join("\n");
 
 export const formatConfidence = (confidence: number): string => String(Math.round(confidence * 100) / 100);
 
@@ -33,9 +44,9 @@ export const refinePrompt = (
   renderTemplate(templates.refine, {
     prompt: input.prompt,
     iteration: String(input.iteration),
-    previous_synthesis: input.previous.text,
+    previous_synthesis: neutraliseTags(input.previous.text),
     refinement_areas: formatAreas(input.previous.refinementAreas),
-    dissent: orNone(input.previous.dissent, "(none noted)"),
+    dissent: neutraliseTags(orNone(input.previous.dissent, "(none noted)")),
     confidence: formatConfidence(input.previous.confidence)
   });
 
@@ -64,9 +75,11 @@ export const labelAnswers = (
     ? seededShuffle(answers, options.seed).map((answer, i) => ({ ...answer, label: `Response ${i + 1}` }))
     : answers.map((answer) => ({ ...answer, label: `${answer.member} #${answer.instance}` }));
 
-/** Every answer in its own delimited block, joined with real blank lines. */
+/** Every answer in its own delimited block (which the answer cannot close), joined with real blank lines. */
 export const formatResponses = (answers: ReadonlyArray<LabelledAnswer>): string =>
-  answers.map((answer) => `<response label="${answer.label}">\n${answer.text.trim()}\n</response>`).join("\n\n");
+  answers
+    .map((answer) => `<response label="${answer.label}">\n${neutraliseTags(answer.text.trim())}\n</response>`)
+    .join("\n\n");
 
 export interface HistoryEntry {
   readonly index: number;
@@ -82,7 +95,7 @@ export const formatHistory = (history: ReadonlyArray<HistoryEntry>): string =>
     : history
         .map(
           (round) =>
-            `<round number="${round.index}" confidence="${formatConfidence(round.confidence)}">\n${round.text.trim()}\n` +
+            `<round number="${round.index}" confidence="${formatConfidence(round.confidence)}">\n${neutraliseTags(round.text.trim())}\n` +
             `Areas named for improvement:\n${formatAreas(round.refinementAreas)}\n</round>`
         )
         .join("\n\n");

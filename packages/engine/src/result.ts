@@ -170,6 +170,23 @@ export interface UnfinishedIteration {
   readonly arbiterFailures: ReadonlyArray<ArbiterCall>;
 }
 
+/**
+ * An unfinished round as `iterations` lists it: the calls it made (with their errors), no synthesis.
+ * Every round that made calls is in `iterations`, so the result, the store and the usage totals agree.
+ */
+export interface UnfinishedRound extends UnfinishedIteration {
+  readonly unfinished: true;
+  readonly synthesis: null;
+  readonly arbiter: null;
+  /** The calls it made, failed ones included (they may have been billed). */
+  readonly usage: Usage;
+  readonly shuffleSeed?: undefined;
+  readonly decision?: undefined;
+}
+
+/** One entry of `iterations`: a round that reached a synthesis, or the last one, cut short. */
+export type RoundResult = (Iteration & { readonly unfinished?: false }) | UnfinishedRound;
+
 export interface RunResult {
   readonly runId: string;
   readonly consortium: string;
@@ -177,7 +194,8 @@ export interface RunResult {
   readonly prompt: string;
   /** null only when the run failed before any synthesis existed. */
   readonly synthesis: Synthesis | null;
-  readonly iterations: ReadonlyArray<Iteration>;
+  /** Every round that made calls, in order; only the last can be `unfinished`. */
+  readonly iterations: ReadonlyArray<RoundResult>;
   readonly usage: RunUsage;
   readonly durationMs: number;
   /** One line a human can read; null on success. Degraded runs say what was lost in `warnings`. */

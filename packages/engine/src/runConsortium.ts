@@ -1,5 +1,5 @@
 import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
-import { type Env, LlmClient, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
+import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
@@ -190,7 +190,21 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
       status: outcome.status,
       prompt: context.prompt,
       synthesis: outcome.synthesis,
-      iterations: progress.iterations,
+      iterations: [
+        ...progress.iterations,
+        // a round that made calls stays visible even though it never reached a synthesis
+        ...(unfinished === null || (unfinished.responses.length === 0 && unfinished.arbiterFailures.length === 0)
+          ? []
+          : [
+              {
+                ...unfinished,
+                unfinished: true as const,
+                synthesis: null,
+                arbiter: null,
+                usage: sumUsage(callsOf(unfinished))
+              }
+            ])
+      ],
       usage: totalUsage(progress),
       durationMs: endedMs - startedMs,
       error: outcome.error,
@@ -216,7 +230,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
   config: ConsortiumConfig,
   prompt: string,
   options: RunOptions = {}
-): Effect.fn.Return<RunResult, MissingApiKey | UnknownProvider, LlmClient | RunLog> {
+): Effect.fn.Return<RunResult, StartError, LlmClient | RunLog> {
   const refs = referencedModels(config);
   if (options.checkKeys === false) yield* checkProvidersExist(config.providers, refs);
   else yield* preflight(config.providers, refs, options.env);

@@ -1,32 +1,44 @@
 import type { ProviderConfig } from "@consortium/config";
-import { Effect, Layer, type Redacted } from "effect";
+import { Effect, Layer, Redacted } from "effect";
 import { classifyError } from "./classifyError.js";
 import { type Connection, connect, connectionKey } from "./connection.js";
 import { AuthFailed, attemptTimedOut, MalformedResponse } from "./errors.js";
 import { type AttemptOptions, LlmClient } from "./LlmClient.js";
-import type { Env } from "./providerEnv.js";
+import { baseUrlOf, type Env } from "./providerEnv.js";
+import { SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";
 import type { LlmRequest } from "./types.js";
 
 export interface LlmClientOptions {
   /** Where keys and base URLs are read from, once per provider on its first call. Default process.env. */
   readonly env?: Env;
+  /** More variables whose values are secrets (e.g. every provider's api_key_env of a run or suite). */
+  readonly secretVariables?: ReadonlyArray<string>;
 }
 
 /**
  * The live client over the official SDKs: one attempt per call, no SDK retries, and interruption
- * aborts the HTTP request (Effect.tryPromise hands the SDK an AbortSignal).
+ * aborts the HTTP request (Effect.tryPromise hands the SDK an AbortSignal). It is also where model
+ * output enters the system, so it is where secrets leave it: every answer and every error message is
+ * scrubbed of the keys it knows (key-like variables, every provider's key variable, URL credentials).
  */
 export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"] => {
   const env = options.env ?? process.env;
   const connections = new Map<string, Connection>();
-  const secrets: Array<Redacted.Redacted<string>> = [];
+  const known = new SecretSet();
+  known.add(secretsOfEnv(env));
+  known.add((options.secretVariables ?? []).map((name) => env[name]));
+  let secrets: ReadonlyArray<Redacted.Redacted<string>> = known.redactedValues();
   const connectionFor = (provider: ProviderConfig): Connection => {
     const key = connectionKey(provider);
     let connection = connections.get(key);
     if (connection === undefined) {
       connection = connect(provider, env);
       connections.set(key, connection);
-      if (connection.secret !== undefined) secrets.push(connection.secret);
+      known.add([
+        connection.secret === undefined ? undefined : Redacted.value(connection.secret),
+        ...urlCredentials(baseUrlOf(provider, env))
+      ]);
+      secrets = known.redactedValues();
     }
     return connection;
   };
@@ -77,10 +89,10 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
       return yield* new MalformedResponse({
         provider: name,
         model,
-        message: `${name}/${model}: malformed response: ${response}`
+        message: known.scrub(`${name}/${model}: malformed response: ${response}`)
       });
     }
-    return response;
+    return { ...response, text: known.scrub(response.text) };
   });
 
   return { complete, answers: "timed" };

@@ -11,6 +11,7 @@ import {
   ServerError
 } from "./errors.js";
 import { formatDelay, parseRetryAfter } from "./retryAfter.js";
+import { REDACTED } from "./secrets.js";
 
 // Whatever an SDK call threw → one of our tagged errors, with a one-line message that names the
 // provider and model and never contains the key (servers do echo keys back in 401 bodies).
@@ -42,7 +43,7 @@ export const oneLine = (text: string, secrets: ReadonlyArray<Redacted.Redacted<s
   let line = text.replace(/\s+/g, " ").trim();
   for (const secret of secrets) {
     const key = Redacted.value(secret);
-    if (key.length > 0) line = line.split(key).join("[redacted]");
+    if (key.length > 0) line = line.split(key).join(REDACTED);
   }
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
 };

@@ -58,6 +58,21 @@ export class MissingApiKey extends Data.TaggedError("MissingApiKey")<{
   readonly variable: string;
 }> {}
 
+/**
+ * A base URL (the file's, or a *_BASE_URL variable) that cannot be called: malformed, or carrying
+ * credentials. Found before any call; a run never starts only to fail or retry on it. The message
+ * never repeats the URL, which may hold a password.
+ */
+export class InvalidBaseUrl extends Data.TaggedError("InvalidBaseUrl")<{
+  readonly provider: string;
+  /** Where the URL came from: `base_url` of the file, or the variable's name. */
+  readonly source: string;
+  readonly problem: string;
+}> {}
+
+/** Why a run cannot start, found by preflight. */
+export type StartError = MissingApiKey | UnknownProvider | InvalidBaseUrl;
+
 export class UnknownProvider extends Data.TaggedError("UnknownProvider")<{
   readonly provider: string;
   readonly known: ReadonlyArray<string>;

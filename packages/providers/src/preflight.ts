@@ -1,11 +1,12 @@
-import type { ModelRef, ProviderConfig } from "@consortium/config";
+import { baseUrlProblem, type ModelRef, type ProviderConfig } from "@consortium/config";
 import { Effect } from "effect";
-import { MissingApiKey, UnknownProvider } from "./errors.js";
-import { type Env, keyVariableOf, readVariable } from "./providerEnv.js";
+import { InvalidBaseUrl, MissingApiKey, UnknownProvider } from "./errors.js";
+import { baseUrlOf, baseUrlVariableOf, type Env, keyVariableOf, readVariable } from "./providerEnv.js";
 
 /**
- * Checks, before any call is made, that every referenced provider exists and that every key variable
- * it needs is set, so a run never starts only to fail on its first call. Reports the first problem in
+ * Checks, before any call is made, that every referenced provider exists, that its base URL can be
+ * called (no credentials in it, a URL that parses) and that every key variable it needs is set, so a
+ * run never starts only to fail, or retry, on its first call. Reports the first problem in
  * the order the models are referenced.
  */
 export const preflight = Effect.fn("providers.preflight")(function* (
@@ -20,6 +21,11 @@ export const preflight = Effect.fn("providers.preflight")(function* (
     const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
     if (provider === undefined) {
       return yield* new UnknownProvider({ provider: name, known: Object.keys(providers).sort() });
+    }
+    const url = baseUrlProblem(baseUrlOf(provider, env));
+    if (url !== undefined) {
+      const source = provider.baseUrl !== undefined ? "base_url" : (baseUrlVariableOf(provider) ?? "base_url");
+      return yield* new InvalidBaseUrl({ provider: name, source, problem: url.message });
     }
     const variable = keyVariableOf(provider);
     if (variable !== undefined && readVariable(env, variable) === undefined) {

@@ -38,6 +38,9 @@ export const readVariable = (env: Env, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value;
 };
 
+/** The variable a built-in provider reads its base URL from (OPENAI_BASE_URL), if any. */
+export const baseUrlVariableOf = (provider: ProviderConfig): string | undefined => builtInOf(provider)?.baseUrlVariable;
+
 /**
  * The file's base_url, else the built-in's *_BASE_URL variable, else the vendor's public endpoint.
  * Always explicit, so the SDKs never read process.env behind our back.
@@ -48,3 +51,8 @@ export const baseUrlOf = (provider: ProviderConfig, env: Env): string => {
   const fromEnv = builtIn === undefined ? undefined : readVariable(env, builtIn.baseUrlVariable);
   return fromEnv ?? BUILT_INS[provider.type]!.defaultBaseUrl;
 };
+
+/** Every key variable a set of providers reads: all of them are secrets of the run that uses them. */
+export const keyVariablesOf = (providers: Iterable<ProviderConfig>): Array<string> => [
+  ...new Set([...providers].flatMap((provider) => keyVariableOf(provider) ?? []))
+];

@@ -1,7 +1,7 @@
 import type { ProviderConfig } from "@consortium/config";
 import { describe, expect, it } from "@effect/vitest";
 import { Effect, Either } from "effect";
-import { baseUrlOf, keyVariableOf, MissingApiKey, preflight, UnknownProvider } from "../src/index.js";
+import { baseUrlOf, InvalidBaseUrl, keyVariableOf, MissingApiKey, preflight, UnknownProvider } from "../src/index.js";
 
 const provider = (name: string, type: ProviderConfig["type"], rest: Partial<ProviderConfig> = {}): ProviderConfig => ({
   name,
@@ -101,4 +101,24 @@ describe("provider environment", () => {
     // A custom provider never reads the built-in's variable.
     expect(baseUrlOf(provider("corp", "openai"), env)).toBe("https://api.openai.com/v1");
   });
+});
+
+describe("preflight: base URLs", () => {
+  const openaiOnly = { openai: provider("openai", "openai", { apiKeyEnv: "OPENAI_API_KEY" }) };
+  const refs = [{ provider: "openai", model: "gpt-4.1-mini" }];
+
+  it.effect.each([
+    ["http://[::1/v1", "is not a valid URL"],
+    ["http://alice:hunter2hunter2@proxy.example/v1", "contains credentials"]
+  ])("OPENAI_BASE_URL=%s is refused before any call, without repeating the URL", ([url, problem]) =>
+    Effect.gen(function* () {
+      const result = yield* Effect.either(preflight(openaiOnly, refs, { OPENAI_API_KEY: "k", OPENAI_BASE_URL: url }));
+      expect(Either.isLeft(result)).toBe(true);
+      const error = Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : undefined));
+      expect(error).toBeInstanceOf(InvalidBaseUrl);
+      expect(error).toMatchObject({ provider: "openai", source: "OPENAI_BASE_URL" });
+      expect((error as InvalidBaseUrl).problem).toContain(problem);
+      expect(JSON.stringify(error)).not.toContain("hunter2");
+    })
+  );
 });

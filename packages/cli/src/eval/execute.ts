@@ -1,4 +1,4 @@
-import { loadSuiteFile, loadTarget, suiteUnpricedModels } from "@consortium/config";
+import { loadSuiteFile, loadTarget, type SuiteConfig, type SuiteTarget, suiteUnpricedModels } from "@consortium/config";
 import { RunLog } from "@consortium/engine";
 import {
   appendStepSummary,
@@ -14,7 +14,7 @@ import {
   renderTable,
   runSuite
 } from "@consortium/eval";
-import { LlmClientLive } from "@consortium/providers";
+import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Context from "effect/Context";
@@ -75,7 +75,17 @@ const evalIdOf = (flags: EvalFlags) => {
 };
 
 /** Where model calls go: the network, the network through a recorder, or only the cassette. */
-const clientLayer = (flags: EvalFlags) => {
+const clientLayer = (flags: EvalFlags, suite: SuiteConfig, targets: ReadonlyArray<SuiteTarget> | undefined) => {
+  // Every key variable the eval uses (the suite's providers and each consortium's) is scrubbed from
+  // answers before the recorder, the report or the database sees them.
+  const providers = [
+    suite.providers,
+    ...(targets ?? suite.targets).map((t) => (t.kind === "consortium" ? t.config.providers : {}))
+  ];
+  const LlmClientLive = layerLlmClient({
+    env: process.env,
+    secretVariables: keyVariablesOf(providers.flatMap((byName) => Object.values(byName)))
+  });
   if (flags.record !== undefined && flags.replay !== undefined) {
     return Layer.fail(new UsageError({ message: "--record and --replay exclude each other" }));
   }
@@ -196,7 +206,7 @@ export const executeEval = (flags: EvalFlags) =>
       evalId: yield* evalIdOf(flags),
       repeat: flags.repeat
     }).pipe(
-      Effect.provide(Layer.mergeAll(clientLayer(flags), withProgress(logLayer(flags), progress))),
+      Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), withProgress(logLayer(flags), progress))),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );
     yield* deliverReport(report, flags);

@@ -1,6 +1,6 @@
-import type { JudgingMethodName } from "@consortium/config";
+import type { ConsortiumConfig, JudgingMethodName } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
-import { LlmClientLive } from "@consortium/providers";
+import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
@@ -105,6 +105,10 @@ const deliver = (result: RunResult, flags: RunFlags) =>
     }
   });
 
+/** The live client, told every key variable the run uses so an answer echoing one is scrubbed. */
+const liveClient = (config: ConsortiumConfig) =>
+  layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
+
 const continuationOf = (flags: RunFlags) =>
   flags.continueFrom !== undefined
     ? resolveContinuation({ id: flags.continueFrom }, flags.db)
@@ -126,7 +130,7 @@ export const executeRun = (flags: RunFlags) =>
     const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
     const continuation = yield* continuationOf(flags);
     const result = yield* runConsortium(config, prompt, continuation ?? {}).pipe(
-      Effect.provide(Layer.mergeAll(LlmClientLive, logLayer(flags), events)),
+      Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),
       Effect.ensuring(Effect.sync(() => progress?.close()))
     );
     yield* deliver(result, flags);

@@ -16,9 +16,9 @@ const rawTranscript = (result: RunResult): Array<string> =>
       ""
     ]),
     ...(iteration.arbiter === null
-      ? []
+      ? [`--- round unfinished: no synthesis ---`, ""]
       : [
-          `--- arbiter ${iteration.arbiter.model} (confidence ${iteration.synthesis.confidence.toFixed(2)}) ---`,
+          `--- arbiter ${iteration.arbiter.model} (confidence ${(iteration.synthesis?.confidence ?? 0).toFixed(2)}) ---`,
           iteration.arbiter.raw,
           ""
         ])

@@ -2,19 +2,54 @@ import { BUILTIN_PROVIDERS } from "../defaults.js";
 import type { Path, Problem } from "../problem.js";
 import { asRecord, isRecord } from "./data.js";
 
-/** A provider that is not built in must say which protocol it speaks. */
+const semantic = (path: Path, message: string, source: Problem["source"] = "semantic"): Problem => ({
+  path,
+  message,
+  source
+});
+
+/** `scheme://user@` or `scheme://user:password@`: credentials that would end up in git, logs and rows. */
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
+
+/**
+ * What is wrong with a base URL beyond the schema's http(s) pattern: credentials inside it (refused like
+ * a literal key, and never repeated in the message) or a URL that does not parse. Shared with the
+ * providers' own check of the *_BASE_URL variables.
+ */
+export const baseUrlProblem = (value: string): { readonly message: string; readonly secret: boolean } | undefined => {
+  if (URL_CREDENTIALS.test(value)) {
+    return {
+      message:
+        "contains credentials (user:password@); never write them in a file: put the key in an environment variable and name that variable with api_key_env",
+      secret: true
+    };
+  }
+  if (!/^https?:\/\//i.test(value)) return undefined;
+  try {
+    new URL(value);
+    return undefined;
+  } catch {
+    return { message: "is not a valid URL", secret: false };
+  }
+};
+
+/** A provider that is not built in must say which protocol it speaks; its base URL must be usable. */
 export const providerProblems = (providers: unknown, base: Path): Array<Problem> =>
-  Object.entries(asRecord(providers)).flatMap(
-    ([name, provider]): Array<Problem> =>
-      name in BUILTIN_PROVIDERS || !isRecord(provider) || provider.type !== undefined
-        ? []
-        : [
-            {
-              path: [...base, name, "type"],
-              at: "parent",
-              message:
-                "is required for a provider that is not built in: openai (chat completions) or anthropic (messages)",
-              source: "semantic"
-            }
-          ]
-  );
+  Object.entries(asRecord(providers)).flatMap(([name, provider]): Array<Problem> => {
+    if (!isRecord(provider)) return [];
+    const problems: Array<Problem> = [];
+    if (!(name in BUILTIN_PROVIDERS) && provider.type === undefined) {
+      problems.push({
+        ...semantic(
+          [...base, name, "type"],
+          "is required for a provider that is not built in: openai (chat completions) or anthropic (messages)"
+        ),
+        at: "parent"
+      });
+    }
+    const problem = typeof provider.base_url === "string" ? baseUrlProblem(provider.base_url) : undefined;
+    if (problem !== undefined) {
+      problems.push(semantic([...base, name, "base_url"], problem.message, problem.secret ? "secret" : "semantic"));
+    }
+    return problems;
+  });

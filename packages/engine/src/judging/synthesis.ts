@@ -22,7 +22,15 @@ export const synthesis: JudgingMethod = (context, { iteration, answers: answered
       answers,
       history
     });
-    const round = yield* askArbiter(context, iteration, content, parseArbiterOutput, (parsed) => parsed.synthesis);
+    // What the members wrote: text the arbiter quotes from it is never read as its verdict.
+    const quoted = answers.map((answer) => answer.text);
+    const round = yield* askArbiter(
+      context,
+      iteration,
+      content,
+      (text) => parseArbiterOutput(text, { quoted }),
+      (parsed) => parsed.synthesis
+    );
     if (round._tag === "AllFailed") return round;
     const { read: parsed, call, failures } = round;
     return {

@@ -103,7 +103,8 @@ const consortiumOutcome = (
     // runSuite's preflight already checked providers and keys, so these are unexpected here.
     Effect.catchTags({
       MissingApiKey: (error) => Effect.succeed(failedOutcome(`${error.variable} is not set (${error.provider})`)),
-      UnknownProvider: (error) => Effect.succeed(failedOutcome(`unknown provider "${error.provider}"`))
+      UnknownProvider: (error) => Effect.succeed(failedOutcome(`unknown provider "${error.provider}"`)),
+      InvalidBaseUrl: (error) => Effect.succeed(failedOutcome(`${error.provider}: base URL ${error.problem}`))
     })
   );
 

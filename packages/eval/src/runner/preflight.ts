@@ -1,5 +1,5 @@
 import type { ModelRef, ProviderConfig } from "@consortium/config";
-import { type Env, type MissingApiKey, preflight, UnknownProvider } from "@consortium/providers";
+import { type Env, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Effect } from "effect";
 import type { SuitePlan } from "./plan.js";
 
@@ -33,7 +33,7 @@ const referencedModels = (
 export const preflightPlan = (
   plan: SuitePlan,
   options: { readonly checkKeys: boolean; readonly env: Env }
-): Effect.Effect<void, MissingApiKey | UnknownProvider> =>
+): Effect.Effect<void, StartError> =>
   Effect.forEach(
     referencedModels(plan),
     ({ providers, refs }) => {

@@ -1,6 +1,6 @@
 import type { SuiteConfig } from "@consortium/config";
 import type { RunLog } from "@consortium/engine";
-import type { LlmClient, MissingApiKey, UnknownProvider } from "@consortium/providers";
+import type { LlmClient, StartError } from "@consortium/providers";
 import { Effect, Either } from "effect";
 import type { EvalLog } from "../EvalLog.js";
 import type { EvalInputError } from "../errors.js";
@@ -22,7 +22,7 @@ import { preflightPlan } from "./preflight.js";
 export const runSuite = Effect.fn("Eval.runSuite")(function* (
   suite: SuiteConfig,
   options: RunSuiteOptions = {}
-): Effect.fn.Return<EvalReport, EvalInputError | MissingApiKey | UnknownProvider, LlmClient | RunLog | EvalLog> {
+): Effect.fn.Return<EvalReport, EvalInputError | StartError, LlmClient | RunLog | EvalLog> {
   const plan = yield* Either.match(planSuite(suite, options), { onLeft: Effect.fail, onRight: Effect.succeed });
   const engine = { checkKeys: options.keysNeeded ?? true, env: options.env ?? process.env };
   yield* preflightPlan(plan, engine);

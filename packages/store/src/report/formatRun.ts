@@ -50,7 +50,7 @@ const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
   const iteration = run.result?.iterations.find((it) => it.index === call.iteration);
   const producedBy = iteration?.arbiter?.model;
   // Only the call that produced the synthesis gets its fields (not a failed main arbiter before a fallback).
-  if (iteration === undefined || (producedBy !== call.model && producedBy !== `${call.provider}/${call.model}`))
+  if (iteration?.synthesis == null || (producedBy !== call.model && producedBy !== `${call.provider}/${call.model}`))
     return null;
   return decisionOf(iteration.synthesis satisfies Synthesis);
 };

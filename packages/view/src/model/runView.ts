@@ -89,9 +89,11 @@ const decisionView = (iteration: Iteration | undefined, judging: ReadonlyArray<S
 export const roundsOf = (run: StoredRun): ReadonlyArray<RoundView> => {
   const indexes = [...new Set(run.calls.map((call) => call.iteration))].sort((a, b) => a - b);
   return indexes.map((index) => {
-    const iteration = run.result?.iterations.find((it) => it.index === index);
+    const round = run.result?.iterations.find((it) => it.index === index);
+    // a round cut short is listed too, but has no decision to show
+    const iteration = round?.unfinished === true ? undefined : round;
     const responses: ReadonlyArray<MemberResponse> =
-      iteration?.responses ?? (run.result?.unfinished?.index === index ? run.result.unfinished.responses : []);
+      round?.responses ?? (run.result?.unfinished?.index === index ? run.result.unfinished.responses : []);
     const calls = run.calls.filter((call) => call.iteration === index);
     const answers = calls
       .filter((call) => call.role === "member")
