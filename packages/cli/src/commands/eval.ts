@@ -24,6 +24,10 @@ export const evaluate = Command.make(
     db,
     noLog,
     maxCost,
+    vsMembers: flag(
+      "vs-members",
+      "also run each consortium target's members alone on the same cases, and compare it with its best member"
+    ),
     repeat: optional(
       Options.integer("repeat"),
       "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"

@@ -39,6 +39,8 @@ export interface EvalFlags {
   readonly threshold: number | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --vs-members: also run each consortium's members alone, and compare. */
+  readonly vsMembers?: boolean;
   /** --repeat: runs of each case × target. */
   readonly repeat?: number | undefined;
   /** --estimate: print what the eval could cost and stop. */
@@ -101,7 +103,8 @@ export const executeEval = (flags: EvalFlags) =>
           shard: flags.shard,
           filter: flags.filter,
           threshold: flags.threshold,
-          repeat: flags.repeat
+          repeat: flags.repeat,
+          vsMembers: flags.vsMembers
         }),
         { onLeft: Effect.fail, onRight: Effect.succeed }
       );
@@ -117,7 +120,8 @@ export const executeEval = (flags: EvalFlags) =>
       threshold: flags.threshold,
       targets,
       keysNeeded: flags.replay === undefined,
-      repeat: flags.repeat
+      repeat: flags.repeat,
+      vsMembers: flags.vsMembers
     }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
 
     yield* writeReports(report, flags);
