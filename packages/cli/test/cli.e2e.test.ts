@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   writeFileSync
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,21 @@ import { consortiumSchema, loadConsortiumFile, suiteSchema } from "@consortium/c
 import { describe, expect, it } from "@effect/vitest";
 import * as Effect from "effect/Effect";
 import { consortium, repoRoot, STACK_FRAME } from "./binary.js";
+
+/** Whether the process has `path` open, read from /proc (Linux). */
+const holdsOpen = (pid: number, path: string): boolean => {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+};
 
 const tempDir = (files: Record<string, string> = {}): string => {
   const dir = mkdtempSync(join(tmpdir(), "consortium-cli-"));
@@ -177,16 +193,22 @@ describe("consortium (the built binary)", () => {
     const fifo = join(dir, "blocked.jsonl");
     execFileSync("mkfifo", [fifo]);
     const writer = openSync(fifo, constants.O_RDWR);
-    const started = Date.now();
+    // Ready means the process holds the FIFO open for reading: its signal handlers are installed by then,
+    // however slowly a loaded machine started it. A fixed delay would race start-up.
+    let signalled = false;
     const run = await consortium(["validate", "suite.yaml"], {
       cwd: dir,
-      whileRunning: (pid) =>
-        setTimeout(() => {
+      whileRunning: (pid) => {
+        const poll = setInterval(() => {
+          if (!holdsOpen(pid, fifo)) return;
+          clearInterval(poll);
+          signalled = true;
           process.kill(pid, "SIGINT");
           setTimeout(() => closeSync(writer), 300);
-        }, 1000)
+        }, 20);
+      }
     });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(signalled).toBe(true);
     expect(run.code).toBe(130);
     expect(run.stderr).not.toMatch(STACK_FRAME);
   });

@@ -276,7 +276,12 @@ describe("the Promise API", () => {
     const log = recordingLog();
     const consortium = consortiumOf(config({ members: [member("openai/gpt-m", 2)] }), { env, log: log.layer });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    // Abort once both hung requests reached the server, however slowly a loaded machine sends them.
+    const poll = setInterval(() => {
+      if (fake.requests.length < 2) return;
+      clearInterval(poll);
+      controller.abort();
+    }, 10);
     const result = await consortium.run("Capital?", { signal: controller.signal });
     await fake.idle(2000);
     expect(result.status).toBe("interrupted");
