@@ -12,12 +12,13 @@ import { oneRun } from "./scenarios/run.js";
 import { serveLoad } from "./scenarios/serve.js";
 import { startup } from "./scenarios/startup.js";
 import { type SuiteMeasurement, suiteNoLog, suiteWithStore } from "./scenarios/suite.js";
+import { viewScenario } from "./scenarios/view.js";
 import { defaultSettings, type Settings } from "./settings.js";
 
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo", "serve"] as const;
+const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo", "serve", "view"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -107,6 +108,10 @@ const main = async (): Promise<void> => {
       } else {
         rows.push(...(await suiteWithStore(fake, fixtures, settings, noLog, log)));
       }
+    }
+    if (selected.has("view")) {
+      if (commands.has("view")) rows.push(...(await viewScenario(dir, log)));
+      else skipped.push({ scenario: "view", reason: "the CLI has no `view` command yet" });
     }
     if (selected.has("promptfoo")) {
       if (promptfooProblem !== undefined) skipped.push({ scenario: "promptfoo", reason: promptfooProblem });

@@ -2,6 +2,7 @@ import * as Command from "@effect/cli/Command";
 import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import { diff } from "./commands/diff.js";
 import { estimate } from "./commands/estimate.js";
 import { evaluate } from "./commands/eval.js";
 import { runs, show } from "./commands/history.js";
@@ -11,13 +12,14 @@ import { bareContinue, run } from "./commands/run.js";
 import { schema } from "./commands/schema.js";
 import { serve } from "./commands/serve.js";
 import { validate } from "./commands/validate.js";
+import { view } from "./commands/view.js";
 import { ExitCode } from "./exitCode.js";
 import { renderFailure } from "./render.js";
 
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
 /** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [run, evaluate, runs, show, validate, schema, list, serve, mcp, estimate] as const;
+const subcommands = [run, evaluate, runs, show, validate, schema, list, serve, mcp, estimate, view, diff] as const;
 
 export const consortium = Command.make("consortium").pipe(
   Command.withDescription(

@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { consortium, STACK_FRAME } from "./binary.js";
+import { binPath, consortium, STACK_FRAME } from "./binary.js";
 
 // The ways of seeing results from the binary: `show --html` and `eval --html` write one self-contained
 // page each; the hostile answer a fake model gives ends up escaped in them.
@@ -80,5 +81,83 @@ describe("--html", () => {
     expect(shown.code).toBe(2);
     expect(shown.stderr).toContain("cannot write");
     expect(shown.stderr).not.toMatch(STACK_FRAME);
+  });
+});
+
+/** Starts `consortium view` and waits for the line naming its URL. */
+const startView = (args: ReadonlyArray<string>) =>
+  new Promise<{ readonly url: string; readonly stop: () => Promise<number | null> }>((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, "view", "--port", "0", ...args], {
+      env: { ...process.env, CONSORTIUM_DB: db, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = stderr.match(/consortium view: (http:\/\/\S+)/)?.[1];
+      if (url !== undefined) {
+        resolve({
+          url,
+          stop: () =>
+            new Promise((done) => {
+              child.once("close", (code) => done(code));
+              child.kill("SIGINT");
+            })
+        });
+      }
+    });
+    child.once("close", (code) => reject(new Error(`view exited ${code}: ${stderr}`)));
+  });
+
+describe("consortium view", () => {
+  it("serves the runs read-only on loopback until interrupted", async () => {
+    const ran = await cli(["run", file, "Capital of Australia?", "--json"]);
+    const { runId } = JSON.parse(ran.stdout);
+    const viewer = await startView([]);
+    try {
+      expect(viewer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const list = await fetch(new URL("/runs", viewer.url));
+      expect(list.status).toBe(200);
+      expect(await list.text()).toContain(runId);
+      const page = await (await fetch(new URL(`/runs/${runId}`, viewer.url))).text();
+      expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+      expect((await fetch(new URL("/runs", viewer.url), { method: "DELETE" })).status).toBe(405);
+    } finally {
+      await viewer.stop();
+    }
+  });
+
+  it("refuses to listen off loopback without --api-key-env (exit 2)", async () => {
+    const result = await cli(["view", "--host", "0.0.0.0", "--port", "0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--api-key-env");
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    const unset = await cli(["view", "--host", "0.0.0.0", "--port", "0", "--api-key-env", "CONSORTIUM_TEST_UNSET_KEY"]);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain("CONSORTIUM_TEST_UNSET_KEY");
+  });
+});
+
+describe("consortium diff", () => {
+  it("shows which member's answer changed between two runs, as text and JSON", async () => {
+    const first = JSON.parse((await cli(["run", file, "Capital?", "--json"])).stdout).runId;
+    fake.script("evil", { text: "Sydney.\nNo, Canberra." });
+    const second = JSON.parse((await cli(["run", file, "Capital?", "--json"])).stdout).runId;
+    const text = await cli(["diff", first, second]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("config: same");
+    expect(text.stdout).toMatch(/openai\/evil #1 {2}changed/);
+    expect(text.stdout).toMatch(/openai\/fast #1 {2}same/);
+    expect(text.stdout).toContain("+ Sydney.");
+    const json = await cli(["diff", first, second, "--json"]);
+    const diff = JSON.parse(json.stdout);
+    expect(
+      diff.rounds[0].members
+        .filter((m: { change: string }) => m.change === "changed")
+        .map((m: { member: string }) => m.member)
+    ).toEqual(["openai/evil #1"]);
+    const missing = await cli(["diff", first, "NOSUCHRUN"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("NOSUCHRUN");
   });
 });

@@ -33,6 +33,8 @@ export interface StoreOptions {
   readonly writer?: Writer;
   /** Tests: decide which pids count as alive for the sweep on open. */
   readonly isAlive?: (pid: number) => boolean;
+  /** Reading only (the viewer): SQLite refuses writes; nothing is migrated or swept on open. */
+  readonly readOnly?: boolean;
 }
 
 export interface StoreShape {
@@ -56,7 +58,7 @@ export interface StoreShape {
 
 export const makeStore = (location: string, options: StoreOptions = {}) =>
   Effect.gen(function* () {
-    const backend = yield* openDatabase(location);
+    const backend = yield* openDatabase(location, undefined, { readOnly: options.readOnly === true });
     const access = makeAccess(backend);
     const writer: Writer = options.writer ?? { pid: process.pid, hostname: hostname() };
     const isAlive = options.isAlive ?? isProcessAlive;
@@ -71,9 +73,11 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     });
 
     // Best effort: `consortium runs` should still list when, say, another process holds the lock.
-    yield* sweepAbandonedNow().pipe(
-      Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
-    );
+    if (options.readOnly !== true) {
+      yield* sweepAbandonedNow().pipe(
+        Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
+      );
+    }
 
     return Store.of({
       path: backend.location,

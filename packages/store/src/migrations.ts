@@ -162,15 +162,35 @@ const conversations = (): Migration => ({
   }
 });
 
+// The viewer filters runs by consortium or status and evals by suite, newest first, a page at a time:
+// these indexes keep each page a short index walk however many runs the store holds.
+const listingIndexes = (): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex("runs_consortium_started_at")
+      .on("runs")
+      .columns(["consortium", "started_at"])
+      .execute();
+    await db.schema.createIndex("runs_status_started_at").on("runs").columns(["status", "started_at"]).execute();
+    await db.schema.createIndex("evals_suite_started_at").on("evals").columns(["suite", "started_at"]).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("evals_suite_started_at").execute();
+    await db.schema.dropIndex("runs_status_started_at").execute();
+    await db.schema.dropIndex("runs_consortium_started_at").execute();
+  }
+});
+
 /** Every migration, in order, for a backend's column types. */
 export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
   "0001_runs_and_calls": runsAndCalls(types),
   "0002_evals": evals(types),
   "0003_conversations": conversations(),
-  "0004_open_call_roles": types.openCallRoles
+  "0004_open_call_roles": types.openCallRoles,
+  "0005_listing_indexes": listingIndexes()
 });
 
-export const latestMigration = "0004_open_call_roles";
+export const latestMigration = "0005_listing_indexes";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

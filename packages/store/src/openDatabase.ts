@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import type { Migration } from "kysely";
 import type { Backend } from "./Db.js";
 import { messageOf, StoreError } from "./errors.js";
-import { migrate, type SchemaLock } from "./migrate.js";
+import { migrate, type SchemaLock, schemaStatus } from "./migrate.js";
 import { openSqlite, migrations as sqliteMigrations } from "./sqlite/openSqlite.js";
 
 // The one place a location becomes a backend. A new backend (PostgreSQL, say) is a folder beside
@@ -13,19 +13,38 @@ export interface OpenBackend extends Backend {
   readonly migrations: Readonly<Record<string, Migration>>;
 }
 
-const connect = (location: string): OpenBackend => ({ ...openSqlite(location), migrations: sqliteMigrations });
+const connect = (location: string, readOnly: boolean): OpenBackend => ({
+  ...openSqlite(location, { readOnly }),
+  migrations: sqliteMigrations
+});
+
+/** A read-only connection cannot migrate: it takes the schema only when it is exactly current. */
+const requireCurrent = async (backend: OpenBackend, list: Readonly<Record<string, Migration>>): Promise<void> => {
+  const status = await schemaStatus(backend.db, backend.lock, list);
+  if (status.pending.length > 0 || status.unknown.length > 0) {
+    throw new Error(
+      `its schema (${status.applied.at(-1) ?? "none"}) is not the one this consortium reads (${Object.keys(list).at(-1)}); open it once read-write (e.g. \`consortium runs\`) to migrate`
+    );
+  }
+};
 
 /**
  * Connects and brings the schema up to date (`list` defaults to every migration); closes when the
- * scope ends. Fails with a one-line StoreError naming the location.
+ * scope ends. Fails with a one-line StoreError naming the location. `readOnly` (the viewer) migrates
+ * nothing and writes nothing: the schema must already be current.
  */
-export const openDatabase = (location: string, list?: Readonly<Record<string, Migration>>) =>
+export const openDatabase = (
+  location: string,
+  list?: Readonly<Record<string, Migration>>,
+  options: { readonly readOnly?: boolean } = {}
+) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const backend = connect(location);
+        const backend = connect(location, options.readOnly === true);
         try {
-          await migrate(backend.db, backend.location, backend.lock, list ?? backend.migrations);
+          if (options.readOnly === true) await requireCurrent(backend, list ?? backend.migrations);
+          else await migrate(backend.db, backend.location, backend.lock, list ?? backend.migrations);
         } catch (cause) {
           await backend.db.destroy();
           throw cause;

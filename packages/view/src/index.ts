@@ -1,3 +1,5 @@
+export { diffRuns, type RunDiff } from "./diff/diffRuns.js";
+export { formatDiff } from "./diff/formatDiff.js";
 export { escapeHtml, jsonForScript } from "./html/escape.js";
 export { renderMarkdown, safeUrl } from "./html/markdown.js";
 export { contentSecurityPolicy } from "./html/page.js";
@@ -6,3 +8,5 @@ export { roundsOf } from "./model/runView.js";
 export { renderEvalPage } from "./render/evalPage.js";
 export { renderRunPage } from "./render/runPage.js";
 export { evalReportHtml, runReportHtml } from "./reports.js";
+export { isLoopbackHost } from "./server/access.js";
+export { startViewer, type Viewer, type ViewerOptions } from "./server/viewer.js";

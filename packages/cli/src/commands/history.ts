@@ -10,8 +10,8 @@ import { db, html } from "./options.js";
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
 
-/** Runs `use` with the store at the path the flags and environment name, closing it afterwards. */
-const withStore = <A, E>(
+/** Runs `use` with the store at the path the flags and environment name, closing it afterwards (also used by `diff`). */
+export const withStore = <A, E>(
   path: string | undefined,
   use: (store: typeof import("@consortium/store"), shape: import("@consortium/store").StoreShape) => Effect.Effect<A, E>
 ) =>

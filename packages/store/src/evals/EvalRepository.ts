@@ -1,6 +1,7 @@
 import { Effect } from "effect";
 import { sql } from "kysely";
 import type { Access } from "../access.js";
+import type { StoredEvalStatus } from "../Database.js";
 import { EvalNotFound, type StoreError } from "../errors.js";
 import type { GitInfo } from "../gitInfo.js";
 import type { Redactor } from "../redact.js";
@@ -69,6 +70,16 @@ export const makeEvalRepository = (access: Access, writer: Writer, redactor: Red
           eb.fn.count<number>("eval_results.id").as("results"),
           sql<number | null>`sum(case when ${sql.ref("eval_results.passed")} then 1 else 0 end)`.as("passed")
         ])
+        .$if(options.suite !== undefined, (q) => q.where("evals.suite", "=", options.suite!))
+        .$if(options.status !== undefined, (q) => q.where("evals.status", "=", options.status as StoredEvalStatus))
+        .$if(options.before !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb("evals.started_at", "<", options.before!.startedAt),
+              eb.and([eb("evals.started_at", "=", options.before!.startedAt), eb("evals.id", "<", options.before!.id)])
+            ])
+          )
+        )
         .groupBy("evals.id")
         .orderBy("evals.started_at", "desc")
         .orderBy("evals.id", "desc")

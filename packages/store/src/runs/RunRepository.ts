@@ -2,6 +2,7 @@ import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Effect } from "effect";
 import { sql } from "kysely";
 import type { Access } from "../access.js";
+import type { StoredRunStatus } from "../Database.js";
 import type { Db, DialectSql } from "../Db.js";
 import { AmbiguousRunId, MAX_CANDIDATES, RunNotFound, type StoreError } from "../errors.js";
 import type { Provenance } from "../provenance.js";
@@ -22,7 +23,22 @@ import type { RunSummary, StoredRun } from "../types.js";
 export interface ListOptions {
   /** Newest first; default 20. */
   readonly limit?: number;
+  /** Runs of this consortium only. */
+  readonly consortium?: string;
+  /** Evals of this suite only. */
+  readonly suite?: string;
+  readonly status?: string;
+  /** Runs whose prompt contains this text. */
+  readonly text?: string;
+  /** ISO-8601 bounds on the start time: at or after `since`, before `until`. */
+  readonly since?: string;
+  readonly until?: string;
+  /** Paging: only what is listed after this entry (newest first, ties broken by id). */
+  readonly before?: { readonly startedAt: string; readonly id: string };
 }
+
+/** `%`, `_` and the escape character mean themselves inside the LIKE pattern (standard SQL ESCAPE). */
+export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 export const DEFAULT_LIMIT = 20;
 
@@ -102,6 +118,21 @@ export const makeRunRepository = (
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
+        .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
+        .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
+        .$if(options.text !== undefined, (q) =>
+          q.where(sql<boolean>`prompt like ${likeContains(options.text!)} escape '\\'`)
+        )
+        .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
+        .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
+        .$if(options.before !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb("started_at", "<", options.before!.startedAt),
+              eb.and([eb("started_at", "=", options.before!.startedAt), eb("id", "<", options.before!.id)])
+            ])
+          )
+        )
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(options.limit ?? DEFAULT_LIMIT)

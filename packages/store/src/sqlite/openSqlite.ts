@@ -63,9 +63,21 @@ export const sqliteSchemaLock: SchemaLock = {
   }
 };
 
-/** Opens (creating folder and file when needed) and configures a SQLite database; not yet migrated. */
-export const openSqlite = (path: string): Backend & { readonly lock: SchemaLock } => ({
-  db: connect(path),
+/** The viewer's connection: SQLite itself refuses every write, and a missing file is an error. */
+const connectReadOnly = (path: string): Kysely<Database> => {
+  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+};
+
+/**
+ * Opens (creating folder and file when needed) and configures a SQLite database; not yet migrated.
+ * `readOnly` opens an existing file through a connection that cannot write.
+ */
+export const openSqlite = (
+  path: string,
+  options: { readonly readOnly?: boolean } = {}
+): Backend & { readonly lock: SchemaLock } => ({
+  db: options.readOnly === true ? connectReadOnly(path) : connect(path),
   location: path,
   sql: sqliteSql,
   lock: sqliteSchemaLock

@@ -1,0 +1,67 @@
+import { spawn } from "node:child_process";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import { UsageError } from "../failures.js";
+
+// `consortium view`: checks where it may listen, brings the database's schema up to date once, then
+// serves it through a read-only connection until interrupted. Loaded lazily.
+
+export interface ViewFlags {
+  readonly db: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly open: boolean;
+  readonly apiKeyEnv: string | undefined;
+}
+
+const openInBrowser = (url: string) =>
+  Effect.sync(() => {
+    const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+    const child = spawn(command, [url], { detached: true, stdio: "ignore" });
+    child.on("error", () => undefined);
+    child.unref();
+  });
+
+export const serveView = (flags: ViewFlags) =>
+  Effect.gen(function* () {
+    const { isLoopbackHost, startViewer } = yield* Effect.promise(() => import("@consortium/view"));
+    const { resolveDbPath, Store } = yield* Effect.promise(() => import("@consortium/store"));
+    if (flags.port < 0 || flags.port > 65535) {
+      return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}` });
+    }
+    if (!isLoopbackHost(flags.host) && flags.apiKeyEnv === undefined) {
+      return yield* new UsageError({
+        message: `refusing to serve on ${flags.host} without --api-key-env: off loopback every request must carry a bearer token`
+      });
+    }
+    const apiKey = flags.apiKeyEnv === undefined ? undefined : process.env[flags.apiKeyEnv];
+    if (flags.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
+      return yield* new UsageError({
+        message: `--api-key-env ${flags.apiKeyEnv}: that environment variable is not set`
+      });
+    }
+    const path = resolveDbPath({ flag: flags.db });
+    // Migrating and marking abandoned runs is what any command does on open; the server's own
+    // connection then reads only.
+    yield* Effect.scoped(Layer.build(Store.layer(path)));
+    const serve = Effect.gen(function* () {
+      const store = yield* Store;
+      const viewer = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: () =>
+            startViewer({ store, host: flags.host, port: flags.port, ...(apiKey === undefined ? {} : { apiKey }) }),
+          catch: (cause) =>
+            new UsageError({
+              message: `cannot listen on ${flags.host}:${flags.port}: ${cause instanceof Error ? cause.message : String(cause)}`
+            })
+        }),
+        (started) => Effect.promise(() => started.close())
+      );
+      yield* Effect.sync(() =>
+        process.stderr.write(`consortium view: ${viewer.url} (read-only ${path}; Ctrl-C stops)\n`)
+      );
+      if (flags.open) yield* openInBrowser(viewer.url);
+      return yield* Effect.never;
+    });
+    return yield* serve.pipe(Effect.scoped, Effect.provide(Store.layer(path, { readOnly: true })));
+  });
