@@ -14,8 +14,8 @@ if [[ -z ${npm_config_nodedir:-} && -f /usr/include/node/node.h ]]; then export 
 pnpm install --frozen-lockfile
 pnpm build
 
-if [[ -n ${OPENAI_API_KEY:-} && -n ${ANTHROPIC_API_KEY:-} ]]; then
-  exec node packages/cli/dist/bin.js run research "$prompt"
+if [[ -z ${OPENAI_API_KEY:-} || -z ${ANTHROPIC_API_KEY:-} ]]; then
+  echo "quickstart: no OPENAI_API_KEY / ANTHROPIC_API_KEY set: running against the local fake LLM server" >&2
 fi
-echo "quickstart: no OPENAI_API_KEY / ANTHROPIC_API_KEY set: running against the local fake LLM server" >&2
+# records the run in .consortium/quickstart.db (git-ignored) and ends with three commands to try next
 exec node scripts/demo.mjs "$prompt"

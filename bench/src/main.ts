@@ -7,7 +7,13 @@ import { writeFixtures } from "./fixtures.js";
 import { hasGnuTime, runProcess } from "./measure.js";
 import { cliBin } from "./paths.js";
 import { type Row, ratio, renderTable, type Skipped } from "./report.js";
-import { ensurePromptfoo, promptfooComparison } from "./scenarios/promptfoo.js";
+import {
+  cpuBoundComparison,
+  ensurePromptfoo,
+  promptfooCacheComparison,
+  promptfooComparison
+} from "./scenarios/promptfoo.js";
+import { replayScenario } from "./scenarios/replay.js";
 import { oneRun } from "./scenarios/run.js";
 import { serveLoad } from "./scenarios/serve.js";
 import { startup } from "./scenarios/startup.js";
@@ -18,7 +24,7 @@ import { defaultSettings, type Settings } from "./settings.js";
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "store", "promptfoo", "serve", "view"] as const;
+const SCENARIOS = ["startup", "run", "suite", "store", "replay", "promptfoo", "cpu", "serve", "view"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -80,7 +86,8 @@ const main = async (): Promise<void> => {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, node ${process.version}`;
   log(`${machine}; CPU and RSS from ${hasGnuTime ? "GNU time" : "process.resourceUsage() in the measured process"}`);
 
-  const promptfooProblem = selected.has("promptfoo") ? ensurePromptfoo(log) : undefined;
+  const promptfooProblem =
+    selected.has("promptfoo") || selected.has("cpu") || selected.has("replay") ? ensurePromptfoo(log) : undefined;
 
   if (selected.has("startup")) rows.push(...(await startup(settings.startupRounds, log)));
 
@@ -108,6 +115,20 @@ const main = async (): Promise<void> => {
       } else {
         rows.push(...(await suiteWithStore(fake, fixtures, settings, noLog, log)));
       }
+    }
+    if (selected.has("replay")) {
+      if (commands.has("eval")) {
+        const replay = await replayScenario(fake, fixtures, settings, log);
+        rows.push(...replay.rows);
+        if (promptfooProblem === undefined) {
+          rows.push(...(await promptfooCacheComparison(fake, fixtures, settings, replay.single, log)));
+        } else skipped.push({ scenario: "promptfoo from its cache", reason: promptfooProblem });
+      } else skipped.push({ scenario: "replay", reason: "the CLI has no `eval` command yet" });
+    }
+    if (selected.has("cpu")) {
+      if (!commands.has("eval")) skipped.push({ scenario: "cpu", reason: "the CLI has no `eval` command yet" });
+      else if (promptfooProblem !== undefined) skipped.push({ scenario: "cpu", reason: promptfooProblem });
+      else rows.push(...(await cpuBoundComparison(fake, fixtures, settings, log)));
     }
     if (selected.has("view")) {
       if (commands.has("view")) rows.push(...(await viewScenario(dir, log)));

@@ -1,7 +1,7 @@
 // Using consortium from TypeScript. `createConsortium` builds one in code (validated exactly like a
 // file); `loadConsortium` reads a file from consortia/. Both resolve with the same result object
 // `consortium run --json` prints.
-import { createConsortium, loadConsortium, type RunResult } from "@consortium/engine";
+import { createConsortium, loadConsortium, type RunResult } from "consortium";
 
 /** Two cheap members and a stronger arbiter, stopping at 85% confidence. */
 export const quickConsortium = (env: Record<string, string | undefined> = process.env) =>

@@ -2,24 +2,30 @@
 // unbundled Effect program spends resolving barrels. Code only some commands need (provider SDKs,
 // SQLite) sits behind dynamic imports, which esbuild splits into chunks loaded on demand.
 
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// Usage: node build.mjs [outdir] [package.json whose version --version prints] [metafile.json]
+// (the published `consortium` package builds its copy of the CLI with all three: the metafile lists
+// the imports left outside the bundle, which its package must declare as dependencies).
+
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const { version } = JSON.parse(readFileSync(`${here}/package.json`, "utf8"));
+const outdir = resolve(process.argv[2] ?? `${here}/dist`);
+const { version } = JSON.parse(readFileSync(process.argv[3] ?? `${here}/package.json`, "utf8"));
 
 // chunk names carry content hashes: drop the previous build's so stale chunks don't pile up
 // (dist/src and dist/test hold tsc's declarations and stay)
-mkdirSync(`${here}/dist`, { recursive: true });
-for (const file of readdirSync(`${here}/dist`, { withFileTypes: true })) {
-  if (file.isFile() && /\.js(\.map)?$/.test(file.name)) rmSync(`${here}/dist/${file.name}`);
+mkdirSync(outdir, { recursive: true });
+for (const file of readdirSync(outdir, { withFileTypes: true })) {
+  if (file.isFile() && /\.js(\.map)?$/.test(file.name)) rmSync(`${outdir}/${file.name}`);
 }
 
-await build({
+const result = await build({
   absWorkingDir: here,
   entryPoints: { bin: "src/bin.ts" },
-  outdir: "dist",
+  outdir,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -39,5 +45,7 @@ await build({
   },
   sourcemap: "linked",
   legalComments: "none",
-  logLevel: "warning"
+  logLevel: "warning",
+  metafile: process.argv[4] !== undefined
 });
+if (process.argv[4] !== undefined) writeFileSync(process.argv[4], JSON.stringify(result.metafile));

@@ -8,6 +8,7 @@ import { explainFailure, type Measured, measureNode } from "../measure.js";
 import { promptfooBin, promptfooDir } from "../paths.js";
 import type { Row } from "../report.js";
 import type { Settings } from "../settings.js";
+import { describeReplay, instantScripts, type RecordedSuite, replayCassette } from "./replay.js";
 import { describeRun, runEval, singleScripts } from "./suite.js";
 
 // Scenario 5: the same single-model suite, run by promptfoo and by us.
@@ -83,6 +84,55 @@ const promptfooEnv = (fake: FakeProcess, configDir: string): NodeJS.ProcessEnv =
   no_proxy: "127.0.0.1,localhost"
 });
 
+interface PromptfooRun extends Measured {
+  readonly calls: number;
+  readonly maxInFlight: number;
+}
+
+/** One `promptfoo eval` of the single-model suite; `configDir` holds its database and its cache. */
+const runPromptfoo = async (
+  fake: FakeProcess,
+  fixtures: Fixtures,
+  settings: Settings,
+  configDir: string,
+  cache: boolean,
+  label: string
+): Promise<PromptfooRun> => {
+  const run = await measureNode(
+    promptfooBin,
+    [
+      "eval",
+      "-c",
+      fixtures.promptfooConfig,
+      "-j",
+      String(settings.concurrency),
+      ...(cache ? [] : ["--no-cache"]),
+      "--no-table",
+      "--no-progress-bar"
+    ],
+    { env: promptfooEnv(fake, configDir), cwd: fixtures.dir }
+  );
+  if (run.exitCode !== 0) throw explainFailure(`promptfoo eval (${label})`, run);
+  const stats = await fake.stats();
+  return { ...run, calls: stats.calls, maxInFlight: stats.maxInFlight };
+};
+
+const cpuMs = (run: Measured): number => run.userMs + run.sysMs;
+
+const describePromptfoo = (label: string, run: PromptfooRun): string =>
+  `promptfoo eval ${label}: ${(run.wallMs / 1000).toFixed(2)} s wall, ${(cpuMs(run) / 1000).toFixed(2)} s CPU, ` +
+  `${run.calls} calls reached the fake, ${run.maxInFlight} in flight at most, peak RSS ${run.maxRssMb.toFixed(0)} MB`;
+
+const report = (scenario: string, measured: number, ideal: number, unit: Row["unit"], note?: string): Row => ({
+  scenario,
+  measured,
+  ideal,
+  unit,
+  target: "report",
+  ok: undefined,
+  ...(note === undefined ? {} : { note })
+});
+
 /** promptfoo on the single-model suite; compared with ours when `eval` exists (else only to the ideal). */
 export const promptfooComparison = async (
   fake: FakeProcess,
@@ -98,36 +148,18 @@ export const promptfooComparison = async (
   if (ours !== undefined) log(describeRun("single-model suite, consortium eval --db", ours));
 
   const configDir = mkdtempSync(join(tmpdir(), "consortium-bench-promptfoo-"));
-  let theirs: Measured;
+  let theirs: PromptfooRun;
   try {
     await fake.scriptAll(singleScripts(settings));
-    theirs = await measureNode(
-      promptfooBin,
-      [
-        "eval",
-        "-c",
-        fixtures.promptfooConfig,
-        "-j",
-        String(settings.concurrency),
-        "--no-cache",
-        "--no-table",
-        "--no-progress-bar"
-      ],
-      { env: promptfooEnv(fake, configDir), cwd: fixtures.dir }
-    );
+    theirs = await runPromptfoo(fake, fixtures, settings, configDir, false, "--no-cache");
   } finally {
     rmSync(configDir, { recursive: true, force: true });
   }
-  if (theirs.exitCode !== 0) throw explainFailure("promptfoo eval", theirs);
-  const stats = await fake.stats();
-  if (stats.calls !== fixtures.cases) {
-    throw new Error(`promptfoo eval: expected ${fixtures.cases} model calls, the fake saw ${stats.calls}`);
+  if (theirs.calls !== fixtures.cases) {
+    throw new Error(`promptfoo eval: expected ${fixtures.cases} model calls, the fake saw ${theirs.calls}`);
   }
-  const theirCpuPerCall = (theirs.userMs + theirs.sysMs) / fixtures.cases;
-  log(
-    `promptfoo eval: ${(theirs.wallMs / 1000).toFixed(2)} s wall, ${((theirs.userMs + theirs.sysMs) / 1000).toFixed(2)} s CPU, ` +
-      `${stats.maxInFlight} in flight at most, peak RSS ${theirs.maxRssMb.toFixed(0)} MB`
-  );
+  const theirCpuPerCall = cpuMs(theirs) / fixtures.cases;
+  log(describePromptfoo("--no-cache", theirs));
 
   const shape = `${fixtures.cases} cases, 1 model, -j ${settings.concurrency}`;
   const idealNote = `ideal ceil(${fixtures.cases}/${settings.concurrency}) × ${settings.suiteMemberMs} ms`;
@@ -138,43 +170,118 @@ export const promptfooComparison = async (
     unit: "ms",
     target: "report",
     ok: undefined,
-    note: `its database on, cache off; ${stats.maxInFlight} calls in flight at most`
+    note: `its database on, cache off; ${theirs.maxInFlight} calls in flight at most`
   };
   if (ours === undefined) return [{ ...theirRow, note: `${shape}; ${idealNote}; ${theirRow.note}` }];
   return [
-    {
-      scenario: "single-model suite, ours: wall",
-      measured: ours.wallMs,
+    report(
+      "single-model suite, ours: wall",
+      ours.wallMs,
       ideal,
-      unit: "ms",
-      target: "report",
-      ok: undefined,
-      note: `${shape}, store on; ${idealNote}; ${ours.maxInFlight} calls in flight at most`
-    },
+      "ms",
+      `${shape}, store on; ${idealNote}; ${ours.maxInFlight} calls in flight at most`
+    ),
     theirRow,
-    {
-      scenario: "wall: promptfoo / ours",
-      measured: theirs.wallMs,
-      ideal: ours.wallMs,
-      unit: "ms",
-      target: "report",
-      ok: undefined
-    },
-    {
-      scenario: "peak RSS: promptfoo / ours",
-      measured: theirs.maxRssMb,
-      ideal: ours.maxRssMb,
-      unit: "MB",
-      target: "report",
-      ok: undefined
-    },
-    {
-      scenario: "CPU per call: promptfoo / ours",
-      measured: theirCpuPerCall,
-      ideal: ours.cpuPerCallMs,
-      unit: "ms/call",
-      target: "report",
-      ok: undefined
-    }
+    report("wall: promptfoo / ours", theirs.wallMs, ours.wallMs, "ms"),
+    report("peak RSS: promptfoo / ours", theirs.maxRssMb, ours.maxRssMb, "MB"),
+    report("CPU per call: promptfoo / ours", theirCpuPerCall, ours.cpuPerCallMs, "ms/call")
   ];
 };
+
+const TARGET_REPLAY_VS_CACHE = 10;
+
+/**
+ * The pull-request path of each tool: promptfoo answering from its cache (filled by a first run),
+ * against our replay of a cassette with the store on. Neither reaches the network.
+ */
+export const promptfooCacheComparison = async (
+  fake: FakeProcess,
+  fixtures: Fixtures,
+  settings: Settings,
+  ours: RecordedSuite,
+  log: (line: string) => void
+): Promise<Array<Row>> => {
+  const configDir = mkdtempSync(join(tmpdir(), "consortium-bench-promptfoo-cache-"));
+  let cached: PromptfooRun;
+  try {
+    await fake.scriptAll(instantScripts(singleScripts(settings)));
+    const filling = await runPromptfoo(fake, fixtures, settings, configDir, true, "filling its cache");
+    log(describePromptfoo("filling its cache", filling));
+    await fake.scriptAll({});
+    cached = await runPromptfoo(fake, fixtures, settings, configDir, true, "from its cache");
+    log(describePromptfoo("from its cache", cached));
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
+  if (cached.calls !== 0) throw new Error(`promptfoo eval from its cache: ${cached.calls} calls reached the fake`);
+  const replay = await replayCassette(fake, ours, "store", settings, "replay-single-store");
+  log(describeReplay("single-model suite --replay --db", replay));
+  const shape = `${fixtures.cases} cases, 1 model, -j ${settings.concurrency}`;
+  return [
+    {
+      scenario: "replay vs cache: wall, promptfoo from its cache / ours --replay (store on)",
+      measured: cached.wallMs,
+      ideal: replay.wallMs,
+      unit: "ms",
+      target: `≥ ${TARGET_REPLAY_VS_CACHE}×`,
+      ok: cached.wallMs >= TARGET_REPLAY_VS_CACHE * replay.wallMs,
+      note: shape
+    },
+    report("replay vs cache: CPU, promptfoo from its cache / ours --replay", cpuMs(cached), cpuMs(replay), "ms"),
+    report("replay vs cache: peak RSS, promptfoo / ours", cached.maxRssMb, replay.maxRssMb, "MB")
+  ];
+};
+
+/**
+ * Where CPU, not latency, bounds a suite: every call answers in 20 ms, so a tool's throughput is its
+ * CPU per call. Reported as model calls per CPU-second (user + sys), ours live with the store on and
+ * promptfoo live with its database on and its cache off.
+ */
+export const cpuBoundComparison = async (
+  fake: FakeProcess,
+  fixtures: Fixtures,
+  settings: Settings,
+  log: (line: string) => void
+): Promise<Array<Row>> => {
+  const fast: Settings = { ...settings, suiteMemberMs: CPU_BOUND_LATENCY_MS };
+  const ours = await runEval(
+    fake,
+    fixtures.singleSuite,
+    singleScripts(fast),
+    fixtures.cases,
+    "store",
+    settings,
+    "cpu-bound"
+  );
+  log(describeRun(`single-model suite at ${CPU_BOUND_LATENCY_MS} ms, consortium eval --db`, ours));
+  const configDir = mkdtempSync(join(tmpdir(), "consortium-bench-promptfoo-"));
+  let theirs: PromptfooRun;
+  try {
+    await fake.scriptAll(singleScripts(fast));
+    theirs = await runPromptfoo(fake, fixtures, settings, configDir, false, "cpu-bound");
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
+  log(describePromptfoo(`at ${CPU_BOUND_LATENCY_MS} ms --no-cache`, theirs));
+  const perCpuSecond = (calls: number, run: Measured): number => calls / (cpuMs(run) / 1000);
+  const oursRate = perCpuSecond(ours.calls, ours);
+  const theirRate = perCpuSecond(theirs.calls, theirs);
+  const note = `${fixtures.cases} cases, 1 model at ${CPU_BOUND_LATENCY_MS} ms, -j ${settings.concurrency}; calls per CPU-second, shown as ms of CPU per call`;
+  return [
+    report(
+      `CPU-bound suite: ours, CPU per call (${oursRate.toFixed(0)} calls per CPU-second)`,
+      1000 / oursRate,
+      1000 / oursRate,
+      "ms/call",
+      note
+    ),
+    report(
+      `CPU-bound suite: promptfoo / ours, CPU per call (promptfoo ${theirRate.toFixed(0)} calls per CPU-second)`,
+      1000 / theirRate,
+      1000 / oursRate,
+      "ms/call"
+    )
+  ];
+};
+
+const CPU_BOUND_LATENCY_MS = 20;

@@ -5,8 +5,14 @@ import { Data, Effect } from "effect";
 // Failures a command raises when the user, not the program, is at fault. Each has one rendering and
 // one exit code in render.ts.
 
-/** A bad argument the parser could not catch, e.g. an unknown consortium name. Exit 2. */
-export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+/**
+ * A bad argument the parser could not catch, e.g. an unknown consortium name. Exit 2. `help: false`
+ * when the message already says all there is (no "see --help" line after it).
+ */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string; readonly help?: boolean }> {}
+
+/** The code SilentExit carries: the command printed its own explanation. */
+type PrintedExit = typeof import("./exitCode.js").ExitCode[keyof typeof import("./exitCode.js").ExitCode];
 
 /** Files that failed validation; every issue of every file is printed. Exit 2. */
 export class InvalidFiles extends Data.TaggedError("InvalidFiles")<{ readonly errors: ReadonlyArray<ConfigError> }> {}
@@ -15,7 +21,7 @@ export class InvalidFiles extends Data.TaggedError("InvalidFiles")<{ readonly er
 export class RunFailed extends Data.TaggedError("RunFailed")<{ readonly message: string }> {}
 
 /** The command already printed what the user needs; only the exit code remains. */
-export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: number }> {}
+export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: PrintedExit }> {}
 
 /** A report file the user named (-o, --junit) that cannot be written: bad input, exit 2. */
 export const writeOutput = (path: string, text: string): Effect.Effect<void, UsageError> =>

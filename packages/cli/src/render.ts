@@ -3,12 +3,31 @@ import { formatConfigError } from "@consortium/config/format";
 import { describeStartError } from "@consortium/engine/startErrors";
 import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
 import type { MissingApiKey, UnknownProvider } from "@consortium/providers";
+import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "@consortium/store";
 import * as ValidationError from "@effect/cli/ValidationError";
+import * as Match from "effect/Match";
 import { ExitCode } from "./exitCode.js";
+import type { InvalidFiles, RunFailed, SilentExit, UsageError } from "./failures.js";
 
 // THE place an expected failure becomes stderr text and an exit code. Commands fail with tagged
-// errors; they never print errors or pick exit codes themselves. A new command's new error gets a
-// case here.
+// errors; they never print errors or pick exit codes themselves. `CliFailure` is every error a command
+// may fail with: Cli.ts hands the command tree's error channel to `renderFailure`, so a command that
+// can fail in a new way does not compile until its error is listed here and rendered below.
+
+export type CliFailure =
+  | ValidationError.ValidationError
+  | ConfigError
+  | InvalidFiles
+  | UsageError
+  | MissingApiKey
+  | UnknownProvider
+  | EvalInputError
+  | RunNotFound
+  | AmbiguousRunId
+  | EvalNotFound
+  | StoreError
+  | RunFailed
+  | SilentExit;
 
 export interface Rendered {
   /** What goes to stderr; undefined when it was already printed. */
@@ -16,58 +35,41 @@ export interface Rendered {
   readonly code: ExitCode;
 }
 
-const tagOf = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
-    ? error._tag
-    : undefined;
-
-const field = (error: unknown, name: string): unknown =>
-  typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
-
 const HELP_HINT = "run `consortium --help` (or `consortium <command> --help`) for usage";
 
-export const renderFailure = (error: unknown): Rendered => {
-  if (ValidationError.isValidationError(error)) {
-    // @effect/cli printed what was wrong (unknown flag, missing argument); add where to look
-    return { text: HELP_HINT, code: ExitCode.BadInput };
-  }
-  switch (tagOf(error)) {
-    case "ConfigError":
-      return { text: formatConfigError(error as ConfigError), code: ExitCode.BadInput };
-    case "InvalidFiles":
-      return {
-        text: (field(error, "errors") as ReadonlyArray<ConfigError>).map(formatConfigError).join("\n"),
-        code: ExitCode.BadInput
-      };
-    case "UsageError":
-      return { text: `${String(field(error, "message"))}\n${HELP_HINT}`, code: ExitCode.BadInput };
-    case "MissingApiKey":
-    case "UnknownProvider":
-      return { text: describeStartError(error as MissingApiKey | UnknownProvider), code: ExitCode.BadInput };
-    case "InvalidAssertion":
-    case "InvalidEvalOption":
-    case "CassetteUnreadable":
-      return { text: describeEvalInputError(error as EvalInputError), code: ExitCode.BadInput };
-    case "RunNotFound":
-    case "AmbiguousRunId":
-    case "EvalNotFound":
-      return { text: String(field(error, "message")), code: ExitCode.BadInput };
-    case "StoreError":
-      // the database could not be opened or written: the path or the disk, not the run, is at fault
-      return { text: `database: ${String(field(error, "message"))}`, code: ExitCode.BadInput };
-    case "RunFailed":
-      return { text: String(field(error, "message")), code: ExitCode.RunFailed };
-    case "SilentExit":
-      return { text: undefined, code: field(error, "code") as ExitCode };
-    default:
-      return { text: `internal error: ${describeUnexpected(error)}`, code: ExitCode.RunFailed };
-  }
-};
+const badInput = (text: string): Rendered => ({ text, code: ExitCode.BadInput });
 
-/** A bug, not bad input: one line, plus the stack only when CONSORTIUM_DEBUG is set. */
-const describeUnexpected = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error);
-  return process.env.CONSORTIUM_DEBUG
-    ? (error.stack ?? error.message)
-    : `${error.message} (set CONSORTIUM_DEBUG=1 for details)`;
+const renderOwn = Match.type<Exclude<CliFailure, ValidationError.ValidationError>>().pipe(
+  Match.tagsExhaustive({
+    ConfigError: (error) => badInput(formatConfigError(error)),
+    InvalidFiles: (error) => badInput(error.errors.map(formatConfigError).join("\n")),
+    UsageError: (error) => badInput(error.help === false ? error.message : `${error.message}\n${HELP_HINT}`),
+    MissingApiKey: (error) => badInput(describeStartError(error)),
+    UnknownProvider: (error) => badInput(describeStartError(error)),
+    InvalidAssertion: (error) => badInput(describeEvalInputError(error)),
+    InvalidEvalOption: (error) => badInput(describeEvalInputError(error)),
+    CassetteUnreadable: (error) => badInput(describeEvalInputError(error)),
+    RunNotFound: (error) => badInput(error.message),
+    AmbiguousRunId: (error) => badInput(error.message),
+    EvalNotFound: (error) => badInput(error.message),
+    // the database could not be opened or written: the path or the disk, not the run, is at fault
+    StoreError: (error) => badInput(`database: ${error.message}`),
+    RunFailed: (error): Rendered => ({ text: error.message, code: ExitCode.RunFailed }),
+    SilentExit: (error): Rendered => ({ text: undefined, code: error.code })
+  })
+);
+
+export const renderFailure = (error: CliFailure): Rendered =>
+  // @effect/cli printed what was wrong (unknown flag, missing argument); add where to look
+  ValidationError.isValidationError(error) ? badInput(HELP_HINT) : renderOwn(error);
+
+/** A bug, not bad input (a defect, or a failure no command declares): one line, the stack only with CONSORTIUM_DEBUG. */
+export const renderDefect = (defect: unknown): Rendered => {
+  const text =
+    defect instanceof Error
+      ? process.env.CONSORTIUM_DEBUG
+        ? (defect.stack ?? defect.message)
+        : `${defect.message} (set CONSORTIUM_DEBUG=1 for details)`
+      : String(defect);
+  return { text: `internal error: ${text}`, code: ExitCode.RunFailed };
 };

@@ -1,9 +1,11 @@
 import { ConfigError } from "@consortium/config";
+import { MissingApiKey, UnknownProvider } from "@consortium/providers";
 import * as ValidationError from "@effect/cli/ValidationError";
 import { describe, expect, it } from "@effect/vitest";
+import { Data } from "effect";
 import { ExitCode } from "../src/exitCode.js";
 import { InvalidFiles, RunFailed, SilentExit, UsageError } from "../src/failures.js";
-import { renderFailure } from "../src/render.js";
+import { renderDefect, renderFailure } from "../src/render.js";
 import { formatTable } from "../src/table.js";
 import { stripAnsi } from "../src/terminal.js";
 
@@ -26,11 +28,11 @@ describe("renderFailure: one rendering and one exit code per expected failure", 
       code: 2
     });
     expect(renderFailure(new UsageError({ message: "no such consortium" })).code).toBe(2);
-    expect(renderFailure({ _tag: "MissingApiKey", provider: "openai", variable: "OPENAI_API_KEY" })).toEqual({
+    expect(renderFailure(new MissingApiKey({ provider: "openai", variable: "OPENAI_API_KEY" }))).toEqual({
       text: "provider openai needs an API key: set the environment variable OPENAI_API_KEY",
       code: 2
     });
-    expect(renderFailure({ _tag: "UnknownProvider", provider: "x", known: ["anthropic", "openai"] }).code).toBe(2);
+    expect(renderFailure(new UnknownProvider({ provider: "x", known: ["anthropic", "openai"] })).code).toBe(2);
   });
 
   it("@effect/cli's own validation errors exit 2 with a hint (it printed the message already)", () => {
@@ -40,11 +42,25 @@ describe("renderFailure: one rendering and one exit code per expected failure", 
 
   it("a failed run exits 1; an unexpected error exits 1 in one line without a stack", () => {
     expect(renderFailure(new RunFailed({ message: "no quorum" }))).toEqual({ text: "no quorum", code: 1 });
-    const unexpected = renderFailure(new Error("boom"));
+    const unexpected = renderDefect(new Error("boom"));
     expect(unexpected.code).toBe(1);
     expect(unexpected.text).toMatch(/^internal error: boom/);
     expect(unexpected.text).not.toContain("\n");
     expect(renderFailure(new SilentExit({ code: 2 }))).toEqual({ text: undefined, code: 2 });
+  });
+
+  it("only declared failures have a rendering: a new error type does not compile until it gets one", () => {
+    class Unlisted extends Data.TaggedError("Unlisted")<{ readonly message: string }> {}
+    // @ts-expect-error Unlisted is not a CliFailure
+    const rendered = () => renderFailure(new Unlisted({ message: "?" }));
+    expect(rendered).toBeTypeOf("function");
+  });
+
+  it("a usage error that says all there is has no help line", () => {
+    expect(renderFailure(new UsageError({ message: "no consortium", help: false }))).toEqual({
+      text: "no consortium",
+      code: 2
+    });
   });
 });
 

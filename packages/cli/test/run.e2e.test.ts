@@ -161,8 +161,11 @@ describe("consortium run", () => {
 
     const bad = await run([file, "Q", "--min-iterations", "4", "-m", "mystery-model", "--no-log"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("min_iterations (4) is above max_iterations (3)");
-    expect(bad.stderr).toContain('"mystery-model" names no provider');
+    // the file's own checks, in their one wording, each naming the flag behind it
+    expect(bad.stderr).toContain(
+      "--min-iterations 4: /min_iterations (4) must not exceed max_iterations (3, the default)"
+    );
+    expect(bad.stderr).toContain('-m mystery-model: /members/0 "mystery-model" names no provider');
   });
 
   it("says what is wrong when there is no prompt", async () => {

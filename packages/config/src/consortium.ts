@@ -79,6 +79,18 @@ export const consortiumFromObject = (
   return decide(data, consortiumDataProblems(data), label, undefined, () => NO_POSITION);
 };
 
+/**
+ * A valid file's data as written (plain JSON values) next to its config: what `run`'s flags are laid
+ * over before the whole goes through `consortiumFromObject` once more.
+ */
+export const loadConsortiumFileData = Effect.fn("config.loadConsortiumFileData")(function* (path: string) {
+  const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
+  const config = yield* parseConsortiumText(text, path, resolve(path));
+  const parsed = parseYaml(text);
+  const data: unknown = parsed.ok ? JSON.parse(JSON.stringify(parsed.source.data)) : {};
+  return { config, data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {} };
+});
+
 /** Reads and validates a consortium file; issues name the path as given. */
 export const loadConsortiumFile = Effect.fn("config.loadConsortiumFile")(function* (path: string) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));

@@ -1,4 +1,4 @@
-export { consortiumFromObject, loadConsortiumFile, parseConsortium } from "./consortium.js";
+export { consortiumFromObject, loadConsortiumFile, loadConsortiumFileData, parseConsortium } from "./consortium.js";
 export * from "./defaults.js";
 export { DURATION_PATTERN, parseDuration } from "./duration.js";
 export * from "./errors.js";
@@ -12,8 +12,10 @@ export { lookupPrice, priceOf } from "./prices/lookup.js";
 export { BUILTIN_PRICES, type PriceList } from "./prices/table.js";
 export { splitRegexLiteral } from "./regexLiteral.js";
 export { resolveConsortiumPath } from "./resolve.js";
+export { formatConsortiumYaml } from "./save.js";
 export type { RawConsortium, RawSuite } from "./schema/index.js";
 export { ASSERTION_TYPES, consortiumSchema, suiteSchema } from "./schema/index.js";
+export { closest, didYouMean } from "./suggest.js";
 export { loadSuiteFile } from "./suite.js";
 export { loadTarget } from "./target.js";
 export type * from "./types.js";

@@ -1,6 +1,6 @@
 import type { Limits, ProviderConfig } from "@consortium/config";
 import {
-  AttemptTimeout,
+  attemptTimedOut,
   isRetryable,
   type LlmClient,
   type LlmError,
@@ -8,7 +8,7 @@ import {
   type LlmResponse,
   maxCostOf
 } from "@consortium/providers";
-import { Clock, Duration, Effect, Exit, Ref, Schedule } from "effect";
+import { Clock, Duration, Effect, Exit, Schedule } from "effect";
 import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
 import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
 import type { Gates } from "./gates.js";
@@ -96,117 +96,130 @@ export const worstCaseUsd = (provider: ProviderConfig, request: LlmRequest): num
 /** An attempt the budget did not let start. */
 const REFUSED = Symbol("refused by the budget");
 
-const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-
 /**
  * Calls `request` with the run's policy. Never fails: an error after the last retry is returned in
  * the outcome. An answer that is empty or only white space is a failure (`EmptyAnswer`), never a success.
- * Untraced on purpose: it runs once per model call (8,000 times in a benchmark suite) and a span cost
- * about 0.1 ms of CPU per call there (docs/benchmarks.md); the run around it keeps its span.
+ *
+ * It runs once per model call (8,000 times in a benchmark suite), so it is written for the common
+ * case: no span, plain variables instead of Refs (one fiber runs it), the retry schedule built only
+ * after a first failure, the timeout left to a client that enforces it itself ("timed"), and for a
+ * client answering from memory ("local", a cassette replay) no timeout, retry or permit at all.
  */
-export const callModel = Effect.fnUntraced(function* (
+export const callModel = (
   client: LlmClient["Type"],
   provider: ProviderConfig,
   request: LlmRequest,
   limits: Limits,
   gates: Gates,
   hooks: CallHooks
-) {
-  const attempts = yield* Ref.make(0);
-  const recorded = yield* Ref.make<CallOutcome | undefined>(undefined);
-  const firstStart = yield* Ref.make<number | undefined>(undefined);
-  const label = `${request.provider}/${request.model}`;
+): Effect.Effect<CallOutcome> =>
+  Effect.suspend(() => {
+    let attempts = 0;
+    let firstStart: number | undefined;
+    let recorded: CallOutcome | undefined;
+    const label = `${request.provider}/${request.model}`;
+    const local = client.answers === "local";
 
-  const price = priceFor(provider, request.model);
-  const budget = gates.budget;
-  const held = budget === undefined ? 0 : worstCaseUsd(provider, request);
+    const price = priceFor(provider, request.model);
+    const budget = gates.budget;
+    const held = budget === undefined ? 0 : worstCaseUsd(provider, request);
 
-  const send = Effect.gen(function* () {
-    const n = yield* Ref.updateAndGet(attempts, (k) => k + 1);
-    const now = yield* Clock.currentTimeMillis;
-    yield* Ref.update(firstStart, (start) => start ?? now);
-    yield* hooks.onAttempt(n);
-    return yield* client.complete(provider, request).pipe(
-      Effect.timeoutFail({
-        duration: Duration.millis(limits.timeoutMs),
-        onTimeout: () =>
-          new AttemptTimeout({
-            provider: request.provider,
-            model: request.model,
-            message: `${label}: no answer within ${formatTimeout(limits.timeoutMs)}`,
-            timeoutMs: limits.timeoutMs
-          })
-      })
+    const complete: Effect.Effect<LlmResponse, LlmError> =
+      local || client.answers === "timed"
+        ? Effect.suspend(() => client.complete(provider, request, { timeoutMs: limits.timeoutMs }))
+        : Effect.suspend(() => client.complete(provider, request)).pipe(
+            Effect.timeoutFail({
+              duration: Duration.millis(limits.timeoutMs),
+              onTimeout: () => attemptTimedOut(request.provider, request.model, limits.timeoutMs)
+            })
+          );
+
+    const send = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      attempts += 1;
+      firstStart ??= now;
+      return Effect.zipRight(hooks.onAttempt(attempts), complete);
+    });
+
+    // Each attempt holds the most it can cost while it runs and then counts what it did cost; a failed
+    // attempt counts nothing (providers do not bill a request they rejected or never answered).
+    const guarded: Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =
+      budget === undefined
+        ? send
+        : Effect.flatMap(
+            budget.reserve(held),
+            (granted): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =>
+              granted
+                ? Effect.onExit(send, (exit) =>
+                    budget.settle(held, Exit.isSuccess(exit) ? (withCost(exit.value.usage, price).costUsd ?? 0) : 0)
+                  )
+                : Effect.succeed(REFUSED)
+          );
+    const attempt = local ? guarded : gates.enter(provider.name)(guarded);
+
+    // The schedule is built after a first failure only; the failed attempt is handed to it as the
+    // first step, so waits, jitter and limits are exactly those of retrying `attempt` from the start.
+    const retried = (first: LlmError): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> => {
+      let handedOver = false;
+      const again = Effect.suspend(() => {
+        if (handedOver) return attempt;
+        handedOver = true;
+        return Effect.fail(first);
+      });
+      const schedule = retryPolicy(limits.retries, (error, delay) =>
+        hooks.onRetry(attempts, errorInfo(error), Duration.toMillis(delay))
+      );
+      return Effect.retry(again, schedule);
+    };
+
+    // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
+    const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
+      Effect.uninterruptible(
+        Effect.suspend(() => {
+          if (recorded !== undefined) return Effect.succeed(recorded);
+          return Effect.flatMap(Clock.currentTimeMillis, (end) => {
+            if (recorded !== undefined) return Effect.succeed(recorded);
+            const start = firstStart ?? end;
+            const outcome: CallOutcome = {
+              ...result,
+              attempts,
+              latencyMs: end - start,
+              startedAtMs: start,
+              endedAtMs: end
+            };
+            recorded = outcome;
+            return Effect.as(hooks.onEnd(outcome), outcome);
+          });
+        })
+      );
+
+    return (local ? attempt : Effect.catchAll(attempt, retried)).pipe(
+      Effect.matchEffect({
+        onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
+        onSuccess: (response) =>
+          response === REFUSED
+            ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
+                finish({
+                  text: "",
+                  usage: ZERO_USAGE,
+                  error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
+                })
+              )
+            : finish(
+                response.text.trim().length === 0
+                  ? {
+                      text: "",
+                      usage: withCost(response.usage, price),
+                      error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+                    }
+                  : { text: response.text, usage: withCost(response.usage, price), error: null }
+              )
+      }),
+      Effect.onInterrupt(() =>
+        finish({
+          text: "",
+          usage: ZERO_USAGE,
+          error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
+        })
+      )
     );
   });
-
-  // Each attempt holds the most it can cost while it runs and then counts what it did cost; a failed
-  // attempt counts nothing (providers do not bill a request they rejected or never answered).
-  const guarded: Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =
-    budget === undefined
-      ? send
-      : Effect.flatMap(
-          budget.reserve(held),
-          (granted): Effect.Effect<LlmResponse | typeof REFUSED, LlmError> =>
-            granted
-              ? Effect.onExit(send, (exit) =>
-                  budget.settle(held, Exit.isSuccess(exit) ? (withCost(exit.value.usage, price).costUsd ?? 0) : 0)
-                )
-              : Effect.succeed(REFUSED)
-        );
-  const attempt = gates.enter(provider.name)(guarded);
-
-  const schedule = retryPolicy(limits.retries, (error, delay) =>
-    Effect.flatMap(Ref.get(attempts), (n) => hooks.onRetry(n, errorInfo(error), Duration.toMillis(delay)))
-  );
-
-  // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
-  const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
-    Effect.gen(function* () {
-      const already = yield* Ref.get(recorded);
-      if (already !== undefined) return already;
-      const end = yield* Clock.currentTimeMillis;
-      const start = (yield* Ref.get(firstStart)) ?? end;
-      const outcome: CallOutcome = {
-        ...result,
-        attempts: yield* Ref.get(attempts),
-        latencyMs: end - start,
-        startedAtMs: start,
-        endedAtMs: end
-      };
-      yield* Ref.set(recorded, outcome);
-      yield* hooks.onEnd(outcome);
-      return outcome;
-    }).pipe(Effect.uninterruptible);
-
-  return yield* Effect.retry(attempt, schedule).pipe(
-    Effect.matchEffect({
-      onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
-      onSuccess: (response) =>
-        response === REFUSED
-          ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
-              finish({
-                text: "",
-                usage: ZERO_USAGE,
-                error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
-              })
-            )
-          : finish(
-              response.text.trim().length === 0
-                ? {
-                    text: "",
-                    usage: withCost(response.usage, price),
-                    error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
-                  }
-                : { text: response.text, usage: withCost(response.usage, price), error: null }
-            )
-    }),
-    Effect.onInterrupt(() =>
-      finish({
-        text: "",
-        usage: ZERO_USAGE,
-        error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
-      })
-    )
-  );
-});

@@ -473,6 +473,41 @@ describe("the call policy, on the test clock", () => {
     })
   );
 
+  it.effect("a client answering from memory gets one attempt: no retry, no timeout, no permit", () =>
+    Effect.gen(function* () {
+      const client = scriptedClient(
+        (request, n) =>
+          request.model === "b"
+            ? { fail: rateLimited(), latencyMs: 10 }
+            : { ...answerAll()(request, n), latencyMs: 10 },
+        { answers: "local" }
+      );
+      const config = makeConfig({ limits: limits({ concurrency: 1, retries: 3 }) });
+      const fiber = yield* Effect.fork(run(config, client));
+      yield* TestClock.adjust("1 second");
+      const result = yield* Fiber.join(fiber);
+      expect(client.callsTo("b")).toHaveLength(1);
+      const failed = result.iterations[0]!.responses.find((r) => r.member === "q/b")!;
+      expect(failed).toMatchObject({ attempts: 1, error: { type: "RateLimited" } });
+      // Nothing to wait for: every member was asked at once despite concurrency 1.
+      expect(client.maxInFlight()).toBe(3);
+    })
+  );
+
+  it.effect("a client that times its own attempts is handed the timeout and not raced by a timer", () =>
+    Effect.gen(function* () {
+      const client = scriptedClient(
+        (request, n) => (request.model === "b" ? { hang: true } : answerAll()(request, n)),
+        { answers: "timed" }
+      );
+      const config = makeConfig({ limits: limits({ timeoutMs: 2000, retries: 0 }) });
+      const fiber = yield* Effect.fork(run(config, client));
+      yield* TestClock.adjust("10 seconds");
+      expect(client.callsTo("b").map((c) => [c.outcome, c.attempt])).toEqual([["pending", { timeoutMs: 2000 }]]);
+      yield* Fiber.interrupt(fiber);
+    })
+  );
+
   it.effect(
     "the attempt timeout bounds each attempt, not the call: a slow first attempt then a fast one succeeds",
     () =>

@@ -1,5 +1,12 @@
 import type { ConsortiumConfig, MemberConfig, ProviderConfig } from "@consortium/config";
-import { LlmClient, type LlmError, type LlmRequest, type LlmResponse } from "@consortium/providers";
+import {
+  type Answers,
+  type AttemptOptions,
+  LlmClient,
+  type LlmError,
+  type LlmRequest,
+  type LlmResponse
+} from "@consortium/providers";
 import { Clock, Duration, Effect, Layer } from "effect";
 import type { RunEvent } from "../src/RunEvents.js";
 import { RunEvents } from "../src/RunEvents.js";
@@ -64,6 +71,8 @@ export type Step =
 
 export interface SeenCall {
   readonly request: LlmRequest;
+  /** What the caller handed the client to bound the attempt with, if anything. */
+  readonly attempt: AttemptOptions | undefined;
   readonly provider: string;
   readonly startedAt: number;
   /** "answered" | "failed" | "aborted" once ended. */
@@ -83,7 +92,10 @@ export interface ScriptedClient {
  * `script(request, n)` decides call n (0-based, per model) of `request.model`. Latency is slept on
  * Effect's clock; an interrupted call is marked "aborted", as a real client's aborted request.
  */
-export const scriptedClient = (script: (request: LlmRequest, n: number) => Step): ScriptedClient => {
+export const scriptedClient = (
+  script: (request: LlmRequest, n: number) => Step,
+  options: { readonly answers?: Answers } = {}
+): ScriptedClient => {
   const calls: Array<SeenCall> = [];
   const perModel = new Map<string, number>();
   let inFlight = 0;
@@ -91,12 +103,17 @@ export const scriptedClient = (script: (request: LlmRequest, n: number) => Step)
   const inFlightBy = new Map<string, number>();
   const maxBy = new Map<string, number>();
 
-  const complete = (providerConfig: ProviderConfig, request: LlmRequest): Effect.Effect<LlmResponse, LlmError> =>
+  const complete = (
+    providerConfig: ProviderConfig,
+    request: LlmRequest,
+    attempt?: AttemptOptions
+  ): Effect.Effect<LlmResponse, LlmError> =>
     Effect.gen(function* () {
       const n = perModel.get(request.model) ?? 0;
       perModel.set(request.model, n + 1);
       const seen: SeenCall = {
         request,
+        attempt,
         provider: providerConfig.name,
         startedAt: yield* Clock.currentTimeMillis,
         outcome: "pending",
@@ -135,7 +152,10 @@ export const scriptedClient = (script: (request: LlmRequest, n: number) => Step)
     });
 
   return {
-    layer: Layer.succeed(LlmClient, { complete }),
+    layer: Layer.succeed(
+      LlmClient,
+      options.answers === undefined ? { complete } : { complete, answers: options.answers }
+    ),
     calls,
     callsTo: (model) => calls.filter((call) => call.request.model === model),
     maxInFlight: () => maxInFlight,

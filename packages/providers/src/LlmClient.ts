@@ -3,14 +3,36 @@ import { Context, type Effect } from "effect";
 import type { LlmError } from "./errors.js";
 import type { LlmRequest, LlmResponse } from "./types.js";
 
+/** What the caller bounds one attempt with. */
+export interface AttemptOptions {
+  /** Give up after this long: abort the request and fail with AttemptTimeout. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * How a client answers, so the caller does only the work that matters for it:
+ * - "local": from memory (a cassette replay). No timeout, retry or concurrency permit can change the
+ *   answer, so the caller skips them: they cost more CPU than the answer itself.
+ * - "timed": over the network, and it enforces `AttemptOptions.timeoutMs` itself (a timer that aborts
+ *   the request), which is cheaper than the caller racing every attempt against a forked timer.
+ * - absent: the caller enforces the timeout by interrupting the attempt.
+ */
+export type Answers = "local" | "timed";
+
 /**
  * One attempt at one model call. Interrupting the effect aborts the HTTP request (the SDKs get an
- * AbortSignal). Retries, timeouts and concurrency are layered on top, never inside.
+ * AbortSignal). Retries, timeouts and concurrency are layered on top, never inside (a "timed" client
+ * only applies the timeout it is handed).
  * Implementations: the live one over the official SDKs, and eval's cassette record/replay.
  */
 export class LlmClient extends Context.Tag("@consortium/providers/LlmClient")<
   LlmClient,
   {
-    readonly complete: (provider: ProviderConfig, request: LlmRequest) => Effect.Effect<LlmResponse, LlmError>;
+    readonly complete: (
+      provider: ProviderConfig,
+      request: LlmRequest,
+      attempt?: AttemptOptions
+    ) => Effect.Effect<LlmResponse, LlmError>;
+    readonly answers?: Answers;
   }
 >() {}

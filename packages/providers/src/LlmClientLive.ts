@@ -2,8 +2,8 @@ import type { ProviderConfig } from "@consortium/config";
 import { Effect, Layer, type Redacted } from "effect";
 import { classifyError } from "./classifyError.js";
 import { type Connection, connect, connectionKey } from "./connection.js";
-import { AuthFailed, MalformedResponse } from "./errors.js";
-import { LlmClient } from "./LlmClient.js";
+import { AuthFailed, attemptTimedOut, MalformedResponse } from "./errors.js";
+import { type AttemptOptions, LlmClient } from "./LlmClient.js";
 import type { Env } from "./providerEnv.js";
 import type { LlmRequest } from "./types.js";
 
@@ -32,7 +32,11 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
   };
 
   // Untraced: the per-call hot path, where a span cost ~0.1 ms of CPU per call (docs/benchmarks.md).
-  const complete = Effect.fnUntraced(function* (provider: ProviderConfig, request: LlmRequest) {
+  const complete = Effect.fnUntraced(function* (
+    provider: ProviderConfig,
+    request: LlmRequest,
+    attempt?: AttemptOptions
+  ) {
     const connection = connectionFor(provider);
     const { model } = request;
     const name = provider.name;
@@ -46,9 +50,27 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
       });
     }
     const send = connection.send;
+    // The attempt's timeout is a timer aborting the request, not a fiber racing it.
+    let timedOut = false;
     const raw = yield* Effect.tryPromise({
-      try: (signal) => send(request, signal),
-      catch: (error) => classifyError(error, { provider: name, model, keyVariable: connection.keyVariable, secrets })
+      try: (signal) => {
+        if (attempt === undefined) return send(request, signal);
+        const timer = new AbortController();
+        const onInterrupt = () => timer.abort(signal.reason);
+        signal.addEventListener("abort", onInterrupt, { once: true });
+        const timeout = setTimeout(() => {
+          timedOut = true;
+          timer.abort();
+        }, attempt.timeoutMs);
+        return send(request, timer.signal).finally(() => {
+          clearTimeout(timeout);
+          signal.removeEventListener("abort", onInterrupt);
+        });
+      },
+      catch: (error) =>
+        timedOut && attempt !== undefined
+          ? attemptTimedOut(name, model, attempt.timeoutMs)
+          : classifyError(error, { provider: name, model, keyVariable: connection.keyVariable, secrets })
     });
     const response = connection.read(raw);
     if (typeof response === "string") {
@@ -61,7 +83,7 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
     return response;
   });
 
-  return { complete };
+  return { complete, answers: "timed" };
 };
 
 /** The live client reading process.env. */

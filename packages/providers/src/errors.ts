@@ -19,6 +19,15 @@ export class ServerError extends Data.TaggedError("ServerError")<
 > {}
 /** One attempt exceeded `limits.timeout`; the HTTP request was aborted. */
 export class AttemptTimeout extends Data.TaggedError("AttemptTimeout")<CallFailure & { readonly timeoutMs: number }> {}
+
+/** The AttemptTimeout of `provider/model` after `timeoutMs`, worded the same wherever it is raised. */
+export const attemptTimedOut = (provider: string, model: string, timeoutMs: number): AttemptTimeout =>
+  new AttemptTimeout({
+    provider,
+    model,
+    message: `${provider}/${model}: no answer within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000}s` : `${timeoutMs}ms`}`,
+    timeoutMs
+  });
 /** Connection refused, reset, DNS failure, or the body broke off mid-stream. */
 export class ConnectionFailed extends Data.TaggedError("ConnectionFailed")<CallFailure> {}
 /** 401/403: the key is missing, wrong or lacks access. Never retried. */

@@ -194,6 +194,16 @@ describe("consortium serve failures", () => {
     expect((await readRun(runId)).status).toBe("failed");
   });
 
+  it("a degraded run (one member failed) is still a 200, with consortium.status degraded", async () => {
+    fake.script("gpt-m", [{ fault: { type: "status", status: 401 } }, { text: "Canberra." }]);
+    const completion = await client.chat.completions.create({
+      model: "capital",
+      messages: [{ role: "user", content: "Q?" }]
+    });
+    expect(completion.choices[0]?.message.content).toBe(SYNTHESIS);
+    expect((completion as unknown as { consortium: { status: string } }).consortium.status).toBe("degraded");
+  });
+
   it("a streamed run that fails ends with an error event the SDK raises", async () => {
     fake.script("gpt-m", { fault: { type: "status", status: 401 } });
     const stream = await client.chat.completions.create({

@@ -1,5 +1,6 @@
 import type { Expression, Kysely, RawBuilder, SqlBool } from "kysely";
 import type { Database } from "./Database.js";
+import type { CommitCalls } from "./runs/callWrites.js";
 
 // What the repositories write through: a kysely handle on the tables, plus the few expressions whose
 // SQL differs between backends. Everything else they write is plain kysely that every dialect speaks.
@@ -22,4 +23,9 @@ export interface Backend {
   /** Where the data lives, as the user named it (a file path, ":memory:", or a URL without its password). */
   readonly location: string;
   readonly sql: DialectSql;
+  /**
+   * The per-call writes, many calls in one transaction, when the backend has a faster way than
+   * runs/callWrites.ts's kysely one (SQLite: prepared statements, see sqlite/commitCalls.ts).
+   */
+  readonly commitCalls?: CommitCalls;
 }

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Clock, Context, Effect, Layer } from "effect";
 import { makeAccess } from "./access.js";
+import { makeBatcher } from "./batch.js";
 import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "./errors.js";
 import { makeEvalRepository } from "./evals/EvalRepository.js";
 import { isProcessAlive } from "./liveness.js";
@@ -9,6 +10,7 @@ import { openDatabase } from "./openDatabase.js";
 import { makeProvenance } from "./provenance.js";
 import { makeRedactor } from "./redact.js";
 import type { Writer } from "./rows.js";
+import { commitCallsWith } from "./runs/callWrites.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
 import { sweepAbandoned } from "./sweep.js";
 import type {
@@ -64,7 +66,11 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const isAlive = options.isAlive ?? isProcessAlive;
     const redactor = yield* makeRedactor(options.env ?? process.env);
     const provenance = makeProvenance();
-    const runs = makeRunRepository(access, backend.sql, writer, redactor);
+    // Calls that end in the same tick share a transaction; whatever waits is committed before the
+    // connection closes (this finalizer runs before openDatabase's, which was added first).
+    const calls = makeBatcher(backend.commitCalls ?? commitCallsWith(backend.db, backend.sql));
+    yield* Effect.addFinalizer(() => Effect.promise(() => calls.flush().catch(() => undefined)));
+    const runs = makeRunRepository(access, backend.sql, writer, redactor, calls);
     const evals = makeEvalRepository(access, writer, redactor);
 
     const sweepAbandonedNow = Effect.fn("Store.sweepAbandoned")(function* () {

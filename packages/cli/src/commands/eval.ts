@@ -23,6 +23,7 @@ export const evaluate = Command.make(
     threshold: optional(Options.float("threshold"), "the pass rate each target needs (0..1), replacing the suite's"),
     db,
     noLog,
+    quiet: flag("quiet", "no progress on stderr (a bar on a terminal, else a line every 10 results)"),
     maxCost,
     vsMembers: flag(
       "vs-members",

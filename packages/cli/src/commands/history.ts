@@ -32,41 +32,76 @@ const writeHtml = (path: string, run: import("@consortium/store").StoredRun) =>
     ({ runReportHtml }) => Effect.zipRight(writeOutput(path, runReportHtml(run)), Console.error(`wrote ${path}`))
   );
 
+const evalsReport = Effect.promise(() => import("../evalsReport.js"));
+
 export const runs = Command.make(
   "runs",
   {
     limit: Options.integer("limit").pipe(
-      Options.withDescription("how many runs, newest first"),
+      Options.withDescription("how many runs, newest first (default 20)"),
+      Options.withDefault(20)
+    ),
+    json,
+    noEvals: Options.boolean("no-evals").pipe(Options.withDescription("leave out the runs of eval cases")),
+    db
+  },
+  ({ limit, json, noEvals, db }) =>
+    withStore(db, (module, store) =>
+      Effect.flatMap(store.listRuns({ limit, ...(noEvals ? { excludeOrigin: "eval" } : {}) }), (list) =>
+        json ? printJson(list) : Console.log(module.formatRunsTable(list))
+      )
+    )
+).pipe(Command.withDescription("List recent runs from the database; an eval case's run says (eval)."));
+
+export const evals = Command.make(
+  "evals",
+  {
+    limit: Options.integer("limit").pipe(
+      Options.withDescription("how many evals, newest first (default 20)"),
       Options.withDefault(20)
     ),
     json,
     db
   },
   ({ limit, json, db }) =>
-    withStore(db, (module, store) =>
-      Effect.flatMap(store.listRuns({ limit }), (list) =>
-        json ? printJson(list) : Console.log(module.formatRunsTable(list))
+    withStore(db, (_, store) =>
+      Effect.flatMap(Effect.all([store.listEvals({ limit }), evalsReport]), ([list, report]) =>
+        json ? printJson(list) : Console.log(report.formatEvalsTable(list))
       )
     )
-).pipe(Command.withDescription("List recent runs from the database."));
+).pipe(Command.withDescription("List past evals: suite, status, results passed."));
 
 export const show = Command.make(
   "show",
   {
-    id: Args.text({ name: "run-id" }).pipe(Args.withDescription("a run id, or any unique prefix of one")),
+    id: Args.text({ name: "run-id" }).pipe(
+      Args.withDescription("a run id (or any unique prefix of one), or an eval id from `consortium evals`")
+    ),
     json,
     html: html("the run"),
     db
   },
   ({ id, json, html, db }) =>
     withStore(db, (module, store) =>
-      Effect.flatMap(store.getRun(id), (run) => {
-        if (html !== undefined) return writeHtml(html, run);
-        return json ? printJson(run) : Console.log(module.formatRun(run));
-      })
+      store.getRun(id).pipe(
+        Effect.flatMap((run) => {
+          if (html !== undefined) return writeHtml(html, run);
+          return json ? printJson(run) : Console.log(module.formatRun(run));
+        }),
+        // not a run: perhaps an eval; if neither, the run's "no run with id" stands
+        Effect.catchTag("RunNotFound", (notFound) =>
+          store.getEval(id).pipe(
+            Effect.catchTag("EvalNotFound", () => Effect.fail(notFound)),
+            Effect.flatMap((stored) =>
+              json ? printJson(stored) : Effect.flatMap(evalsReport, (report) => Console.log(report.formatEval(stored)))
+            )
+          )
+        )
+      )
     )
 ).pipe(
   Command.withDescription(
-    "Show one run: every iteration's answers, the arbiter's decisions, tokens, timings and errors."
+    "Show one run: every iteration's answers, the arbiter's decisions, tokens, timings and errors; " +
+      "or one eval: each target's pass rate and the failing cases."
   )
 );

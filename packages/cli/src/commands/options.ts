@@ -17,6 +17,23 @@ export const db = optional(
 
 export const noLog = flag("no-log", "record nothing in the database");
 
+/** The flags that describe a consortium: `run`'s overrides (or an ad-hoc consortium) and `save`'s content. */
+export const consortiumFlags = {
+  models: Options.text("model").pipe(
+    Options.withAlias("m"),
+    Options.withDescription("a member <provider>/<model>[:<count>], repeatable: replaces the file's members"),
+    Options.repeated
+  ),
+  arbiter: optional(Options.text("arbiter"), "the arbiter <provider>/<model>, replacing the file's"),
+  confidenceThreshold: optional(
+    Options.float("confidence-threshold"),
+    "stop once the arbiter is this sure, 0..1 (default: the file's, else 0.8)"
+  ),
+  maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds (default: the file's, else 3)"),
+  minIterations: optional(Options.integer("min-iterations"), "at least this many rounds (default: the file's, else 1)"),
+  system: optional(Options.text("system"), "the members' system prompt, replacing the file's")
+};
+
 export const maxCost = optional(
   Options.float("max-cost"),
   "most to spend, in USD: a call that could go past it is never started (every model needs a price)"

@@ -3,7 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
-import { db, flag, maxCost, noLog, optional } from "./options.js";
+import { consortiumFlags, db, flag, maxCost, noLog, optional } from "./options.js";
 
 /**
  * `run … --continue` with no id means the latest run, like `-c`. The parser wants a value after
@@ -20,23 +20,16 @@ export const run = Command.make(
   "run",
   {
     target: Args.text({ name: "file-or-name" }).pipe(
-      Args.withDescription("a consortium file, or a name: research → consortia/research.yaml")
+      Args.withDescription("a consortium file, or a name: research → consortia/research.yaml"),
+      Args.optional,
+      Args.map(Option.getOrUndefined)
     ),
     prompt: Args.text({ name: "prompt" }).pipe(
       Args.withDescription("the question; piped standard input is appended to it (or is the prompt)"),
       Args.optional,
       Args.map(Option.getOrUndefined)
     ),
-    models: Options.text("model").pipe(
-      Options.withAlias("m"),
-      Options.withDescription("a member <provider>/<model>[:<count>], repeatable: replaces the file's members"),
-      Options.repeated
-    ),
-    arbiter: optional(Options.text("arbiter"), "the arbiter model, replacing the file's"),
-    confidenceThreshold: optional(Options.float("confidence-threshold"), "stop once the arbiter is this sure (0..1)"),
-    maxIterations: optional(Options.integer("max-iterations"), "at most this many rounds"),
-    minIterations: optional(Options.integer("min-iterations"), "at least this many rounds"),
-    system: optional(Options.text("system"), "the members' system prompt, replacing the file's"),
+    ...consortiumFlags,
     output: optional(Options.text("output").pipe(Options.withAlias("o")), "also write the full result JSON here"),
     json: flag("json", "print the full result JSON on stdout instead of the text"),
     raw: flag("raw", "print every member answer and the raw arbiter output before the synthesis"),
@@ -58,10 +51,10 @@ export const run = Command.make(
     maxCost,
     estimate: flag("estimate", "print what the run could cost (worst and typical case) and stop: no request, no key")
   },
-  (flags) =>
+  ({ target, prompt, ...flags }) =>
     Effect.flatMap(
       Effect.promise(() => import("../run/execute.js")),
-      ({ executeRun }) => executeRun(flags)
+      ({ executeRun }) => executeRun({ ...flags, positional: [target, prompt].filter((arg) => arg !== undefined) })
     )
 ).pipe(
   Command.withDescription(

@@ -14,7 +14,9 @@ import {
   runSuite
 } from "@consortium/eval";
 import { LlmClientLive } from "@consortium/providers";
+import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
+import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Layer from "effect/Layer";
@@ -22,6 +24,7 @@ import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
 import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { type EvalProgress, makeEvalProgress } from "./progress.js";
 
 // `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
 
@@ -41,6 +44,8 @@ export interface EvalFlags {
   readonly noLog: boolean;
   /** --vs-members: also run each consortium's members alone, and compare. */
   readonly vsMembers?: boolean;
+  /** No progress on stderr. */
+  readonly quiet?: boolean;
   /** --repeat: runs of each case × target. */
   readonly repeat?: number | undefined;
   /** --estimate: print what the eval could cost and stop. */
@@ -60,7 +65,7 @@ const clientLayer = (flags: EvalFlags) => {
 };
 
 /** The store records the eval and every consortium run in it; SQLite loads only when used. */
-const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
+const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =>
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
     : Layer.unwrapEffect(
@@ -69,6 +74,32 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, unknown> =>
           return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }));
         })
       );
+
+/** The log, with every started eval and finished result also shown on `progress`. */
+const withProgress = (
+  log: Layer.Layer<EvalLog | RunLog, StoreError>,
+  progress: EvalProgress | undefined
+): Layer.Layer<EvalLog | RunLog, StoreError> =>
+  progress === undefined
+    ? log
+    : Layer.flatMap(log, (context) => {
+        const inner = Context.get(context, EvalLog);
+        return Layer.succeedContext(
+          Context.add(context, EvalLog, {
+            ...inner,
+            evalStarted: (event) =>
+              Effect.zipRight(
+                Effect.sync(() => progress.started(event.targets.length * event.caseIds.length)),
+                inner.evalStarted(event)
+              ),
+            caseResult: (event) =>
+              Effect.zipRight(
+                Effect.sync(() => progress.result(event.result.pass)),
+                inner.caseResult(event)
+              )
+          })
+        );
+      });
 
 const writeReports = (report: EvalReport, flags: EvalFlags) =>
   Effect.gen(function* () {
@@ -111,6 +142,14 @@ export const executeEval = (flags: EvalFlags) =>
       yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
       return;
     }
+    const progress =
+      flags.quiet === true
+        ? undefined
+        : makeEvalProgress({
+            write: (text) => process.stderr.write(text),
+            terminal: process.stderr.isTTY === true,
+            now: Date.now
+          });
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {
@@ -122,7 +161,10 @@ export const executeEval = (flags: EvalFlags) =>
       keysNeeded: flags.replay === undefined,
       repeat: flags.repeat,
       vsMembers: flags.vsMembers
-    }).pipe(Effect.provide(Layer.mergeAll(clientLayer(flags), logLayer(flags))));
+    }).pipe(
+      Effect.provide(Layer.mergeAll(clientLayer(flags), withProgress(logLayer(flags), progress))),
+      Effect.ensuring(Effect.sync(() => progress?.close()))
+    );
 
     yield* writeReports(report, flags);
     yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));

@@ -1,6 +1,6 @@
-import { loadConsortiumFile, resolveConsortiumPath } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { LlmClientLive } from "@consortium/providers";
+import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
@@ -9,19 +9,20 @@ import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
-import { applyOverrides, type RunOverrides } from "./overrides.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
 import { streamText } from "./stream.js";
+import { chooseTarget, type Target } from "./target.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
 // provider SDKs, SQLite and the engine are parsed only when a run is asked for.
 
-export interface RunFlags extends RunOverrides {
-  readonly target: string;
-  readonly prompt: string | undefined;
+export interface RunFlags extends ConsortiumFlags {
+  /** The positional arguments: [file-or-name] [prompt], or [prompt] for an ad-hoc run. */
+  readonly positional: ReadonlyArray<string>;
   readonly output: string | undefined;
   readonly json: boolean;
   readonly raw: boolean;
@@ -38,21 +39,23 @@ export interface RunFlags extends RunOverrides {
   readonly stream?: boolean | undefined;
 }
 
-const loadConfig = (flags: RunFlags) =>
+/** An ad-hoc consortium's name in the record (`consortium runs`). */
+const AD_HOC_NAME = "ad-hoc";
+
+const loadConfig = (target: Target, flags: RunFlags) =>
   Effect.gen(function* () {
-    const file = resolveConsortiumPath(flags.target, process.cwd());
-    const loaded = yield* loadConsortiumFile(file);
-    const applied = applyOverrides(loaded, flags);
-    if (Either.isLeft(applied)) return yield* new UsageError({ message: applied.left.join("\n") });
-    const budgeted = withMaxCost(applied.right, flags.maxCost);
+    const config = yield* target._tag === "File"
+      ? loadWithFlags(target.file, flags)
+      : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
+    const budgeted = withMaxCost(config, flags.maxCost);
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
     return budgeted.right;
   });
 
-const readPrompt = (flags: RunFlags) =>
+const readPrompt = (argument: string | undefined, flags: RunFlags) =>
   Effect.gen(function* () {
     const piped = flags.noStdin ? undefined : yield* Effect.promise(() => readStdin());
-    const prompt = combinePrompt(flags.prompt, piped);
+    const prompt = combinePrompt(argument, piped);
     if (prompt === undefined) {
       return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
     }
@@ -60,7 +63,7 @@ const readPrompt = (flags: RunFlags) =>
   });
 
 /** SQLite (a native addon) is loaded only when the run is recorded. */
-const logLayer = (flags: RunFlags): Layer.Layer<RunLog, unknown> =>
+const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
   flags.noLog
     ? RunLog.none
     : Layer.unwrapEffect(
@@ -109,8 +112,10 @@ const continuationOf = (flags: RunFlags) =>
 
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
-    const config = yield* loadConfig(flags);
-    const prompt = yield* readPrompt(flags);
+    const target = chooseTarget(flags.positional, flags, process.cwd());
+    if (target instanceof UsageError) return yield* target;
+    const config = yield* loadConfig(target, flags);
+    const prompt = yield* readPrompt(target.prompt, flags);
     // before any key is looked at or any request made
     if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
     const progress = process.stderr.isTTY

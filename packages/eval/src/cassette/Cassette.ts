@@ -103,7 +103,10 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
       });
 
       return {
-        complete: Effect.fn("Cassette.record.complete")(function* (provider, request) {
+        // A recording is live: it bounds attempts the way the client under it does.
+        ...(live.answers === "timed" ? { answers: "timed" as const } : {}),
+        // Untraced, like every per-call step: a span per call is measurable over thousands of calls.
+        complete: Effect.fnUntraced(function* (provider, request, attempt) {
           const { caseId, target } = yield* currentScope;
           const scope = scopeId(caseId, target);
           const key = fingerprint(provider.name, request);
@@ -111,7 +114,7 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
           touchedScopes.add(scope);
           const occurrence = tickets.take(slot);
           const ticketId = lookupId({ case: caseId, target, key, occurrence });
-          const response = yield* live.complete(provider, request).pipe(
+          const response = yield* live.complete(provider, request, attempt).pipe(
             Effect.onExit((exit) =>
               Effect.sync(() => {
                 if (Exit.isSuccess(exit)) {
@@ -192,7 +195,9 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
       const tickets = new Tickets();
 
       return {
-        complete: Effect.fn("Cassette.replay.complete")(function* (provider, request) {
+        // From memory: the engine skips timeouts, retries and permits, which cannot change the answer.
+        answers: "local",
+        complete: Effect.fnUntraced(function* (provider, request) {
           const { scope, caseId, target } = yield* currentScope;
           const key = fingerprint(provider.name, request);
           const occurrence = tickets.take(`${scopeId(caseId, target)}${key}`);

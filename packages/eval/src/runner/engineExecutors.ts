@@ -75,7 +75,14 @@ const consortiumOutcome = (
   env: Env,
   budget: Budget | undefined
 ) =>
-  runConsortium(config, prompt, { seed, checkKeys, env, ...(budget === undefined ? {} : { budget }) }).pipe(
+  // origin "eval": `consortium runs` marks these runs, and `runs --no-evals` leaves them out
+  runConsortium(config, prompt, {
+    seed,
+    checkKeys,
+    env,
+    origin: "eval",
+    ...(budget === undefined ? {} : { budget })
+  }).pipe(
     Effect.map((result): TargetOutcome => {
       const synthesis = result.synthesis;
       return {

@@ -2,6 +2,7 @@ import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Effect } from "effect";
 import { sql } from "kysely";
 import type { Access } from "../access.js";
+import type { Batcher } from "../batch.js";
 import type { StoredRunStatus } from "../Database.js";
 import type { Db, DialectSql } from "../Db.js";
 import { AmbiguousRunId, MAX_CANDIDATES, RunNotFound, type StoreError } from "../errors.js";
@@ -17,12 +18,15 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
+import type { CallRow } from "./callWrites.js";
 
 // Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
 
 export interface ListOptions {
   /** Newest first; default 20. */
   readonly limit?: number;
+  /** Runs only: leave out the runs of this origin (`runs --no-evals` leaves out "eval"). */
+  readonly excludeOrigin?: string;
   /** Runs of this consortium only. */
   readonly consortium?: string;
   /** Evals of this suite only. */
@@ -57,7 +61,8 @@ export const makeRunRepository = (
   access: Access,
   dialect: DialectSql,
   writer: Writer,
-  redactor: Redactor
+  redactor: Redactor,
+  calls: Batcher<CallRow>
 ): RunRepository => {
   const { read, write } = access;
 
@@ -70,24 +75,12 @@ export const makeRunRepository = (
     yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
   });
 
-  const callEnded = Effect.fn("Store.callEnded")(function* (call: CallRecord) {
-    const row = callRow(call, yield* redactor.secrets);
-    yield* write("record call", (db) =>
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto("calls").values(row).execute();
-        await trx
-          .updateTable("runs")
-          .set((eb) => ({
-            input_tokens: eb("input_tokens", "+", row.input_tokens),
-            output_tokens: eb("output_tokens", "+", row.output_tokens),
-            iterations: dialect.greatest("iterations", row.iteration)
-          }))
-          .where("id", "=", row.run_id)
-          .where("status", "=", "running")
-          .execute();
-      })
-    );
-  });
+  // Once per model call: untraced, and batched with the other calls ending in the same tick.
+  const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
+    Effect.flatMap(redactor.secrets, (secrets) => {
+      const row = callRow(call, secrets);
+      return write("record call", () => calls.add(row));
+    });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
     const update = runEndedUpdate(run, yield* redactor.secrets);
@@ -118,6 +111,9 @@ export const makeRunRepository = (
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
+        .$if(options.excludeOrigin !== undefined, (query) =>
+          query.where((eb) => eb.or([eb("origin", "is", null), eb("origin", "!=", options.excludeOrigin ?? "")]))
+        )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
         .$if(options.text !== undefined, (q) =>

@@ -6,6 +6,7 @@ import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
+import { sqliteCommitCalls } from "./commitCalls.js";
 import { ImmediateSqliteDialect } from "./ImmediateSqliteDialect.js";
 import { sqliteColumnTypes, sqliteSql } from "./sql.js";
 
@@ -21,7 +22,7 @@ export const makeMigrator = (db: Kysely<unknown>, list: Readonly<Record<string, 
 
 const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
 
-const connect = (path: string): Kysely<Database> => {
+const connect = (path: string): { readonly db: Kysely<Database>; readonly sqlite: BetterSqlite3.Database } => {
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
   try {
@@ -35,7 +36,7 @@ const connect = (path: string): Kysely<Database> => {
     sqlite.close();
     throw cause;
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
 };
 
 export const sqliteSchemaLock: SchemaLock = {
@@ -76,9 +77,10 @@ const connectReadOnly = (path: string): Kysely<Database> => {
 export const openSqlite = (
   path: string,
   options: { readonly readOnly?: boolean } = {}
-): Backend & { readonly lock: SchemaLock } => ({
-  db: options.readOnly === true ? connectReadOnly(path) : connect(path),
-  location: path,
-  sql: sqliteSql,
-  lock: sqliteSchemaLock
-});
+): Backend & { readonly lock: SchemaLock } => {
+  if (options.readOnly === true) {
+    return { db: connectReadOnly(path), location: path, sql: sqliteSql, lock: sqliteSchemaLock };
+  }
+  const { db, sqlite } = connect(path);
+  return { db, location: path, sql: sqliteSql, lock: sqliteSchemaLock, commitCalls: sqliteCommitCalls(sqlite) };
+};

@@ -1,0 +1,59 @@
+import type { EvalSummary, StoredEval } from "@consortium/store";
+import { formatTable } from "./table.js";
+
+// `consortium evals` and `consortium show <eval-id>`: past evals read back from the store.
+
+const when = (iso: string): string => iso.replace("T", " ").slice(0, 19);
+
+const percent = (passed: number, total: number): string =>
+  total === 0 ? "-" : `${((passed / total) * 100).toFixed(1)}%`;
+
+export const formatEvalsTable = (evals: ReadonlyArray<EvalSummary>): string =>
+  evals.length === 0
+    ? "no evals recorded yet: run `consortium eval <suite.yaml>`"
+    : formatTable(
+        ["ID", "SUITE", "STATUS", "STARTED (UTC)", "PASSED", "RATE"],
+        evals.map((e) => [
+          e.id,
+          e.suite,
+          e.status,
+          when(e.startedAt),
+          `${e.passed}/${e.results}`,
+          percent(e.passed, e.results)
+        ])
+      );
+
+const oneLine = (text: string | null, width = 80): string => {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+};
+
+/** One eval: where it came from, each target's pass rate, then every failing case. */
+export const formatEval = (stored: StoredEval): string => {
+  const targets = new Map<string, { passed: number; total: number }>();
+  for (const result of stored.results) {
+    const entry = targets.get(result.target) ?? { passed: 0, total: 0 };
+    targets.set(result.target, { passed: entry.passed + (result.passed ? 1 : 0), total: entry.total + 1 });
+  }
+  const failing = stored.results.filter((result) => !result.passed);
+  const lines = [
+    `eval ${stored.id}  suite ${stored.suite}  ${stored.status}`,
+    `started ${when(stored.startedAt)}${stored.endedAt === null ? "" : `, ended ${when(stored.endedAt)}`}` +
+      (stored.gitCommit === null ? "" : `, git ${stored.gitCommit.slice(0, 12)}${stored.gitDirty ? " (dirty)" : ""}`),
+    "",
+    formatTable(
+      ["TARGET", "PASSED", "RATE"],
+      [...targets].map(([target, { passed, total }]) => [target, `${passed}/${total}`, percent(passed, total)])
+    )
+  ];
+  if (failing.length > 0) {
+    lines.push("", `failing (${failing.length}):`);
+    for (const result of failing) {
+      lines.push(
+        `  ${result.caseId}  ${result.target}${result.runId === null ? "" : `  run ${result.runId}`}`,
+        `    ${result.error === null ? `answer: ${oneLine(result.output)}` : `error: ${oneLine(result.error)}`}`
+      );
+    }
+  }
+  return lines.join("\n");
+};

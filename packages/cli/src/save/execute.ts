@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatConsortiumYaml } from "@consortium/config";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import { UsageError } from "../failures.js";
+import { adHocData, type ConsortiumFlags, checkConsortiumData } from "../run/consortiumFromFlags.js";
+
+// `consortium save <name> -m … --arbiter …`: the ad-hoc consortium of `run`, kept as consortia/<name>.yaml
+// with the schema modeline, so `run <name>` and `validate` take it from then on.
+
+export interface SaveFlags extends ConsortiumFlags {
+  readonly name: string;
+  readonly force: boolean;
+}
+
+/**
+ * Where consortium.schema.json is: the project's own schemas/ (a checkout of this repository), else the
+ * copy the installed package ships beside the bundle (dist/cli → dist/schemas).
+ */
+const schemaFile = (cwd: string): string | undefined =>
+  [
+    join(cwd, "schemas", "consortium.schema.json"),
+    fileURLToPath(new URL("../schemas/consortium.schema.json", import.meta.url)),
+    // a checkout's own build: packages/cli/dist → schemas/
+    fileURLToPath(new URL("../../../schemas/consortium.schema.json", import.meta.url))
+  ].find((file) => existsSync(file));
+
+export const executeSave = (flags: SaveFlags) =>
+  Effect.gen(function* () {
+    if (flags.models.length === 0 || flags.arbiter === undefined) {
+      return yield* new UsageError({
+        message: "save needs members and an arbiter: -m <provider/model[:count]> … --arbiter <provider/model>"
+      });
+    }
+    const data = adHocData(flags.name, flags);
+    const cwd = process.cwd();
+    const file = join(cwd, "consortia", `${flags.name}.yaml`);
+    const shown = relative(cwd, file);
+    yield* checkConsortiumData(data, flags, shown);
+    if (!flags.force && existsSync(file)) {
+      return yield* new UsageError({ message: `${shown} already exists: pass --force to overwrite it`, help: false });
+    }
+    const schema = schemaFile(cwd);
+    const schemaRef =
+      schema === undefined ? "consortium.schema.json" : relative(dirname(file), schema).split(sep).join("/");
+    yield* Effect.tryPromise({
+      try: async () => {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, formatConsortiumYaml(data, schemaRef));
+      },
+      catch: (error) =>
+        new UsageError({ message: `cannot write ${shown}: ${error instanceof Error ? error.message : String(error)}` })
+    });
+    yield* Console.log(`saved ${shown}; run it with: consortium run ${flags.name} "<prompt>"`);
+  });

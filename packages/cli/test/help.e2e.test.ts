@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { consortium } from "./binary.js";
+
+// Help a person reads: a usage line, one line per option with its default, examples; none of
+// @effect/cli's boilerplate or built-in options.
+
+const BOILERPLATE = [
+  "A user-defined piece of text",
+  "This setting is optional",
+  "A true or false value",
+  "An integer.",
+  "--wizard",
+  "--completions",
+  "--log-level",
+  "USAGE",
+  "DESCRIPTION"
+];
+
+const COMMANDS = ["run", "save", "eval", "runs", "show", "validate", "schema", "list"];
+
+const expectClean = (text: string): void => {
+  for (const phrase of BOILERPLATE) expect(text, phrase).not.toContain(phrase);
+  expect(text).not.toContain("\u001b[");
+};
+
+describe("--help", () => {
+  it("consortium --help (and bare consortium): usage, every command in one line, options, examples", async () => {
+    for (const args of [["--help"], ["-h"], []]) {
+      const help = await consortium(args);
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe("");
+      expectClean(help.stdout);
+      expect(help.stdout).toContain("Usage:\n  consortium <command> [options] [arguments]");
+      for (const command of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
+      expect(help.stdout).toMatch(/^Examples:\n {2}consortium run research "/m);
+    }
+  });
+
+  it("every command: a usage line naming it, one line per option, the help option, no boilerplate", async () => {
+    for (const command of COMMANDS) {
+      const help = await consortium([command, "--help"]);
+      expect(help.code, command).toBe(0);
+      expectClean(help.stdout);
+      expect(help.stdout).toContain(`Usage:\n  consortium ${command} [options]`);
+      expect(help.stdout).toMatch(/^ {2}-h, --help +show this help$/m);
+    }
+  });
+
+  it("run --help: its arguments, each option with its value and default, and examples", async () => {
+    const help = await consortium(["run", "--help"]);
+    expect(help.stdout).toContain("Usage:\n  consortium run [options] [<file-or-name>] [<prompt>]\n");
+    const line = (option: string) => help.stdout.split("\n").find((l) => l.trimStart().startsWith(option));
+    expect(line("-m, --model <text>...")).toContain("repeatable");
+    expect(line("--confidence-threshold <number>")).toContain("else 0.8)");
+    expect(line("--max-iterations <n>")).toContain("else 3)");
+    expect(line("--db <text>")).toContain("default $CONSORTIUM_DB");
+    expect(help.stdout).toContain('  consortium run -m openai/gpt-4.1-mini:2 -m claude-haiku-4-5 --arbiter gpt-4.1 "');
+  });
+
+  it("runs --help shows --limit's default; validate's files are one or more", async () => {
+    expect((await consortium(["runs", "--help"])).stdout).toMatch(
+      /--limit <n> +how many runs, newest first \(default 20\)/
+    );
+    expect((await consortium(["validate", "-h"])).stdout).toContain("consortium validate [options] <file>...");
+  });
+});
