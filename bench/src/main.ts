@@ -7,6 +7,7 @@ import { writeFixtures } from "./fixtures.js";
 import { hasGnuTime, runProcess } from "./measure.js";
 import { cliBin } from "./paths.js";
 import { type Row, ratio, renderTable, type Skipped } from "./report.js";
+import { peerReviewRun } from "./scenarios/peerReview.js";
 import {
   cpuBoundComparison,
   ensurePromptfoo,
@@ -24,7 +25,18 @@ import { defaultSettings, type Settings } from "./settings.js";
 // `pnpm bench`: every scenario in one go, against the fake LLM server in its own process; progress on
 // stderr, the results table (markdown) on stdout. See docs/benchmarks.md.
 
-const SCENARIOS = ["startup", "run", "suite", "store", "replay", "promptfoo", "cpu", "serve", "view"] as const;
+const SCENARIOS = [
+  "startup",
+  "run",
+  "peer-review",
+  "suite",
+  "store",
+  "replay",
+  "promptfoo",
+  "cpu",
+  "serve",
+  "view"
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -99,6 +111,7 @@ const main = async (): Promise<void> => {
       if (commands.has("run")) rows.push(...(await oneRun(fake, fixtures, settings, log)));
       else skipped.push({ scenario: "one run", reason: "the CLI has no `run` command yet" });
     }
+    if (selected.has("peer-review")) rows.push(...(await peerReviewRun(fake, fixtures, settings, log)));
     if (selected.has("serve")) {
       if (commands.has("serve")) rows.push(...(await serveLoad(fake, log)));
       else skipped.push({ scenario: "serve", reason: "the CLI has no `serve` command yet" });

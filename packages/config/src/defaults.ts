@@ -46,5 +46,22 @@ export const BUILTIN_PROVIDERS: Readonly<Record<"openai" | "anthropic", Provider
 export const TEMPLATE_PLACEHOLDERS = {
   member: ["prompt", "system"],
   refine: ["prompt", "previous_synthesis", "refinement_areas", "dissent", "confidence", "iteration"],
-  arbiter: ["prompt", "system", "responses", "history", "iteration"]
+  arbiter: ["prompt", "system", "responses", "history", "iteration"],
+  review: ["prompt", "responses"],
+  layer: ["prompt", "responses", "layer"]
 } as const satisfies Record<string, ReadonlyArray<string>>;
+
+/** How a round may be judged; the first is the default. */
+export const JUDGING_METHOD_NAMES = ["synthesis", "select", "peer-review", "vote"] as const;
+export const DEFAULT_JUDGING = "synthesis";
+/** Fewest member instances elimination leaves in play. */
+export const DEFAULT_KEEP_AT_LEAST = 2;
+/** Times the members answer in each round before the judge (Mixture-of-Agents layers). */
+export const DEFAULT_LAYERS = 1;
+
+/** Placeholders a template may use only under one judging method: the peer rankings' aggregate. */
+export const JUDGING_PLACEHOLDERS: Readonly<
+  Record<string, Partial<Record<keyof typeof TEMPLATE_PLACEHOLDERS, ReadonlyArray<string>>>>
+> = {
+  "peer-review": { arbiter: ["ranking"] }
+};

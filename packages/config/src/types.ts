@@ -54,6 +54,26 @@ export interface Templates {
   readonly member: string | undefined;
   readonly refine: string | undefined;
   readonly arbiter: string | undefined;
+  /** What each reviewer gets under peer-review; absent: the built-in. */
+  readonly review?: string | undefined;
+  /** What members get from layer 2 on; absent: the built-in. */
+  readonly layer?: string | undefined;
+}
+
+/** How a round is judged: synthesis (the default), select, peer-review or vote. */
+export type JudgingMethodName = "synthesis" | "select" | "peer-review" | "vote";
+
+export interface StrategyConfig {
+  /** Lowest-ranked instances that sit out the next round; 0: none. */
+  readonly eliminate: number;
+  readonly keepAtLeast: number;
+  /** Instance i (file order) gets roles[i % length]; empty: no roles. */
+  readonly roles: ReadonlyArray<string>;
+}
+
+export interface VoteConfig {
+  /** `/pattern/flags`: its first capture (else the whole match) is the answer's vote. Undefined: the normalised text. */
+  readonly extract: string | undefined;
 }
 
 export interface Limits {
@@ -80,6 +100,17 @@ export interface ConsortiumConfig {
   /** Built-ins (openai, anthropic) merged with the file's own. */
   readonly providers: Readonly<Record<string, ProviderConfig>>;
   readonly limits: Limits;
+  /**
+   * How each round is judged; absent means synthesis. Left out unless the file sets it, so an
+   * unchanged file keeps the same config (and hash) as before judging methods existed.
+   */
+  readonly judging?: JudgingMethodName | undefined;
+  /** Settings of `judging: vote`; absent unless the file sets them. */
+  readonly vote?: VoteConfig | undefined;
+  /** Between-round strategy (elimination, roles); absent unless the file sets one. */
+  readonly strategy?: StrategyConfig | undefined;
+  /** Answering layers per round; absent means 1. */
+  readonly layers?: number | undefined;
   /** Absolute path of the file it came from; undefined when built in code. */
   readonly source: string | undefined;
 }

@@ -39,13 +39,18 @@ interface CostedCall {
 type Round = {
   readonly responses: ReadonlyArray<MemberResponse>;
   readonly arbiterFailures?: ReadonlyArray<ArbiterCall> | undefined;
-  readonly arbiter?: ArbiterCall;
+  readonly arbiter?: ArbiterCall | null;
+  /** peer-review's reviewer calls: `member` is `provider/model`. */
+  readonly reviews?: ReadonlyArray<{ readonly member: string; readonly usage: Usage }>;
 };
 
 export const callsOf = (round: Round): Array<CostedCall> => [
   ...round.responses.map((response) => ({ model: response.member, usage: response.usage })),
   ...(round.arbiterFailures ?? []).map((call) => ({ model: call.model, usage: call.usage })),
-  ...(round.arbiter === undefined ? [] : [{ model: round.arbiter.model, usage: round.arbiter.usage }])
+  ...(round.arbiter === undefined || round.arbiter === null
+    ? []
+    : [{ model: round.arbiter.model, usage: round.arbiter.usage }]),
+  ...(round.reviews ?? []).map((review) => ({ model: review.member, usage: review.usage }))
 ];
 
 export const sumUsage = (calls: ReadonlyArray<CostedCall>): Usage =>

@@ -2,25 +2,48 @@ import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
 import { withHistory } from "./conversation.js";
-import { memberPrompt, type PreviousRound, refinePrompt } from "./prompts.js";
+import { LAYER_TEMPLATE } from "./judging/templates.js";
+import { formatResponses, type LabelledAnswer, memberPrompt, type PreviousRound, refinePrompt } from "./prompts.js";
+import { renderTemplate } from "./render.js";
 import type { MemberResponse } from "./result.js";
 import { callHooks, callRecordBase, type MemberInstance, providerOf, type RunContext } from "./runContext.js";
 
 // One round of member calls: every instance at once (the gates do the limiting), each recorded the
 // moment it ends, failures kept as data next to their member.
 
+/** From layer 2 on (Mixture-of-Agents), members improve on the previous layer's anonymised answers. */
+export interface Layer {
+  readonly index: number;
+  readonly previous: ReadonlyArray<LabelledAnswer>;
+}
+
+/** The system prompt with the instance's role, when the strategy gives roles. */
+const systemOf = (context: RunContext, instance: MemberInstance): string | undefined => {
+  const base = instance.config.system ?? context.config.system;
+  if (instance.role === undefined) return base;
+  const role = `In this panel, your role is: ${instance.role}.`;
+  return base === undefined ? role : `${base}\n\n${role}`;
+};
+
 export const memberRequest = (
   context: RunContext,
   instance: MemberInstance,
   iteration: number,
-  previous: PreviousRound | undefined
+  previous: PreviousRound | undefined,
+  layer?: Layer
 ): LlmRequest => {
   const { config: member } = instance;
-  const system = member.system ?? context.config.system;
+  const system = systemOf(context, instance);
   const content =
-    previous === undefined
-      ? memberPrompt(context.templates, { prompt: context.prompt, system })
-      : refinePrompt(context.templates, { prompt: context.prompt, iteration, previous });
+    layer !== undefined && layer.index > 1
+      ? renderTemplate(context.config.prompts.layer ?? LAYER_TEMPLATE, {
+          prompt: context.prompt,
+          responses: formatResponses(layer.previous),
+          layer: String(layer.index)
+        })
+      : previous === undefined
+        ? memberPrompt(context.templates, { prompt: context.prompt, system })
+        : refinePrompt(context.templates, { prompt: context.prompt, iteration, previous });
   return {
     provider: member.provider,
     model: member.model,
@@ -36,10 +59,11 @@ const askInstance = (
   context: RunContext,
   instance: MemberInstance,
   iteration: number,
-  previous: PreviousRound | undefined
+  previous: PreviousRound | undefined,
+  layer: Layer | undefined
 ): Effect.Effect<MemberResponse> =>
   Effect.gen(function* () {
-    const request = memberRequest(context, instance, iteration, previous);
+    const request = memberRequest(context, instance, iteration, previous, layer);
     const provider = yield* providerOf(context.config, instance.config);
     const toResponse = (outcome: CallOutcome): MemberResponse => ({
       member: instance.member,
@@ -49,7 +73,9 @@ const askInstance = (
       latencyMs: outcome.latencyMs,
       attempts: outcome.attempts,
       error: outcome.error,
-      label: null
+      label: null,
+      ...(instance.role === undefined ? {} : { role: instance.role }),
+      ...(layer === undefined ? {} : { layer: layer.index })
     });
     const hooks = callHooks(
       context,
@@ -81,12 +107,15 @@ const askInstance = (
     return toResponse(outcome);
   });
 
-/** Every member instance answers; the result is in file order whatever finished first. */
+/** Every member instance in play answers; the result is in file order whatever finished first. */
 export const askMembers = (
   context: RunContext,
   iteration: number,
-  previous: PreviousRound | undefined
+  previous: PreviousRound | undefined,
+  options: { readonly instances?: ReadonlyArray<MemberInstance>; readonly layer?: Layer } = {}
 ): Effect.Effect<Array<MemberResponse>> =>
-  Effect.forEach(context.instances, (instance) => askInstance(context, instance, iteration, previous), {
-    concurrency: "unbounded"
-  });
+  Effect.forEach(
+    options.instances ?? context.instances,
+    (instance) => askInstance(context, instance, iteration, previous, options.layer),
+    { concurrency: "unbounded" }
+  );

@@ -19,6 +19,13 @@ export type Ending =
   | { readonly _tag: "Finished" }
   | { readonly _tag: "NoQuorum"; readonly iteration: number; readonly quorum: number }
   | { readonly _tag: "ArbiterFailed"; readonly iteration: number }
+  | {
+      readonly _tag: "NoReviewQuorum";
+      readonly iteration: number;
+      readonly quorum: number;
+      readonly reviewed: number;
+      readonly failures: ReadonlyArray<string>;
+    }
   | { readonly _tag: "TimedOut"; readonly afterMs: number }
   | { readonly _tag: "Interrupted" }
   | { readonly _tag: "Defect"; readonly message: string }
@@ -95,7 +102,7 @@ const fallbackWarnings = (iterations: ReadonlyArray<Iteration>): Array<string> =
   iterations.flatMap((iteration) =>
     (iteration.arbiterFailures ?? []).map(
       (failure) =>
-        `iteration ${iteration.index}: arbiter ${describeArbiterFailure(failure)} (used ${iteration.arbiter.model})`
+        `iteration ${iteration.index}: arbiter ${describeArbiterFailure(failure)} (used ${iteration.arbiter?.model ?? "no arbiter"})`
     )
   );
 
@@ -120,6 +127,11 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
       const failures = (progress.unfinished?.arbiterFailures ?? []).map(describeArbiterFailure);
       return oneLine(`arbiter failed in iteration ${ending.iteration}: ${listSome(failures)}`);
     }
+    case "NoReviewQuorum":
+      return oneLine(
+        `no quorum of reviews in iteration ${ending.iteration}: ${ending.reviewed} reviewers gave a ranking, ` +
+          `${ending.quorum} needed (${listSome(ending.failures)})`
+      );
     case "TimedOut":
       return `run timed out after ${formatDuration(ending.afterMs)} in iteration ${currentIndex(progress)}`;
     case "Interrupted":

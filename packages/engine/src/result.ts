@@ -45,6 +45,10 @@ export interface MemberResponse {
    * Optional in the type so hand-built fixtures stay valid; the engine always sets it.
    */
   readonly label?: string | null;
+  /** The role the strategy gave this instance; present only when the consortium gives roles. */
+  readonly role?: string;
+  /** Which answering layer (1-based) this is; present only when the consortium has layers > 1. */
+  readonly layer?: number;
 }
 
 export interface Synthesis {
@@ -76,26 +80,87 @@ export interface IterationCore {
   readonly usage: Usage;
   readonly responses: ReadonlyArray<MemberResponse>;
   readonly synthesis: Synthesis;
-  /** The arbiter's call(s) for this iteration; the raw output is shown with --raw. */
-  readonly arbiter: ArbiterCall;
-  /** Seed of the shuffle that ordered the anonymised answers, so the arbiter prompt can be rebuilt. */
+  /** Seed of the shuffle that ordered the anonymised answers, so the judge's prompt can be rebuilt. */
   readonly shuffleSeed: number;
-  /** Arbiter calls that failed before `arbiter` succeeded (the main arbiter, earlier fallbacks). */
-  readonly arbiterFailures?: ReadonlyArray<ArbiterCall>;
   /** Why the run went on or stopped after this round (see decideStop). */
   readonly decision?: "confident" | "max_iterations" | "min_iterations" | "low_confidence" | "arbiter_asked";
 }
 
-/**
- * What each judging method adds to its rounds, by method name. A method that records more (a ranking,
- * the reviews) adds its entry here with required fields; readers narrow with `"ranking" in iteration`.
- */
-export interface JudgingRecords {
-  readonly synthesis: Record<never, never>;
+/** A round the arbiter judged. */
+export interface ArbiterJudged {
+  /** The arbiter's call(s) for this iteration; the raw output is shown with --raw. */
+  readonly arbiter: ArbiterCall;
+  /** Arbiter calls that failed before `arbiter` succeeded (the main arbiter, earlier fallbacks). */
+  readonly arbiterFailures?: ReadonlyArray<ArbiterCall>;
 }
 
-/** One round as the result reports it: the common fields and its judging method's own. */
-export type Iteration = IterationCore & JudgingRecords[keyof JudgingRecords];
+/** One answer's place in a ranking, best first, with the member behind its label. */
+export interface RankedAnswer {
+  readonly label: string;
+  readonly member: string;
+  readonly instance: number;
+}
+
+/** A place in the peers' aggregate: Borda points, and the mean rank that breaks ties. */
+export interface AggregateRank extends RankedAnswer {
+  readonly points: number;
+  /** Mean position (1 = best) among the reviews that ranked it; null when none did. */
+  readonly averageRank: number | null;
+}
+
+/** One reviewer's call under peer-review; a failed or unreadable review has an empty ranking and is left out. */
+export interface Review {
+  readonly member: string;
+  readonly instance: number;
+  /** Labels best first, as read from its reply. */
+  readonly ranking: ReadonlyArray<string>;
+  readonly raw: string;
+  readonly usage: Usage;
+  readonly latencyMs: number;
+  readonly attempts: number;
+  readonly error: CallErrorInfo | null;
+}
+
+/** Answers that normalise to the same vote, in member order. */
+export interface VoteGroup {
+  /** The normalised answer (or the extract's capture). */
+  readonly vote: string;
+  readonly count: number;
+  readonly members: ReadonlyArray<{ readonly member: string; readonly instance: number }>;
+}
+
+/**
+ * What each judging method records in its rounds, by method name. A method that records more adds its
+ * entry here with required fields; readers narrow with `"ranking" in iteration`.
+ */
+export interface JudgingRecords {
+  readonly synthesis: ArbiterJudged;
+  readonly select: ArbiterJudged & { readonly ranking: ReadonlyArray<RankedAnswer> };
+  readonly "peer-review": ArbiterJudged & {
+    readonly ranking: ReadonlyArray<AggregateRank>;
+    readonly reviews: ReadonlyArray<Review>;
+  };
+  readonly vote: {
+    /** Only asked to break a tie; null when one answer won outright. */
+    readonly arbiter: ArbiterCall | null;
+    readonly arbiterFailures?: ReadonlyArray<ArbiterCall>;
+    readonly votes: ReadonlyArray<VoteGroup>;
+  };
+}
+
+/** A member instance the elimination strategy took out of the following rounds, and why. */
+export interface Elimination {
+  readonly member: string;
+  readonly instance: number;
+  /** e.g. "ranked 4 of 4 in iteration 1" */
+  readonly reason: string;
+}
+
+/** What a between-round strategy adds to a round: present only when the consortium eliminates. */
+export type StrategyRecord = Record<never, never> | { readonly eliminated: ReadonlyArray<Elimination> };
+
+/** One round as the result reports it: the common fields, its judging method's own, its strategy's. */
+export type Iteration = IterationCore & JudgingRecords[keyof JudgingRecords] & StrategyRecord;
 
 /** A round that never reached a synthesis: no quorum, every arbiter failed, a timeout or an interrupt. */
 export interface UnfinishedIteration {

@@ -10,7 +10,7 @@ import { arbiterPrompt, type PreviousRound } from "./prompts.js";
 import { providerOf, type RunContext } from "./runContext.js";
 
 // Before a round starts: would the whole round fit in what is left of the budget at its worst (every
-// member and the arbiter writing their max_tokens)? A round that might not finish is not started, so
+// member, every further layer and peer review, and the arbiter writing their max_tokens)? A round that might not finish is not started, so
 // a budget stops a run between rounds, with the last synthesis, rather than halfway through one.
 // Each call still reserves its own worst case as it starts (callModel), which is the hard guard.
 
@@ -28,6 +28,21 @@ export const roundWorstCaseUsd = (
       const request = memberRequest(context, instance, iteration, previous);
       usd += worstCaseUsd(yield* providerOf(config, instance.config), request);
       answerTokens += (request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS) + 16;
+    }
+    // Each further layer, and a peer review, is one more call per instance that also reads every answer.
+    const moreCalls = (config.layers ?? 1) - 1 + (config.judging === "peer-review" ? 1 : 0);
+    for (const instance of moreCalls === 0 ? [] : context.instances) {
+      const request = memberRequest(context, instance, iteration, previous);
+      const price = priceFor(yield* providerOf(config, instance.config), instance.config.model);
+      usd +=
+        moreCalls *
+        (price === undefined
+          ? Number.POSITIVE_INFINITY
+          : maxCostOf(
+              price,
+              promptTokenBound(request) + answerTokens,
+              request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS
+            ));
     }
     const earlier = (yield* Ref.get(context.progress)).iterations.map((round) => round.synthesis.text).join("\n");
     const frame = arbiterPrompt(context.templates, {

@@ -6,8 +6,8 @@ import type { ConversationLink, Turn } from "./conversation.js";
 import { callsOf, sumUsage } from "./cost.js";
 import { makeGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
-import { askMembers } from "./memberRound.js";
-import { answered, decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
+import { answerRound } from "./layers.js";
+import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
 import type { PreviousRound } from "./prompts.js";
 import { emitEvent } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
@@ -16,6 +16,7 @@ import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
 import { expandInstances, iso, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { decideStop } from "./stopRule.js";
+import { eliminate } from "./strategy.js";
 import { resolveTemplates } from "./templates.js";
 
 export interface RunOptions {
@@ -75,6 +76,7 @@ const previousRound = (progress: RunProgress): PreviousRound | undefined => {
 const iterate = (context: RunContext): Effect.Effect<Ending> =>
   Effect.gen(function* () {
     const { config, progress } = context;
+    let active = context.instances;
     for (let iteration = 1; ; iteration++) {
       const previous = previousRound(yield* Ref.get(progress));
       const overBudget = yield* budgetStopBefore(context, iteration, previous);
@@ -85,20 +87,21 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       }));
       yield* emitEvent({ _tag: "IterationStarted", runId: context.runId, iteration });
 
-      const responses = yield* askMembers(context, iteration, previous);
-      yield* Ref.update(progress, (p) => ({ ...p, unfinished: { index: iteration, responses, arbiterFailures: [] } }));
-      const usable = responses.filter(answered);
+      const round = yield* answerRound(context, iteration, previous, active);
       const refusedMember = yield* budgetStopIn(
         context,
         iteration,
-        responses.map((response) => response.error)
+        round.all.map((response) => response.error)
       );
       if (refusedMember !== undefined) return refusedMember;
-      if (usable.length < config.limits.quorum) {
-        return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
-      }
+      if (round._tag === "NoQuorum") return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
+      const { all: responses, usable } = round;
 
-      const judged = yield* judgingMethod()(context, { iteration, answers: usable });
+      const judged = yield* judgingMethod(config.judging)(context, { iteration, answers: usable });
+      if (judged._tag === "NoReviewQuorum") {
+        const { reviewed, failures } = judged;
+        return { _tag: "NoReviewQuorum", iteration, quorum: config.limits.quorum, reviewed, failures } as const;
+      }
       if (judged._tag === "AllFailed") {
         const refusedJudge = yield* budgetStopIn(
           context,
@@ -115,15 +118,28 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         config
       );
       const labels = new Map(verdict.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
+      const judgedLayer = config.layers ?? 1;
+      const out = eliminate(
+        config.strategy,
+        active,
+        "ranking" in verdict.record ? verdict.record.ranking : [],
+        iteration
+      );
+      active = out.remaining;
       const done: Iteration = {
         index: iteration,
         usage: sumUsage(callsOf({ responses, ...verdict.record })),
         responses: responses.map((response) => ({
           ...response,
-          label: labels.get(`${response.member}#${response.instance}`) ?? null
+          // Only the last layer's answers were shown to the judge, under these labels.
+          label:
+            (response.layer ?? judgedLayer) === judgedLayer
+              ? (labels.get(`${response.member}#${response.instance}`) ?? null)
+              : null
         })),
         synthesis,
         ...verdict.record,
+        ...(config.strategy !== undefined && config.strategy.eliminate > 0 ? { eliminated: out.eliminated } : {}),
         decision: decision.reason
       };
       yield* Ref.update(progress, (p) => ({
@@ -217,7 +233,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     prompt,
     history: options.history ?? [],
     templates: resolveTemplates(config.prompts),
-    instances: expandInstances(config.members),
+    instances: expandInstances(config.members, config.strategy?.roles),
     client,
     log,
     gates: yield* makeGates(config, options.budget),

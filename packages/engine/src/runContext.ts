@@ -19,6 +19,8 @@ export interface MemberInstance {
   readonly instance: number;
   /** Position in file order, used to keep results in that order whatever finishes first. */
   readonly position: number;
+  /** Its role from the strategy (appended to its system prompt); undefined without roles. */
+  readonly role?: string | undefined;
 }
 
 export interface RunContext {
@@ -37,7 +39,10 @@ export interface RunContext {
 }
 
 /** Every member entry expanded into its instances, in file order. */
-export const expandInstances = (members: ReadonlyArray<MemberConfig>): Array<MemberInstance> => {
+export const expandInstances = (
+  members: ReadonlyArray<MemberConfig>,
+  roles: ReadonlyArray<string> = []
+): Array<MemberInstance> => {
   const instances: Array<MemberInstance> = [];
   for (const member of members) {
     for (let instance = 1; instance <= member.count; instance++) {
@@ -45,7 +50,8 @@ export const expandInstances = (members: ReadonlyArray<MemberConfig>): Array<Mem
         config: member,
         member: `${member.provider}/${member.model}`,
         instance,
-        position: instances.length
+        position: instances.length,
+        ...(roles.length === 0 ? {} : { role: roles[instances.length % roles.length] })
       });
     }
   }

@@ -76,7 +76,7 @@ describe("cost", () => {
     const [round] = result.iterations;
     expect(round?.responses.map((response) => response.usage.costUsd)).toEqual([memberCost, memberCost]);
     expect(round?.responses[0]?.usage).toMatchObject({ inputTokens: 1000, cacheReadTokens: 400 });
-    expect(round?.arbiter.usage.costUsd).toBeCloseTo(arbiterCost, 15);
+    expect(round?.arbiter?.usage.costUsd).toBeCloseTo(arbiterCost, 15);
     expect(round?.usage.costUsd).toBeCloseTo(2 * memberCost + arbiterCost, 15);
     expect(result.usage).toMatchObject({ costComplete: true, unpricedModels: [], cacheReadTokens: 1800 });
     expect(result.usage.costUsd).toBeCloseTo(2 * memberCost + arbiterCost, 15);
@@ -86,7 +86,7 @@ describe("cost", () => {
     fake.script("gpt-m", { text: "Canberra.", usage: { input: 10, output: 5 } });
     fake.script("claude-judge", { text: arbiterReply({ synthesis: "Canberra.", confidence: 0.9 }) });
     const result = await run(config({ providers: withPrices({ "gpt-m": { input: 1, output: 1 } }) }));
-    expect(result.iterations[0]?.arbiter.usage.costUsd).toBeNull();
+    expect(result.iterations[0]?.arbiter?.usage.costUsd).toBeNull();
     expect(result.iterations[0]?.responses[0]?.usage.costUsd).toBe(15 / 1e6);
     expect(result.usage).toMatchObject({
       costUsd: 30 / 1e6,
@@ -123,6 +123,16 @@ describe("budgets", () => {
     expect(fake.requests).toHaveLength(0);
     expect(result.status).toBe("failed");
     expect(result.error).toBe("budget of $0.30 reached ($0.00 spent)");
+  });
+
+  it("counts a peer-review round's reviews: what fits a synthesis round ($0.40) does not fit one with reviews ($0.60)", async () => {
+    scriptFullRounds();
+    const budget = limits({ timeoutMs: 5000, budgetUsd: 0.5 });
+    const reviewed = await run(config({ providers: priced, limits: budget, judging: "peer-review" }));
+    expect(fake.requests).toHaveLength(0);
+    expect(reviewed.error).toBe("budget of $0.50 reached ($0.00 spent)");
+    const synthesised = await run(config({ providers: priced, limits: budget }));
+    expect(synthesised.iterations).toHaveLength(1);
   });
 
   it("shared with others refuses the calls that no longer fit, and the run stops there", async () => {

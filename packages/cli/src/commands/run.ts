@@ -30,6 +30,11 @@ export const run = Command.make(
       Args.map(Option.getOrUndefined)
     ),
     ...consortiumFlags,
+    judging: optional(
+      // Spelled out here so --help loads no config code; execute.ts checks it against the config's type.
+      Options.choice("judging", ["synthesis", "select", "peer-review", "vote"] as const),
+      "how each round is judged, replacing the file's: synthesis | select | peer-review | vote"
+    ),
     output: optional(Options.text("output").pipe(Options.withAlias("o")), "also write the full result JSON here"),
     json: flag("json", "print the full result JSON on stdout instead of the text"),
     raw: flag("raw", "print every member answer and the raw arbiter output before the synthesis"),

@@ -1,3 +1,4 @@
+import type { JudgingMethodName } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
 import { LlmClientLive } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
@@ -31,6 +32,7 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
+  readonly judging?: JudgingMethodName | undefined;
   /** --estimate: print what the run could cost and stop. */
   readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
@@ -49,7 +51,7 @@ const loadConfig = (target: Target, flags: RunFlags) =>
       : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
     const budgeted = withMaxCost(config, flags.maxCost);
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
-    return budgeted.right;
+    return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
   });
 
 const readPrompt = (argument: string | undefined, flags: RunFlags) =>

@@ -15,9 +15,13 @@ const rawTranscript = (result: RunResult): Array<string> =>
       response.error === null ? response.text : `[failed: ${response.error.type}: ${response.error.message}]`,
       ""
     ]),
-    `--- arbiter ${iteration.arbiter.model} (confidence ${iteration.synthesis.confidence.toFixed(2)}) ---`,
-    iteration.arbiter.raw,
-    ""
+    ...(iteration.arbiter === null
+      ? []
+      : [
+          `--- arbiter ${iteration.arbiter.model} (confidence ${iteration.synthesis.confidence.toFixed(2)}) ---`,
+          iteration.arbiter.raw,
+          ""
+        ])
   ]);
 
 export const formatResult = (result: RunResult, options: { readonly raw: boolean }): string => {

@@ -7,7 +7,9 @@ import { budgetProblems } from "./budget.js";
 import { asArray, asRecord, isPositiveInteger, isRecord } from "./data.js";
 import { knownProviders, modelRefProblem } from "./modelRefs.js";
 import { providerProblems } from "./providers.js";
+import { strategyProblems } from "./strategy.js";
 import { templateProblems } from "./templates.js";
+import { voteProblems } from "./vote.js";
 
 // What the schema cannot say about a consortium file. Runs on any data (even data the schema
 // rejected) so that every problem of a file is reported in one go.
@@ -91,7 +93,9 @@ export const consortiumProblems = (data: unknown): Array<Problem> => {
     const defaulted = data.max_iterations === undefined ? ", the default" : "";
     problems.push(semantic(["min_iterations"], `(${min}) must not exceed max_iterations (${max}${defaulted})`));
   }
-  problems.push(...templateProblems(data.prompts));
+  problems.push(...templateProblems(data.prompts, data.judging));
+  problems.push(...voteProblems(data.vote));
+  problems.push(...strategyProblems(data.strategy, data.judging, data.limits));
   problems.push(...limitProblems(data.limits, instances));
   problems.push(...budgetProblems(data));
   return problems;

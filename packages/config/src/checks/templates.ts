@@ -1,4 +1,4 @@
-import { TEMPLATE_PLACEHOLDERS } from "../defaults.js";
+import { JUDGING_PLACEHOLDERS, TEMPLATE_PLACEHOLDERS } from "../defaults.js";
 import type { Problem } from "../problem.js";
 import { didYouMean } from "../suggest.js";
 import { asRecord } from "./data.js";
@@ -10,11 +10,25 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export const placeholders = (template: string): Array<{ readonly written: string; readonly name: string }> =>
   [...template.matchAll(PLACEHOLDER)].map((match) => ({ written: match[0], name: match[1]! }));
 
-export const templateProblems = (prompts: unknown): Array<Problem> =>
+/** " (only under judging: peer-review)" when another method would allow the placeholder. */
+const onlyUnder = (kind: string, name: string): string => {
+  const method = Object.entries(JUDGING_PLACEHOLDERS).find(([, extra]) =>
+    (extra[kind as keyof typeof TEMPLATE_PLACEHOLDERS] ?? []).includes(name)
+  )?.[0];
+  return method === undefined ? "" : ` ({{${name}}} only under judging: ${method})`;
+};
+
+/** `judging` widens what some templates may use (peer-review's arbiter sees `{{ranking}}`). */
+export const templateProblems = (prompts: unknown, judging?: unknown): Array<Problem> =>
   Object.entries(TEMPLATE_PLACEHOLDERS).flatMap(([kind, allowed]) => {
     const template = asRecord(prompts)[kind];
     if (typeof template !== "string") return [];
-    const names: ReadonlyArray<string> = allowed;
+    const extra = (
+      typeof judging === "string" && Object.hasOwn(JUDGING_PLACEHOLDERS, judging)
+        ? JUDGING_PLACEHOLDERS[judging]
+        : undefined
+    )?.[kind as keyof typeof TEMPLATE_PLACEHOLDERS];
+    const names: ReadonlyArray<string> = [...allowed, ...(extra ?? [])];
     return placeholders(template)
       .filter(({ name }) => !names.includes(name))
       .map(
@@ -23,7 +37,7 @@ export const templateProblems = (prompts: unknown): Array<Problem> =>
           needle: written,
           message:
             `uses unknown placeholder ${written}${didYouMean(name, names).replace(/"([^"]+)"/, "{{$1}}")}; ` +
-            `a ${kind} template may use ${names.map((known) => `{{${known}}}`).join(", ")}`,
+            `a ${kind} template may use ${names.map((known) => `{{${known}}}`).join(", ")}${onlyUnder(kind, name)}`,
           source: "semantic"
         })
       );

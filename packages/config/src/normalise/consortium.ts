@@ -2,6 +2,7 @@ import * as Either from "effect/Either";
 import {
   DEFAULT_ANONYMIZE,
   DEFAULT_CONCURRENCY,
+  DEFAULT_KEEP_AT_LEAST,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
   DEFAULT_QUORUM,
@@ -73,8 +74,26 @@ export const toConsortiumConfig = (raw: RawConsortium, source: string | undefine
   maxIterations: raw.max_iterations ?? DEFAULT_MAX_ITERATIONS,
   system: raw.system,
   anonymize: raw.anonymize ?? DEFAULT_ANONYMIZE,
-  prompts: { member: raw.prompts?.member, refine: raw.prompts?.refine, arbiter: raw.prompts?.arbiter },
+  prompts: {
+    member: raw.prompts?.member,
+    refine: raw.prompts?.refine,
+    arbiter: raw.prompts?.arbiter,
+    ...(raw.prompts?.review === undefined ? {} : { review: raw.prompts.review }),
+    ...(raw.prompts?.layer === undefined ? {} : { layer: raw.prompts.layer })
+  },
   providers: toProviders(raw.providers),
   limits: toLimits(raw.limits),
+  ...(raw.judging === undefined ? {} : { judging: raw.judging }),
+  ...(raw.vote === undefined ? {} : { vote: { extract: raw.vote.extract } }),
+  ...(raw.strategy === undefined
+    ? {}
+    : {
+        strategy: {
+          eliminate: raw.strategy.eliminate ?? 0,
+          keepAtLeast: raw.strategy.keep_at_least ?? DEFAULT_KEEP_AT_LEAST,
+          roles: raw.strategy.roles ?? []
+        }
+      }),
+  ...(raw.layers === undefined ? {} : { layers: raw.layers }),
   source
 });

@@ -1,11 +1,15 @@
 import {
   DEFAULT_ANONYMIZE,
+  DEFAULT_JUDGING,
+  DEFAULT_KEEP_AT_LEAST,
+  DEFAULT_LAYERS,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
   DEFAULT_THRESHOLD,
+  JUDGING_METHOD_NAMES,
   TEMPLATE_PLACEHOLDERS
 } from "../defaults.js";
-import { anyOf, array, boolean, describe, type Infer, integer, object, string } from "./builder.js";
+import { anyOf, array, boolean, describe, type Infer, integer, literals, object, string } from "./builder.js";
 import { countedModelRef, fileName, fraction, limits, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
 // The consortium file (SPEC section 3): the single source of the published schema and of RawConsortium.
@@ -68,7 +72,49 @@ export const consortiumFile = object(
     prompts: object("Replacements for the built-in prompt templates; {{name}} placeholders are filled in.", {
       member: template("What each member gets in the first round.", TEMPLATE_PLACEHOLDERS.member),
       refine: template("What each member gets from the second round on.", TEMPLATE_PLACEHOLDERS.refine),
-      arbiter: template("What the arbiter gets each round.", TEMPLATE_PLACEHOLDERS.arbiter)
+      arbiter: template(
+        "What the arbiter gets each round (under peer-review it may also use {{ranking}}, the peers' aggregate ranking).",
+        TEMPLATE_PLACEHOLDERS.arbiter
+      ),
+      review: template("What each reviewer gets under judging: peer-review.", TEMPLATE_PLACEHOLDERS.review),
+      layer: template(
+        "What each member gets from layer 2 on (layers > 1): the previous layer's answers to improve on.",
+        TEMPLATE_PLACEHOLDERS.layer
+      )
+    }),
+    strategy: object("What happens between rounds.", {
+      eliminate: integer(
+        "Drop this many of the lowest-ranked member instances before the next round (needs judging select or peer-review).",
+        { minimum: 1 }
+      ),
+      keep_at_least: integer("Never eliminate below this many member instances.", {
+        minimum: 1,
+        default: DEFAULT_KEEP_AT_LEAST
+      }),
+      roles: array(
+        "Roles given to the member instances in file order (cycled), appended to each one's system prompt.",
+        string("A role, e.g. skeptic.", { minLength: 1 }),
+        { minItems: 1 }
+      )
+    }),
+    layers: integer(
+      "Mixture-of-Agents: members answer this many times per round, each layer seeing the previous layer's answers; the judge sees the last.",
+      { minimum: 1, default: DEFAULT_LAYERS }
+    ),
+    judging: literals(
+      "How a round is judged. synthesis: the arbiter writes one answer from all. select: the arbiter ranks the " +
+        "answers and the best one is returned verbatim. peer-review: every answering member ranks the answers, " +
+        "a Borda count combines the rankings, then the arbiter synthesises with the ranking in view. vote: the " +
+        "most frequent answer wins, its share is the confidence; the arbiter only breaks ties.",
+      JUDGING_METHOD_NAMES,
+      { default: DEFAULT_JUDGING }
+    ),
+    vote: object("Settings of judging: vote.", {
+      extract: string(
+        "A /regex/flags: the first capture group (else the whole match) of each answer is its vote. " +
+          "Default: the whole answer, trimmed, case-folded, trailing punctuation dropped.",
+        { pattern: "^/.+/[dgimsuy]*$", patternErrorMessage: "must be a /regex/flags literal, e.g. /answer: (\\w+)/i" }
+      )
     }),
     providers,
     limits

@@ -13,8 +13,7 @@ export interface RoundToJudge {
 }
 
 /** The fields of the round's Iteration the method fills: the calls it made and its own data. */
-export type JudgeRecord = Pick<IterationCore, "arbiter" | "arbiterFailures" | "shuffleSeed"> &
-  JudgingRecords[keyof JudgingRecords];
+export type JudgeRecord = Pick<IterationCore, "shuffleSeed"> & JudgingRecords[keyof JudgingRecords];
 
 export interface Verdict {
   /** The round's answer and confidence, which the stop rule reads. */
@@ -29,6 +28,8 @@ export interface Verdict {
 export type Judged =
   | { readonly _tag: "Judged"; readonly verdict: Verdict }
   /** No judge call succeeded: the round has no verdict and the run ends. */
-  | { readonly _tag: "AllFailed"; readonly failures: ReadonlyArray<ArbiterCall> };
+  | { readonly _tag: "AllFailed"; readonly failures: ReadonlyArray<ArbiterCall> }
+  /** Too few reviews to rank on (peer-review): the run ends as for too few answers. */
+  | { readonly _tag: "NoReviewQuorum"; readonly reviewed: number; readonly failures: ReadonlyArray<string> };
 
 export type JudgingMethod = (context: RunContext, round: RoundToJudge) => Effect.Effect<Judged>;

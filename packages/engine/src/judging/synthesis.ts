@@ -1,9 +1,10 @@
-import { Effect, Ref } from "effect";
+import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
-import { arbiterPrompt, type HistoryEntry, labelAnswers } from "../prompts.js";
+import { arbiterPrompt, labelAnswers } from "../prompts.js";
 import { iterationSeed } from "../shuffle.js";
 import type { JudgingMethod } from "./JudgingMethod.js";
+import { issueLine, roundHistory } from "./roundInput.js";
 
 // `synthesis`, the default: the arbiter reads every answer (anonymised and shuffled) with the earlier
 // rounds' syntheses and writes one answer of its own with a confidence.
@@ -13,12 +14,7 @@ export const synthesis: JudgingMethod = (context, { iteration, answers: answered
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
     const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
-    const history: Array<HistoryEntry> = (yield* Ref.get(context.progress)).iterations.map((round) => ({
-      index: round.index,
-      text: round.synthesis.text,
-      confidence: round.synthesis.confidence,
-      refinementAreas: round.synthesis.refinementAreas
-    }));
+    const history = yield* roundHistory(context);
     const content = arbiterPrompt(context.templates, {
       prompt: context.prompt,
       system: config.system,
@@ -34,10 +30,7 @@ export const synthesis: JudgingMethod = (context, { iteration, answers: answered
       verdict: {
         synthesis: parsed.synthesis,
         answers,
-        parseIssues:
-          parsed.issues.length === 0
-            ? []
-            : [`iteration ${iteration}: arbiter output from ${call.model}: ${parsed.issues.join(", ")}`],
+        parseIssues: issueLine(iteration, call.model, parsed.issues),
         record: { arbiter: call, arbiterFailures: failures, shuffleSeed }
       }
     } as const;

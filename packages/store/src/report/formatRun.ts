@@ -1,6 +1,7 @@
 import type { Synthesis } from "@consortium/engine";
 import type { StoredCall, StoredRun } from "../types.js";
 import { formatConversation } from "./formatConversation.js";
+import { formatJudging, reviewLine } from "./formatJudging.js";
 import {
   formatConfidence,
   formatCost,
@@ -47,7 +48,7 @@ const decisionFor = (call: StoredCall, run: StoredRun): Decision | null => {
   if (fromCall !== null) return fromCall;
   if (call.error !== null) return null;
   const iteration = run.result?.iterations.find((it) => it.index === call.iteration);
-  const producedBy = iteration?.arbiter.model;
+  const producedBy = iteration?.arbiter?.model;
   // Only the call that produced the synthesis gets its fields (not a failed main arbiter before a fallback).
   if (iteration === undefined || (producedBy !== call.model && producedBy !== `${call.provider}/${call.model}`))
     return null;
@@ -83,6 +84,14 @@ const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => 
     call.role === "member"
       ? `member  ${call.provider}/${call.model} #${call.instance}`
       : `arbiter ${call.provider}/${call.model}`;
+  if (call.role === "reviewer") {
+    const ranks = call.error === null ? reviewLine(call.parsed) : null;
+    return [
+      `  reviewer ${call.provider}/${call.model} #${call.instance}  ${callStats(call)}`,
+      ...(call.error === null ? [] : [`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`]),
+      ...(ranks === null ? [] : [ranks])
+    ];
+  }
   const lines = [`  ${who}  ${callStats(call)}`];
   if (call.error !== null) lines.push(`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`);
   if (call.role === "member") {
@@ -145,7 +154,8 @@ export const formatRun = (run: StoredRun): string => {
   const body = iterations.flatMap((index) => [
     "",
     `Iteration ${index}`,
-    ...run.calls.filter((call) => call.iteration === index).flatMap((call) => renderCall(call, run))
+    ...run.calls.filter((call) => call.iteration === index).flatMap((call) => renderCall(call, run)),
+    ...formatJudging(run, index)
   ]);
   const synthesis =
     run.synthesis === null

@@ -1,0 +1,147 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FakeLlm, type FakeRequest, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { consortium, STACK_FRAME } from "./binary.js";
+
+// Strategies between rounds and layers within them, through the built binary against the fake server.
+
+let fake: FakeLlm;
+let dir: string;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  dir = mkdtempSync(join(tmpdir(), "consortium-strategy-"));
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const writeConsortium = (name: string, body: string): string => {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\n${body}`);
+  return file;
+};
+
+const run = (args: ReadonlyArray<string>) =>
+  consortium(["run", ...args, "--json", "--no-log"], { env: fakeLlmEnv(fake) });
+
+const lastMessage = (request: FakeRequest): string => request.messages.at(-1)?.content ?? "";
+
+/** Ranks the answers present in the judge's request in the given order of preference. */
+const rankPresent = (content: string, preference: ReadonlyArray<string>): string => {
+  const ranks = preference
+    .filter((answer) => content.includes(answer))
+    .map((answer) => {
+      const before = [...content.slice(0, content.indexOf(answer)).matchAll(/Response \d+/g)];
+      return `<rank>${before.at(-1)?.[0]}</rank>`;
+    });
+  return `<ranking>${ranks.join("")}</ranking><confidence>0.5</confidence>`;
+};
+
+const members = (n: number) => Array.from({ length: n }, (_, i) => `openai/m${i + 1}`);
+
+describe("strategy.eliminate", () => {
+  it("with 4 instances drops the lowest-ranked one per round, never below keep_at_least", async () => {
+    const answers = members(4).map((_, i) => `Answer from m${i + 1}.`);
+    members(4).forEach((_, i) => {
+      fake.script(`m${i + 1}`, { text: answers[i]! });
+    });
+    fake.script("judge", (request) => ({ text: rankPresent(lastMessage(request), answers) }));
+    const file = writeConsortium(
+      "eliminate",
+      `members: [${members(4).join(", ")}]\narbiter: openai/judge\njudging: select\n` +
+        "min_iterations: 4\nmax_iterations: 4\nstrategy: {eliminate: 1, keep_at_least: 2}\n"
+    );
+
+    const result = await run([file, "Which?"]);
+
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.iterations.map((it: { responses: Array<unknown> }) => it.responses.length)).toEqual([4, 3, 2, 2]);
+    expect(
+      json.iterations.map((it: { eliminated: Array<{ member: string }> }) => it.eliminated.map((e) => e.member))
+    ).toEqual([["openai/m4"], ["openai/m3"], [], []]);
+    expect(json.iterations[0].eliminated[0].reason).toBe("ranked 4 of 4 in iteration 1");
+    const memberCalls = fake.requests.filter((r) => r.model !== "judge");
+    expect(memberCalls).toHaveLength(11);
+    expect(memberCalls.slice(4).map((r) => r.model)).not.toContain("m4");
+  });
+
+  it("without a ranking judging method is a validation error, exit 2", async () => {
+    const file = writeConsortium(
+      "eliminate-bad",
+      "members: [openai/m1:3]\narbiter: openai/judge\nstrategy:\n  eliminate: 1\n"
+    );
+    const result = await consortium(["validate", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:5:14: /strategy/eliminate needs a ranking, but judging is synthesis`);
+  });
+});
+
+describe("strategy.roles", () => {
+  it("gives instance i role i (cycled) in its system prompt, and records each response's role", async () => {
+    fake.script("judge", {
+      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    });
+    const file = writeConsortium(
+      "roles",
+      "members: [openai/m1:2, openai/m2]\narbiter: openai/judge\nsystem: Be brief.\n" +
+        "strategy: {roles: [proposer, skeptic]}\n"
+    );
+
+    const result = await run([file, "Which?"]);
+
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.iterations[0].responses.map((r: { role: string }) => r.role)).toEqual([
+      "proposer",
+      "skeptic",
+      "proposer"
+    ]);
+    const systems = fake.requests
+      .filter((r) => r.model !== "judge")
+      .map((r) => r.system ?? "")
+      .sort();
+    expect(systems).toEqual([
+      "Be brief.\n\nIn this panel, your role is: proposer.",
+      "Be brief.\n\nIn this panel, your role is: proposer.",
+      "Be brief.\n\nIn this panel, your role is: skeptic."
+    ]);
+  });
+});
+
+describe("layers", () => {
+  it("layers: 2 makes 2 × instances member calls; layer-2 prompts hold every layer-1 answer; the judge sees layer 2", async () => {
+    for (const model of ["m1", "m2", "m3"]) {
+      fake.script(model, (request) => ({
+        text: lastMessage(request).includes("(Layer 2.)") ? `L2 from ${model}` : `L1 from ${model}`
+      }));
+    }
+    fake.script("judge", {
+      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    });
+    const file = writeConsortium(
+      "layers",
+      "members: [openai/m1, openai/m2, openai/m3]\narbiter: openai/judge\nlayers: 2\nmax_iterations: 1\n"
+    );
+
+    const result = await run([file, "Which?"]);
+
+    expect(result.code).toBe(0);
+    const memberCalls = fake.requests.filter((r) => r.model !== "judge");
+    expect(memberCalls).toHaveLength(6);
+    const layer2 = memberCalls.filter((r) => lastMessage(r).includes("(Layer 2.)"));
+    expect(layer2).toHaveLength(3);
+    for (const request of layer2) {
+      for (const model of ["m1", "m2", "m3"]) expect(lastMessage(request)).toContain(`L1 from ${model}`);
+    }
+    const judge = lastMessage(fake.requests.find((r) => r.model === "judge")!);
+    expect(judge).toContain("L2 from m1");
+    expect(judge).not.toContain("L1 from");
+    const json = JSON.parse(result.stdout);
+    expect(json.iterations[0].responses.map((r: { layer: number }) => r.layer)).toEqual([1, 1, 1, 2, 2, 2]);
+    expect(json.iterations[0].responses.filter((r: { label: string | null }) => r.label !== null)).toHaveLength(3);
+  });
+});
