@@ -10,6 +10,7 @@ export * from "./EvalLog.js";
 export * from "./errors.js";
 export * from "./estimate.js";
 export * from "./report/calibration.js";
+export * from "./report/comparisons.js";
 export * from "./report/exitCode.js";
 export * from "./report/json.js";
 export * from "./report/junit.js";

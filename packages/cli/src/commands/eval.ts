@@ -34,6 +34,10 @@ export const evaluate = Command.make(
     noLog,
     quiet: flag("quiet", "no progress on stderr (a bar on a terminal, else a line every 10 results)"),
     maxCost,
+    vsMembers: flag(
+      "vs-members",
+      "also run each consortium target's members alone on the same cases, and compare it with its best member"
+    ),
     repeat: optional(
       Options.integer("repeat"),
       "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"

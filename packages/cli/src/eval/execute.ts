@@ -44,6 +44,8 @@ export interface EvalFlags {
   readonly evalId: string | undefined;
   readonly db: string | undefined;
   readonly noLog: boolean;
+  /** --vs-members: also run each consortium's members alone, and compare. */
+  readonly vsMembers?: boolean;
   /** No progress on stderr. */
   readonly quiet?: boolean;
   /** --repeat: runs of each case × target. */
@@ -179,7 +181,8 @@ export const executeEval = (flags: EvalFlags) =>
           shard: flags.shard,
           filter: flags.filter,
           threshold: flags.threshold,
-          repeat: flags.repeat
+          repeat: flags.repeat,
+          vsMembers: flags.vsMembers
         }),
         { onLeft: Effect.fail, onRight: Effect.succeed }
       );
@@ -204,7 +207,8 @@ export const executeEval = (flags: EvalFlags) =>
       targets,
       keysNeeded: flags.replay === undefined,
       evalId: yield* evalIdOf(flags),
-      repeat: flags.repeat
+      repeat: flags.repeat,
+      vsMembers: flags.vsMembers
     }).pipe(
       Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), withProgress(logLayer(flags), progress))),
       Effect.ensuring(Effect.sync(() => progress?.close()))

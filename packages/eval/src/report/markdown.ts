@@ -1,6 +1,7 @@
 import { appendFile } from "node:fs/promises";
 import { Effect } from "effect";
 import { calibrationLine } from "./calibration.js";
+import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
 import {
   differingCases,
@@ -42,6 +43,16 @@ export const renderMarkdown = (report: EvalReport): string => {
         `${target.meetsThreshold && target.skipped === 0 ? "✅" : "❌"} |`
     )
   ];
+
+  const comparisons = report.comparisons ?? [];
+  if (comparisons.length > 0) {
+    lines.push(
+      "",
+      "**Consortium against its best member alone**",
+      "",
+      ...comparisons.map((entry) => `- ${cell(comparisonLine(entry))}`)
+    );
+  }
 
   const calibration = report.calibration ?? [];
   if (calibration.length > 0) {

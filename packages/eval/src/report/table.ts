@@ -1,4 +1,5 @@
 import { calibrationLine } from "./calibration.js";
+import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
 import {
   differingCases,
@@ -77,6 +78,12 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     padded[0]!,
     ...padded.slice(1).map((line, index) => (report.targets[index]!.meetsThreshold ? line : red(line)))
   );
+
+  const comparisons = report.comparisons ?? [];
+  if (comparisons.length > 0) {
+    lines.push("", "consortium against its best member alone:");
+    for (const entry of comparisons) lines.push(`  ${comparisonLine(entry)}`);
+  }
 
   const calibration = report.calibration ?? [];
   if (calibration.length > 0) {

@@ -1,5 +1,6 @@
 import type { AssertionResult } from "../assertions/types.js";
 import type { Calibration } from "./calibration.js";
+import type { Comparison } from "./comparisons.js";
 
 // The eval report: plain data, JSON-serialisable as is (`-o report.json` writes it whole). Every
 // renderer (table, JUnit, Markdown) and `exitCodeFor` is a pure function of it.
@@ -78,6 +79,8 @@ export interface EvalReport {
   readonly filter: string | null;
   readonly targets: ReadonlyArray<TargetSummary>;
   readonly cases: ReadonlyArray<CaseReport>;
+  /** With --vs-members: each consortium target against its best member alone. */
+  readonly comparisons?: ReadonlyArray<Comparison>;
   /** Per consortium target: its final confidences binned with their pass rates (absent in older reports). */
   readonly calibration?: ReadonlyArray<Calibration>;
   /** Every replay miss of the run; any one of them makes the eval exit 2 (see exitCodeFor). */

@@ -4,6 +4,7 @@ import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
 import { calibrate } from "../report/calibration.js";
+import { compareWithMembers } from "../report/comparisons.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
@@ -129,30 +130,44 @@ const buildReport = (
   cases: ReadonlyArray<CaseReport>,
   started: number,
   ended: number
-): EvalReport => ({
-  evalId,
-  suite: plan.suite.name,
-  source: plan.suite.source ?? null,
-  threshold: plan.threshold,
-  shard: plan.shard,
-  filter: plan.filter,
-  targets: plan.targets.map(({ label, target }) =>
-    summarizeTarget(
-      label,
-      target.kind,
-      cases.flatMap((suiteCase) => suiteCase.results.filter((result) => result.target === label)),
-      plan.threshold
-    )
-  ),
-  cases,
-  calibration: plan.targets.flatMap(({ label, target }) =>
-    target.kind === "consortium" ? [calibrate(label, target.config.confidenceThreshold, cases)] : []
-  ),
-  replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
-  startedAt: iso(started),
-  endedAt: iso(ended),
-  durationMs: ended - started
-});
+): EvalReport =>
+  withComparisons(plan, {
+    evalId,
+    suite: plan.suite.name,
+    source: plan.suite.source ?? null,
+    threshold: plan.threshold,
+    shard: plan.shard,
+    filter: plan.filter,
+    targets: plan.targets.map(({ label, target }) =>
+      summarizeTarget(
+        label,
+        target.kind,
+        cases.flatMap((suiteCase) => suiteCase.results.filter((result) => result.target === label)),
+        plan.threshold
+      )
+    ),
+    cases,
+    calibration: plan.targets.flatMap(({ label, target }) =>
+      target.kind === "consortium" ? [calibrate(label, target.config.confidenceThreshold, cases)] : []
+    ),
+    replayMisses: cases.flatMap((suiteCase) => suiteCase.results.flatMap((result) => result.replayMisses)),
+    startedAt: iso(started),
+    endedAt: iso(ended),
+    durationMs: ended - started
+  });
+
+/** With --vs-members: each consortium target against the best of its members run alone. */
+const withComparisons = (plan: SuitePlan, report: EvalReport): EvalReport => {
+  if (plan.memberGroups.length === 0) return report;
+  const summary = (label: string) => report.targets.find((target) => target.target === label);
+  const comparisons = plan.memberGroups.flatMap((group) => {
+    const consortium = summary(group.consortium);
+    const members = group.members.flatMap((member) => summary(member) ?? []);
+    const comparison = consortium === undefined ? undefined : compareWithMembers(consortium, members, report.cases);
+    return comparison === undefined ? [] : [comparison];
+  });
+  return { ...report, comparisons };
+};
 
 /** The results that finished before an interrupt, in plan order; cases with none are left out. */
 const finishedCases = (

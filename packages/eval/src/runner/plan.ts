@@ -4,6 +4,7 @@ import { Either } from "effect";
 import { compileAssertion, SchemaCache } from "../assertions/compile.js";
 import type { CompiledAssertion } from "../assertions/types.js";
 import { type EvalInputError, InvalidEvalOption } from "../errors.js";
+import { addMemberTargets, type MemberGroup } from "./members.js";
 import { parseFilter, parseShard, type Shard, selectCases } from "./select.js";
 import { type LabelledTarget, labelTargets } from "./targets.js";
 
@@ -28,6 +29,8 @@ export interface RunSuiteOptions {
    * CLI passes `!replay`. Default true.
    */
   readonly keysNeeded?: boolean | undefined;
+  /** `--vs-members`: also run each consortium target's distinct member models alone, and compare. */
+  readonly vsMembers?: boolean | undefined;
   /** `--repeat`: runs of each case × target; replaces the suite's `repeat`. */
   readonly repeat?: number | undefined;
   /** Where API key variables are looked up. Default process.env (tests pass their own). */
@@ -50,6 +53,8 @@ export interface SuitePlan {
   /** Runs of each case × target, and the share of them a case must pass. */
   readonly repeat: number;
   readonly caseThreshold: number;
+  /** With --vs-members: each consortium target and the labels of its members run alone. */
+  readonly memberGroups: ReadonlyArray<MemberGroup>;
 }
 
 const invalid = (option: string, message: string) => Either.left(new InvalidEvalOption({ option, message }));
@@ -72,8 +77,10 @@ export const planSuite = (
   }
   const repeat = options.repeat ?? suite.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1) return invalid("--repeat", `must be a whole number >= 1, got ${repeat}`);
-  const targets = labelTargets(options.targets ?? suite.targets);
-  if (targets.length === 0) return invalid("--target", "the suite has no target to run");
+  const chosen = labelTargets(options.targets ?? suite.targets);
+  if (chosen.length === 0) return invalid("--target", "the suite has no target to run");
+  const withMembers = options.vsMembers === true ? addMemberTargets(suite, chosen) : undefined;
+  const targets = withMembers?.targets ?? chosen;
 
   let shard: Shard | null = null;
   if (typeof options.shard === "string") {
@@ -115,7 +122,7 @@ export const planSuite = (
 
   const selected = selectCases(suite.cases, { filter, shard: shard ?? undefined });
   return Either.right({
-    suite,
+    suite: withMembers?.suite ?? suite,
     targets,
     cases: selected.map((suiteCase) => ({ suiteCase, assertions: compiled.get(suiteCase.id) ?? [] })),
     threshold,
@@ -123,6 +130,7 @@ export const planSuite = (
     filter: options.filter ?? null,
     concurrency,
     repeat,
-    caseThreshold: suite.caseThreshold ?? 1
+    caseThreshold: suite.caseThreshold ?? 1,
+    memberGroups: withMembers?.groups ?? []
   });
 };
