@@ -28,7 +28,7 @@ export {
   withHistory
 } from "./conversation.js";
 export { describeEvent } from "./describeEvent.js";
-export { type Gates, makeGates } from "./gates.js";
+export { type Gate, type Gates, makeGate, makeGates, makeProviderGates, type ProviderGates } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {

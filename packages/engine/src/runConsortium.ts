@@ -2,7 +2,7 @@ import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/con
 import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import type { ConversationLink, Turn } from "./conversation.js";
-import { makeGates } from "./gates.js";
+import { makeGates, type ProviderGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
 import { askMembers } from "./memberRound.js";
 import { answered, decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
@@ -27,6 +27,8 @@ export interface RunOptions {
    * rejected before any call.
    */
   readonly checkKeys?: boolean;
+  /** Provider caps shared with other runs (an eval's); default: this run's own. */
+  readonly providerGates?: ProviderGates;
   /**
    * Earlier turns (user prompts and the consortium's answers, oldest first): members and the arbiter
    * get them as prior messages. Default none, and then every request is exactly as without it.
@@ -205,7 +207,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     instances: expandInstances(config.members),
     client,
     log,
-    gates: yield* makeGates(config),
+    gates: yield* makeGates(config, options.providerGates),
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
   };
 

@@ -6,7 +6,15 @@ import {
   type ProviderConfig,
   type SuiteConfig
 } from "@consortium/config";
-import { type CallHooks, callModel, type Gates, type RunLog, runConsortium } from "@consortium/engine";
+import {
+  type CallHooks,
+  callModel,
+  type Gates,
+  makeProviderGates,
+  type ProviderGates,
+  type RunLog,
+  runConsortium
+} from "@consortium/engine";
 import { type Env, LlmClient, type LlmRequest } from "@consortium/providers";
 import { Effect } from "effect";
 import type { Judge } from "../assertions/evaluate.js";
@@ -20,21 +28,17 @@ import { failedOutcome, type TargetOutcome } from "./outcome.js";
 const NO_HOOKS: CallHooks = { onAttempt: () => Effect.void, onRetry: () => Effect.void, onEnd: () => Effect.void };
 
 /**
- * One semaphore per provider that declares `concurrency` in the suite, shared by every single-model
- * call and judge of the eval (consortium runs keep their own caps). Beyond that, `-j` is the limit.
+ * The caps of providers that declare `concurrency`, shared by every call of the eval: single models,
+ * judges and every consortium run, so `-j` runs at once never multiply a provider's cap. Beyond
+ * that, `-j` is the limit.
  */
-const makeSuiteGates = (providers: Readonly<Record<string, ProviderConfig>>): Effect.Effect<Gates> =>
-  Effect.gen(function* () {
-    const capped = new Map<string, Effect.Semaphore>();
-    for (const [name, provider] of Object.entries(providers)) {
-      if (provider.concurrency !== undefined) {
-        capped.set(name, yield* Effect.makeSemaphore(Math.max(1, provider.concurrency)));
-      }
-    }
-    return {
-      enter: (provider) => (effect) => capped.get(provider)?.withPermits(1)(effect) ?? effect
-    };
-  });
+const makeSuiteGates = (providers: Readonly<Record<string, ProviderConfig>>, shared: ProviderGates): Gates => ({
+  enter: (name) => (effect) => {
+    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+    const capped = provider === undefined ? undefined : shared.of(provider);
+    return capped === undefined ? effect : capped(effect);
+  }
+});
 
 const singleCall = (
   client: LlmClient["Type"],
@@ -49,8 +53,13 @@ const singleCall = (
     return yield* callModel(client, provider, request, DEFAULT_LIMITS, gates, NO_HOOKS);
   });
 
-const consortiumOutcome = (config: ConsortiumConfig, prompt: string, seed: number, checkKeys: boolean, env: Env) =>
-  runConsortium(config, prompt, { seed, checkKeys, env }).pipe(
+const consortiumOutcome = (
+  config: ConsortiumConfig,
+  prompt: string,
+  seed: number,
+  options: { readonly checkKeys: boolean; readonly env: Env; readonly providerGates: ProviderGates }
+) =>
+  runConsortium(config, prompt, { seed, ...options }).pipe(
     Effect.map((result): TargetOutcome => {
       const synthesis = result.synthesis;
       return {
@@ -77,7 +86,8 @@ export const engineExecutors = (
   options: { readonly checkKeys: boolean; readonly env: Env }
 ): Effect.Effect<Executors<LlmClient | RunLog>> =>
   Effect.gen(function* () {
-    const gates = yield* makeSuiteGates(suite.providers);
+    const providerGates = makeProviderGates();
+    const gates = makeSuiteGates(suite.providers, providerGates);
 
     const runModel = (ref: ModelRef & ModelParams, prompt: string) =>
       Effect.gen(function* () {
@@ -121,7 +131,7 @@ export const engineExecutors = (
     return {
       runTarget: (target, prompt, seed) =>
         target.kind === "consortium"
-          ? consortiumOutcome(target.config, prompt, seed, options.checkKeys, options.env)
+          ? consortiumOutcome(target.config, prompt, seed, { ...options, providerGates })
           : runModel(target.ref, prompt),
       judge
     };
