@@ -12,6 +12,11 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_QUORUM = 1;
+/**
+ * Most member instances one consortium may have unless `limits.max_instances` says otherwise: a
+ * typo such as `:100000` should be an error, not a bill (or a run that takes the machine down).
+ */
+export const DEFAULT_MAX_INSTANCES = 256;
 export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
 
 /** Limits for a run; also what single-model suite targets and llm-rubric judges use. */

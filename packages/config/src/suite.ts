@@ -9,7 +9,7 @@ import { suiteProblems } from "./checks/suite.js";
 import { isBlank, loadConsortiumFile } from "./consortium.js";
 import { DEFAULT_SUITE_THRESHOLD } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
-import { readText, unreadable } from "./io.js";
+import { MAX_CASE_FILE_BYTES, readText, unreadable } from "./io.js";
 import { toProviders } from "./normalise/shared.js";
 import { suiteJudge, toAssertion, toModelTarget } from "./normalise/suite.js";
 import { suiteUnpricedModels, unpricedBudgetMessage } from "./prices/coverage.js";
@@ -76,7 +76,7 @@ const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: Reado
     if (!/\.(jsonl|csv)$/.test(entry.file)) return Effect.succeed([]);
     const display = besideSuite(suitePath, entry.file);
     const idPrefix = entry.file;
-    return readText(display).pipe(
+    return readText(display, MAX_CASE_FILE_BYTES, "a case file").pipe(
       Effect.map((text) => {
         const result = parseCaseFile(text, { display, idPrefix, known });
         found.issues.push(...result.issues);

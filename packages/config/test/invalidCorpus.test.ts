@@ -27,6 +27,10 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
       "6:16: /limits/run_timeout must be >= 0"
     ]
   ],
+  [
+    "too-many-instances.yaml",
+    ["2:10: /members add up to 100000 instances, more than limits.max_instances (256): raise it to run that many"]
+  ],
   ["bad-name.yaml", ["1:7: /name must contain only letters, digits, - and _"]],
   [
     "bare-model.yaml",

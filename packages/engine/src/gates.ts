@@ -1,9 +1,9 @@
-import type { ConsortiumConfig } from "@consortium/config";
+import type { ConsortiumConfig, ProviderConfig } from "@consortium/config";
 import { Effect } from "effect";
 import { allOf, type Budget, makeBudget } from "./budget.js";
 
-// Concurrency, declared: one semaphore for the run (`limits.concurrency`) and one per provider that
-// sets `concurrency`. Permits are held for one attempt only, never across a retry's wait, so a call
+// Concurrency, declared: one gate for the run (`limits.concurrency`) and one per provider that sets
+// `concurrency`. Permits are held for one attempt only, never across a retry's wait, so a call
 // backing off after a 429 does not block others.
 
 export interface Gates {
@@ -13,25 +13,95 @@ export interface Gates {
   readonly budget?: Budget | undefined;
 }
 
-/** `outer`: a limit the run shares with others (an eval's budget); the run's own is `limits.budget_usd`. */
-export const makeGates = (config: ConsortiumConfig, outer?: Budget): Effect.Effect<Gates> =>
+interface Waiter {
+  granted: boolean;
+  readonly wake: () => void;
+}
+
+/**
+ * A first-come, first-served semaphore that hands a released permit to exactly one waiter. Effect's
+ * own semaphore wakes every waiter on each release and lets them race for it: with thousands of
+ * member instances waiting, a run did N² wake-ups.
+ */
+export type Gate = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>;
+
+export const makeGate = (permits: number): Gate => {
+  let free = permits;
+  // A Set keeps insertion order and deletes in O(1): the first entry is the longest waiting.
+  const waiting = new Set<Waiter>();
+  const release = (): void => {
+    for (const next of waiting) {
+      waiting.delete(next);
+      next.granted = true;
+      next.wake();
+      return;
+    }
+    free += 1;
+  };
+  const take = Effect.async<void>((resume) => {
+    if (free > 0) {
+      free -= 1;
+      resume(Effect.void);
+      return;
+    }
+    const waiter: Waiter = { granted: false, wake: () => resume(Effect.void) };
+    waiting.add(waiter);
+    // Interrupted while waiting: leave the queue; already handed a permit: pass it on.
+    return Effect.sync(() => {
+      if (waiter.granted) release();
+      else waiting.delete(waiter);
+    });
+  });
+  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.zipRight(restore(take), Effect.ensuring(restore(effect), Effect.sync(release)))
+    );
+};
+
+/**
+ * The caps of providers that set `concurrency`, by provider name. Runs that share one (the consortium
+ * runs, single models and judges of an eval) share the cap: `-j` runs at once never multiply it.
+ */
+export interface ProviderGates {
+  readonly of: (provider: ProviderConfig) => Gate | undefined;
+}
+
+export const makeProviderGates = (): ProviderGates => {
+  const byName = new Map<string, Gate>();
+  return {
+    of: (provider) => {
+      if (provider.concurrency === undefined) return undefined;
+      let gate = byName.get(provider.name);
+      if (gate === undefined) {
+        gate = makeGate(Math.max(1, provider.concurrency));
+        byName.set(provider.name, gate);
+      }
+      return gate;
+    }
+  };
+};
+
+/**
+ * `providerGates`: caps the run shares with others (an eval's); `outer`: a spending limit it shares
+ * (an eval's budget). The run's own budget is `limits.budget_usd`.
+ */
+export const makeGates = (
+  config: ConsortiumConfig,
+  providerGates: ProviderGates = makeProviderGates(),
+  outer?: Budget
+): Effect.Effect<Gates> =>
   Effect.gen(function* () {
     const own = config.limits.budgetUsd === undefined ? [] : [yield* makeBudget(config.limits.budgetUsd)];
     const budget = allOf([...own, ...(outer === undefined ? [] : [outer])]);
-    const run = yield* Effect.makeSemaphore(Math.max(1, config.limits.concurrency));
-    const perProvider = new Map<string, Effect.Semaphore>();
-    for (const [name, provider] of Object.entries(config.providers)) {
-      if (provider.concurrency !== undefined) {
-        perProvider.set(name, yield* Effect.makeSemaphore(Math.max(1, provider.concurrency)));
-      }
-    }
+    const run = makeGate(Math.max(1, config.limits.concurrency));
     return {
       budget,
-      enter: (provider) => (effect) => {
-        const inRun = run.withPermits(1)(effect);
+      enter: (name) => (effect) => {
+        const inRun = run(effect);
         // Provider first: waiting for a busy provider must not hold one of the run's permits.
-        const capped = perProvider.get(provider);
-        return capped === undefined ? inRun : capped.withPermits(1)(inRun);
+        const provider = Object.hasOwn(config.providers, name) ? config.providers[name] : undefined;
+        const capped = provider === undefined ? undefined : providerGates.of(provider);
+        return capped === undefined ? inRun : capped(inRun);
       }
     };
   });

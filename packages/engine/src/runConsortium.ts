@@ -4,7 +4,7 @@ import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effec
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
 import { callsOf, sumUsage } from "./cost.js";
-import { makeGates } from "./gates.js";
+import { makeGates, type ProviderGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
 import { answerRound } from "./layers.js";
 import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly checkKeys?: boolean;
   /** A spending limit this run shares with others (an eval's); the run's own is `limits.budget_usd`. */
   readonly budget?: Budget;
+  /** Provider caps shared with other runs (an eval's); default: this run's own. */
+  readonly providerGates?: ProviderGates;
   /**
    * Earlier turns (user prompts and the consortium's answers, oldest first): members and the arbiter
    * get them as prior messages. Default none, and then every request is exactly as without it.
@@ -250,7 +252,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     instances: expandInstances(config.members, config.strategy?.roles),
     client,
     log,
-    gates: yield* makeGates(config, options.budget),
+    gates: yield* makeGates(config, options.providerGates, options.budget),
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
   };
 

@@ -1,5 +1,5 @@
 import * as Either from "effect/Either";
-import { DEFAULT_MAX_ITERATIONS, DEFAULT_QUORUM } from "../defaults.js";
+import { DEFAULT_MAX_INSTANCES, DEFAULT_MAX_ITERATIONS, DEFAULT_QUORUM } from "../defaults.js";
 import { parseDuration } from "../duration.js";
 import { hasCount, parseModelRef } from "../modelRef.js";
 import type { Problem } from "../problem.js";
@@ -66,6 +66,15 @@ const limitProblems = (limits: unknown, instances: number | undefined): Array<Pr
     if (typeof value !== "string" && typeof value !== "number") continue;
     const parsed = parseDuration(value);
     if (Either.isRight(parsed) && parsed.right === 0) problems.push(semantic(["limits", key], "must be more than 0"));
+  }
+  const most = record.max_instances ?? DEFAULT_MAX_INSTANCES;
+  if (instances !== undefined && isPositiveInteger(most) && instances > most) {
+    problems.push(
+      semantic(
+        ["members"],
+        `add up to ${instances} instances, more than limits.max_instances (${most}): raise it to run that many`
+      )
+    );
   }
   const quorum = record.quorum ?? DEFAULT_QUORUM;
   if (instances !== undefined && isPositiveInteger(quorum) && quorum > instances) {

@@ -1,5 +1,6 @@
 import {
   DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_INSTANCES,
   DEFAULT_QUORUM,
   DEFAULT_RETRIES,
   DEFAULT_RUN_TIMEOUT_MS,
@@ -128,6 +129,10 @@ export const limits = object("Timeouts, retries and concurrency of a run.", {
     default: DEFAULT_RETRIES
   }),
   quorum: integer("Fewest member answers an iteration needs to go on.", { minimum: 1, default: DEFAULT_QUORUM }),
+  max_instances: integer("Most member instances (counts added up) the consortium may have; a guard against typos.", {
+    minimum: 1,
+    default: DEFAULT_MAX_INSTANCES
+  }),
   run_timeout: duration("Time limit of the whole run.", DEFAULT_RUN_TIMEOUT_MS),
   budget_usd: budgetUsd(
     "Most the run may spend. A call that could take the run past it is never started; the run then ends " +

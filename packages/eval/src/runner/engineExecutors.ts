@@ -13,6 +13,8 @@ import {
   callModel,
   type Gates,
   makeBudget,
+  makeProviderGates,
+  type ProviderGates,
   type RunLog,
   type RunResult,
   runConsortium
@@ -30,25 +32,22 @@ import { failedOutcome, type TargetOutcome } from "./outcome.js";
 const NO_HOOKS: CallHooks = { onAttempt: () => Effect.void, onRetry: () => Effect.void, onEnd: () => Effect.void };
 
 /**
- * One semaphore per provider that declares `concurrency` in the suite, shared by every single-model
- * call and judge of the eval (consortium runs keep their own caps). Beyond that, `-j` is the limit.
+ * The caps of providers that declare `concurrency`, shared by every call of the eval: single models,
+ * judges and every consortium run, so `-j` runs at once never multiply a provider's cap. Beyond
+ * that, `-j` is the limit.
  */
 const makeSuiteGates = (
   providers: Readonly<Record<string, ProviderConfig>>,
+  shared: ProviderGates,
   budget: Budget | undefined
-): Effect.Effect<Gates> =>
-  Effect.gen(function* () {
-    const capped = new Map<string, Effect.Semaphore>();
-    for (const [name, provider] of Object.entries(providers)) {
-      if (provider.concurrency !== undefined) {
-        capped.set(name, yield* Effect.makeSemaphore(Math.max(1, provider.concurrency)));
-      }
-    }
-    return {
-      budget,
-      enter: (provider) => (effect) => capped.get(provider)?.withPermits(1)(effect) ?? effect
-    };
-  });
+): Gates => ({
+  budget,
+  enter: (name) => (effect) => {
+    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+    const capped = provider === undefined ? undefined : shared.of(provider);
+    return capped === undefined ? effect : capped(effect);
+  }
+});
 
 const singleCall = (
   client: LlmClient["Type"],
@@ -71,17 +70,21 @@ const consortiumOutcome = (
   config: ConsortiumConfig,
   prompt: string,
   seed: number,
-  checkKeys: boolean,
-  env: Env,
-  budget: Budget | undefined
+  options: {
+    readonly checkKeys: boolean;
+    readonly env: Env;
+    readonly providerGates: ProviderGates;
+    readonly budget: Budget | undefined;
+  }
 ) =>
   // origin "eval": `consortium runs` marks these runs, and `runs --no-evals` leaves them out
   runConsortium(config, prompt, {
     seed,
-    checkKeys,
-    env,
+    checkKeys: options.checkKeys,
+    env: options.env,
+    providerGates: options.providerGates,
     origin: "eval",
-    ...(budget === undefined ? {} : { budget })
+    ...(options.budget === undefined ? {} : { budget: options.budget })
   }).pipe(
     Effect.map((result): TargetOutcome => {
       const synthesis = result.synthesis;
@@ -115,7 +118,8 @@ export const engineExecutors = (
   Effect.gen(function* () {
     // The suite's budget covers every call of the eval: consortium runs, single models and judges.
     const budget = suite.budgetUsd === undefined ? undefined : yield* makeBudget(suite.budgetUsd);
-    const gates = yield* makeSuiteGates(suite.providers, budget);
+    const providerGates = makeProviderGates();
+    const gates = makeSuiteGates(suite.providers, providerGates, budget);
 
     const runModel = (ref: ModelRef & ModelParams, prompt: string) =>
       Effect.gen(function* () {
@@ -163,7 +167,7 @@ export const engineExecutors = (
     return {
       runTarget: (target, prompt, seed) =>
         target.kind === "consortium"
-          ? consortiumOutcome(target.config, prompt, seed, options.checkKeys, options.env, budget)
+          ? consortiumOutcome(target.config, prompt, seed, { ...options, providerGates, budget })
           : runModel(target.ref, prompt),
       judge,
       ...(budget === undefined

@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { consortium, STACK_FRAME } from "./binary.js";
+
+// Ctrl-C on the real binary, sent once the command is provably busy (calls in flight at the fake
+// server), never after a guessed delay: it ends with 130 and the runs it had started are recorded as
+// interrupted.
+
+let fake: FakeLlm;
+let dir: string;
+
+beforeAll(async () => {
+  fake = await startFakeLlm({ defaultReply: { fault: { type: "hang" } } });
+  dir = mkdtempSync(join(tmpdir(), "consortium-interrupt-"));
+  writeFileSync(
+    join(dir, "crowd.yaml"),
+    "name: crowd\nmembers: [openai/slow:4]\narbiter: openai/judge\nlimits: {concurrency: 2}\n"
+  );
+  writeFileSync(join(dir, "suite.yaml"), "name: s\ntargets: [crowd.yaml]\ncases: [{id: one, prompt: hi}]\n");
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+/** Resolves once the fake server has `count` requests in flight: the command is busy. */
+const whenInFlight = (count: number): Promise<void> =>
+  new Promise((resolve) => {
+    const check = () => (fake.stats.inFlight >= count ? resolve() : setTimeout(check, 20));
+    check();
+  });
+
+const interruptWhenBusy = (args: ReadonlyArray<string>, db: string) => {
+  const run = consortium(args, {
+    cwd: dir,
+    env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: db },
+    whileRunning: (pid) => {
+      void whenInFlight(2).then(() => {
+        process.kill(pid, "SIGINT");
+      });
+    }
+  });
+  return run;
+};
+
+describe("SIGINT", () => {
+  it("ends a run whose members wait on the gates with 130, recorded interrupted", async () => {
+    const db = join(dir, "run.db");
+    const result = await interruptWhenBusy(["run", "crowd.yaml", "hi"], db);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    const runs = await consortium(["runs", "--json", "--db", db], { cwd: dir });
+    expect(JSON.parse(runs.stdout).map((run: { status: string }) => run.status)).toEqual(["interrupted"]);
+  });
+
+  it("ends `consortium eval` (the spawned binary) with 130", async () => {
+    const db = join(dir, "eval.db");
+    const result = await interruptWhenBusy(["eval", "suite.yaml"], db);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+  });
+});
