@@ -1,4 +1,4 @@
-/** The process exit codes of SPEC section 4; nothing else is ever returned. */
+/** The process exit codes: 0 ok (a degraded run included), 1 failed, 2 bad input, 130 interrupted; nothing else is ever returned. */
 export const ExitCode = {
   Ok: 0,
   /** The run failed (no quorum, arbiter failed) or an eval missed its threshold. */

@@ -47,7 +47,7 @@ export const BUILTIN_PROVIDERS: Readonly<Record<"openai" | "anthropic", Provider
   }
 };
 
-/** `{{name}}` placeholders each template may use (SPEC section 3). */
+/** `{{name}}` placeholders each template may use; any other is a validation error. */
 export const TEMPLATE_PLACEHOLDERS = {
   member: ["prompt", "system"],
   refine: ["prompt", "previous_synthesis", "refinement_areas", "dissent", "confidence", "iteration"],

@@ -1,5 +1,5 @@
-// The result object of SPEC section 7. `--json`, `--output`, the Promise API and the Effect API all
-// return exactly this; scripts depend on these names, so change them only with the spec.
+// The result object. `--json`, `--output`, the Promise API and the Effect API all
+// return exactly this; scripts depend on these names, so change them only as a documented, breaking change.
 
 export type RunStatus = "completed" | "degraded" | "failed" | "interrupted";
 

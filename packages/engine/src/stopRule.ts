@@ -1,4 +1,5 @@
-// When to stop iterating (SPEC section 1, step 3), as one pure decision.
+// When to stop iterating, as one pure decision: go on while below min_iterations, below the
+// confidence threshold, or asked for another round by the arbiter, and never past max_iterations.
 
 export interface StopBounds {
   readonly confidenceThreshold: number;

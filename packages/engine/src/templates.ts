@@ -1,5 +1,5 @@
 // The built-in prompt templates. A consortium file may replace any of them (`prompts:`); the
-// placeholders each may use are fixed by SPEC section 3 (TEMPLATE_PLACEHOLDERS in @consortium/config).
+// placeholders each may use are fixed by TEMPLATE_PLACEHOLDERS in @consortium/config.
 
 /** What every member is asked in the first round. The system prompt travels as the system message. */
 export const MEMBER_TEMPLATE = "{{prompt}}";

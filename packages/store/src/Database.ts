@@ -35,7 +35,7 @@ export interface RunsTable {
   readonly ended_at: string | null;
   readonly duration_ms: number | null;
   readonly error: string | null;
-  /** The SPEC section 7 result object, once the run has ended. */
+  /** The run's result object (as `--json` prints it), once the run has ended. */
   readonly result_json: string | null;
   /** Writer process, so a later open can tell a live run from an abandoned one. */
   readonly pid: number;

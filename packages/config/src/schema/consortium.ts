@@ -12,7 +12,7 @@ import {
 import { anyOf, array, boolean, describe, type Infer, integer, literals, object, string } from "./builder.js";
 import { countedModelRef, fileName, fraction, limits, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
-// The consortium file (SPEC section 3): the single source of the published schema and of RawConsortium.
+// The consortium file (members, arbiter, iteration bounds, prompts, providers, limits): the single source of the published schema and of RawConsortium.
 
 const member = object(
   "A member in long form, with its own sampling parameters.",

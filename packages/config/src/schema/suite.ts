@@ -3,7 +3,7 @@ import type { AssertionType } from "../types.js";
 import { anyOf, array, describe, type Infer, integer, literals, object, string, unknown } from "./builder.js";
 import { budgetUsd, fileName, fraction, modelParams, modelRef, providers, schemaKey } from "./shared.js";
 
-// The suite file (SPEC section 6): the single source of the published schema and of RawSuite.
+// The suite file (targets, cases, assertions, threshold): the single source of the published schema and of RawSuite.
 
 export const ASSERTION_TYPES = [
   "equals",

@@ -7,8 +7,6 @@ import { parseJsonOutput } from "./json.js";
 import { quote } from "./text.js";
 import { type CompiledAssertion, decided, type Observation, type Outcome, undecided } from "./types.js";
 
-/** The judge used when neither the assertion nor the suite names one (SPEC's default). */
-
 /**
  * Compiles JSON schemas with one ajv instance and remembers each by its canonical JSON, so a schema in
  * `defaults.assert` (copied into every case) is compiled once, not once per case.
