@@ -4,7 +4,8 @@ import { withHistory } from "./conversation.js";
 import { type Layer, memberContent } from "./memberRequest.js";
 import type { PreviousRound } from "./prompts.js";
 import type { MemberResponse, RunResult } from "./result.js";
-import { iso, type MemberInstance, type RunContext } from "./runContext.js";
+import type { MemberInstance, RunContext } from "./runContext.js";
+import { iso } from "./text/time.js";
 
 // A member that is a whole consortium. Each of its instances is a run of its own, on the message a
 // model member would get; that run's synthesis is the answer. A run that ends without a synthesis
