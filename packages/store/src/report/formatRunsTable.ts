@@ -21,6 +21,15 @@ export const shortIds = (ids: ReadonlyArray<string>): ReadonlyArray<string> => {
 
 const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.outputTokens);
 
+/** A lower bound is marked as one, and a run no call of which had a price says so rather than "-". */
+const cost = (run: RunSummary): string => {
+  const usd = formatCost(run.costUsd);
+  if (run.costComplete !== false) return usd ?? "-";
+  return usd === null ? "no price" : `≥${usd}`;
+};
+
+const LOWER_BOUND_NOTE = "≥: some calls had no price; the cost shown is a lower bound";
+
 export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   if (runs.length === 0) return "No runs recorded yet.";
   const ids = shortIds(runs.map((run) => run.id));
@@ -46,23 +55,23 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     String(run.iterations),
     formatConfidence(run.confidence),
     tokens(run),
-    formatCost(run.costUsd) ?? "-",
+    cost(run),
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
   // Numbers read better right-aligned; the last column is never padded.
   const numeric = new Set([4, 5, 6, 7, 8]);
-  return table
-    .map((row) =>
-      row
-        .map((cell, column) => {
-          if (column === row.length - 1) return cell;
-          const width = widths[column] ?? 0;
-          return numeric.has(column) ? cell.padStart(width) : cell.padEnd(width);
-        })
-        .join("  ")
-        .trimEnd()
-    )
-    .join("\n");
+  const lines = table.map((row) =>
+    row
+      .map((cell, column) => {
+        if (column === row.length - 1) return cell;
+        const width = widths[column] ?? 0;
+        return numeric.has(column) ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join("  ")
+      .trimEnd()
+  );
+  if (runs.some((run) => run.costComplete === false && run.costUsd !== null)) lines.push("", LOWER_BOUND_NOTE);
+  return lines.join("\n");
 };
