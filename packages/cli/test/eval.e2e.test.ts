@@ -142,7 +142,17 @@ describe("consortium eval", () => {
     const changed = writeSuite("changed.yaml", ALL_TYPES.replace('prompt: "city json 5"', 'prompt: "a new question"'));
     const missed = await evalCli([changed, "--replay", cassette, "--filter", "^regex$"], offline);
     expect(missed.code).toBe(2);
-    expect(missed.stderr + missed.stdout).toMatch(/replay miss: .*regex.*(member-a|member-b|solo)/);
+    expect(missed.stderr).toMatch(/replay miss: .*regex.*(member-a|member-b|solo)/);
+    expect(missed.stdout).toContain("openai/solo");
+  });
+
+  it("a filter matching no case is exit 2 naming the pattern", async () => {
+    const suite = writeSuite("no-match.yaml", ALL_TYPES);
+    const result = await evalCli([suite, "--filter", "^no-such-case$"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("^no-such-case$");
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(fake.stats.calls).toBe(0);
   });
 
   it("rejects a bad shard with exit 2 and no stack trace", async () => {

@@ -3,7 +3,6 @@ export {
   type Budget,
   budgetReachedMessage,
   DEFAULT_RESERVED_OUTPUT_TOKENS,
-  formatUsd,
   makeBudget,
   promptTokenBound
 } from "./budget.js";
@@ -98,3 +97,9 @@ export {
   type ResolvedTemplates,
   resolveTemplates
 } from "./templates.js";
+export { formatDuration } from "./text/duration.js";
+export { oneLine, plural } from "./text/line.js";
+export { formatConfidence, formatCount } from "./text/numbers.js";
+export { alignColumns } from "./text/table.js";
+export { iso } from "./text/time.js";
+export { formatCost, formatUsd } from "./text/usd.js";

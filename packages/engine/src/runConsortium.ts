@@ -13,11 +13,12 @@ import { emitEvent } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { Iteration, RunResult } from "./result.js";
 import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
-import { expandInstances, iso, type RunContext } from "./runContext.js";
+import { expandInstances, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { decideStop } from "./stopRule.js";
 import { eliminate } from "./strategy.js";
 import { resolveTemplates } from "./templates.js";
+import { iso } from "./text/time.js";
 
 export interface RunOptions {
   /** Default: a new sortable id (see makeRunId). */

@@ -294,6 +294,15 @@ describe("planSuite", () => {
     });
   });
 
+  it("a filter matching no case id is an error naming the pattern; an empty shard is not", () => {
+    const unmatched = problem(suite(), { filter: "^nothing-like-this$" });
+    expect(unmatched).toMatchObject({ _tag: "InvalidEvalOption", option: "--filter" });
+    expect(unmatched && "message" in unmatched ? unmatched.message : "").toContain("^nothing-like-this$");
+    const shards = Array.from({ length: 40 }, (_, index) => plan(suite(), { filter: "o", shard: `${index + 1}/40` }));
+    expect(shards.some((planned) => planned.cases.length === 0)).toBe(true);
+    expect(shards.reduce((sum, planned) => sum + planned.cases.length, 0)).toBe(3);
+  });
+
   it("options override the suite: threshold, targets; duplicate target names get #2", () => {
     const planned = plan(suite(), { threshold: 0.5, targets: [model("x"), model("x")], shard: "1/1" });
     expect(planned.threshold).toBe(0.5);

@@ -154,6 +154,8 @@ export const deliverReport = (report: EvalReport, flags: ReportFlags) =>
   Effect.gen(function* () {
     yield* writeReports(report, flags);
     yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    // A miss is an error of the cassette, not a verdict: it goes where errors go, even when stdout is a file.
+    for (const miss of report.replayMisses) yield* Console.error(miss);
     const code = exitCodeFor(report);
     if (code === ExitCode.RunFailed)
       return yield* new RunFailed({ message: "eval failed: a target is below its threshold" });

@@ -1,4 +1,5 @@
 import type { SuiteTarget } from "@consortium/config";
+import { iso } from "@consortium/engine";
 import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
@@ -20,8 +21,6 @@ export interface Executors<R> {
   /** Why nothing more may start (the eval's budget was reached), or null; absent when nothing limits it. */
   readonly budgetStop?: Effect.Effect<string | null>;
 }
-
-const iso = (millis: number): string => new Date(millis).toISOString();
 
 /** Anything unexpected in one case × target becomes that result's error; only an interrupt stops the suite. */
 const containFailures = <R>(effect: Effect.Effect<TargetOutcome, never, R>) =>

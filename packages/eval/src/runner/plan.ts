@@ -120,6 +120,10 @@ export const planSuite = (
     compiled.set(suiteCase.id, assertions);
   }
 
+  // A filter that matches nothing is almost always a typo; an empty shard is normal (few cases, many jobs).
+  if (filter !== undefined && selectCases(suite.cases, { filter }).length === 0) {
+    return invalid("--filter", `${JSON.stringify(options.filter)} matches no case id of the suite`);
+  }
   const selected = selectCases(suite.cases, { filter, shard: shard ?? undefined });
   return Either.right({
     suite: withMembers?.suite ?? suite,

@@ -1,18 +1,16 @@
-import type { Synthesis } from "@consortium/engine";
-import type { StoredCall, StoredRun } from "../types.js";
-import { formatConversation } from "./formatConversation.js";
-import { formatJudging, reviewLine } from "./formatJudging.js";
 import {
   formatConfidence,
   formatCost,
   formatCount,
   formatDuration,
-  formatTime,
-  indent,
   oneLine,
   plural,
-  textHead
-} from "./text.js";
+  type Synthesis
+} from "@consortium/engine";
+import type { StoredCall, StoredRun } from "../types.js";
+import { formatConversation } from "./formatConversation.js";
+import { formatJudging, reviewLine } from "./formatJudging.js";
+import { formatTime, indent, textHead } from "./text.js";
 
 // `consortium show <id>`: what happened in one run, read top to bottom. Built from the calls table,
 // so a run that was interrupted or crashed shows everything that finished.
@@ -74,8 +72,7 @@ const usedTokens = (call: StoredCall): boolean => call.inputTokens > 0 || call.o
 
 /** A call's cost; "no price" when its model had none (calls recorded before costs were kept say nothing). */
 const callCost = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => {
-  const usd = formatCost(call.costUsd);
-  if (usd !== null) return [usd];
+  if (call.costUsd !== null) return [formatCost(call.costUsd)];
   return usedTokens(call) && run.costComplete === false ? ["no price"] : [];
 };
 
@@ -159,11 +156,10 @@ const unpricedModels = (run: StoredRun): ReadonlyArray<string> => {
 
 /** The run's cost, said to be a lower bound when some call's model had no price. */
 const runCost = (run: StoredRun): ReadonlyArray<string> => {
-  const usd = formatCost(run.costUsd);
-  if (run.costComplete !== false) return usd === null ? [] : [usd];
+  if (run.costComplete !== false) return run.costUsd === null ? [] : [formatCost(run.costUsd)];
   const models = unpricedModels(run);
   const missing = models.length === 0 ? "some calls had no price" : `no price for ${models.join(", ")}`;
-  return [`${usd ?? "cost unknown"} (incomplete: ${missing})`];
+  return [`${run.costUsd === null ? "cost unknown" : formatCost(run.costUsd)} (incomplete: ${missing})`];
 };
 
 const totals = (run: StoredRun): string => {

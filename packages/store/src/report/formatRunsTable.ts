@@ -1,10 +1,12 @@
+import { alignColumns, formatConfidence, formatCost, formatCount, formatDuration, oneLine } from "@consortium/engine";
 import type { RunSummary } from "../types.js";
-import { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./text.js";
+import { formatTime } from "./text.js";
 
 // `consortium runs`: one line per run, newest first, columns aligned, the prompt cut to fit.
 
 const MIN_ID_LENGTH = 8;
 const PROMPT_WIDTH = 48;
+const NUMERIC_COLUMNS = new Set([4, 5, 6, 7, 8]);
 
 /**
  * The shortest prefix, at least 8 characters, that tells these ids apart; `consortium show` accepts
@@ -23,9 +25,8 @@ const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.ou
 
 /** A lower bound is marked as one, and a run no call of which had a price says so rather than "-". */
 const cost = (run: RunSummary): string => {
-  const usd = formatCost(run.costUsd);
-  if (run.costComplete !== false) return usd ?? "-";
-  return usd === null ? "no price" : `≥${usd}`;
+  if (run.costComplete !== false) return formatCost(run.costUsd);
+  return run.costUsd === null ? "no price" : `≥${formatCost(run.costUsd)}`;
 };
 
 const LOWER_BOUND_NOTE = "≥: some calls had no price; the cost shown is a lower bound";
@@ -58,20 +59,9 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     cost(run),
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
-  const table = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
-  // Numbers read better right-aligned; the last column is never padded.
-  const numeric = new Set([4, 5, 6, 7, 8]);
-  const lines = table.map((row) =>
-    row
-      .map((cell, column) => {
-        if (column === row.length - 1) return cell;
-        const width = widths[column] ?? 0;
-        return numeric.has(column) ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join("  ")
-      .trimEnd()
-  );
+  // Numbers read better right-aligned.
+  const lines = [...alignColumns([header, ...rows], NUMERIC_COLUMNS)];
   if (runs.some((run) => run.costComplete === false && run.costUsd !== null)) lines.push("", LOWER_BOUND_NOTE);
-  return lines.join("\n");
+  return lines.join("
+");
 };
