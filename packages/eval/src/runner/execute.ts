@@ -8,6 +8,7 @@ import { calibrate } from "../report/calibration.js";
 import { compareWithMembers } from "../report/comparisons.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
+import { NO_TOKENS } from "../report/tokens.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
 import { failedOutcome, type TargetOutcome } from "./outcome.js";
 import type { PlannedCase, SuitePlan } from "./plan.js";
@@ -51,8 +52,8 @@ const runOnce = <R>(
     output: "",
     confidence: null,
     latencyMs: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    judgeUsage: { inputTokens: 0, outputTokens: 0 },
+    usage: NO_TOKENS,
+    judgeUsage: NO_TOKENS,
     costUsd: 0,
     runId: null,
     status: "skipped",
@@ -62,9 +63,8 @@ const runOnce = <R>(
   });
   const run = Effect.gen(function* () {
     const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
-    if (outcome.refusedByBudget !== undefined)
-      return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
-    if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
+    if (outcome.refusedByBudget !== undefined) return { outcome, results: [], judgeUsage: NO_TOKENS };
+    if (outcome.output === null) return { outcome, results: [], judgeUsage: NO_TOKENS };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
       {
