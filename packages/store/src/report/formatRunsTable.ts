@@ -62,6 +62,5 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   // Numbers read better right-aligned.
   const lines = [...alignColumns([header, ...rows], NUMERIC_COLUMNS)];
   if (runs.some((run) => run.costComplete === false && run.costUsd !== null)) lines.push("", LOWER_BOUND_NOTE);
-  return lines.join("
-");
+  return lines.join("\n");
 };
