@@ -1,11 +1,5 @@
-import {
-  type ConsortiumConfig,
-  consortiaWithin,
-  consortiumModels,
-  type ModelRef,
-  type ProviderConfig
-} from "@consortium/config";
-import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
+import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
+import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
@@ -56,16 +50,6 @@ export interface RunOptions {
   /** The member call this run answers for, when it is an included consortium's run. */
   readonly nestedIn?: NestedLink;
 }
-
-const checkProvidersExist = (
-  providers: Readonly<Record<string, ProviderConfig>>,
-  refs: ReadonlyArray<ModelRef>
-): Effect.Effect<void, UnknownProvider> => {
-  const missing = refs.find((ref) => !Object.hasOwn(providers, ref.provider));
-  return missing === undefined
-    ? Effect.void
-    : Effect.fail(new UnknownProvider({ provider: missing.provider, known: Object.keys(providers).sort() }));
-};
 
 const previousRound = (progress: RunProgress): PreviousRound | undefined => {
   const last = progress.iterations.at(-1);

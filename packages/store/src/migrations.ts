@@ -208,6 +208,34 @@ const leasesAndShards = (t: ColumnTypes): Migration => ({
   }
 });
 
+// Each call's cost on its row, and whether a run's cost covers all its calls: a run with an unpriced
+// call has only a lower bound, which `runs` and `show` must not pass off as the whole cost.
+const callCosts = (t: ColumnTypes): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("calls").addColumn("cost_usd", t.real).execute();
+    await db.schema.alterTable("runs").addColumn("cost_complete", t.flag).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("runs").dropColumn("cost_complete").execute();
+    await db.schema.alterTable("calls").dropColumn("cost_usd").execute();
+  }
+});
+
+// The viewer's list filtered by consortium and status at once: with one index per column, a
+// combination with few or no matches walked every run of the consortium.
+const runFilters = (): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex("runs_consortium_status_started_at")
+      .on("runs")
+      .columns(["consortium", "status", "started_at"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("runs_consortium_status_started_at").execute();
+  }
+});
+
 // A consortium may answer as a member of another: its run records the run it answered for
 // (outer_run_id) and the member call that asked for it records that run (inner_run_id). Under
 // Mixture-of-Agents layers a member answers several times a round: each call records its layer.
@@ -237,10 +265,12 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0004_open_call_roles": types.openCallRoles,
   "0005_listing_indexes": listingIndexes(),
   "0006_leases_and_shards": leasesAndShards(types),
-  "0007_nesting_and_layers": nestingAndLayers()
+  "0007_call_costs": callCosts(types),
+  "0008_run_filters": runFilters(),
+  "0009_nesting_and_layers": nestingAndLayers()
 });
 
-export const latestMigration = "0007_nesting_and_layers";
+export const latestMigration = "0009_nesting_and_layers";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

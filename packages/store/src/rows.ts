@@ -85,6 +85,7 @@ export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Inser
   parsed_json: jsonOrNull(call.parsed, secrets),
   input_tokens: call.usage.inputTokens,
   output_tokens: call.usage.outputTokens,
+  cost_usd: call.usage.costUsd,
   latency_ms: Math.round(call.latencyMs),
   attempts: call.attempts,
   error_json: jsonOrNull(call.error, secrets),
@@ -105,6 +106,7 @@ export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>):
     input_tokens: result.usage.inputTokens,
     output_tokens: result.usage.outputTokens,
     cost_usd: result.usage.costUsd,
+    cost_complete: result.usage.costComplete,
     ended_at: result.endedAt,
     duration_ms: Math.round(result.durationMs),
     error: redactNullable(result.error, secrets),
@@ -125,6 +127,7 @@ export type SummaryRow = Pick<
   | "input_tokens"
   | "output_tokens"
   | "cost_usd"
+  | "cost_complete"
   | "origin"
 > & { readonly prompt_head: string };
 
@@ -141,6 +144,7 @@ export const toRunSummary = (row: SummaryRow): RunSummary => ({
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
   costUsd: row.cost_usd,
+  costComplete: nullableFlag(row.cost_complete),
   origin: row.origin
 });
 
@@ -157,6 +161,7 @@ export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
   parsed: parseJson(row.parsed_json),
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
+  costUsd: row.cost_usd,
   latencyMs: row.latency_ms,
   attempts: row.attempts,
   error: parseJson(row.error_json) as StoredCall["error"],
@@ -200,6 +205,7 @@ export const toStoredRun = (
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
   costUsd: row.cost_usd,
+  costComplete: nullableFlag(row.cost_complete),
   startedAt: row.started_at,
   endedAt: row.ended_at,
   durationMs: row.duration_ms,

@@ -71,6 +71,7 @@ describe("migrations", () => {
           "error_json",
           "started_at",
           "ended_at",
+          "cost_usd",
           "inner_run_id",
           "layer"
         ]);
