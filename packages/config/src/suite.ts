@@ -2,6 +2,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as Effect from "effect/Effect";
 import { schemaProblems } from "./ajvProblems.js";
 import { type FileCase, parseCaseFile } from "./caseFile.js";
+import { asksForConfidence, confidenceTargetMessage, singleModelTargets } from "./checks/confidenceTargets.js";
 import { asArray, isRecord } from "./checks/data.js";
 import { knownProviders } from "./checks/modelRefs.js";
 import { secretProblems } from "./checks/secrets.js";
@@ -56,8 +57,14 @@ const loadTargets = (raw: unknown, suitePath: string, found: Collected) =>
     );
   });
 
-const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: ReadonlySet<string>, found: Collected) =>
-  Effect.forEach(asArray(raw), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
+const loadCases = (
+  data: { readonly cases?: unknown; readonly targets?: unknown },
+  suitePath: string,
+  locate: Locate,
+  known: ReadonlySet<string>,
+  found: Collected
+) =>
+  Effect.forEach(asArray(data.cases), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
     if (!isRecord(entry)) return Effect.succeed([]);
     if (typeof entry.file !== "string") {
       if (typeof entry.prompt !== "string") return Effect.succeed([]);
@@ -82,6 +89,12 @@ const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: Reado
         found.issues.push(...result.issues);
         if (result.cases.length === 0 && result.issues.length === 0) {
           found.problems.push(problem(["cases", index, "file"], `${display} has no cases`));
+        }
+        const singles = singleModelTargets(data.targets);
+        for (const fileCase of result.cases) {
+          if (singles.length === 0 || !asksForConfidence(fileCase.case.assert)) continue;
+          const message = confidenceTargetMessage(singles);
+          found.issues.push({ file: fileCase.file, ...fileCase.position, path: "/assert", message });
         }
         return result.cases.map((fileCase: FileCase) => placedFromFile(fileCase, found));
       }),
@@ -148,7 +161,7 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
   };
   const known = knownProviders(data.providers);
   const consortia = yield* loadTargets(data.targets, path, found);
-  const cases = yield* loadCases(data.cases, path, locate, known, found);
+  const cases = yield* loadCases(data, path, locate, known, found);
   checkDuplicateIds(cases);
   const raw = data as RawSuite;
   const targets =
