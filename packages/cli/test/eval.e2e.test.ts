@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
@@ -168,6 +168,24 @@ describe("consortium eval", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('target "openai/solo" is a single model');
     expect(refused.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("refuses a case file outside the suite's folder unless --allow-outside", async () => {
+    const nested = join(dir, "nested");
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(
+      join(dir, "outside.csv"),
+      'id,prompt,assert\nout,city json,"[{""type"": ""contains"", ""value"": ""Osaka""}]"\n'
+    );
+    const suite = join(nested, "escape.yaml");
+    writeFileSync(suite, "name: escape\ntargets: [{model: openai/solo}]\ncases:\n  - file: ../outside.csv\n");
+    const refused = await evalCli([suite]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("outside the suite's folder");
+    expect(fake.stats.calls).toBe(0);
+    expect((await consortium(["validate", suite])).code).toBe(2);
+    expect((await consortium(["validate", "--allow-outside", suite])).code).toBe(0);
+    expect((await evalCli([suite, "--allow-outside"])).code).toBe(0);
   });
 
   it("rejects a bad shard with exit 2 and no stack trace", async () => {

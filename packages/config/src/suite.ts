@@ -7,6 +7,7 @@ import { asArray, isRecord } from "./checks/data.js";
 import { knownProviders } from "./checks/modelRefs.js";
 import { secretProblems } from "./checks/secrets.js";
 import { suiteProblems } from "./checks/suite.js";
+import { outsideFolder } from "./confine.js";
 import { isBlank, loadConsortiumFile } from "./consortium.js";
 import { DEFAULT_SUITE_THRESHOLD } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
@@ -62,7 +63,8 @@ const loadCases = (
   suitePath: string,
   locate: Locate,
   known: ReadonlySet<string>,
-  found: Collected
+  found: Collected,
+  options: SuiteLoadOptions
 ) =>
   Effect.forEach(asArray(data.cases), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
     if (!isRecord(entry)) return Effect.succeed([]);
@@ -83,7 +85,10 @@ const loadCases = (
     if (!/\.(jsonl|csv)$/.test(entry.file)) return Effect.succeed([]);
     const display = besideSuite(suitePath, entry.file);
     const idPrefix = entry.file;
-    return readText(display, MAX_CASE_FILE_BYTES, "a case file").pipe(
+    return outsideFolder(display, dirname(suitePath), options.allowOutside === true).pipe(
+      Effect.flatMap((outside) =>
+        outside === undefined ? readText(display, MAX_CASE_FILE_BYTES, "a case file") : Effect.fail(outside)
+      ),
       Effect.map((text) => {
         const result = parseCaseFile(text, { display, idPrefix, known });
         found.issues.push(...result.issues);
@@ -135,8 +140,16 @@ const checkDuplicateLabels = (targets: ReadonlyArray<SuiteTarget | undefined>, f
 
 const EMPTY = "the file is empty: a suite needs at least name, targets and cases";
 
+export interface SuiteLoadOptions {
+  /** Read case files wherever they are; by default they must sit in the suite's folder or below it. */
+  readonly allowOutside?: boolean | undefined;
+}
+
 /** Reads and validates a suite, the consortium files it targets and its case files. */
-export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: string) {
+export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (
+  path: string,
+  options: SuiteLoadOptions = {}
+) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
   const parsed = parseYaml(text);
   if (!parsed.ok) {
@@ -161,7 +174,7 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
   };
   const known = knownProviders(data.providers);
   const consortia = yield* loadTargets(data.targets, path, found);
-  const cases = yield* loadCases(data, path, locate, known, found);
+  const cases = yield* loadCases(data, path, locate, known, found, options);
   checkDuplicateIds(cases);
   const raw = data as RawSuite;
   const targets =
