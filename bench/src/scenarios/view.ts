@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { iso } from "@consortium/engine";
 import type { CaseTargetResult, EvalReport } from "@consortium/eval";
 import { evalReportHtml } from "@consortium/view";
 import { explainFailure, median, runProcess } from "../measure.js";
@@ -28,7 +29,6 @@ const Sqlite = createRequire(`${repoDir}packages/cli/package.json`)("better-sqli
   close: () => void;
 };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const words = (n: number, seed: number): string =>
   Array.from(
     { length: n },

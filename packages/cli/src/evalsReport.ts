@@ -1,9 +1,10 @@
-import { type EvalSummary, type StoredEval, shardLines } from "@consortium/store";
+import { oneLine } from "@consortium/engine";
+import { type EvalSummary, formatTime, type StoredEval, shardLines } from "@consortium/store";
 import { formatTable } from "./table.js";
 
 // `consortium evals` and `consortium show <eval-id>`: past evals read back from the store.
 
-const when = (iso: string): string => iso.replace("T", " ").slice(0, 19);
+const ANSWER_WIDTH = 80;
 
 const percent = (passed: number, total: number): string =>
   total === 0 ? "-" : `${((passed / total) * 100).toFixed(1)}%`;
@@ -17,16 +18,11 @@ export const formatEvalsTable = (evals: ReadonlyArray<EvalSummary>): string =>
           e.id,
           e.suite,
           e.status,
-          when(e.startedAt),
+          formatTime(e.startedAt),
           `${e.passed}/${e.results}`,
           percent(e.passed, e.results)
         ])
       );
-
-const oneLine = (text: string | null, width = 80): string => {
-  const flat = (text ?? "").replace(/\s+/g, " ").trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
-};
 
 /** One eval: where it came from, each target's pass rate, then every failing case. */
 export const formatEval = (stored: StoredEval): string => {
@@ -39,7 +35,7 @@ export const formatEval = (stored: StoredEval): string => {
   const lines = [
     `eval ${stored.id}  suite ${stored.suite}  ${stored.status}`,
     ...shardLines(stored),
-    `started ${when(stored.startedAt)}${stored.endedAt === null ? "" : `, ended ${when(stored.endedAt)}`}` +
+    `started ${formatTime(stored.startedAt)}${stored.endedAt === null ? "" : `, ended ${formatTime(stored.endedAt)}`}` +
       (stored.gitCommit === null ? "" : `, git ${stored.gitCommit.slice(0, 12)}${stored.gitDirty ? " (dirty)" : ""}`),
     "",
     formatTable(
@@ -52,7 +48,7 @@ export const formatEval = (stored: StoredEval): string => {
     for (const result of failing) {
       lines.push(
         `  ${result.caseId}  ${result.target}${result.runId === null ? "" : `  run ${result.runId}`}`,
-        `    ${result.error === null ? `answer: ${oneLine(result.output)}` : `error: ${oneLine(result.error)}`}`
+        `    ${result.error === null ? `answer: ${oneLine(result.output ?? "", ANSWER_WIDTH)}` : `error: ${oneLine(result.error, ANSWER_WIDTH)}`}`
       );
     }
   }

@@ -24,3 +24,10 @@ export const parseDuration = (input: string | number): Either.Either<number, str
   const unit = (match[2] ?? "s") as keyof typeof UNITS_MS;
   return Either.right(Math.round(amount * UNITS_MS[unit]));
 };
+
+/**
+ * A duration as a configuration file would spell it, in the largest unit that keeps it whole: `15m`,
+ * `90s`, `1500ms`. Messages that echo a limit use it, so the user recognises the setting.
+ */
+export const formatDurationSetting = (ms: number): string =>
+  ms % 60_000 === 0 && ms > 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;

@@ -1,7 +1,7 @@
 export { baseUrlProblem } from "./checks/providers.js";
 export { consortiumFromObject, loadConsortiumFile, loadConsortiumFileData, parseConsortium } from "./consortium.js";
 export * from "./defaults.js";
-export { DURATION_PATTERN, parseDuration } from "./duration.js";
+export { DURATION_PATTERN, formatDurationSetting, parseDuration } from "./duration.js";
 export * from "./errors.js";
 export { detectFileKind, type FileKind } from "./fileKind.js";
 export { formatConfigError, formatIssue } from "./format.js";

@@ -1,4 +1,5 @@
 import { Effect, Ref } from "effect";
+import { formatUsd } from "./text/usd.js";
 
 // A spending limit shared by every call it covers: one run (`limits.budget_usd`, `--max-cost`), or a
 // whole eval (`budget_usd`, `eval --max-cost`). Before a call starts it reserves the most the call can
@@ -86,10 +87,6 @@ export const allOf = (budgets: ReadonlyArray<Budget>): Budget | undefined => {
 /** `budget of $0.50 reached ($0.4712 spent)` */
 export const budgetReachedMessage = (limitUsd: number, spentUsd: number): string =>
   `budget of ${formatUsd(limitUsd)} reached (${formatUsd(spentUsd)} spent)`;
-
-/** Dollars with cents, or four decimals below a dollar where cents hide most of a run's cost. */
-export const formatUsd = (usd: number): string =>
-  usd >= 1 || Math.abs(usd * 100 - Math.round(usd * 100)) < 1e-9 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
 
 /**
  * Output tokens a call without `max_tokens` is assumed to write at most, when reserving against a

@@ -1,10 +1,9 @@
 import { describeError } from "./outcome.js";
 import type { RunEvent } from "./RunEvents.js";
+import { formatDuration } from "./text/duration.js";
 
 // One short line per progress event, for a live display or a log. Pure, so every display says the
 // same thing the same way; undefined for events not worth a line of their own.
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 /** The model part of a label (`openai/gpt-4.1-mini#2` → `openai/gpt-4.1-mini`), to trim it from messages. */
 const modelOf = (label: string): string => label.replace(/#\d+$/, "");
@@ -18,10 +17,10 @@ export const describeEvent = (event: RunEvent): string | undefined => {
     case "CallStarted":
       return event.attempt === 1 ? `${event.label} started` : `${event.label} attempt ${event.attempt}`;
     case "CallRetrying":
-      return `${event.label} retrying in ${seconds(event.delayMs)} because ${describeError(event.error, modelOf(event.label))}`;
+      return `${event.label} retrying in ${formatDuration(event.delayMs)} because ${describeError(event.error, modelOf(event.label))}`;
     case "CallEnded":
       return event.error === null
-        ? `${event.label} done in ${seconds(event.latencyMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ""}`
+        ? `${event.label} done in ${formatDuration(event.latencyMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ""}`
         : `${event.label} failed: ${describeError(event.error, modelOf(event.label))}`;
     case "IterationEnded":
       return (

@@ -3,7 +3,6 @@ export {
   type Budget,
   budgetReachedMessage,
   DEFAULT_RESERVED_OUTPUT_TOKENS,
-  formatUsd,
   makeBudget,
   promptTokenBound
 } from "./budget.js";
@@ -48,7 +47,15 @@ export {
   type ModelEstimate,
   TYPICAL_OUTPUT_SHARE
 } from "./estimate.js";
-export { type Gate, type Gates, makeGate, makeGates, makeProviderGates, type ProviderGates } from "./gates.js";
+export {
+  type Gate,
+  type Gates,
+  makeGate,
+  makeGates,
+  makeProviderGates,
+  type ProviderGates,
+  providerGate
+} from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {
@@ -98,3 +105,9 @@ export {
   type ResolvedTemplates,
   resolveTemplates
 } from "./templates.js";
+export { formatDuration } from "./text/duration.js";
+export { oneLine, plural } from "./text/line.js";
+export { formatConfidence, formatCount } from "./text/numbers.js";
+export { alignColumns } from "./text/table.js";
+export { iso } from "./text/time.js";
+export { formatCost, formatUsd } from "./text/usd.js";

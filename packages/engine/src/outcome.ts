@@ -1,3 +1,4 @@
+import { formatDurationSetting } from "@consortium/config";
 import { budgetReachedMessage } from "./budget.js";
 import { runUsage } from "./cost.js";
 import type {
@@ -10,6 +11,7 @@ import type {
   Synthesis,
   UnfinishedIteration
 } from "./result.js";
+import { oneLine } from "./text/line.js";
 
 // How a run ends, decided from plain data: the status, the one-line error and the final synthesis.
 // Kept pure so every ending (quorum lost, arbiter down, timeout, interrupt) is tested without I/O.
@@ -52,8 +54,6 @@ export interface Outcome {
   readonly warnings: ReadonlyArray<string>;
 }
 
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
-
 /** `AuthFailed: 401 invalid key`, without repeating the model name the provider put in front. */
 export const describeError = (error: CallErrorInfo, model?: string): string => {
   const message =
@@ -78,9 +78,6 @@ const describeArbiterFailure = (call: ArbiterCall): string =>
 /** At most `limit` items, then "and N more", so the one-line error stays one readable line. */
 const listSome = (items: ReadonlyArray<string>, limit = 3): string =>
   items.length <= limit ? items.join("; ") : `${items.slice(0, limit).join("; ")}; and ${items.length - limit} more`;
-
-const formatDuration = (ms: number): string =>
-  ms % 60_000 === 0 && ms > 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 
 /** True when a response counts towards the quorum: no error and a non-blank answer. */
 export const answered = (response: MemberResponse): boolean =>
@@ -133,7 +130,7 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
           `${ending.quorum} needed (${listSome(ending.failures)})`
       );
     case "TimedOut":
-      return `run timed out after ${formatDuration(ending.afterMs)} in iteration ${currentIndex(progress)}`;
+      return `run timed out after ${formatDurationSetting(ending.afterMs)} in iteration ${currentIndex(progress)}`;
     case "Interrupted":
       return `interrupted in iteration ${currentIndex(progress)}`;
     case "Defect":

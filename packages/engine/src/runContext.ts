@@ -8,6 +8,7 @@ import type { RunProgress } from "./outcome.js";
 import { type CallRole, emitEvent } from "./RunEvents.js";
 import type { CallRecord, RunLog } from "./RunLog.js";
 import type { ResolvedTemplates } from "./templates.js";
+import { iso } from "./text/time.js";
 
 // What every step of one run shares. Built once by runConsortium; plain data plus the services.
 
@@ -57,8 +58,6 @@ export const expandInstances = (
   }
   return instances;
 };
-
-export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The provider of a reference; preflight has already proved it exists, so a miss is a bug. */
 export const providerOf = (config: ConsortiumConfig, ref: ModelRef): Effect.Effect<ProviderConfig> =>

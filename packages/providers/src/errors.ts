@@ -1,3 +1,4 @@
+import { formatDurationSetting } from "@consortium/config";
 import { Data } from "effect";
 
 // One tagged error per way a model call can fail. `retryable` is decided here, once, so the retry
@@ -25,7 +26,7 @@ export const attemptTimedOut = (provider: string, model: string, timeoutMs: numb
   new AttemptTimeout({
     provider,
     model,
-    message: `${provider}/${model}: no answer within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000}s` : `${timeoutMs}ms`}`,
+    message: `${provider}/${model}: no answer within ${formatDurationSetting(timeoutMs)}`,
     timeoutMs
   });
 /** Connection refused, reset, DNS failure, or the body broke off mid-stream. */

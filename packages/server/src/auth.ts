@@ -1,20 +1,17 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "./ApiError.js";
+import { bearerToken, sameSecret } from "./access.js";
 
-// `Authorization: Bearer <key>`, compared in constant time (over hashes, so lengths do not leak).
-
-const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
+// `Authorization: Bearer <key>`: an OpenAI-style 401 when it is missing or wrong.
 
 export const checkBearer = (req: IncomingMessage, key: string | undefined): void => {
   if (key === undefined) return;
-  const header = req.headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (match === null || !timingSafeEqual(digest(match[1] ?? ""), digest(key))) {
+  const token = bearerToken(req.headers.authorization);
+  if (token === null || !sameSecret(token, key)) {
     throw new ApiError(
       401,
       "authentication_error",
-      match === null ? "missing bearer token: send Authorization: Bearer <key>" : "invalid API key",
+      token === null ? "missing bearer token: send Authorization: Bearer <key>" : "invalid API key",
       { code: "invalid_api_key" }
     );
   }

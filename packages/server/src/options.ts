@@ -20,12 +20,6 @@ export interface ServeOptions {
   readonly log: (line: string) => void;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
-export const isLoopback = (host: string): boolean => {
-  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || bare === "::ffff:127.0.0.1";
-};
-
 /** "1mb", "512kb", "1048576": a size in bytes (k/m are 1024-based), or undefined when unreadable. */
 export const parseSize = (text: string): number | undefined => {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m)?\s*$/i.exec(text);

@@ -1,4 +1,4 @@
-import { Effect, Either, Ref } from "effect";
+import { Effect, Either } from "effect";
 import type { StoreError } from "./errors.js";
 
 // What the RunLog and EvalLog do when a write fails. Their methods cannot fail, and they should not:
@@ -26,39 +26,36 @@ export interface WriteBacklog {
 
 export const makeWriteBacklog = (kind: "run" | "eval", path: string): Effect.Effect<WriteBacklog> =>
   Effect.gen(function* () {
-    const backlog = yield* Ref.make<ReadonlyMap<string, ReadonlyArray<PendingWrite>>>(new Map());
-    // One writer at a time keeps each key's writes in order; SQLite serialises them anyway.
+    // Keys with writes still pending. Plain state: every access is a synchronous step of a fiber.
+    const backlog = new Map<string, ReadonlyArray<PendingWrite>>();
+    // Replaying a key's backlog takes this lock, so its writes land once each and in order. A key with
+    // nothing pending (the usual case) writes at once without it, so the writes of many runs ending
+    // together can share one transaction (see batch.ts).
     const lock = yield* Effect.makeSemaphore(1);
 
-    const setPending = (key: string, rest: ReadonlyArray<PendingWrite>) =>
-      Ref.update(backlog, (map) => {
-        const updated = new Map(map);
-        if (rest.length === 0) updated.delete(key);
-        else updated.set(key, rest);
-        return updated;
-      });
+    const warn = (name: string, item: PendingWrite, message: string) =>
+      Effect.logWarning(`${kind} ${name}: could not save the ${item.what} to ${path} (${message}); will retry`);
 
     /** Returns how many writes are still pending for `key`. */
-    const flush = (key: string, next: PendingWrite) =>
+    const flush = (name: string, next: PendingWrite) =>
       Effect.gen(function* () {
-        const pending = (yield* Ref.get(backlog)).get(key) ?? [];
+        const pending = backlog.get(name) ?? [];
+        // Taken out while they are replayed: a direct write failing meanwhile queues after them.
+        backlog.set(name, []);
         const queue = [...pending, next];
         let written = 0;
         for (const item of queue) {
           const outcome = yield* Effect.either(item.write);
           if (Either.isLeft(outcome)) {
             // Warn on a new failure, not again each time the same stuck write is retried.
-            if (pending.length === 0 || written > 0) {
-              yield* Effect.logWarning(
-                `${kind} ${key}: could not save the ${item.what} to ${path} (${outcome.left.message}); will retry`
-              );
-            }
+            if (pending.length === 0 || written > 0) yield* warn(name, item, outcome.left.message);
             break;
           }
           written += 1;
         }
-        const rest = queue.slice(written);
-        yield* setPending(key, rest);
+        const rest = [...queue.slice(written), ...(backlog.get(name) ?? [])];
+        if (rest.length === 0) backlog.delete(name);
+        else backlog.set(name, rest);
         return rest.length;
       }).pipe(
         lock.withPermits(1),
@@ -66,15 +63,31 @@ export const makeWriteBacklog = (kind: "run" | "eval", path: string): Effect.Eff
         Effect.uninterruptible
       );
 
-    const submit = (key: string, next: PendingWrite) => Effect.asVoid(flush(key, next));
+    /** Nothing pending: write now; a failure starts this key's backlog. */
+    const direct = (name: string, next: PendingWrite) =>
+      Effect.matchEffect(next.write, {
+        onSuccess: () => Effect.succeed(0),
+        onFailure: (error) =>
+          Effect.suspend(() => {
+            const pending = backlog.get(name) ?? [];
+            backlog.set(name, [...pending, next]);
+            if (pending.length > 0) return Effect.succeed(pending.length + 1);
+            return Effect.as(warn(name, next, error.message), 1);
+          })
+      }).pipe(Effect.uninterruptible);
 
-    const finish = (key: string, last: PendingWrite) =>
+    const write = (name: string, next: PendingWrite) =>
+      Effect.suspend(() => (backlog.has(name) ? flush(name, next) : direct(name, next)));
+
+    const submit = (name: string, next: PendingWrite) => Effect.asVoid(write(name, next));
+
+    const finish = (name: string, last: PendingWrite) =>
       Effect.gen(function* () {
-        const lost = yield* flush(key, last);
+        const lost = yield* write(name, last);
         if (lost === 0) return;
-        yield* setPending(key, []);
+        backlog.delete(name);
         yield* Effect.logWarning(
-          `${kind} ${key}: ${lost} record(s) could not be saved to ${path}; its stored record is incomplete (the result itself is unaffected)`
+          `${kind} ${name}: ${lost} record(s) could not be saved to ${path}; its stored record is incomplete (the result itself is unaffected)`
         );
       });
 

@@ -1,3 +1,5 @@
+// re-exported for the view, which shows the same numbers the same way
+export { formatConfidence, formatCost, formatCount, formatDuration, oneLine } from "@consortium/engine";
 export { type CopyCounts, copyDatabase, type DatabaseStatus, databaseStatus, migrateDatabase } from "./admin.js";
 export { configHash } from "./canonicalJson.js";
 export type * from "./Database.js";
@@ -11,7 +13,7 @@ export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance
 export { shardLines } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
 export { formatRunsTable } from "./report/formatRunsTable.js";
-export { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./report/text.js";
+export { formatTime } from "./report/text.js";
 export type { RunRepository } from "./runs/RunRepository.js";
 export { type ListOptions, Store, type StoreOptions, type StoreShape } from "./Store.js";
 export { StoreEvalLog } from "./StoreEvalLog.js";

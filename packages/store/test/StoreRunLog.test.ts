@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
 import { Store, StoreError, StoreRunLog, type StoreShape } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
-import { Effect, Either, Fiber, Layer, Logger } from "effect";
+import { Deferred, Effect, Either, Fiber, Layer, Logger } from "effect";
 import { arbiterCall, callsOfRun, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
 
 const tmp = tempDir();
@@ -177,5 +177,40 @@ describe("StoreRunLog when writes fail", () => {
       Effect.provide(flakyStore((what) => what.endsWith(" bad"), written)),
       Effect.provide(logs.layer)
     );
+  });
+});
+
+describe("StoreRunLog with writes in flight", () => {
+  it.effect("writes a run's call while another run's write has not returned yet", () => {
+    const written: Array<string> = [];
+    return Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>();
+      const record = (runId: string) => Effect.sync(() => void written.push(`call ${runId}`));
+      const slowDisk = Layer.succeed(
+        Store,
+        Store.of({
+          path: "/slow.db",
+          runStarted: () => Effect.void,
+          callEnded: (call) =>
+            call.runId === "slow" ? Effect.zipRight(Deferred.await(gate), record(call.runId)) : record(call.runId),
+          runEnded: () => Effect.void,
+          ...unused
+        })
+      );
+      yield* Effect.gen(function* () {
+        const log = yield* RunLog;
+        const slow = yield* Effect.fork(log.callEnded(memberCall("slow", 1, 1)));
+        yield* Effect.yieldNow();
+        const fast = yield* Effect.fork(log.callEnded(memberCall("fast", 1, 1)));
+        for (let turn = 0; turn < 20 && written.length === 0; turn++) yield* Effect.yieldNow();
+        const beforeSlowReturned = [...written];
+        yield* Deferred.succeed(gate, undefined);
+        yield* Fiber.join(slow);
+        yield* Fiber.join(fast);
+        // A writer that serialised every write would have held "fast" behind "slow".
+        expect(beforeSlowReturned).toEqual(["call fast"]);
+        expect(written).toEqual(["call fast", "call slow"]);
+      }).pipe(Effect.provide(StoreRunLog.layer), Effect.provide(slowDisk));
+    });
   });
 });

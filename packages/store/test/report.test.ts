@@ -1,9 +1,10 @@
+import { formatDuration } from "@consortium/engine";
 import { formatRun, formatRunsTable, type RunSummary, Store, type StoredCall, type StoredRun } from "@consortium/store";
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
 import { decisionOf } from "../src/report/formatRun.js";
 import { shortIds } from "../src/report/formatRunsTable.js";
-import { formatDuration, textHead } from "../src/report/text.js";
+import { textHead } from "../src/report/text.js";
 import { callsOfRun, config, memberCall, runEnded, runStarted } from "./fixtures.js";
 
 const ID = "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b";

@@ -8,5 +8,4 @@ export { roundsOf } from "./model/runView.js";
 export { renderEvalPage } from "./render/evalPage.js";
 export { renderRunPage } from "./render/runPage.js";
 export { evalReportHtml, runReportHtml } from "./reports.js";
-export { isLoopbackHost } from "./server/access.js";
 export { startViewer, type Viewer, type ViewerOptions } from "./server/viewer.js";

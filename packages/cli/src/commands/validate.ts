@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { ConfigError, ConsortiumConfig, SuiteConfig } from "@consortium/config";
+import { plural } from "@consortium/engine";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Console from "effect/Console";
@@ -8,8 +9,6 @@ import * as Either from "effect/Either";
 import { InvalidFiles, UsageError } from "../failures.js";
 import { configModule } from "../lazy.js";
 import { flag } from "./options.js";
-
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 export const describeConsortium = (config: ConsortiumConfig): string => {
   const instances = config.members.reduce((sum, member) => sum + member.count, 0);

@@ -1,15 +1,13 @@
-import type { RunResult } from "@consortium/engine";
+import { formatDuration, type RunResult } from "@consortium/engine";
 
 // What `run` puts on stdout: only the result. Text mode is the synthesis alone, so
 // `consortium run research "…" > answer.md` gives a clean file; --raw adds every answer before it.
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 const rawTranscript = (result: RunResult): Array<string> =>
   result.iterations.flatMap((iteration) => [
     `=== iteration ${iteration.index} ===`,
     ...iteration.responses.flatMap((response) => [
-      `--- ${response.member} #${response.instance} (${seconds(response.latencyMs)}, ` +
+      `--- ${response.member} #${response.instance} (${formatDuration(response.latencyMs)}, ` +
         `${response.usage.inputTokens}+${response.usage.outputTokens} tokens` +
         `${response.attempts > 1 ? `, ${response.attempts} attempts` : ""}) ---`,
       response.error === null ? response.text : `[failed: ${response.error.type}: ${response.error.message}]`,

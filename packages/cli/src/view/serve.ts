@@ -24,12 +24,13 @@ const openInBrowser = (url: string) =>
 
 export const serveView = (flags: ViewFlags) =>
   Effect.gen(function* () {
-    const { isLoopbackHost, startViewer } = yield* Effect.promise(() => import("@consortium/view"));
+    const { startViewer } = yield* Effect.promise(() => import("@consortium/view"));
+    const { isLoopback } = yield* Effect.promise(() => import("@consortium/server/access"));
     const { resolveDbPath, Store } = yield* Effect.promise(() => import("@consortium/store"));
     if (flags.port < 0 || flags.port > 65535) {
       return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}` });
     }
-    if (!isLoopbackHost(flags.host) && flags.apiKeyEnv === undefined) {
+    if (!isLoopback(flags.host) && flags.apiKeyEnv === undefined) {
       return yield* new UsageError({
         message: `refusing to serve on ${flags.host} without --api-key-env: off loopback every request must carry a bearer token`
       });

@@ -6,7 +6,7 @@ import {
   DEFAULT_RUN_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS
 } from "../defaults.js";
-import { DURATION_PATTERN } from "../duration.js";
+import { DURATION_PATTERN, formatDurationSetting } from "../duration.js";
 import { anyOf, describe, integer, literals, number, object, record, string } from "./builder.js";
 
 // Shapes shared by consortium and suite files.
@@ -66,7 +66,7 @@ export const duration = (description: string, defaultMs: number) =>
         patternErrorMessage: 'must be a duration such as "500ms", "30s", "2m" or a number of seconds'
       })
     ],
-    { default: defaultMs % 60_000 === 0 ? `${defaultMs / 60_000}m` : `${defaultMs / 1000}s` }
+    { default: formatDurationSetting(defaultMs) }
   );
 
 const usdPerMillion = (description: string) =>

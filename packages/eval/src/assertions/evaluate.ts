@@ -1,6 +1,7 @@
 import type { ModelRef } from "@consortium/config";
 import type { LlmResponse } from "@consortium/providers";
 import { Effect } from "effect";
+import { addTokens, NO_TOKENS } from "../report/tokens.js";
 import type { TokenUsage } from "../report/types.js";
 import { JUDGE_SYSTEM, judgeMessages, parseVerdict } from "./rubric.js";
 import { type AssertionResult, type CompiledAssertion, type Observation, toResult, undecided } from "./types.js";
@@ -22,7 +23,7 @@ export const evaluateAssertions = <R>(
 ): Effect.Effect<{ readonly results: ReadonlyArray<AssertionResult>; readonly judgeUsage: TokenUsage }, never, R> =>
   Effect.gen(function* () {
     const results: Array<AssertionResult> = [];
-    let judgeUsage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let judgeUsage = NO_TOKENS;
     // One at a time, in the order written: judge calls then start in a fixed order, which keeps the
     // cassette's occurrence numbers stable between a recording and its replay.
     for (const assertion of assertions) {
@@ -33,10 +34,7 @@ export const evaluateAssertions = <R>(
       const messages = judgeMessages({ prompt: context.prompt, rubric: assertion.rubric, output: observation.output });
       const outcome = yield* context.judge(assertion.judge, { system: JUDGE_SYSTEM, messages }).pipe(
         Effect.map((response) => {
-          judgeUsage = {
-            inputTokens: judgeUsage.inputTokens + response.usage.inputTokens,
-            outputTokens: judgeUsage.outputTokens + response.usage.outputTokens
-          };
+          judgeUsage = addTokens(judgeUsage, response.usage);
           return parseVerdict(response.text);
         }),
         Effect.catchAll((reason) =>

@@ -2,15 +2,7 @@ import type { CaseReport, CaseTargetResult } from "./types.js";
 
 // Small shared renderings so the terminal table, Markdown and JUnit say the same thing the same way.
 
-export const formatMs = (ms: number): string =>
-  ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${(ms / 60_000).toFixed(1)}m`;
-
 export const formatRate = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
-
-export const formatConfidence = (confidence: number | null): string =>
-  confidence === null ? "-" : confidence.toFixed(2);
-
-export const formatCost = (cost: number | null): string => (cost === null ? "-" : `$${cost.toFixed(4)}`);
 
 /** Targets that left cases unrun because the eval's budget was reached, for the verdict line. */
 export const skippedNote = (targets: ReadonlyArray<{ readonly target: string; readonly skipped: number }>): string => {

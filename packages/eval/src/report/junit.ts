@@ -1,4 +1,5 @@
-import { failureLines, formatMs } from "./format.js";
+import { formatDuration } from "@consortium/engine";
+import { failureLines } from "./format.js";
 import type { CaseTargetResult, EvalReport } from "./types.js";
 
 // JUnit XML in the common subset GitHub (test reporters), GitLab (`artifacts:reports:junit`) and
@@ -46,7 +47,7 @@ const testcase = (suite: string, caseId: string, result: CaseTargetResult): stri
     result.runId === null ? undefined : `run: ${result.runId}`,
     `status: ${result.status}`,
     result.confidence === null ? undefined : `confidence: ${result.confidence}`,
-    `latency: ${formatMs(result.latencyMs)}`,
+    `latency: ${formatDuration(result.latencyMs)}`,
     "",
     output
   ].filter((line) => line !== undefined);

@@ -1,18 +1,10 @@
 import { appendFile } from "node:fs/promises";
+import { formatConfidence, formatCost, formatDuration } from "@consortium/engine";
 import { Effect } from "effect";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
-import {
-  differingCases,
-  failedResults,
-  failureLines,
-  formatConfidence,
-  formatCost,
-  formatMs,
-  formatRate,
-  formatTokens
-} from "./format.js";
+import { differingCases, failedResults, failureLines, formatRate, formatTokens } from "./format.js";
 import type { EvalReport } from "./types.js";
 
 // Markdown for a CI job page ($GITHUB_STEP_SUMMARY); also reads fine pasted into a pull request.
@@ -38,7 +30,7 @@ export const renderMarkdown = (report: EvalReport): string => {
     ...report.targets.map(
       (target) =>
         `| ${cell(target.target)} | ${target.kind} | ${target.passed}/${target.total} | ${formatRate(target.passRate)} | ` +
-        `${formatConfidence(target.meanConfidence)} | ${formatMs(target.latencyP50Ms)} | ${formatMs(target.latencyP95Ms)} | ` +
+        `${formatConfidence(target.meanConfidence)} | ${formatDuration(target.latencyP50Ms)} | ${formatDuration(target.latencyP95Ms)} | ` +
         `${formatTokens(target.usage)} | ${formatCost(target.costUsd)} | ${formatCost(target.costPerCaseUsd)} | ` +
         `${target.meetsThreshold && target.skipped === 0 ? "✅" : "❌"} |`
     )

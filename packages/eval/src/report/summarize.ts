@@ -1,4 +1,5 @@
-import type { CaseTargetResult, TargetSummary, TokenUsage } from "./types.js";
+import { addTokens, NO_TOKENS } from "./tokens.js";
+import type { CaseTargetResult, TargetSummary } from "./types.js";
 
 /** Nearest-rank percentile: always one of the observed values, 0 for no values. */
 export const percentile = (values: ReadonlyArray<number>, p: number): number => {
@@ -7,13 +8,6 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 };
-
-const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens
-});
-
-const ZERO: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
 /** A pass rate meets the threshold up to float noise: 9 of 10 meets 0.9. */
 export const meetsThreshold = (passed: number, total: number, threshold: number): boolean =>
@@ -45,8 +39,8 @@ export const summarizeTarget = (
       confidences.length === 0 ? null : confidences.reduce((sum, value) => sum + value, 0) / confidences.length,
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
-    usage: results.map((result) => result.usage).reduce(addUsage, ZERO),
-    judgeUsage: results.map((result) => result.judgeUsage).reduce(addUsage, ZERO),
+    usage: results.map((result) => result.usage).reduce(addTokens, NO_TOKENS),
+    judgeUsage: results.map((result) => result.judgeUsage).reduce(addTokens, NO_TOKENS),
     costUsd,
     costPerCaseUsd: costUsd === null || ran === 0 ? null : costUsd / ran,
     costPerPassUsd: costUsd === null || passed === 0 ? null : costUsd / passed,

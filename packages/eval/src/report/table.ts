@@ -1,33 +1,14 @@
+import { alignColumns, formatConfidence, formatCost, formatDuration } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
-import {
-  differingCases,
-  failedResults,
-  failureLines,
-  formatConfidence,
-  formatCost,
-  formatMs,
-  formatRate,
-  formatTokens,
-  skippedNote
-} from "./format.js";
+import { differingCases, failedResults, failureLines, formatRate, formatTokens, skippedNote } from "./format.js";
 import type { EvalReport } from "./types.js";
 
 export interface TableOptions {
   /** ANSI colours for pass/fail; the CLI passes false when NO_COLOR is set or stdout is not a terminal. */
   readonly color?: boolean;
 }
-
-const pad = (cells: ReadonlyArray<ReadonlyArray<string>>): ReadonlyArray<string> => {
-  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => [...(row[column] ?? "")].length)));
-  return cells.map((row) =>
-    row
-      .map((cell, column) => cell + " ".repeat(widths[column]! - [...cell].length))
-      .join("  ")
-      .trimEnd()
-  );
-};
 
 /** The terminal report: targets side by side, the cases where they differ, then every failure. */
 export const renderTable = (report: EvalReport, options: TableOptions = {}): string => {
@@ -43,7 +24,7 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
   lines.push(
     `suite ${report.suite}: ${report.cases.length} case(s) × ${report.targets.length} target(s), ` +
       `threshold ${formatRate(report.threshold)}${scope.length > 0 ? ` (${scope.join(", ")})` : ""}, ` +
-      `${formatMs(report.durationMs)}`,
+      `${formatDuration(report.durationMs)}`,
     ""
   );
 
@@ -66,14 +47,14 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     `${target.passed}/${target.total}`,
     formatRate(target.passRate),
     formatConfidence(target.meanConfidence),
-    formatMs(target.latencyP50Ms),
-    formatMs(target.latencyP95Ms),
+    formatDuration(target.latencyP50Ms),
+    formatDuration(target.latencyP95Ms),
     formatTokens(target.usage),
     formatCost(target.costUsd),
     formatCost(target.costPerCaseUsd),
     target.meetsThreshold ? (target.skipped > 0 ? `${target.skipped} SKIPPED` : "ok") : "BELOW THRESHOLD"
   ]);
-  const padded = pad([header, ...rows]);
+  const padded = alignColumns([header, ...rows]);
   lines.push(
     padded[0]!,
     ...padded.slice(1).map((line, index) => (report.targets[index]!.meetsThreshold ? line : red(line)))
@@ -101,7 +82,7 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
           `${result.pass ? "pass" : "FAIL"}${result.repeats === undefined ? "" : ` ${result.repeats.passed}/${result.repeats.runs}`}`
       )
     ]);
-    const paddedCases = pad([["case", ...report.targets.map((target) => target.target)], ...caseRows]);
+    const paddedCases = alignColumns([["case", ...report.targets.map((target) => target.target)], ...caseRows]);
     lines.push(...paddedCases.map((line) => `  ${line}`));
   }
 

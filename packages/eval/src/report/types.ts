@@ -1,3 +1,4 @@
+import type { Usage } from "@consortium/providers";
 import type { AssertionResult } from "../assertions/types.js";
 import type { Calibration } from "./calibration.js";
 import type { Comparison } from "./comparisons.js";
@@ -5,10 +6,8 @@ import type { Comparison } from "./comparisons.js";
 // The eval report: plain data, JSON-serialisable as is (`-o report.json` writes it whole). Every
 // renderer (table, JUnit, Markdown) and `exitCodeFor` is a pure function of it.
 
-export interface TokenUsage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-}
+/** A call's tokens as the report counts them: what it read and what it wrote. */
+export type TokenUsage = Pick<Usage, "inputTokens" | "outputTokens">;
 
 /** What one target did on one case. */
 export interface CaseTargetResult {

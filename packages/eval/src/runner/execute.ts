@@ -1,4 +1,5 @@
 import type { SuiteTarget } from "@consortium/config";
+import { iso } from "@consortium/engine";
 import { Cause, Clock, Effect, Exit, Ref } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
@@ -7,6 +8,7 @@ import { calibrate } from "../report/calibration.js";
 import { compareWithMembers } from "../report/comparisons.js";
 import { outcomeOf } from "../report/exitCode.js";
 import { summarizeTarget } from "../report/summarize.js";
+import { NO_TOKENS } from "../report/tokens.js";
 import type { CaseReport, CaseTargetResult, EvalReport } from "../report/types.js";
 import { failedOutcome, type TargetOutcome } from "./outcome.js";
 import type { PlannedCase, SuitePlan } from "./plan.js";
@@ -20,8 +22,6 @@ export interface Executors<R> {
   /** Why nothing more may start (the eval's budget was reached), or null; absent when nothing limits it. */
   readonly budgetStop?: Effect.Effect<string | null>;
 }
-
-const iso = (millis: number): string => new Date(millis).toISOString();
 
 /** Anything unexpected in one case × target becomes that result's error; only an interrupt stops the suite. */
 const containFailures = <R>(effect: Effect.Effect<TargetOutcome, never, R>) =>
@@ -52,8 +52,8 @@ const runOnce = <R>(
     output: "",
     confidence: null,
     latencyMs: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    judgeUsage: { inputTokens: 0, outputTokens: 0 },
+    usage: NO_TOKENS,
+    judgeUsage: NO_TOKENS,
     costUsd: 0,
     runId: null,
     status: "skipped",
@@ -63,9 +63,8 @@ const runOnce = <R>(
   });
   const run = Effect.gen(function* () {
     const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
-    if (outcome.refusedByBudget !== undefined)
-      return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
-    if (outcome.output === null) return { outcome, results: [], judgeUsage: { inputTokens: 0, outputTokens: 0 } };
+    if (outcome.refusedByBudget !== undefined) return { outcome, results: [], judgeUsage: NO_TOKENS };
+    if (outcome.output === null) return { outcome, results: [], judgeUsage: NO_TOKENS };
     const { results, judgeUsage } = yield* evaluateAssertions(
       planned.assertions,
       {

@@ -1,3 +1,4 @@
+import { NO_TOKENS } from "../report/tokens.js";
 import type { TokenUsage } from "../report/types.js";
 
 /** What running one target on one case gave, before any assertion looked at it. */
@@ -19,7 +20,7 @@ export const failedOutcome = (error: string, latencyMs = 0): TargetOutcome => ({
   output: null,
   confidence: null,
   latencyMs,
-  usage: { inputTokens: 0, outputTokens: 0 },
+  usage: NO_TOKENS,
   costUsd: null,
   runId: null,
   status: "failed",

@@ -1,14 +1,10 @@
 import { percentile } from "../report/summarize.js";
-import type { CaseTargetResult, TokenUsage } from "../report/types.js";
+import { addTokens } from "../report/tokens.js";
+import type { CaseTargetResult } from "../report/types.js";
 
 // A case run several times on one target becomes one result: it passes when the share of its runs
 // that passed reaches the case threshold. The answer, confidence and assertions shown are the first
 // run's; tokens and cost add up over every run; latency is the median run's.
-
-const addTokens = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens
-});
 
 export const combineRepeats = (runs: ReadonlyArray<CaseTargetResult>, caseThreshold: number): CaseTargetResult => {
   const [first] = runs as [CaseTargetResult, ...Array<CaseTargetResult>];

@@ -1,5 +1,6 @@
+import { oneLine } from "@consortium/engine";
 import type { StoredRun } from "../types.js";
-import { formatTime, oneLine } from "./text.js";
+import { formatTime } from "./text.js";
 
 // The conversation a run belongs to, for `consortium show`: one line per turn, this run marked.
 // Nothing for a run that is alone in its conversation, so a plain run shows as before.

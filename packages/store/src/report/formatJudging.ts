@@ -1,5 +1,5 @@
+import { oneLine } from "@consortium/engine";
 import type { StoredRun } from "../types.js";
-import { oneLine } from "./text.js";
 
 // What a judging method or strategy added to a round (a ranking, votes, eliminations), for `show`.
 // Read from the stored result without trusting its shape: older runs have none of it.

@@ -1,18 +1,16 @@
-import type { Synthesis } from "@consortium/engine";
-import type { StoredCall, StoredRun } from "../types.js";
-import { formatConversation } from "./formatConversation.js";
-import { formatJudging, reviewLine } from "./formatJudging.js";
 import {
   formatConfidence,
   formatCost,
   formatCount,
   formatDuration,
-  formatTime,
-  indent,
   oneLine,
   plural,
-  textHead
-} from "./text.js";
+  type Synthesis
+} from "@consortium/engine";
+import type { StoredCall, StoredRun } from "../types.js";
+import { formatConversation } from "./formatConversation.js";
+import { formatJudging, reviewLine } from "./formatJudging.js";
+import { formatTime, indent, textHead } from "./text.js";
 
 // `consortium show <id>`: what happened in one run, read top to bottom. Built from the calls table,
 // so a run that was interrupted or crashed shows everything that finished.
@@ -139,11 +137,10 @@ const header = (run: StoredRun): ReadonlyArray<string> => {
 
 const totals = (run: StoredRun): string => {
   const failed = run.calls.filter((call) => call.error !== null).length;
-  const cost = formatCost(run.costUsd);
   return [
     plural(run.iterations, "iteration"),
     `${formatCount(run.inputTokens)} input + ${formatCount(run.outputTokens)} output tokens`,
-    ...(cost === null ? [] : [cost]),
+    ...(run.costUsd === null ? [] : [formatCost(run.costUsd)]),
     run.durationMs === null ? "not ended" : formatDuration(run.durationMs),
     `${plural(run.calls.length, "call")}${failed > 0 ? `, ${failed} failed` : ""}`
   ].join(" · ");

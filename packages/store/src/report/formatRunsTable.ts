@@ -1,10 +1,12 @@
+import { alignColumns, formatConfidence, formatCost, formatCount, formatDuration, oneLine } from "@consortium/engine";
 import type { RunSummary } from "../types.js";
-import { formatConfidence, formatCost, formatCount, formatDuration, formatTime, oneLine } from "./text.js";
+import { formatTime } from "./text.js";
 
 // `consortium runs`: one line per run, newest first, columns aligned, the prompt cut to fit.
 
 const MIN_ID_LENGTH = 8;
 const PROMPT_WIDTH = 48;
+const NUMERIC_COLUMNS = new Set([4, 5, 6, 7, 8]);
 
 /**
  * The shortest prefix, at least 8 characters, that tells these ids apart; `consortium show` accepts
@@ -46,23 +48,9 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     String(run.iterations),
     formatConfidence(run.confidence),
     tokens(run),
-    formatCost(run.costUsd) ?? "-",
+    formatCost(run.costUsd),
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
-  const table = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
-  // Numbers read better right-aligned; the last column is never padded.
-  const numeric = new Set([4, 5, 6, 7, 8]);
-  return table
-    .map((row) =>
-      row
-        .map((cell, column) => {
-          if (column === row.length - 1) return cell;
-          const width = widths[column] ?? 0;
-          return numeric.has(column) ? cell.padStart(width) : cell.padEnd(width);
-        })
-        .join("  ")
-        .trimEnd()
-    )
-    .join("\n");
+  // Numbers read better right-aligned.
+  return alignColumns([header, ...rows], NUMERIC_COLUMNS).join("\n");
 };

@@ -40,7 +40,7 @@ export const formatDiff = (diff: RunDiff): string => {
     "totals:",
     `  rounds      ${arrow(String(a.iterations), String(b.iterations))}`,
     `  tokens      ${arrow(`${formatCount(a.inputTokens)} in / ${formatCount(a.outputTokens)} out`, `${formatCount(b.inputTokens)} in / ${formatCount(b.outputTokens)} out`)}`,
-    `  cost        ${arrow(formatCost(a.costUsd) ?? "-", formatCost(b.costUsd) ?? "-")}`,
+    `  cost        ${arrow(formatCost(a.costUsd), formatCost(b.costUsd))}`,
     `  time        ${arrow(formatDuration(a.durationMs), formatDuration(b.durationMs))}`,
     `  confidence  ${arrow(formatConfidence(a.confidence), formatConfidence(b.confidence))}`
   );

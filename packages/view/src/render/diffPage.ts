@@ -29,7 +29,7 @@ export const renderDiffMain = (diff: RunDiff, runUrl: (id: string) => string): H
 ${diff.samePrompt ? "" : html`<dt>note</dt><dd class="error">the two runs answered different prompts</dd>`}
 <dt>rounds</dt><dd>${change(String(a.iterations), String(b.iterations))}</dd>
 <dt>tokens</dt><dd>${change(`${formatCount(a.inputTokens)} in / ${formatCount(a.outputTokens)} out`, `${formatCount(b.inputTokens)} in / ${formatCount(b.outputTokens)} out`)}</dd>
-<dt>cost</dt><dd>${change(formatCost(a.costUsd) ?? "-", formatCost(b.costUsd) ?? "-")}</dd>
+<dt>cost</dt><dd>${change(formatCost(a.costUsd), formatCost(b.costUsd))}</dd>
 <dt>time</dt><dd>${change(duration(a.durationMs), duration(b.durationMs))}</dd>
 <dt>confidence</dt><dd>${change(formatConfidence(a.confidence), formatConfidence(b.confidence))}</dd>
 </dl>

@@ -8,7 +8,7 @@ export const badge = (text: string, kind: string = text): Html => html`<span cla
 export const tokens = (input: number | null, output: number | null): string =>
   input === null || output === null ? "-" : `${formatCount(input)} in / ${formatCount(output)} out`;
 
-export const cost = (usd: number | null): string => formatCost(usd) ?? "-";
+export const cost = (usd: number | null): string => formatCost(usd);
 
 export const duration = (ms: number | null): string => formatDuration(ms);
 
