@@ -81,6 +81,18 @@ export const makeProviderGates = (): ProviderGates => {
   };
 };
 
+const open: Gate = (effect) => effect;
+
+/** The gate of provider `name` when `providers` gives it a cap; one that lets everything through otherwise. */
+export const providerGate = (
+  gates: ProviderGates,
+  providers: Readonly<Record<string, ProviderConfig>>,
+  name: string
+): Gate => {
+  const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+  return (provider === undefined ? undefined : gates.of(provider)) ?? open;
+};
+
 /**
  * `providerGates`: caps the run shares with others (an eval's); `outer`: a spending limit it shares
  * (an eval's budget). The run's own budget is `limits.budget_usd`.
@@ -96,12 +108,7 @@ export const makeGates = (
     const run = makeGate(Math.max(1, config.limits.concurrency));
     return {
       budget,
-      enter: (name) => (effect) => {
-        const inRun = run(effect);
-        // Provider first: waiting for a busy provider must not hold one of the run's permits.
-        const provider = Object.hasOwn(config.providers, name) ? config.providers[name] : undefined;
-        const capped = provider === undefined ? undefined : providerGates.of(provider);
-        return capped === undefined ? inRun : capped(inRun);
-      }
+      // Provider first: waiting for a busy provider must not hold one of the run's permits.
+      enter: (name) => (effect) => providerGate(providerGates, config.providers, name)(run(effect))
     };
   });

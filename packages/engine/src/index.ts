@@ -47,7 +47,15 @@ export {
   type ModelEstimate,
   TYPICAL_OUTPUT_SHARE
 } from "./estimate.js";
-export { type Gate, type Gates, makeGate, makeGates, makeProviderGates, type ProviderGates } from "./gates.js";
+export {
+  type Gate,
+  type Gates,
+  makeGate,
+  makeGates,
+  makeProviderGates,
+  type ProviderGates,
+  providerGate
+} from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export {

@@ -1,5 +1,5 @@
-import type { ConsortiumConfig, ModelRef, ProviderConfig } from "@consortium/config";
-import { type Env, LlmClient, preflight, type StartError, UnknownProvider } from "@consortium/providers";
+import type { ConsortiumConfig, ModelRef } from "@consortium/config";
+import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
@@ -52,16 +52,6 @@ const referencedModels = (config: ConsortiumConfig): Array<ModelRef> => [
   config.arbiter,
   ...config.arbiter.fallbacks
 ];
-
-const checkProvidersExist = (
-  providers: Readonly<Record<string, ProviderConfig>>,
-  refs: ReadonlyArray<ModelRef>
-): Effect.Effect<void, UnknownProvider> => {
-  const missing = refs.find((ref) => !Object.hasOwn(providers, ref.provider));
-  return missing === undefined
-    ? Effect.void
-    : Effect.fail(new UnknownProvider({ provider: missing.provider, known: Object.keys(providers).sort() }));
-};
 
 const previousRound = (progress: RunProgress): PreviousRound | undefined => {
   const last = progress.iterations.at(-1);

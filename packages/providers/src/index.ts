@@ -12,7 +12,7 @@ export * from "./errors.js";
 export * from "./LlmClient.js";
 export { LlmClientLive, type LlmClientOptions, layerLlmClient, makeLlmClient } from "./LlmClientLive.js";
 export { fromOpenAiCompletion, type TokenLimitParam, toOpenAiBody } from "./openaiProtocol.js";
-export { preflight } from "./preflight.js";
+export { checkProvidersExist, lookupProvider, preflight } from "./preflight.js";
 export { baseUrlOf, type Env, keyVariableOf, keyVariablesOf } from "./providerEnv.js";
 export { formatDelay, parseRetryAfter } from "./retryAfter.js";
 export { REDACTED, SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";

@@ -3,6 +3,24 @@ import { Effect } from "effect";
 import { InvalidBaseUrl, MissingApiKey, UnknownProvider } from "./errors.js";
 import { baseUrlOf, baseUrlVariableOf, type Env, keyVariableOf, readVariable } from "./providerEnv.js";
 
+/** The provider called `name`, or `UnknownProvider` listing the ones there are. */
+export const lookupProvider = (
+  providers: Readonly<Record<string, ProviderConfig>>,
+  name: string
+): Effect.Effect<ProviderConfig, UnknownProvider> => {
+  const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
+  return provider === undefined
+    ? Effect.fail(new UnknownProvider({ provider: name, known: Object.keys(providers).sort() }))
+    : Effect.succeed(provider);
+};
+
+/** Only that every referenced provider exists: a replay, which needs no key or base URL. */
+export const checkProvidersExist = (
+  providers: Readonly<Record<string, ProviderConfig>>,
+  refs: ReadonlyArray<ModelRef>
+): Effect.Effect<void, UnknownProvider> =>
+  Effect.forEach(refs, (ref) => lookupProvider(providers, ref.provider), { discard: true });
+
 /**
  * Checks, before any call is made, that every referenced provider exists, that its base URL can be
  * called (no credentials in it, a URL that parses) and that every key variable it needs is set, so a
@@ -18,10 +36,7 @@ export const preflight = Effect.fn("providers.preflight")(function* (
   for (const { provider: name } of refs) {
     if (checked.has(name)) continue;
     checked.add(name);
-    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
-    if (provider === undefined) {
-      return yield* new UnknownProvider({ provider: name, known: Object.keys(providers).sort() });
-    }
+    const provider = yield* lookupProvider(providers, name);
     const url = baseUrlProblem(baseUrlOf(provider, env));
     if (url !== undefined) {
       const source = provider.baseUrl !== undefined ? "base_url" : (baseUrlVariableOf(provider) ?? "base_url");

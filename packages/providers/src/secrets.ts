@@ -25,12 +25,18 @@ export const urlCredentials = (text: string): Array<string> => {
   }
 };
 
-/** Values of variables whose names look secret, and credentials inside URL-valued variables. */
-export const secretsOfEnv = (env: Env): Array<string> =>
+/**
+ * Values of variables whose names look secret or are named in `alsoNames` (a config's `api_key_env`),
+ * and credentials inside URL-valued variables: the one list of what must never be shown or stored.
+ */
+export const secretsOfEnv = (env: Env, alsoNames: ReadonlySet<string> = new Set()): Array<string> =>
   Object.entries(env).flatMap(([name, value]) =>
     value === undefined
       ? []
-      : [...(SECRET_NAME.test(name) && value.length >= MIN_SECRET_LENGTH ? [value] : []), ...urlCredentials(value)]
+      : [
+          ...((SECRET_NAME.test(name) || alsoNames.has(name)) && value.length >= MIN_SECRET_LENGTH ? [value] : []),
+          ...urlCredentials(value)
+        ]
   );
 
 /** A growing set of secrets, longest first so a secret containing another is replaced whole. */

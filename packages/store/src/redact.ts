@@ -1,28 +1,19 @@
+import { secretsOfEnv } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 
 // The engine never hands the store a key, but a provider's error message or an answer could still
-// echo one. Defence in depth: every string the store writes has the values of key-like environment
-// variables replaced before it reaches the disk.
+// echo one. Defence in depth: every string the store writes has the secrets the providers know of
+// (key-like variables, named key variables, URL credentials) replaced before it reaches the disk.
 
 export const REDACTED = "[REDACTED]";
 
-/** Shorter values are too likely to occur in ordinary text, and too weak to be real keys. */
-const MIN_SECRET_LENGTH = 8;
-
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)/i;
-
-/** Values of environment variables whose names look secret, plus any explicitly named ones. */
+/** The secrets of `env` and of the variables named in `alsoNames`, longest first, each once. */
 export const secretsFrom = (
   env: Readonly<Record<string, string | undefined>>,
   alsoNames: Iterable<string> = []
-): ReadonlyArray<string> => {
-  const names = new Set([...Object.keys(env).filter((name) => SECRET_NAME.test(name)), ...alsoNames]);
-  const values = [...names]
-    .map((name) => env[name])
-    .filter((value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH);
+): ReadonlyArray<string> =>
   // Longest first, so a secret that contains another is replaced whole.
-  return [...new Set(values)].sort((a, b) => b.length - a.length);
-};
+  [...new Set(secretsOfEnv(env, new Set(alsoNames)))].sort((a, b) => b.length - a.length);
 
 export const redact = (text: string, secrets: ReadonlyArray<string>): string =>
   secrets.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join(REDACTED) : acc), text);

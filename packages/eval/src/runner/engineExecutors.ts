@@ -15,11 +15,12 @@ import {
   makeBudget,
   makeProviderGates,
   type ProviderGates,
+  providerGate,
   type RunLog,
   type RunResult,
   runConsortium
 } from "@consortium/engine";
-import { type Env, LlmClient, type LlmRequest } from "@consortium/providers";
+import { type Env, LlmClient, type LlmRequest, lookupProvider } from "@consortium/providers";
 import { Effect } from "effect";
 import type { Judge } from "../assertions/evaluate.js";
 import type { Executors } from "./execute.js";
@@ -42,11 +43,7 @@ const makeSuiteGates = (
   budget: Budget | undefined
 ): Gates => ({
   budget,
-  enter: (name) => (effect) => {
-    const provider = Object.hasOwn(providers, name) ? providers[name] : undefined;
-    const capped = provider === undefined ? undefined : shared.of(provider);
-    return capped === undefined ? effect : capped(effect);
-  }
+  enter: (name) => providerGate(shared, providers, name)
 });
 
 const singleCall = (
@@ -56,9 +53,8 @@ const singleCall = (
   request: LlmRequest
 ) =>
   Effect.gen(function* () {
-    const provider = providers[request.provider];
     // The preflight of runSuite has checked every provider; this guards a caller that skipped it.
-    if (provider === undefined) return yield* Effect.dieMessage(`unknown provider "${request.provider}"`);
+    const provider = yield* Effect.orDie(lookupProvider(providers, request.provider));
     return yield* callModel(client, provider, request, DEFAULT_LIMITS, gates, NO_HOOKS);
   });
 

@@ -1,5 +1,5 @@
 import type { ModelRef, ProviderConfig } from "@consortium/config";
-import { type Env, preflight, type StartError, UnknownProvider } from "@consortium/providers";
+import { checkProvidersExist, type Env, preflight, type StartError } from "@consortium/providers";
 import { Effect } from "effect";
 import type { SuitePlan } from "./plan.js";
 
@@ -36,12 +36,7 @@ export const preflightPlan = (
 ): Effect.Effect<void, StartError> =>
   Effect.forEach(
     referencedModels(plan),
-    ({ providers, refs }) => {
-      if (options.checkKeys) return preflight(providers, refs, options.env);
-      const missing = refs.find((ref) => !Object.hasOwn(providers, ref.provider));
-      return missing === undefined
-        ? Effect.void
-        : Effect.fail(new UnknownProvider({ provider: missing.provider, known: Object.keys(providers).sort() }));
-    },
+    ({ providers, refs }) =>
+      options.checkKeys ? preflight(providers, refs, options.env) : checkProvidersExist(providers, refs),
     { discard: true }
   );
