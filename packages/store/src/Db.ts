@@ -16,6 +16,8 @@ export interface DialectSql {
    * `_` mean themselves.
    */
   readonly startsWith: (column: string, prefix: string) => Expression<SqlBool>;
+  /** `column` contains `text`, ignoring case (at least for ASCII), `%` and `_` meaning themselves. */
+  readonly containsText: (column: string, text: string) => Expression<SqlBool>;
 }
 
 export interface Backend {

@@ -41,9 +41,6 @@ export interface ListOptions {
   readonly before?: { readonly startedAt: string; readonly id: string };
 }
 
-/** `%`, `_` and the escape character mean themselves inside the LIKE pattern (standard SQL ESCAPE). */
-export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-
 export const DEFAULT_LIMIT = 20;
 
 export interface RunRepository {
@@ -112,6 +109,7 @@ export const makeRunRepository = (
           "input_tokens",
           "output_tokens",
           "cost_usd",
+          "cost_complete",
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
@@ -120,9 +118,7 @@ export const makeRunRepository = (
         )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
-        .$if(options.text !== undefined, (q) =>
-          q.where(sql<boolean>`prompt like ${likeContains(options.text!)} escape '\\'`)
-        )
+        .$if(options.text !== undefined, (q) => q.where(dialect.containsText("prompt", options.text!)))
         .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
         .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
         .$if(options.before !== undefined, (q) =>

@@ -19,6 +19,7 @@ const COLUMNS = [
   "parsed_json",
   "input_tokens",
   "output_tokens",
+  "cost_usd",
   "latency_ms",
   "attempts",
   "error_json",
