@@ -18,7 +18,7 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
-import type { CallRow } from "./callWrites.js";
+import type { BatchedWrite } from "./callWrites.js";
 
 // Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
 
@@ -59,7 +59,7 @@ export const makeRunRepository = (
   dialect: DialectSql,
   writer: Writer,
   redactor: Redactor,
-  calls: Batcher<CallRow>
+  batch: Batcher<BatchedWrite>
 ): RunRepository => {
   const { read, write } = access;
 
@@ -73,24 +73,24 @@ export const makeRunRepository = (
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
     const row = runStartedRow(run, writer, provenance, leaseUntil, yield* redactor.secrets);
-    yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
+    yield* write("record run start", (db) => batch.add({ query: db.insertInto("runs").values(row).compile() }));
   });
 
   // Once per model call: untraced, and batched with the other calls ending in the same tick.
   const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
     Effect.flatMap(redactor.secrets, (secrets) => {
       const row = callRow(call, secrets);
-      return write("record call", () => calls.add(row));
+      return write("record call", () => batch.add({ call: row }));
     });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
     const update = runEndedUpdate(run, yield* redactor.secrets);
-    const result = yield* write("record run end", (db) =>
-      db.updateTable("runs").set(update).where("id", "=", run.runId).executeTakeFirst()
+    yield* write("record run end", (db) =>
+      batch.add({
+        query: db.updateTable("runs").set(update).where("id", "=", run.runId).compile(),
+        mustChange: `run ${run.runId} was never recorded as started`
+      })
     );
-    if (result.numUpdatedRows === 0n) {
-      return yield* access.fail("record run end", `run ${run.runId} was never recorded as started`);
-    }
   });
 
   const listRuns = Effect.fn("Store.listRuns")(function* (options: ListOptions = {}) {
