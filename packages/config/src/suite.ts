@@ -123,7 +123,7 @@ const checkDuplicateLabels = (targets: ReadonlyArray<SuiteTarget | undefined>, f
 const EMPTY = "the file is empty: a suite needs at least name, targets and cases";
 
 /** Reads and validates a suite, the consortium files it targets and its case files. */
-export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: string) {
+export const loadSuiteFile = Effect.fn("Config.loadSuiteFile")(function* (path: string) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
   const parsed = parseYaml(text);
   if (!parsed.ok) {
