@@ -87,7 +87,8 @@ for (const name of selected) {
 /** `run` and `eval` are the lead's; until they exist their scenarios are skipped, not failed. */
 const cliCommands = async (): Promise<Set<string>> => {
   const help = await runProcess(process.execPath, [cliBin, "--help"]);
-  return new Set([...help.stdout.matchAll(/^\s+- (\w+)/gm)].map((match) => match[1]!));
+  // "  - run" (@effect/cli's help) or "  run   Run a consortium…" (the CLI's own help)
+  return new Set([...help.stdout.matchAll(/^\s+(?:- )?([a-z]+)\b/gm)].map((match) => match[1]!));
 };
 
 const main = async (): Promise<void> => {

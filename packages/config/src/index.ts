@@ -17,6 +17,6 @@ export { formatConsortiumYaml } from "./save.js";
 export type { RawConsortium, RawSuite } from "./schema/index.js";
 export { ASSERTION_TYPES, consortiumSchema, suiteSchema } from "./schema/index.js";
 export { closest, didYouMean } from "./suggest.js";
-export { loadSuiteFile } from "./suite.js";
+export { loadSuiteFile, type SuiteLoadOptions } from "./suite.js";
 export { loadTarget } from "./target.js";
 export type * from "./types.js";

@@ -31,6 +31,8 @@ export interface RunsTable {
   readonly input_tokens: Generated<number>;
   readonly output_tokens: Generated<number>;
   readonly cost_usd: number | null;
+  /** false when some call's model had no price (cost_usd is then a lower bound); null while running or before costs were kept. */
+  readonly cost_complete: NullableFlag;
   readonly started_at: string;
   readonly ended_at: string | null;
   readonly duration_ms: number | null;
@@ -63,6 +65,8 @@ export interface CallsTable {
   readonly parsed_json: string | null;
   readonly input_tokens: number;
   readonly output_tokens: number;
+  /** null when the model had no price, or for calls recorded before costs were kept. */
+  readonly cost_usd: number | null;
   readonly latency_ms: number;
   readonly attempts: number;
   readonly error_json: string | null;

@@ -1,6 +1,6 @@
 import type { Expression, Kysely, RawBuilder, SqlBool } from "kysely";
 import type { Database } from "./Database.js";
-import type { CommitCalls } from "./runs/callWrites.js";
+import type { CommitWrites } from "./runs/callWrites.js";
 
 // What the repositories write through: a kysely handle on the tables, plus the few expressions whose
 // SQL differs between backends. Everything else they write is plain kysely that every dialect speaks.
@@ -16,6 +16,8 @@ export interface DialectSql {
    * `_` mean themselves.
    */
   readonly startsWith: (column: string, prefix: string) => Expression<SqlBool>;
+  /** `column` contains `text`, ignoring case (at least for ASCII), `%` and `_` meaning themselves. */
+  readonly containsText: (column: string, text: string) => Expression<SqlBool>;
 }
 
 export interface Backend {
@@ -24,8 +26,8 @@ export interface Backend {
   readonly location: string;
   readonly sql: DialectSql;
   /**
-   * The per-call writes, many calls in one transaction, when the backend has a faster way than
+   * The batched writes, many in one transaction, when the backend has a faster way than
    * runs/callWrites.ts's kysely one (SQLite: prepared statements, see sqlite/commitCalls.ts).
    */
-  readonly commitCalls?: CommitCalls;
+  readonly commitWrites?: CommitWrites;
 }

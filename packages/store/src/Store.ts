@@ -11,7 +11,7 @@ import { openDatabase } from "./openDatabase.js";
 import { makeProvenance } from "./provenance.js";
 import { makeRedactor } from "./redact.js";
 import type { Writer } from "./rows.js";
-import { commitCallsWith } from "./runs/callWrites.js";
+import { commitWritesWith } from "./runs/callWrites.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
 import { sweepAbandoned } from "./sweep.js";
 import type {
@@ -75,12 +75,13 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const lease = options.lease ?? DEFAULT_LEASE;
     // The first lease counts from when the run started, as its record says.
     const leaseFrom = (startedAt: string) => leaseUntil(Date.parse(startedAt), lease);
-    // Calls that end in the same tick share a transaction; whatever waits is committed before the
-    // connection closes (this finalizer runs before openDatabase's, which was added first).
-    const calls = makeBatcher(backend.commitCalls ?? commitCallsWith(backend.db, backend.sql));
-    yield* Effect.addFinalizer(() => Effect.promise(() => calls.flush().catch(() => undefined)));
-    const runs = makeRunRepository(access, backend.sql, writer, redactor, calls);
-    const evals = makeEvalRepository(access, writer, redactor);
+    // Calls, run starts and ends, and case results reaching the store in the same tick share a
+    // transaction; whatever waits is committed before the connection closes (this finalizer runs
+    // before openDatabase's, which was added first).
+    const batch = makeBatcher(backend.commitWrites ?? commitWritesWith(backend.db, backend.sql));
+    yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
+    const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
+    const evals = makeEvalRepository(access, writer, redactor, batch);
 
     const sweepAbandonedNow = Effect.fn("Store.sweepAbandoned")(function* () {
       const now = new Date(yield* Clock.currentTimeMillis).toISOString();

@@ -83,7 +83,11 @@ const copyRows = async (source: Db, target: Db): Promise<CopyCounts> => {
   const newRuns: Array<string> = [];
   for (const batch of chunks(runs)) {
     const rows = batch.map(
-      (run: Selectable<RunsTable>): Insertable<RunsTable> => ({ ...run, git_dirty: asNullableFlag(run.git_dirty) })
+      (run: Selectable<RunsTable>): Insertable<RunsTable> => ({
+        ...run,
+        git_dirty: asNullableFlag(run.git_dirty),
+        cost_complete: asNullableFlag(run.cost_complete)
+      })
     );
     const inserted = await target
       .insertInto("runs")

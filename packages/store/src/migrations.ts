@@ -208,6 +208,34 @@ const leasesAndShards = (t: ColumnTypes): Migration => ({
   }
 });
 
+// Each call's cost on its row, and whether a run's cost covers all its calls: a run with an unpriced
+// call has only a lower bound, which `runs` and `show` must not pass off as the whole cost.
+const callCosts = (t: ColumnTypes): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("calls").addColumn("cost_usd", t.real).execute();
+    await db.schema.alterTable("runs").addColumn("cost_complete", t.flag).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("runs").dropColumn("cost_complete").execute();
+    await db.schema.alterTable("calls").dropColumn("cost_usd").execute();
+  }
+});
+
+// The viewer's list filtered by consortium and status at once: with one index per column, a
+// combination with few or no matches walked every run of the consortium.
+const runFilters = (): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex("runs_consortium_status_started_at")
+      .on("runs")
+      .columns(["consortium", "status", "started_at"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("runs_consortium_status_started_at").execute();
+  }
+});
+
 /** Every migration, in order, for a backend's column types. */
 export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
   "0001_runs_and_calls": runsAndCalls(types),
@@ -215,10 +243,12 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0003_conversations": conversations(),
   "0004_open_call_roles": types.openCallRoles,
   "0005_listing_indexes": listingIndexes(),
-  "0006_leases_and_shards": leasesAndShards(types)
+  "0006_leases_and_shards": leasesAndShards(types),
+  "0007_call_costs": callCosts(types),
+  "0008_run_filters": runFilters()
 });
 
-export const latestMigration = "0006_leases_and_shards";
+export const latestMigration = "0008_run_filters";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

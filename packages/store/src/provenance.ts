@@ -5,9 +5,9 @@ import { type GitInfo, gitInfoFor, noGit } from "./gitInfo.js";
 
 // Where a run's or an eval's configuration came from: its content hash and the git commit of its
 // file. Worked out before a record is written, never inside the write: the repositories take it as
-// data. An eval starts a run per case with the same config, and a `git` process per run cost seconds,
-// so each is computed once: the hash per config object, git once per version of a file (a file edited
-// since, its mtime or size changed, is asked about again).
+// data. An eval starts a run per case with the same config, and a `git` process (or even a `stat`) per
+// run cost seconds, so each is computed once: per config object, and git once per version of a file
+// (a file edited since, its mtime or size changed, is asked about again).
 
 export interface Provenance {
   readonly configHash: string;
@@ -23,7 +23,6 @@ export interface ProvenanceOf {
 }
 
 export const makeProvenance = (): ProvenanceOf => {
-  const hashes = new WeakMap<object, string>();
   const gitInfos = new Map<string, Promise<GitInfo>>();
 
   const gitOf = async (file: string | null | undefined): Promise<GitInfo> => {
@@ -38,19 +37,23 @@ export const makeProvenance = (): ProvenanceOf => {
     return info;
   };
 
-  const hashOf = (config: { readonly source?: string | undefined }): string => {
-    const known = hashes.get(config);
-    if (known !== undefined) return known;
-    const hash = configHash(config);
-    hashes.set(config, hash);
-    return hash;
+  // A config object is one reading of its file: every run started from it (an eval's cases) shares
+  // its provenance, found once. The file read again (edited or not) is a new object, asked anew.
+  const ofConfigs = new WeakMap<object, Promise<Provenance>>();
+  const provenanceOf = async (config: { readonly source?: string | undefined }): Promise<Provenance> => {
+    const git = await gitOf(config.source);
+    return { configHash: configHash(config), gitCommit: git.commit, gitDirty: git.dirty };
   };
 
   return {
     ofConfig: (config) =>
-      Effect.promise(async () => {
-        const git = await gitOf(config.source);
-        return { configHash: hashOf(config), gitCommit: git.commit, gitDirty: git.dirty };
+      Effect.promise(() => {
+        let found = ofConfigs.get(config);
+        if (found === undefined) {
+          found = provenanceOf(config);
+          ofConfigs.set(config, found);
+        }
+        return found;
       }),
     ofFile: (file) => Effect.promise(() => gitOf(file))
   };

@@ -84,6 +84,7 @@ export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Inser
   parsed_json: jsonOrNull(call.parsed, secrets),
   input_tokens: call.usage.inputTokens,
   output_tokens: call.usage.outputTokens,
+  cost_usd: call.usage.costUsd,
   latency_ms: Math.round(call.latencyMs),
   attempts: call.attempts,
   error_json: jsonOrNull(call.error, secrets),
@@ -102,6 +103,7 @@ export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>):
     input_tokens: result.usage.inputTokens,
     output_tokens: result.usage.outputTokens,
     cost_usd: result.usage.costUsd,
+    cost_complete: result.usage.costComplete,
     ended_at: result.endedAt,
     duration_ms: Math.round(result.durationMs),
     error: redactNullable(result.error, secrets),
@@ -122,6 +124,7 @@ export type SummaryRow = Pick<
   | "input_tokens"
   | "output_tokens"
   | "cost_usd"
+  | "cost_complete"
   | "origin"
 > & { readonly prompt_head: string };
 
@@ -138,6 +141,7 @@ export const toRunSummary = (row: SummaryRow): RunSummary => ({
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
   costUsd: row.cost_usd,
+  costComplete: nullableFlag(row.cost_complete),
   origin: row.origin
 });
 
@@ -154,6 +158,7 @@ export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
   parsed: parseJson(row.parsed_json),
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
+  costUsd: row.cost_usd,
   latencyMs: row.latency_ms,
   attempts: row.attempts,
   error: parseJson(row.error_json) as StoredCall["error"],
@@ -195,6 +200,7 @@ export const toStoredRun = (
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
   costUsd: row.cost_usd,
+  costComplete: nullableFlag(row.cost_complete),
   startedAt: row.started_at,
   endedAt: row.ended_at,
   durationMs: row.duration_ms,

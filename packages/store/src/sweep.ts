@@ -81,7 +81,11 @@ export const sweepAbandoned = async (
         // The finished calls are all there; make the totals agree with them.
         input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,
         output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,
-        iterations: sql<number>`(select coalesce(max(iteration), 0) from calls where run_id = runs.id)`
+        iterations: sql<number>`(select coalesce(max(iteration), 0) from calls where run_id = runs.id)`,
+        // null (not 0) when no finished call was priced; incomplete when one that used tokens was not
+        cost_usd: sql<number | null>`(select sum(cost_usd) from calls where run_id = runs.id)`,
+        cost_complete: sql<boolean>`not exists (select 1 from calls where run_id = runs.id and cost_usd is null
+          and (input_tokens > 0 or output_tokens > 0))`
       })
       .where("id", "=", run.id)
       .where("status", "=", "running")

@@ -18,6 +18,8 @@ export interface RunSummary {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number | null;
+  /** false: some call's model had no price and costUsd is a lower bound; null while running (or unknown). */
+  readonly costComplete: boolean | null;
   /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
   readonly origin: string | null;
 }
@@ -46,6 +48,8 @@ export interface StoredCall {
   readonly parsed: unknown;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** null when the model had no price. */
+  readonly costUsd: number | null;
   readonly latencyMs: number;
   readonly attempts: number;
   readonly error: CallErrorInfo | null;
@@ -69,6 +73,8 @@ export interface StoredRun {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number | null;
+  /** false: some call's model had no price and costUsd is a lower bound; null while running (or unknown). */
+  readonly costComplete: boolean | null;
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly durationMs: number | null;

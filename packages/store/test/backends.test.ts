@@ -91,6 +91,48 @@ describe.each(backends)("the store on $name", (backend) => {
     })
   );
 
+  it.effect("writes arriving together share a commit, and a bad one among them fails alone with its reason", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        const ids = ["burst-1", "burst-2", "burst-3"];
+        yield* Effect.all(
+          ids.map((id) => store.runStarted(runStarted(id))),
+          { concurrency: "unbounded" }
+        );
+        const outcomes = yield* Effect.all(
+          [
+            ...ids.map((id) => store.callEnded(memberCall(id, 1, 1))),
+            store.runEnded(runEnded("ghost", "completed")),
+            ...ids.map((id) => store.callEnded(arbiterCall(id, 1)))
+          ].map(Effect.either),
+          { concurrency: "unbounded" }
+        );
+        expect(outcomes.map((outcome) => outcome._tag)).toEqual([
+          "Right",
+          "Right",
+          "Right",
+          "Left",
+          "Right",
+          "Right",
+          "Right"
+        ]);
+        const ghost = outcomes[3];
+        expect(ghost?._tag === "Left" ? ghost.left.message : "").toContain("run ghost was never recorded as started");
+        yield* Effect.all(
+          ids.map((id) => store.runEnded(runEnded(id, "completed"))),
+          { concurrency: "unbounded" }
+        );
+        for (const id of ids) {
+          const run = yield* store.getRun(id);
+          expect(run.status).toBe("completed");
+          expect(run.calls.map((call) => call.role)).toEqual(["member", "arbiter"]);
+        }
+      }).pipe(Effect.provide(Store.layer(location)));
+    })
+  );
+
   it.effect("finds a run by id or unique prefix, in either case, and names an ambiguous prefix's candidates", () =>
     Effect.gen(function* () {
       const location = yield* fresh;

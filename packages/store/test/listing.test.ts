@@ -4,12 +4,14 @@ import { join } from "node:path";
 import { type ListOptions, Store } from "@consortium/store";
 import { Effect } from "effect";
 import { afterAll, describe, expect, it } from "vitest";
+import { backends, cleanupBackends } from "./backends.js";
 import { config, runEnded, runStarted } from "./fixtures.js";
 
 // The filters and keyset paging the viewer lists runs and evals with, and the read-only connection.
 
 const dir = mkdtempSync(join(tmpdir(), "consortium-listing-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(cleanupBackends);
 const path = join(dir, "listing.db");
 
 const day = (n: number): string => new Date(Date.UTC(2026, 0, 1 + n, 12)).toISOString();
@@ -75,5 +77,20 @@ describe("a read-only store", () => {
       )
     );
     expect(missing._tag).toBe("Left");
+  });
+});
+
+describe.each(backends)("the prompt-text filter on $name", (backend) => {
+  it("ignores case, as the viewer's search box promises", async () => {
+    const location = await backend.fresh();
+    const found = await Effect.runPromise(
+      Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("UPPER", { prompt: "What is CANBERRA known for?" }));
+        yield* store.runStarted(runStarted("OTHER", { prompt: "Sydney?" }));
+        return yield* store.listRuns({ text: "canberra" });
+      }).pipe(Effect.provide(Store.layer(location, { env: {} })))
+    );
+    expect(found.map((run) => run.id)).toEqual(["UPPER"]);
   });
 });

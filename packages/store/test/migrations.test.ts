@@ -70,7 +70,8 @@ describe("migrations", () => {
           "attempts",
           "error_json",
           "started_at",
-          "ended_at"
+          "ended_at",
+          "cost_usd"
         ]);
         expect(columns(db, "eval_results")).toContain("run_id");
         const indexes = db

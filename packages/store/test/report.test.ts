@@ -29,6 +29,7 @@ const summary = (overrides: Partial<RunSummary>): RunSummary => ({
   startedAt: "2025-01-02T10:00:00.000Z",
   endedAt: "2025-01-02T10:00:25.000Z",
   durationMs: 25_000,
+  costComplete: true,
   iterations: 2,
   confidence: 0.9,
   inputTokens: 1000,

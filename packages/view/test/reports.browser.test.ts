@@ -101,4 +101,24 @@ describe("eval report file", () => {
       .evaluateAll((rows) => rows.map((row) => row.dataset.case));
     expect(visible).toEqual(["math", "hostile"]);
   });
+
+  it("opens a case from the matrix with each target's answer side by side, hostile text inert", async () => {
+    const { page, dialogs, errors } = await browser.open(pathToFileURL(evalFile).href);
+    await page.locator('#matrix a:text-is("hostile")').click();
+    const cards = page.locator("#case-3 article.card");
+    expect(await cards.count()).toBe(2);
+    expect(await cards.first().isVisible()).toBe(true);
+    expect(await cards.first().locator("pre.answer-text").textContent()).toBe(HOSTILE);
+    expect(await cards.first().locator("ul.assertions").textContent()).toContain("not-icontains");
+    expect(await page.locator("#case-3 pre.prompt").textContent()).toBe("<b>bold?</b>");
+    expect(await noInjectedMarkup(page)).toBe(true);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.locator('#matrix a:text-is("capital")').click();
+    expect(await page.locator("#case-1 article.card").first().isVisible()).toBe(true);
+    expect(await page.locator("#case-1 article.card pre.answer-text").allTextContents()).toEqual([
+      "Canberra",
+      "Canberra"
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Effect } from "effect";
 import { sql } from "kysely";
 import type { Access } from "../access.js";
+import type { Batcher } from "../batch.js";
 import type { StoredEvalStatus } from "../Database.js";
 import { EvalNotFound, type StoreError } from "../errors.js";
 import type { GitInfo } from "../gitInfo.js";
@@ -14,6 +15,7 @@ import {
   toStoredEval,
   type Writer
 } from "../rows.js";
+import type { BatchedWrite } from "../runs/callWrites.js";
 import { DEFAULT_LIMIT, type ListOptions } from "../runs/RunRepository.js";
 import type { EvalEndRecord, EvalResultRecord, EvalStartRecord, EvalSummary, StoredEval } from "../types.js";
 import { finishEvalIfComplete, missingShards } from "./finishEval.js";
@@ -38,7 +40,12 @@ export interface EvalRepository {
   readonly getEval: (id: string) => Effect.Effect<StoredEval, StoreError | EvalNotFound>;
 }
 
-export const makeEvalRepository = (access: Access, writer: Writer, redactor: Redactor): EvalRepository => {
+export const makeEvalRepository = (
+  access: Access,
+  writer: Writer,
+  redactor: Redactor,
+  batch: Batcher<BatchedWrite>
+): EvalRepository => {
   const { read, write } = access;
 
   const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (
@@ -93,17 +100,19 @@ export const makeEvalRepository = (access: Access, writer: Writer, redactor: Red
   const recordEvalResult = Effect.fn("Store.recordEvalResult")(function* (result: EvalResultRecord) {
     const row = evalResultRow(result, yield* redactor.secrets);
     yield* write("record eval result", (db) =>
-      db
-        .insertInto("eval_results")
-        .values((eb) => ({
-          ...row,
-          // Linked only when that run was recorded here (it may have run with --no-log or elsewhere).
-          run_id: eb
-            .selectFrom("runs")
-            .select("runs.id")
-            .where("runs.id", "=", result.runId ?? "")
-        }))
-        .execute()
+      batch.add({
+        query: db
+          .insertInto("eval_results")
+          .values((eb) => ({
+            ...row,
+            // Linked only when that run was recorded here (it may have run with --no-log or elsewhere).
+            run_id: eb
+              .selectFrom("runs")
+              .select("runs.id")
+              .where("runs.id", "=", result.runId ?? "")
+          }))
+          .compile()
+      })
     );
   });
 

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DialectSql } from "../Db.js";
+import { likeContains } from "../like.js";
 import type { ColumnTypes } from "../migrations.js";
 import { openCallRoles } from "./openCallRoles.js";
 
@@ -8,7 +9,9 @@ import { openCallRoles } from "./openCallRoles.js";
 export const postgresSql: DialectSql = {
   greatest: (column, value) => sql<number>`greatest(${sql.ref(column)}, ${value})`,
   // Text order follows the database's collation, not bytes, so a range bound is not safe here.
-  startsWith: (column, prefix) => sql<boolean>`starts_with(${sql.ref(column)}, ${prefix})`
+  startsWith: (column, prefix) => sql<boolean>`starts_with(${sql.ref(column)}, ${prefix})`,
+  // ILIKE: PostgreSQL's LIKE minds case, SQLite's does not, and the viewer's filter should not
+  containsText: (column, text) => sql<boolean>`${sql.ref(column)} ilike ${likeContains(text)} escape '\\'`
 };
 
 export const postgresColumnTypes: ColumnTypes = {

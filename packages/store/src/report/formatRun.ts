@@ -68,9 +68,18 @@ const stopDecision = (call: StoredCall, run: StoredRun): string | null => {
   return decision === undefined ? null : (STOP_DECISIONS[decision] ?? decision);
 };
 
-const callStats = (call: StoredCall): string =>
+const usedTokens = (call: StoredCall): boolean => call.inputTokens > 0 || call.outputTokens > 0;
+
+/** A call's cost; "no price" when its model had none (calls recorded before costs were kept say nothing). */
+const callCost = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => {
+  if (call.costUsd !== null) return [formatCost(call.costUsd)];
+  return usedTokens(call) && run.costComplete === false ? ["no price"] : [];
+};
+
+const callStats = (call: StoredCall, run: StoredRun): string =>
   [
     `${formatCount(call.inputTokens)} in / ${formatCount(call.outputTokens)} out`,
+    ...callCost(call, run),
     formatDuration(call.latencyMs),
     plural(call.attempts, "attempt")
   ].join(" · ");
@@ -85,12 +94,12 @@ const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => 
   if (call.role === "reviewer") {
     const ranks = call.error === null ? reviewLine(call.parsed) : null;
     return [
-      `  reviewer ${call.provider}/${call.model} #${call.instance}  ${callStats(call)}`,
+      `  reviewer ${call.provider}/${call.model} #${call.instance}  ${callStats(call, run)}`,
       ...(call.error === null ? [] : [`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`]),
       ...(ranks === null ? [] : [ranks])
     ];
   }
-  const lines = [`  ${who}  ${callStats(call)}`];
+  const lines = [`  ${who}  ${callStats(call, run)}`];
   if (call.error !== null) lines.push(`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`);
   if (call.role === "member") {
     if (call.text !== null && call.text.trim() !== "") lines.push(...indent(textHead(call.text), ANSWER_BAR));
@@ -135,12 +144,30 @@ const header = (run: StoredRun): ReadonlyArray<string> => {
   return lines;
 };
 
+/** The models without a price: from the result when the run ended, else from its unpriced calls. */
+const unpricedModels = (run: StoredRun): ReadonlyArray<string> => {
+  const fromResult = run.result?.usage?.unpricedModels;
+  if (fromResult !== undefined && fromResult.length > 0) return fromResult;
+  const models = run.calls
+    .filter((call) => call.costUsd === null && usedTokens(call))
+    .map((call) => `${call.provider}/${call.model}`);
+  return [...new Set(models)].sort();
+};
+
+/** The run's cost, said to be a lower bound when some call's model had no price. */
+const runCost = (run: StoredRun): ReadonlyArray<string> => {
+  if (run.costComplete !== false) return run.costUsd === null ? [] : [formatCost(run.costUsd)];
+  const models = unpricedModels(run);
+  const missing = models.length === 0 ? "some calls had no price" : `no price for ${models.join(", ")}`;
+  return [`${run.costUsd === null ? "cost unknown" : formatCost(run.costUsd)} (incomplete: ${missing})`];
+};
+
 const totals = (run: StoredRun): string => {
   const failed = run.calls.filter((call) => call.error !== null).length;
   return [
     plural(run.iterations, "iteration"),
     `${formatCount(run.inputTokens)} input + ${formatCount(run.outputTokens)} output tokens`,
-    ...(run.costUsd === null ? [] : [formatCost(run.costUsd)]),
+    ...runCost(run),
     run.durationMs === null ? "not ended" : formatDuration(run.durationMs),
     `${plural(run.calls.length, "call")}${failed > 0 ? `, ${failed} failed` : ""}`
   ].join(" · ");

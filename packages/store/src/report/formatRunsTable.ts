@@ -23,6 +23,14 @@ export const shortIds = (ids: ReadonlyArray<string>): ReadonlyArray<string> => {
 
 const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.outputTokens);
 
+/** A lower bound is marked as one, and a run no call of which had a price says so rather than "-". */
+const cost = (run: RunSummary): string => {
+  if (run.costComplete !== false) return formatCost(run.costUsd);
+  return run.costUsd === null ? "no price" : `≥${formatCost(run.costUsd)}`;
+};
+
+const LOWER_BOUND_NOTE = "≥: some calls had no price; the cost shown is a lower bound";
+
 export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   if (runs.length === 0) return "No runs recorded yet.";
   const ids = shortIds(runs.map((run) => run.id));
@@ -48,9 +56,11 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     String(run.iterations),
     formatConfidence(run.confidence),
     tokens(run),
-    formatCost(run.costUsd),
+    cost(run),
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
   // Numbers read better right-aligned.
-  return alignColumns([header, ...rows], NUMERIC_COLUMNS).join("\n");
+  const lines = [...alignColumns([header, ...rows], NUMERIC_COLUMNS)];
+  if (runs.some((run) => run.costComplete === false && run.costUsd !== null)) lines.push("", LOWER_BOUND_NOTE);
+  return lines.join("\n");
 };

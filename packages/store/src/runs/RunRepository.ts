@@ -18,7 +18,7 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
-import type { CallRow } from "./callWrites.js";
+import type { BatchedWrite } from "./callWrites.js";
 
 // Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
 
@@ -41,9 +41,6 @@ export interface ListOptions {
   readonly before?: { readonly startedAt: string; readonly id: string };
 }
 
-/** `%`, `_` and the escape character mean themselves inside the LIKE pattern (standard SQL ESCAPE). */
-export const likeContains = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-
 export const DEFAULT_LIMIT = 20;
 
 export interface RunRepository {
@@ -62,7 +59,7 @@ export const makeRunRepository = (
   dialect: DialectSql,
   writer: Writer,
   redactor: Redactor,
-  calls: Batcher<CallRow>
+  batch: Batcher<BatchedWrite>
 ): RunRepository => {
   const { read, write } = access;
 
@@ -76,24 +73,24 @@ export const makeRunRepository = (
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
     const row = runStartedRow(run, writer, provenance, leaseUntil, yield* redactor.secrets);
-    yield* write("record run start", (db) => db.insertInto("runs").values(row).execute());
+    yield* write("record run start", (db) => batch.add({ query: db.insertInto("runs").values(row).compile() }));
   });
 
   // Once per model call: untraced, and batched with the other calls ending in the same tick.
   const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
     Effect.flatMap(redactor.secrets, (secrets) => {
       const row = callRow(call, secrets);
-      return write("record call", () => calls.add(row));
+      return write("record call", () => batch.add({ call: row }));
     });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
     const update = runEndedUpdate(run, yield* redactor.secrets);
-    const result = yield* write("record run end", (db) =>
-      db.updateTable("runs").set(update).where("id", "=", run.runId).executeTakeFirst()
+    yield* write("record run end", (db) =>
+      batch.add({
+        query: db.updateTable("runs").set(update).where("id", "=", run.runId).compile(),
+        mustChange: `run ${run.runId} was never recorded as started`
+      })
     );
-    if (result.numUpdatedRows === 0n) {
-      return yield* access.fail("record run end", `run ${run.runId} was never recorded as started`);
-    }
   });
 
   const listRuns = Effect.fn("Store.listRuns")(function* (options: ListOptions = {}) {
@@ -112,6 +109,7 @@ export const makeRunRepository = (
           "input_tokens",
           "output_tokens",
           "cost_usd",
+          "cost_complete",
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
@@ -120,9 +118,7 @@ export const makeRunRepository = (
         )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
-        .$if(options.text !== undefined, (q) =>
-          q.where(sql<boolean>`prompt like ${likeContains(options.text!)} escape '\\'`)
-        )
+        .$if(options.text !== undefined, (q) => q.where(dialect.containsText("prompt", options.text!)))
         .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
         .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
         .$if(options.before !== undefined, (q) =>

@@ -6,7 +6,7 @@ import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
-import { sqliteCommitCalls } from "./commitCalls.js";
+import { sqliteCommitWrites } from "./commitCalls.js";
 import { ImmediateSqliteDialect } from "./ImmediateSqliteDialect.js";
 import { sqliteColumnTypes, sqliteSql } from "./sql.js";
 
@@ -82,5 +82,5 @@ export const openSqlite = (
     return { db: connectReadOnly(path), location: path, sql: sqliteSql, lock: sqliteSchemaLock };
   }
   const { db, sqlite } = connect(path);
-  return { db, location: path, sql: sqliteSql, lock: sqliteSchemaLock, commitCalls: sqliteCommitCalls(sqlite) };
+  return { db, location: path, sql: sqliteSql, lock: sqliteSchemaLock, commitWrites: sqliteCommitWrites(sqlite) };
 };

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DialectSql } from "../Db.js";
+import { likeContains } from "../like.js";
 import type { ColumnTypes } from "../migrations.js";
 import { openCallRoles } from "./openCallRoles.js";
 
@@ -10,7 +11,9 @@ export const sqliteSql: DialectSql = {
   // A range rather than LIKE: uses the index, and `%` or `_` mean themselves. SQLite compares text
   // byte by byte, so this bound sorts after every string that starts with the prefix.
   startsWith: (column, prefix) =>
-    sql<boolean>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u{10FFFF}`})`
+    sql<boolean>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u{10FFFF}`})`,
+  // SQLite's LIKE ignores the case of ASCII letters
+  containsText: (column, text) => sql<boolean>`${sql.ref(column)} like ${likeContains(text)} escape '\\'`
 };
 
 export const sqliteColumnTypes: ColumnTypes = {

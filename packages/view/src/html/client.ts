@@ -39,6 +39,67 @@ export const CLIENT_SCRIPT = `
       }
     }
   });
+  // A report file's case is built when it is opened, from the data embedded in the page, as text.
+  var cases = null;
+  function caseAt(index) {
+    if (cases === null) {
+      try { cases = JSON.parse(dataOf("eval-cases") || "[]"); } catch (error) { cases = []; }
+    }
+    return cases[index];
+  }
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function card(cell) {
+    var article = element("article", cell.pass ? "card" : "card failed");
+    article.setAttribute("data-target", cell.target);
+    var title = element("h3");
+    title.appendChild(element("span", "", cell.target));
+    title.appendChild(element("span", cell.pass ? "badge pass" : "badge fail", cell.pass ? "pass" : "fail"));
+    article.appendChild(title);
+    var stats = element("div", "stats");
+    cell.stats.forEach(function (stat) { stats.appendChild(element("span", "", stat)); });
+    article.appendChild(stats);
+    if (cell.run !== null) article.appendChild(element("p", "small muted", "run " + cell.run));
+    if (cell.error !== null) article.appendChild(element("p", "error", cell.error));
+    var list = element("ul", "assertions small");
+    cell.assertions.forEach(function (assertion) {
+      list.appendChild(element("li", assertion[0] ? "" : "error", (assertion[0] ? "\u2713 " : "\u2717 ") + assertion[1]));
+    });
+    article.appendChild(list);
+    article.appendChild(element("pre", "answer-text", cell.output === "" ? "(no output)" : cell.output));
+    return article;
+  }
+  function fillCase(details) {
+    if (details.getAttribute("data-filled") === "true") return;
+    var one = caseAt(Number(details.getAttribute("data-case-index")));
+    if (!one) return;
+    details.setAttribute("data-filled", "true");
+    if (one.prompt !== null) details.appendChild(element("pre", "prompt", one.prompt));
+    var grid = element("div", "grid");
+    one.cells.forEach(function (cell) { grid.appendChild(card(cell)); });
+    details.appendChild(grid);
+  }
+  // toggle does not bubble: listen while it goes down to the details element
+  document.addEventListener("toggle", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLDetailsElement && target.open && target.hasAttribute("data-case-index")) fillCase(target);
+  }, true);
+  function openFromHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var details = id ? document.getElementById(id) : null;
+    if (details instanceof HTMLDetailsElement) {
+      details.open = true;
+      fillCase(details);
+    }
+  }
+  window.addEventListener("hashchange", openFromHash);
+  openFromHash();
+  var opened = document.querySelectorAll("details[open][data-case-index]");
+  for (var n = 0; n < opened.length; n++) fillCase(opened[n]);
   // A page whose run or eval is still going asks the server for its newer markup every two seconds.
   function poll() {
     var main = document.querySelector("main[data-live]");

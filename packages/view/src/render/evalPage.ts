@@ -49,6 +49,48 @@ export const renderCaseBody = (one: CaseView, options: Pick<EvalPageOptions, "ru
   html`${one.prompt === null ? "" : html`<pre class="prompt">${one.prompt}</pre>`}
 <div class="grid">${one.cells.map((cell) => (cell === null ? "" : cellCard(cell, options)))}</div>`;
 
+/** The id of the report file's embedded case data (see caseData). */
+export const CASES_DATA_ID = "eval-cases";
+
+/** A report opens failing cases by itself only when they are this few: each one open is built on load. */
+const OPEN_FAILURES_AT_MOST = 20;
+
+/**
+ * A case as the report file embeds it: its answers are built on the page when the case is opened, by
+ * the page's script and as text only, so a report of thousands of cases stays light and opens fast.
+ * Numbers come formatted, so the page and the viewer show them alike.
+ */
+const caseData = (one: CaseView) => ({
+  prompt: one.prompt,
+  cells: one.cells
+    .filter((cell): cell is CellView => cell !== null)
+    .map((cell) => ({
+      target: cell.target,
+      pass: cell.pass,
+      stats: [
+        tokens(cell.inputTokens, cell.outputTokens),
+        duration(cell.latencyMs),
+        cost(cell.costUsd),
+        ...(cell.confidence === null ? [] : [`confidence ${formatConfidence(cell.confidence)}`]),
+        ...(cell.status === null ? [] : [cell.status])
+      ],
+      run: cell.runId,
+      error: cell.error,
+      assertions: cell.assertions.map((assertion) => [
+        assertion.pass,
+        assertion.reason === "" ? assertion.type : `${assertion.type}: ${assertion.reason}`
+      ]),
+      output: cell.output
+    }))
+});
+
+/** The report file's answers: one closed section per case, filled from the embedded data when opened. */
+const lazyAnswers = (matrix: EvalMatrix): Html => {
+  const openFailures = matrix.cases.filter(caseFailed).length <= OPEN_FAILURES_AT_MOST;
+  return html`<h2>Answers</h2><p class="small muted">Open a case (or its link in the matrix) to see each target's answer.</p>
+${matrix.cases.map((one, index) => html`<details class="case" id="${caseAnchor(index)}" data-case-index="${index}"${openFailures && caseFailed(one) ? " open" : ""}><summary>${one.id}${caseFailed(one) ? " · failed" : ""}</summary></details>`)}`;
+};
+
 export const evalVersion = (matrix: EvalMatrix): string =>
   `${matrix.status}:${matrix.cases.reduce((n, one) => n + one.cells.filter((cell) => cell !== null).length, 0)}`;
 
@@ -69,11 +111,7 @@ ${matrix.totals.map((total) => html`<tr data-target="${total.target}"><td>${tota
 <div class="scroll"><table id="matrix"><thead><tr><th scope="col">case</th>${matrix.targets.map((target) => html`<th scope="col">${target}</th>`)}</tr></thead><tbody>
 ${matrix.cases.map((one, index) => html`<tr data-case="${one.id}" data-failed="${String(caseFailed(one))}"><th scope="row"><a href="${options.caseUrl === undefined ? `#${caseAnchor(index)}` : options.caseUrl(one.id)}">${one.id}</a></th>${one.cells.map((cell) => matrixCell(cell, one.id))}</tr>`)}
 </tbody></table></div>
-${
-  options.caseUrl === undefined
-    ? html`<h2>Answers</h2>${matrix.cases.map((one, index) => html`<details class="case" id="${caseAnchor(index)}"${caseFailed(one) ? " open" : ""}><summary>${one.id}${caseFailed(one) ? " · failed" : ""}</summary>${renderCaseBody(one, options)}</details>`)}`
-    : ""
-}
+${options.caseUrl === undefined ? lazyAnswers(matrix) : ""}
 </main>`;
 };
 
@@ -82,5 +120,6 @@ export const renderEvalPage = (matrix: EvalMatrix, options: EvalPageOptions & { 
     title: `Eval ${matrix.suite} · ${matrix.id}`,
     mode: options.mode,
     body: renderEvalMain(matrix, options),
+    ...(options.caseUrl === undefined ? { data: { [CASES_DATA_ID]: matrix.cases.map(caseData) } } : {}),
     ...(options.nav === undefined ? {} : { nav: options.nav })
   });
