@@ -86,7 +86,7 @@ export const loadConsortiumTree = (path: string): Effect.Effect<Tree, ConfigErro
  * A valid file's data as written (plain JSON values) next to its config: what `run`'s flags are laid
  * over before the whole goes through `consortiumFromObject` once more.
  */
-export const loadConsortiumFileData = Effect.fn("config.loadConsortiumFileData")(function* (path: string) {
+export const loadConsortiumFileData = Effect.fn("Config.loadConsortiumFileData")(function* (path: string) {
   const { config, data } = yield* loadConsortiumTree(path);
   const plain: unknown = JSON.parse(JSON.stringify(data) ?? "null");
   return {
@@ -96,6 +96,6 @@ export const loadConsortiumFileData = Effect.fn("config.loadConsortiumFileData")
 });
 
 /** Reads and validates a consortium file and every consortium it includes; issues name the path as given. */
-export const loadConsortiumFile = Effect.fn("config.loadConsortiumFile")(function* (path: string) {
+export const loadConsortiumFile = Effect.fn("Config.loadConsortiumFile")(function* (path: string) {
   return (yield* loadConsortiumTree(path)).config;
 });
