@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
@@ -37,7 +37,7 @@ beforeEach(() => {
   }));
 });
 
-/** One case per assertion type; every one holds for the consortium's answer. */
+/** One case per assertion type but min-confidence (a single model has no confidence); every one holds for the consortium's answer. */
 const ALL_TYPES = `
 name: every-assertion
 targets: [duo.yaml, {model: openai/solo}]
@@ -57,7 +57,6 @@ cases:
     assert:
       - type: json-schema
         value: {type: object, required: [city], properties: {city: {const: Tokyo}}}
-  - {id: min-confidence, prompt: "city json 8", assert: [{type: min-confidence, value: 0.8}]}
   - {id: max-latency, prompt: "city json 9", assert: [{type: max-latency-ms, value: 60000}]}
   - {id: rubric, prompt: "city json 10", assert: [{type: llm-rubric, value: Names Tokyo as the city.}]}
 `;
@@ -86,7 +85,7 @@ describe("consortium eval", () => {
     const byTarget = Object.fromEntries(
       report.targets.map((t: { target: string; passed: number; total: number }) => [t.target, `${t.passed}/${t.total}`])
     );
-    expect(byTarget).toEqual({ duo: "10/10", "openai/solo": "2/10" });
+    expect(byTarget).toEqual({ duo: "9/9", "openai/solo": "2/9" });
     expect(result.stdout).toContain("duo");
     expect(result.stdout).toContain("openai/solo");
     const xml = readFileSync(junit, "utf8");
@@ -112,7 +111,6 @@ describe("consortium eval", () => {
       "is-json",
       "json-schema",
       "max-latency",
-      "min-confidence",
       "regex",
       "rubric",
       "starts-with"
@@ -153,6 +151,41 @@ describe("consortium eval", () => {
     expect(result.stderr).toContain("^no-such-case$");
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(fake.stats.calls).toBe(0);
+  });
+
+  it("checks min-confidence on a consortium, and refuses it beside a single-model target", async () => {
+    const confident = writeSuite(
+      "confidence.yaml",
+      'name: confidence\ntargets: [duo.yaml]\ncases:\n  - {id: sure, prompt: "city json", assert: [{type: min-confidence, value: 0.8}]}\n'
+    );
+    const passed = await evalCli([confident]);
+    expect(passed.code).toBe(0);
+    const mixed = writeSuite(
+      "confidence-mixed.yaml",
+      readFileSync(confident, "utf8").replace("[duo.yaml]", "[duo.yaml, {model: openai/solo}]")
+    );
+    const refused = await evalCli([mixed]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('target "openai/solo" is a single model');
+    expect(refused.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("refuses a case file outside the suite's folder unless --allow-outside", async () => {
+    const nested = join(dir, "nested");
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(
+      join(dir, "outside.csv"),
+      'id,prompt,assert\nout,city json,"[{""type"": ""contains"", ""value"": ""Osaka""}]"\n'
+    );
+    const suite = join(nested, "escape.yaml");
+    writeFileSync(suite, "name: escape\ntargets: [{model: openai/solo}]\ncases:\n  - file: ../outside.csv\n");
+    const refused = await evalCli([suite]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("outside the suite's folder");
+    expect(fake.stats.calls).toBe(0);
+    expect((await consortium(["validate", suite])).code).toBe(2);
+    expect((await consortium(["validate", "--allow-outside", suite])).code).toBe(0);
+    expect((await evalCli([suite, "--allow-outside"])).code).toBe(0);
   });
 
   it("rejects a bad shard with exit 2 and no stack trace", async () => {

@@ -4,6 +4,7 @@ import { isRecord } from "./checks/data.js";
 import { secretProblems } from "./checks/secrets.js";
 import { parseCsv } from "./csv.js";
 import type { Issue } from "./errors.js";
+import { excerpt } from "./excerpt.js";
 import { type Position, type Problem, toIssues } from "./problem.js";
 import type { RawInlineCase } from "./schema/index.js";
 import { closest } from "./suggest.js";
@@ -56,7 +57,8 @@ const parseJsonl = (text: string, display: string, idPrefix: string, known: Read
     try {
       data = JSON.parse(lineText);
     } catch (error) {
-      const message = `invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/s, "")}`;
+      const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, "");
+      const message = `invalid JSON: ${excerpt(reason, 80)}`;
       issues.push({ file: display, line, column: jsonPosition((error as Error).message), path: "", message });
       return;
     }
@@ -101,7 +103,7 @@ const parseCsvCases = (text: string, display: string, idPrefix: string, known: R
         ...cell,
         file: display,
         path: "",
-        message: `unknown column "${name}"${hint}: use id, prompt, assert, description`
+        message: `unknown column "${excerpt(name)}"${hint}: use id, prompt, assert, description`
       });
     }
   });
@@ -143,7 +145,7 @@ const parseCsvCases = (text: string, display: string, idPrefix: string, known: R
           line: cell.line,
           column: cell.column,
           path: "/assert",
-          message: `must be a JSON array of assertions: ${(error as Error).message}`
+          message: `must be a JSON array of assertions: ${excerpt((error as Error).message, 80)}`
         });
       }
     }
@@ -163,11 +165,25 @@ const parseCsvCases = (text: string, display: string, idPrefix: string, known: R
   return { cases, issues };
 };
 
+/** Enough issues to fix a file by; past this the file is most likely not a case file at all. */
+export const MAX_ISSUES_PER_CASE_FILE = 20;
+
+const capIssues = (result: CaseFileResult, display: string): CaseFileResult => {
+  if (result.issues.length <= MAX_ISSUES_PER_CASE_FILE) return result;
+  const shown = result.issues.slice(0, MAX_ISSUES_PER_CASE_FILE);
+  const more = result.issues.length - shown.length;
+  const message = `${more} more problem(s) not shown: is this a case file (JSONL or CSV of id, prompt, assert)?`;
+  return { cases: result.cases, issues: [...shown, { file: display, line: 0, column: 0, path: "", message }] };
+};
+
 /** Cases from the text of a .jsonl or .csv file. */
 export const parseCaseFile = (
   text: string,
   options: { readonly display: string; readonly idPrefix: string; readonly known: ReadonlySet<string> }
 ): CaseFileResult =>
-  options.display.endsWith(".csv")
-    ? parseCsvCases(text, options.display, options.idPrefix, options.known)
-    : parseJsonl(text, options.display, options.idPrefix, options.known);
+  capIssues(
+    options.display.endsWith(".csv")
+      ? parseCsvCases(text, options.display, options.idPrefix, options.known)
+      : parseJsonl(text, options.display, options.idPrefix, options.known),
+    options.display
+  );

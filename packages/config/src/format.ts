@@ -1,11 +1,13 @@
 import type { ConfigError, Issue } from "./errors.js";
+import { excerpt } from "./excerpt.js";
 
 // The one place an issue becomes text: `file:line:col: /json/path message`. The CLI and every other
 // reporter call this, so the format stays the same everywhere.
 
 export const formatIssue = (issue: Issue): string => {
   const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  const what = issue.path === "" ? issue.message : `${issue.path} ${issue.message}`;
+  // a path is made of the file's own keys, which may be anything a file holds
+  const what = issue.path === "" ? issue.message : `${excerpt(issue.path, 120)} ${issue.message}`;
   return `${where}: ${what}`;
 };
 

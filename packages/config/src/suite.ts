@@ -2,10 +2,12 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as Effect from "effect/Effect";
 import { schemaProblems } from "./ajvProblems.js";
 import { type FileCase, parseCaseFile } from "./caseFile.js";
+import { asksForConfidence, confidenceTargetMessage, singleModelTargets } from "./checks/confidenceTargets.js";
 import { asArray, isRecord } from "./checks/data.js";
 import { knownProviders } from "./checks/modelRefs.js";
 import { secretProblems } from "./checks/secrets.js";
 import { suiteProblems } from "./checks/suite.js";
+import { outsideFolder } from "./confine.js";
 import { isBlank, loadConsortiumFile } from "./consortium.js";
 import { DEFAULT_SUITE_THRESHOLD } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
@@ -56,8 +58,15 @@ const loadTargets = (raw: unknown, suitePath: string, found: Collected) =>
     );
   });
 
-const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: ReadonlySet<string>, found: Collected) =>
-  Effect.forEach(asArray(raw), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
+const loadCases = (
+  data: { readonly cases?: unknown; readonly targets?: unknown },
+  suitePath: string,
+  locate: Locate,
+  known: ReadonlySet<string>,
+  found: Collected,
+  options: SuiteLoadOptions
+) =>
+  Effect.forEach(asArray(data.cases), (entry, index): Effect.Effect<ReadonlyArray<PlacedCase>> => {
     if (!isRecord(entry)) return Effect.succeed([]);
     if (typeof entry.file !== "string") {
       if (typeof entry.prompt !== "string") return Effect.succeed([]);
@@ -76,12 +85,21 @@ const loadCases = (raw: unknown, suitePath: string, locate: Locate, known: Reado
     if (!/\.(jsonl|csv)$/.test(entry.file)) return Effect.succeed([]);
     const display = besideSuite(suitePath, entry.file);
     const idPrefix = entry.file;
-    return readText(display, MAX_CASE_FILE_BYTES, "a case file").pipe(
+    return outsideFolder(display, dirname(suitePath), options.allowOutside === true).pipe(
+      Effect.flatMap((outside) =>
+        outside === undefined ? readText(display, MAX_CASE_FILE_BYTES, "a case file") : Effect.fail(outside)
+      ),
       Effect.map((text) => {
         const result = parseCaseFile(text, { display, idPrefix, known });
         found.issues.push(...result.issues);
         if (result.cases.length === 0 && result.issues.length === 0) {
           found.problems.push(problem(["cases", index, "file"], `${display} has no cases`));
+        }
+        const singles = singleModelTargets(data.targets);
+        for (const fileCase of result.cases) {
+          if (singles.length === 0 || !asksForConfidence(fileCase.case.assert)) continue;
+          const message = confidenceTargetMessage(singles);
+          found.issues.push({ file: fileCase.file, ...fileCase.position, path: "/assert", message });
         }
         return result.cases.map((fileCase: FileCase) => placedFromFile(fileCase, found));
       }),
@@ -122,8 +140,16 @@ const checkDuplicateLabels = (targets: ReadonlyArray<SuiteTarget | undefined>, f
 
 const EMPTY = "the file is empty: a suite needs at least name, targets and cases";
 
+export interface SuiteLoadOptions {
+  /** Read case files wherever they are; by default they must sit in the suite's folder or below it. */
+  readonly allowOutside?: boolean | undefined;
+}
+
 /** Reads and validates a suite, the consortium files it targets and its case files. */
-export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: string) {
+export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (
+  path: string,
+  options: SuiteLoadOptions = {}
+) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
   const parsed = parseYaml(text);
   if (!parsed.ok) {
@@ -148,7 +174,7 @@ export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (path: 
   };
   const known = knownProviders(data.providers);
   const consortia = yield* loadTargets(data.targets, path, found);
-  const cases = yield* loadCases(data.cases, path, locate, known, found);
+  const cases = yield* loadCases(data, path, locate, known, found, options);
   checkDuplicateIds(cases);
   const raw = data as RawSuite;
   const targets =

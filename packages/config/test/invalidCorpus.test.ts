@@ -100,6 +100,7 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
     [
       '8:16: /cases/0/assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, max-cost-usd, llm-rubric, or any of them with a not- prefix (did you mean "icontains"?)',
       "9:30: /cases/0/assert/1/value is not a valid regular expression: /hel(lo/: Unterminated group",
+      '10:16: /cases/0/assert/2/type min-confidence needs a consortium\'s confidence, but the target "openai/gpt-4.1-mini" is a single model: run this case on consortium targets only (a separate suite) or drop the assertion',
       "10:39: /cases/0/assert/2/value must be a confidence between 0 and 1 (write 0.8 for 80%)",
       "11:9: /cases/0/assert/3/value is required by llm-rubric assertions",
       '12:33: /cases/0/assert/4/value must be a string for contains (quote numbers: "42")',
@@ -121,6 +122,14 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
       "cases/broken.jsonl:4:1: /prompt is required",
       'cases/broken.jsonl:5:50: /assert/0/type must be one of: equals, contains, icontains, starts-with, regex, is-json, json-schema, min-confidence, max-latency-ms, max-cost-usd, llm-rubric, or any of them with a not- prefix (did you mean "is-json"?)',
       'cases/broken.csv:1:11: unknown column "asert" (did you mean "assert"?): use id, prompt, assert, description'
+    ]
+  ],
+  [
+    "suite-confidence-single-model.suite.yaml",
+    [
+      '7:19: /defaults/assert/0/type min-confidence needs a consortium\'s confidence, but the targets "mini", "openai/gpt-4.1" are single models: run this case on consortium targets only (a separate suite) or drop the assertion',
+      '13:16: /cases/0/assert/1/type min-confidence needs a consortium\'s confidence, but the targets "mini", "openai/gpt-4.1" are single models: run this case on consortium targets only (a separate suite) or drop the assertion',
+      'cases/confidence.jsonl:1:1: /assert min-confidence needs a consortium\'s confidence, but the targets "mini", "openai/gpt-4.1" are single models: run this case on consortium targets only (a separate suite) or drop the assertion'
     ]
   ],
   [

@@ -203,7 +203,7 @@ describe("loadTarget (--target)", () => {
 });
 
 describe("paths written in a suite", () => {
-  it.effect("an absolute target or case file path is taken as it is", () =>
+  it.effect("an absolute target or case file path is taken as it is (case files elsewhere when allowed)", () =>
     Effect.gen(function* () {
       const elsewhere = folder({
         "duo.yaml": "name: duo\nmembers: [openai/gpt-5.1-mini]\narbiter: openai/gpt-5.4\n",
@@ -212,7 +212,7 @@ describe("paths written in a suite", () => {
       const dir = folder({
         "suite.yaml": `name: s\ntargets: [${join(elsewhere, "duo.yaml")}]\ncases: [{file: ${join(elsewhere, "cases.jsonl")}}]\n`
       });
-      const suite = yield* loadSuiteFile(join(dir, "suite.yaml"));
+      const suite = yield* loadSuiteFile(join(dir, "suite.yaml"), { allowOutside: true });
       expect(suite.targets.map((t) => t.kind === "consortium" && t.config.name)).toEqual(["duo"]);
       expect(suite.cases.map((c) => c.id)).toEqual(["a"]);
     })

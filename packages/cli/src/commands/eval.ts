@@ -42,6 +42,10 @@ export const evaluate = Command.make(
       Options.integer("repeat"),
       "run each case on each target this many times; a case passes when its share of passes reaches the suite's case_threshold (default 1)"
     ),
+    allowOutside: flag(
+      "allow-outside",
+      "read case files outside the suite's folder (by default a case file must sit in it or below it)"
+    ),
     estimate: flag("estimate", "print what the eval could cost (worst and typical case) and stop: no request, no key")
   },
   ({ files: [suite, ...more], merge, ...flags }) => {

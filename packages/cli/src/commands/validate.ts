@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import { InvalidFiles, UsageError } from "../failures.js";
 import { configModule } from "../lazy.js";
+import { flag } from "./options.js";
 
 export const describeConsortium = (config: ConsortiumConfig): string => {
   const instances = config.members.reduce((sum, member) => sum + member.count, 0);
@@ -22,7 +23,7 @@ const UNKNOWN_KIND =
   "`# yaml-language-server: $schema=<path to>/schemas/consortium.schema.json` (or suite.schema.json)";
 
 /** One file: its summary, or every issue in it (and in the files it refers to). */
-const validateFile = (file: string): Effect.Effect<Either.Either<string, ConfigError>> =>
+const validateFile = (file: string, allowOutside: boolean): Effect.Effect<Either.Either<string, ConfigError>> =>
   Effect.gen(function* () {
     const config = yield* configModule;
     const positionless = (message: string, line = 0) =>
@@ -35,20 +36,23 @@ const validateFile = (file: string): Effect.Effect<Either.Either<string, ConfigE
     if (kind === undefined) return yield* positionless(UNKNOWN_KIND, 1);
     return kind === "consortium"
       ? describeConsortium(yield* config.parseConsortium(text, file))
-      : describeSuite(yield* config.loadSuiteFile(file));
+      : describeSuite(yield* config.loadSuiteFile(file, { allowOutside }));
   }).pipe(Effect.either);
 
 export const validate = Command.make(
   "validate",
-  { files: Args.file({ name: "file" }).pipe(Args.withDescription("consortium or suite files"), Args.atLeast(1)) },
-  ({ files }) =>
+  {
+    files: Args.file({ name: "file" }).pipe(Args.withDescription("consortium or suite files"), Args.atLeast(1)),
+    allowOutside: flag("allow-outside", "a suite's case files may sit outside its folder")
+  },
+  ({ files, allowOutside }) =>
     Effect.gen(function* () {
       // @effect/cli hands options it does not know to a variadic argument; they are not file names
       const flag = files.find((file) => file.startsWith("-"));
       if (flag !== undefined) return yield* new UsageError({ message: `unknown option ${flag} for validate` });
       const failed: Array<ConfigError> = [];
       for (const file of files) {
-        const result = yield* validateFile(file);
+        const result = yield* validateFile(file, allowOutside);
         if (Either.isRight(result)) yield* Console.log(`ok  ${file} (${result.right})`);
         else failed.push(result.left);
       }

@@ -54,6 +54,8 @@ export interface EvalFlags {
   readonly estimate?: boolean;
   /** --max-cost: a budget for the whole eval, in USD. */
   readonly maxCost?: number | undefined;
+  /** --allow-outside: case files may sit outside the suite's folder. */
+  readonly allowOutside?: boolean;
 }
 
 /** In GitHub Actions every job of a matrix shares the run id: one eval per workflow run attempt. */
@@ -164,7 +166,7 @@ export const deliverReport = (report: EvalReport, flags: ReportFlags) =>
 
 export const executeEval = (flags: EvalFlags) =>
   Effect.gen(function* () {
-    const loaded = yield* loadSuiteFile(flags.suite);
+    const loaded = yield* loadSuiteFile(flags.suite, { allowOutside: flags.allowOutside });
     const targets =
       flags.targets.length === 0
         ? undefined

@@ -19,7 +19,8 @@ const RUN_ONLY: ReadonlyArray<readonly [keyof Omit<EvalFlags, "suite">, string]>
   ["evalId", "--eval-id"],
   ["maxCost", "--max-cost"],
   ["estimate", "--estimate"],
-  ["repeat", "--repeat"]
+  ["repeat", "--repeat"],
+  ["allowOutside", "--allow-outside"]
 ];
 
 const readReport = (file: string) =>

@@ -1,5 +1,6 @@
 import type { Problem } from "../problem.js";
 import { assertionListProblems } from "./assertions.js";
+import { confidenceTargetProblems, singleModelTargets } from "./confidenceTargets.js";
 import { asArray, asRecord, isRecord } from "./data.js";
 import { knownProviders, modelRefProblem } from "./modelRefs.js";
 import { providerProblems } from "./providers.js";
@@ -21,9 +22,12 @@ export const suiteProblems = (data: unknown): Array<Problem> => {
   });
   const judge = modelRefProblem(data.judge, ["judge"], known, { countAllowed: false, what: "a judge" });
   if (judge !== undefined) problems.push(judge);
+  const singles = singleModelTargets(data.targets);
   problems.push(...assertionListProblems(asRecord(data.defaults).assert, ["defaults", "assert"], known));
+  problems.push(...confidenceTargetProblems(asRecord(data.defaults).assert, ["defaults", "assert"], singles));
   asArray(data.cases).forEach((testCase, index) => {
     problems.push(...assertionListProblems(asRecord(testCase).assert, ["cases", index, "assert"], known));
+    problems.push(...confidenceTargetProblems(asRecord(testCase).assert, ["cases", index, "assert"], singles));
   });
   return problems;
 };
