@@ -32,6 +32,8 @@ export const addMemberTargets = (
     // the arbiter alone answers as a member would: its own system prompt is for judging answers
     const arbiter = { ...config.arbiter, system: undefined };
     for (const member of [...config.members, arbiter]) {
+      // an included consortium is no single model to compare against
+      if ("consortium" in member && member.consortium !== undefined) continue;
       const name = `${member.provider}/${member.model}`;
       if (members.includes(name)) continue;
       members.push(name);
