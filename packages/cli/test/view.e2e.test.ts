@@ -72,6 +72,16 @@ describe("--html", () => {
     expect(page).toMatch(/data-case="capital" data-target="pair" data-pass="true"/);
     expect(page).toMatch(/data-case="capital" data-target="openai\/evil" data-pass="false"/);
     expect(page).not.toContain(HOSTILE);
+
+    // the same eval from the store
+    const [stored] = JSON.parse((await cli(["evals", "--json", "--limit", "1"])).stdout);
+    const again = join(dir, "stored-report.html");
+    const shown = await cli(["show", stored.id, "--html", again]);
+    expect(shown.code).toBe(0);
+    const storedPage = readFileSync(again, "utf8");
+    expectSelfContained(storedPage);
+    expect(storedPage).toMatch(/data-case="capital" data-target="openai\/evil" data-pass="false"/);
+    expect(storedPage).not.toContain(HOSTILE);
   });
 
   it("an unwritable --html path is exit 2 with the reason", async () => {

@@ -10,7 +10,7 @@ export { consortiumFilesIn, type ListedConsortiumFile, listConsortia } from "./l
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
 export { consortiumModels, suiteUnpricedModels, unpricedBudgetMessage, unpricedModels } from "./prices/coverage.js";
 export { lookupPrice, priceOf } from "./prices/lookup.js";
-export { BUILTIN_PRICES, type PriceList } from "./prices/table.js";
+export { BUILTIN_PRICES, type PriceList, type PriceOrigin } from "./prices/table.js";
 export { splitRegexLiteral } from "./regexLiteral.js";
 export { resolveConsortiumPath } from "./resolve.js";
 export { formatConsortiumYaml } from "./save.js";

@@ -26,8 +26,20 @@ const parse = (text: string): ConsortiumConfig => {
 };
 
 describe("prices", () => {
+  it("says for every built-in price when and where it is from, and whether it is only a placeholder", () => {
+    for (const [provider, models] of Object.entries(BUILTIN_PRICES.providers)) {
+      for (const model of Object.keys(models)) {
+        const origin = BUILTIN_PRICES.origins[provider]?.[model];
+        expect(origin, `${provider}/${model}`).toBeDefined();
+        expect(origin?.asOf).toMatch(/^\d{4}-\d{2}$/);
+        expect(origin?.source).toMatch(/^https:\/\//);
+      }
+      expect(Object.keys(BUILTIN_PRICES.origins[provider] ?? {}).sort()).toEqual(Object.keys(models).sort());
+    }
+  });
+
   it("ships a dated, sourced price for every model the ready consortia use", () => {
-    expect(BUILTIN_PRICES.readAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(BUILTIN_PRICES.writtenAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(BUILTIN_PRICES.source).toContain("pricing");
     for (const ref of [
       "openai/gpt-5.1-mini",

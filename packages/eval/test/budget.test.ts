@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
@@ -62,6 +62,48 @@ describe("eval cost and budget", () => {
     expect(report.targets[0]?.costUsd).toBeCloseTo(0.4, 12);
     expect(report.targets[0]?.costPerCaseUsd).toBeCloseTo(0.1, 12);
     expect(renderJunit(report)).toContain('<property name="costUsd" value="0.4');
+  });
+
+  it("counts the llm-rubric judge's calls in the case's cost", async () => {
+    fake.script("judge-x", {
+      text: "<reason>It names Canberra.</reason><verdict>pass</verdict>",
+      usage: { input: 10, output: 20 }
+    });
+    const file = suiteFile("judge: openai/judge-x");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace(
+          "gpt-x: {input: 0, output: 1000}",
+          "gpt-x: {input: 0, output: 1000}\n      judge-x: {input: 0, output: 500}"
+        )
+        .replace(
+          "{id: a, prompt: one, assert: [{type: icontains, value: canberra}]}",
+          "{id: a, prompt: one, assert: [{type: llm-rubric, value: names Canberra}]}"
+        )
+    );
+    const suite = await Effect.runPromise(loadSuite(file));
+    const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
+    // the answer: 100 output tokens at $1,000 per million; the judge: 20 at $500 per million
+    expect(report.cases[0]?.results[0]?.costUsd).toBeCloseTo(0.11, 12);
+    expect(report.cases[1]?.results[0]?.costUsd).toBeCloseTo(0.1, 12);
+    expect(report.targets[0]?.costUsd).toBeCloseTo(0.41, 12);
+  });
+
+  it("has no case cost when its judge's model has no price, rather than the answer's cost alone", async () => {
+    fake.script("judge-y", { text: "<reason>ok</reason><verdict>pass</verdict>", usage: { input: 10, output: 20 } });
+    const file = suiteFile("judge: openai/judge-y");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "{id: a, prompt: one, assert: [{type: icontains, value: canberra}]}",
+        "{id: a, prompt: one, assert: [{type: llm-rubric, value: names Canberra}]}"
+      )
+    );
+    const suite = await Effect.runPromise(loadSuite(file));
+    const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
+    expect(report.cases[0]?.results[0]?.costUsd).toBeNull();
+    expect(report.targets[0]?.costUsd).toBeNull();
   });
 
   it("stops at its budget: the cases it could not afford are skipped, and the eval fails", async () => {

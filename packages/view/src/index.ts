@@ -7,5 +7,5 @@ export { type EvalMatrix, matrixFromReport, matrixFromStored } from "./model/eva
 export { roundsOf } from "./model/runView.js";
 export { renderEvalPage } from "./render/evalPage.js";
 export { renderRunPage } from "./render/runPage.js";
-export { evalReportHtml, runReportHtml } from "./reports.js";
+export { evalReportHtml, runReportHtml, storedEvalReportHtml } from "./reports.js";
 export { startViewer, type Viewer, type ViewerOptions } from "./server/viewer.js";

@@ -1,6 +1,6 @@
 import { type EvalReport, outcomeOf } from "@consortium/eval";
-import type { StoredRun } from "@consortium/store";
-import { matrixFromReport } from "./model/evalMatrix.js";
+import type { StoredEval, StoredRun } from "@consortium/store";
+import { matrixFromReport, matrixFromStored } from "./model/evalMatrix.js";
 import { renderEvalPage } from "./render/evalPage.js";
 import { renderRunPage } from "./render/runPage.js";
 
@@ -8,6 +8,10 @@ import { renderRunPage } from "./render/runPage.js";
 
 /** `consortium show <id> --html run.html` */
 export const runReportHtml = (run: StoredRun): string => renderRunPage(run, { mode: "file" });
+
+/** `consortium show <eval-id> --html report.html`: the same report, read back from the store. */
+export const storedEvalReportHtml = (stored: StoredEval): string =>
+  renderEvalPage(matrixFromStored(stored), { mode: "file" });
 
 /** `consortium eval … --html report.html` */
 export const evalReportHtml = (report: EvalReport): string =>

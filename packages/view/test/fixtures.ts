@@ -90,7 +90,12 @@ export const runRecords = (spec: RunSpec) => {
         request: { messages: [{ role: "user", content: prompt }] },
         text: answer(round, name, member.instance),
         parsed: null,
-        usage: { inputTokens: 20 + index, outputTokens: 40 + index, costUsd: null },
+        // the Anthropic member has no price here
+        usage: {
+          inputTokens: 20 + index,
+          outputTokens: 40 + index,
+          costUsd: index === 2 ? null : (index + 1) / 10_000
+        },
         latencyMs: 1000 + index * 500,
         attempts: index === 2 ? 2 : 1,
         error: null,

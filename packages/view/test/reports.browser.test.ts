@@ -44,6 +44,10 @@ describe("run report file", () => {
       );
     }
     await expect(page.locator("#round-2").textContent()).resolves.toContain("confident enough");
+    const stats = (member: string) =>
+      page.locator(`#round-1 article.answer[data-member="${member}"] .stats`).textContent();
+    expect(await stats("openai/gpt-4.1-mini#2")).toContain("$0.0002");
+    expect(await stats("anthropic/claude-sonnet-4-5#1")).toContain("cost unknown");
     expect(await page.locator("#final-answer h1").textContent()).toBe("Canberra");
     expect(outside).toEqual([]);
     await screenshot(page, "run-report-1280-light");

@@ -26,10 +26,10 @@ export const withStore = <A, E>(
 const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`));
 
 /** The page renderer (and its Markdown parser) loads only when a page is asked for. */
-const writeHtml = (path: string, run: import("@consortium/store").StoredRun) =>
+const writeHtml = (path: string, render: (view: typeof import("@consortium/view")) => string) =>
   Effect.flatMap(
     Effect.promise(() => import("@consortium/view")),
-    ({ runReportHtml }) => Effect.zipRight(writeOutput(path, runReportHtml(run)), Console.error(`wrote ${path}`))
+    (view) => Effect.zipRight(writeOutput(path, render(view)), Console.error(`wrote ${path}`))
   );
 
 const evalsReport = Effect.promise(() => import("../evalsReport.js"));
@@ -80,23 +80,26 @@ export const show = Command.make(
       )
     ),
     json,
-    html: html("the run"),
+    html: html("the run (or the eval)"),
     db
   },
   ({ id, json, html, db }) =>
     withStore(db, (module, store) =>
       store.getRun(id).pipe(
         Effect.flatMap((run) => {
-          if (html !== undefined) return writeHtml(html, run);
+          if (html !== undefined) return writeHtml(html, (view) => view.runReportHtml(run));
           return json ? printJson(run) : Console.log(module.formatRun(run));
         }),
         // not a run: perhaps an eval; if neither, the run's "no run with id" stands
         Effect.catchTag("RunNotFound", (notFound) =>
           store.getEval(id).pipe(
             Effect.catchTag("EvalNotFound", () => Effect.fail(notFound)),
-            Effect.flatMap((stored) =>
-              json ? printJson(stored) : Effect.flatMap(evalsReport, (report) => Console.log(report.formatEval(stored)))
-            )
+            Effect.flatMap((stored) => {
+              if (html !== undefined) return writeHtml(html, (view) => view.storedEvalReportHtml(stored));
+              return json
+                ? printJson(stored)
+                : Effect.flatMap(evalsReport, (report) => Console.log(report.formatEval(stored)));
+            })
           )
         )
       )

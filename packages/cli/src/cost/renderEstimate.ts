@@ -32,7 +32,7 @@ export const renderEstimate = (
     "",
     `worst: ${rounds.worst} round(s) of consortia, every call writing its whole max_tokens (4096 where unset); the arbiter reads every answer and earlier synthesis`,
     `typical: ${rounds.typical} round(s) of consortia, every call writing a quarter of its max_tokens`,
-    `prices as read on ${BUILTIN_PRICES.readAt} (check them; override with providers.<name>.prices); no request was made`
+    `built-in prices written down on ${BUILTIN_PRICES.writtenAt} without reading the providers' pages, some only placeholders (check them; override with providers.<name>.prices); no request was made`
   ];
   if (estimate.unpricedModels.length > 0) {
     lines.push(`no price for ${estimate.unpricedModels.join(", ")}: add them under providers.<name>.prices`);

@@ -14,16 +14,30 @@ import { type AssertionResult, type CompiledAssertion, type Observation, toResul
 export type Judge<R> = (
   judge: ModelRef,
   request: { readonly system: string; readonly messages: ReturnType<typeof judgeMessages> }
-) => Effect.Effect<LlmResponse, string, R>;
+) => Effect.Effect<JudgeReply, string, R>;
+
+/** The judge's answer and, when known, what the call cost (absent or null: the judge's model has no price). */
+export type JudgeReply = LlmResponse & { readonly costUsd?: number | null };
+
+export interface Judged {
+  readonly results: ReadonlyArray<AssertionResult>;
+  readonly judgeUsage: TokenUsage;
+  /** What the judge calls cost together; null when one of them used tokens at no known price. */
+  readonly judgeCostUsd: number | null;
+}
+
+const costOfReply = (reply: JudgeReply): number | null =>
+  reply.usage.inputTokens === 0 && reply.usage.outputTokens === 0 ? 0 : (reply.costUsd ?? null);
 
 export const evaluateAssertions = <R>(
   assertions: ReadonlyArray<CompiledAssertion>,
   observation: Observation,
   context: { readonly prompt: string; readonly judge: Judge<R> }
-): Effect.Effect<{ readonly results: ReadonlyArray<AssertionResult>; readonly judgeUsage: TokenUsage }, never, R> =>
+): Effect.Effect<Judged, never, R> =>
   Effect.gen(function* () {
     const results: Array<AssertionResult> = [];
     let judgeUsage = NO_TOKENS;
+    let judgeCostUsd: number | null = 0;
     // One at a time, in the order written: judge calls then start in a fixed order, which keeps the
     // cassette's occurrence numbers stable between a recording and its replay.
     for (const assertion of assertions) {
@@ -35,6 +49,8 @@ export const evaluateAssertions = <R>(
       const outcome = yield* context.judge(assertion.judge, { system: JUDGE_SYSTEM, messages }).pipe(
         Effect.map((response) => {
           judgeUsage = addTokens(judgeUsage, response.usage);
+          const cost = costOfReply(response);
+          judgeCostUsd = judgeCostUsd === null || cost === null ? null : judgeCostUsd + cost;
           return parseVerdict(response.text);
         }),
         Effect.catchAll((reason) =>
@@ -43,5 +59,5 @@ export const evaluateAssertions = <R>(
       );
       results.push(toResult(assertion, outcome));
     }
-    return { results, judgeUsage };
+    return { results, judgeUsage, judgeCostUsd };
   });

@@ -156,7 +156,8 @@ export const engineExecutors = (
         if (outcome.error !== null) return yield* Effect.fail(`${outcome.error.type}: ${outcome.error.message}`);
         return {
           text: outcome.text,
-          usage: { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens }
+          usage: { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens },
+          costUsd: outcome.usage.costUsd
         };
       });
 

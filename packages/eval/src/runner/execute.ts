@@ -63,9 +63,10 @@ const runOnce = <R>(
   });
   const run = Effect.gen(function* () {
     const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
-    if (outcome.refusedByBudget !== undefined) return { outcome, results: [], judgeUsage: NO_TOKENS };
-    if (outcome.output === null) return { outcome, results: [], judgeUsage: NO_TOKENS };
-    const { results, judgeUsage } = yield* evaluateAssertions(
+    const unjudged = { outcome, results: [], judgeUsage: NO_TOKENS, judgeCostUsd: 0 };
+    if (outcome.refusedByBudget !== undefined) return unjudged;
+    if (outcome.output === null) return unjudged;
+    const { results, judgeUsage, judgeCostUsd } = yield* evaluateAssertions(
       planned.assertions,
       {
         output: outcome.output,
@@ -75,11 +76,11 @@ const runOnce = <R>(
       },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
-    return { outcome, results, judgeUsage };
+    return { outcome, results, judgeUsage, judgeCostUsd };
   });
   // The scope attributes every model call below (members, arbiter, judges) to this case and target.
   const attempt = withCallScope(scopeId, label, run).pipe(
-    Effect.map(({ value: { outcome, results, judgeUsage }, replayMisses }): CaseTargetResult => {
+    Effect.map(({ value: { outcome, results, judgeUsage, judgeCostUsd }, replayMisses }): CaseTargetResult => {
       if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
       const error =
         replayMisses.length > 0
@@ -93,7 +94,8 @@ const runOnce = <R>(
         latencyMs: outcome.latencyMs,
         usage: outcome.usage,
         judgeUsage,
-        costUsd: outcome.costUsd,
+        // the case's cost includes its grading; unknown if either part is
+        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : outcome.costUsd + judgeCostUsd,
         runId: outcome.runId,
         status: outcome.status,
         error,

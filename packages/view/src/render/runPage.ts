@@ -10,8 +10,12 @@ import { renderTimeline } from "./timeline.js";
 // side by side and what the arbiter made of them. Model text appears only as escaped text, except the
 // final answer, which goes through the safe Markdown renderer.
 
+/** A call's cost; "cost unknown" when it used tokens at no known price (or was recorded before costs were kept). */
+const callCost = (call: StoredCall): string =>
+  call.costUsd !== null ? cost(call.costUsd) : call.inputTokens > 0 || call.outputTokens > 0 ? "cost unknown" : cost(0);
+
 const callStats = (call: StoredCall): Html =>
-  html`<div class="stats"><span>${tokens(call.inputTokens, call.outputTokens)}</span><span>${duration(call.latencyMs)}</span><span>${call.attempts} attempt${call.attempts === 1 ? "" : "s"}</span></div>`;
+  html`<div class="stats"><span>${tokens(call.inputTokens, call.outputTokens)}</span><span>${callCost(call)}</span><span>${duration(call.latencyMs)}</span><span>${call.attempts} attempt${call.attempts === 1 ? "" : "s"}</span></div>`;
 
 const callError = (call: StoredCall): Html | string =>
   call.error === null ? "" : html`<p class="error">${call.error.type}: ${call.error.message}</p>`;
@@ -74,7 +78,7 @@ export const renderRunMain = (run: StoredRun, options: RunPageOptions): Html => 
 <dt>consortium</dt><dd>${run.consortium}</dd>
 <dt>config</dt><dd>sha256:${run.configHash.slice(0, 16)} ${source(run)}</dd>
 <dt>started</dt><dd>${formatTime(run.startedAt)} UTC${run.endedAt === null ? "" : ` · ended ${formatTime(run.endedAt)} UTC`}</dd>
-<dt>totals</dt><dd>${run.iterations} round${run.iterations === 1 ? "" : "s"} · ${tokens(run.inputTokens, run.outputTokens)} · ${cost(run.costUsd)} · ${run.durationMs === null ? "not ended" : duration(run.durationMs)} · ${run.calls.length} calls${failedCalls > 0 ? `, ${failedCalls} failed` : ""}</dd>
+<dt>totals</dt><dd>${run.iterations} round${run.iterations === 1 ? "" : "s"} · ${tokens(run.inputTokens, run.outputTokens)} · ${cost(run.costUsd)}${run.costComplete === false ? " (incomplete: some calls had no price)" : ""} · ${run.durationMs === null ? "not ended" : duration(run.durationMs)} · ${run.calls.length} calls${failedCalls > 0 ? `, ${failedCalls} failed` : ""}</dd>
 ${run.error === null ? "" : html`<dt>error</dt><dd class="error">${run.error}</dd>`}
 ${(run.result?.warnings ?? []).map((warning) => html`<dt>warning</dt><dd>${warning}</dd>`)}
 </dl>
