@@ -100,8 +100,9 @@ describe("runConsortium over HTTP against the fake server", () => {
     fake.script("claude-m", { fault: { type: "hang" } });
     fake.script("claude-judge", { text: confident });
     // The hang never answers: that the run returns at all is the timeout working.
-    const result = await live(config({ limits: limits({ timeoutMs: 300, retries: 0 }) }));
-    await fake.idle(2000);
+    // long enough for the others to answer on a loaded machine
+    const result = await live(config({ limits: limits({ timeoutMs: 2000, retries: 0 }) }));
+    await fake.idle(5000);
 
     expect(result.status).toBe("degraded");
     expect(result.synthesis?.text).toBe("Canberra is the capital of Australia.");
@@ -283,7 +284,7 @@ describe("the Promise API", () => {
       controller.abort();
     }, 10);
     const result = await consortium.run("Capital?", { signal: controller.signal });
-    await fake.idle(2000);
+    await fake.idle(5000);
     expect(result.status).toBe("interrupted");
     expect(log.ended.map((e) => e.status)).toEqual(["interrupted"]);
     expect(log.calls.map((c) => c.error?.type)).toEqual(["Interrupted", "Interrupted"]);
