@@ -99,8 +99,8 @@ describe("runConsortium over HTTP against the fake server", () => {
     fake.script("gpt-m", { text: "Canberra." });
     fake.script("claude-m", { fault: { type: "hang" } });
     fake.script("claude-judge", { text: confident });
-    // The hang never answers: that the run returns at all is the timeout working.
-    // long enough for the others to answer on a loaded machine
+    // The hang never answers: that the run returns at all is the timeout working (2 s leaves the
+    // others time to answer on a loaded machine).
     const result = await live(config({ limits: limits({ timeoutMs: 2000, retries: 0 }) }));
     await fake.idle(5000);
 
