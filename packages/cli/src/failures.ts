@@ -1,6 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import type { ConfigError } from "@consortium/config";
-import { Data, Effect } from "effect";
+import { Data } from "effect";
 
 // Failures a command raises when the user, not the program, is at fault. Each has one rendering and
 // one exit code in render.ts.
@@ -22,11 +21,3 @@ export class RunFailed extends Data.TaggedError("RunFailed")<{ readonly message:
 
 /** The command already printed what the user needs; only the exit code remains. */
 export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: PrintedExit }> {}
-
-/** A report file the user named (-o, --junit) that cannot be written: bad input, exit 2. */
-export const writeOutput = (path: string, text: string): Effect.Effect<void, UsageError> =>
-  Effect.tryPromise({
-    try: () => writeFile(path, text),
-    catch: (error) =>
-      new UsageError({ message: `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}` })
-  });

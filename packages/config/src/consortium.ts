@@ -83,7 +83,7 @@ export const consortiumFromObject = (
  * A valid file's data as written (plain JSON values) next to its config: what `run`'s flags are laid
  * over before the whole goes through `consortiumFromObject` once more.
  */
-export const loadConsortiumFileData = Effect.fn("config.loadConsortiumFileData")(function* (path: string) {
+export const loadConsortiumFileData = Effect.fn("Config.loadConsortiumFileData")(function* (path: string) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
   const config = yield* parseConsortiumText(text, path, resolve(path));
   const parsed = parseYaml(text);
@@ -92,7 +92,7 @@ export const loadConsortiumFileData = Effect.fn("config.loadConsortiumFileData")
 });
 
 /** Reads and validates a consortium file; issues name the path as given. */
-export const loadConsortiumFile = Effect.fn("config.loadConsortiumFile")(function* (path: string) {
+export const loadConsortiumFile = Effect.fn("Config.loadConsortiumFile")(function* (path: string) {
   const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
   return yield* parseConsortiumText(text, path, resolve(path));
 });

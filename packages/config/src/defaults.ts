@@ -1,4 +1,4 @@
-import type { Limits, ModelRef, ProviderConfig } from "./types.js";
+import type { Limits, ModelRef, ProviderConfig, ProviderType } from "./types.js";
 
 // Every default lives here, under a name, so the schema's `default` annotations, the loader and the
 // docs agree.
@@ -35,16 +35,39 @@ export const DEFAULT_JUDGE_REF: ModelRef = { provider: "openai", model: "gpt-4.1
 /** The same, as written in a file. */
 export const DEFAULT_JUDGE = `${DEFAULT_JUDGE_REF.provider}/${DEFAULT_JUDGE_REF.model}`;
 
-/** The providers every file has without declaring them. Their base URL env variables are read by the providers package. */
-export const BUILTIN_PROVIDERS: Readonly<Record<"openai" | "anthropic", ProviderConfig>> = {
-  openai: { name: "openai", type: "openai", baseUrl: undefined, apiKeyEnv: "OPENAI_API_KEY", concurrency: undefined },
+/** Where a built-in provider's key and base URL come from, and the vendor's endpoint when nothing says. */
+export interface BuiltInEndpoint {
+  readonly keyVariable: string;
+  readonly baseUrlVariable: string;
+  readonly defaultBaseUrl: string;
+}
+
+/** The one table of the providers every file has without declaring them; the providers package reads it too. */
+export const BUILTIN_ENDPOINTS: Readonly<Record<ProviderType, BuiltInEndpoint>> = {
+  openai: {
+    keyVariable: "OPENAI_API_KEY",
+    baseUrlVariable: "OPENAI_BASE_URL",
+    defaultBaseUrl: "https://api.openai.com/v1"
+  },
   anthropic: {
-    name: "anthropic",
-    type: "anthropic",
-    baseUrl: undefined,
-    apiKeyEnv: "ANTHROPIC_API_KEY",
-    concurrency: undefined
+    keyVariable: "ANTHROPIC_API_KEY",
+    baseUrlVariable: "ANTHROPIC_BASE_URL",
+    defaultBaseUrl: "https://api.anthropic.com"
   }
+};
+
+const builtInProvider = (name: ProviderType): ProviderConfig => ({
+  name,
+  type: name,
+  baseUrl: undefined,
+  apiKeyEnv: BUILTIN_ENDPOINTS[name].keyVariable,
+  concurrency: undefined
+});
+
+/** The built-in providers as a file would declare them: named after their wire protocol, keyed by default. */
+export const BUILTIN_PROVIDERS: Readonly<Record<ProviderType, ProviderConfig>> = {
+  openai: builtInProvider("openai"),
+  anthropic: builtInProvider("anthropic")
 };
 
 /** `{{name}}` placeholders each template may use; any other is a validation error. */

@@ -146,7 +146,7 @@ export interface SuiteLoadOptions {
 }
 
 /** Reads and validates a suite, the consortium files it targets and its case files. */
-export const loadSuiteFile = Effect.fn("config.loadSuiteFile")(function* (
+export const loadSuiteFile = Effect.fn("Config.loadSuiteFile")(function* (
   path: string,
   options: SuiteLoadOptions = {}
 ) {

@@ -17,7 +17,7 @@ const isModelRef = (spec: string): boolean =>
  * becomes a single-model target using `providers` (the suite's), anything else is a consortium name or
  * file, resolved like `consortium run` does.
  */
-export const loadTarget = Effect.fn("config.loadTarget")(function* (
+export const loadTarget = Effect.fn("Config.loadTarget")(function* (
   spec: string,
   options: { readonly cwd: string; readonly providers?: Readonly<Record<string, ProviderConfig>> }
 ) {

@@ -105,6 +105,7 @@ export {
   type ResolvedTemplates,
   resolveTemplates
 } from "./templates.js";
+export * as ansi from "./text/ansi.js";
 export { formatDuration } from "./text/duration.js";
 export { oneLine, plural } from "./text/line.js";
 export { formatConfidence, formatCount } from "./text/numbers.js";

@@ -27,7 +27,7 @@ export const checkProvidersExist = (
  * run never starts only to fail, or retry, on its first call. Reports the first problem in
  * the order the models are referenced.
  */
-export const preflight = Effect.fn("providers.preflight")(function* (
+export const preflight = Effect.fn("Providers.preflight")(function* (
   providers: Readonly<Record<string, ProviderConfig>>,
   refs: ReadonlyArray<ModelRef>,
   env: Env = process.env

@@ -1,32 +1,13 @@
-import type { ProviderConfig } from "@consortium/config";
+import { BUILTIN_ENDPOINTS, type BuiltInEndpoint, type ProviderConfig } from "@consortium/config";
 
 // Where a provider's key and base URL come from. Pure: the environment is passed in, so tests and
 // the programmatic API can supply their own.
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-interface BuiltIn {
-  readonly keyVariable: string;
-  readonly baseUrlVariable: string;
-  readonly defaultBaseUrl: string;
-}
-
-const BUILT_INS: Readonly<Record<string, BuiltIn>> = {
-  openai: {
-    keyVariable: "OPENAI_API_KEY",
-    baseUrlVariable: "OPENAI_BASE_URL",
-    defaultBaseUrl: "https://api.openai.com/v1"
-  },
-  anthropic: {
-    keyVariable: "ANTHROPIC_API_KEY",
-    baseUrlVariable: "ANTHROPIC_BASE_URL",
-    defaultBaseUrl: "https://api.anthropic.com"
-  }
-};
-
 /** The built-in provider this config is, if any: same name and same wire protocol. */
-export const builtInOf = (provider: ProviderConfig): BuiltIn | undefined =>
-  provider.name === provider.type ? BUILT_INS[provider.name] : undefined;
+export const builtInOf = (provider: ProviderConfig): BuiltInEndpoint | undefined =>
+  provider.name === provider.type ? BUILTIN_ENDPOINTS[provider.type] : undefined;
 
 /** The environment variable holding this provider's key; undefined when it needs none (local servers). */
 export const keyVariableOf = (provider: ProviderConfig): string | undefined =>
@@ -49,7 +30,7 @@ export const baseUrlOf = (provider: ProviderConfig, env: Env): string => {
   if (provider.baseUrl !== undefined) return provider.baseUrl;
   const builtIn = builtInOf(provider);
   const fromEnv = builtIn === undefined ? undefined : readVariable(env, builtIn.baseUrlVariable);
-  return fromEnv ?? BUILT_INS[provider.type]!.defaultBaseUrl;
+  return fromEnv ?? BUILTIN_ENDPOINTS[provider.type].defaultBaseUrl;
 };
 
 /** Every key variable a set of providers reads: all of them are secrets of the run that uses them. */

@@ -3,16 +3,15 @@ import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { SilentExit } from "../failures.js";
+import { storeModule } from "../lazy.js";
 import { db } from "./options.js";
 
 // `consortium db migrate|status|copy`: the store's schema on purpose (a team's CI user may not own
 // it), and moving a local history into the team's PostgreSQL. The store loads only here.
 
-const store = Effect.promise(() => import("@consortium/store"));
-
 const status = Command.make("status", { db }, ({ db }) =>
   Effect.gen(function* () {
-    const { databaseStatus, resolveDbPath } = yield* store;
+    const { databaseStatus, resolveDbPath } = yield* storeModule;
     const found = yield* databaseStatus(resolveDbPath({ flag: db }));
     yield* Console.log(found.location);
     yield* Console.log(`applied: ${found.applied.length === 0 ? "none" : found.applied.join(", ")}`);
@@ -32,7 +31,7 @@ const status = Command.make("status", { db }, ({ db }) =>
 
 const migrate = Command.make("migrate", { db }, ({ db }) =>
   Effect.gen(function* () {
-    const { migrateDatabase, resolveDbPath } = yield* store;
+    const { migrateDatabase, resolveDbPath } = yield* storeModule;
     const done = yield* migrateDatabase(resolveDbPath({ flag: db }));
     yield* Console.log(
       done.applied.length === 0
@@ -50,7 +49,7 @@ const copy = Command.make(
   },
   ({ from, to }) =>
     Effect.gen(function* () {
-      const { copyDatabase } = yield* store;
+      const { copyDatabase } = yield* storeModule;
       const copied = yield* copyDatabase(from, to);
       yield* Console.log(
         `copied ${copied.runs} runs (${copied.calls} calls) and ${copied.evals} evals (${copied.results} results)` +

@@ -3,6 +3,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import { viewModule } from "../lazy.js";
 import { withStore } from "./history.js";
 import { db } from "./options.js";
 
@@ -19,7 +20,7 @@ export const diff = Command.make(
       Effect.gen(function* () {
         const runA = yield* store.getRun(a);
         const runB = yield* store.getRun(b);
-        const { diffRuns, formatDiff } = yield* Effect.promise(() => import("@consortium/view"));
+        const { diffRuns, formatDiff } = yield* viewModule;
         const difference = diffRuns(runA, runB);
         yield* json ? Console.log(JSON.stringify(difference, null, 2)) : Console.log(formatDiff(difference));
       })

@@ -3,7 +3,8 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
-import { writeOutput } from "../failures.js";
+import { storeModule, viewModule } from "../lazy.js";
+import { writeOutput } from "../writeOutput.js";
 import { db, html } from "./options.js";
 
 // `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
@@ -15,21 +16,18 @@ export const withStore = <A, E>(
   path: string | undefined,
   use: (store: typeof import("@consortium/store"), shape: import("@consortium/store").StoreShape) => Effect.Effect<A, E>
 ) =>
-  Effect.flatMap(
-    Effect.promise(() => import("@consortium/store")),
-    (module) =>
-      Effect.flatMap(module.Store, (store) => use(module, store)).pipe(
-        Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path })))
-      )
+  Effect.flatMap(storeModule, (module) =>
+    Effect.flatMap(module.Store, (store) => use(module, store)).pipe(
+      Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path })))
+    )
   );
 
 const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`));
 
 /** The page renderer (and its Markdown parser) loads only when a page is asked for. */
 const writeHtml = (path: string, render: (view: typeof import("@consortium/view")) => string) =>
-  Effect.flatMap(
-    Effect.promise(() => import("@consortium/view")),
-    (view) => Effect.zipRight(writeOutput(path, render(view)), Console.error(`wrote ${path}`))
+  Effect.flatMap(viewModule, (view) =>
+    Effect.zipRight(writeOutput(path, render(view)), Console.error(`wrote ${path}`))
   );
 
 const evalsReport = Effect.promise(() => import("../evalsReport.js"));

@@ -24,7 +24,9 @@ import * as Layer from "effect/Layer";
 import { suiteWithMaxCost, unpricedWarning } from "../cost/budget.js";
 import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
-import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { RunFailed, SilentExit, UsageError } from "../failures.js";
+import { storeLayer, viewModule } from "../lazy.js";
+import { writeOutput } from "../writeOutput.js";
 import { type EvalProgress, makeEvalProgress } from "./progress.js";
 
 // `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
@@ -102,14 +104,11 @@ const clientLayer = (flags: EvalFlags, suite: SuiteConfig, targets: ReadonlyArra
 const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =>
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
-    : Layer.unwrapEffect(
-        Effect.promise(async () => {
-          const { resolveDbPath, StoreEvalLog } = await import("@consortium/store");
-          // the shard this process is, so the stored eval can say which shards are still missing
-          const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
-          return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard });
-        })
-      );
+    : storeLayer(({ resolveDbPath, StoreEvalLog }) => {
+        // the shard this process is, so the stored eval can say which shards are still missing
+        const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
+        return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard });
+      });
 
 /** The log, with every started eval and finished result also shown on `progress`. */
 const withProgress = (
@@ -142,7 +141,7 @@ const writeReports = (report: EvalReport, flags: ReportFlags) =>
     if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
     if (flags.junit !== undefined) yield* writeOutput(flags.junit, renderJunit(report));
     if (flags.html !== undefined) {
-      const { evalReportHtml } = yield* Effect.promise(() => import("@consortium/view"));
+      const { evalReportHtml } = yield* viewModule;
       yield* writeOutput(flags.html, evalReportHtml(report));
     }
     // GitHub Actions shows this file on the run's page

@@ -1,3 +1,5 @@
+import { ansi } from "@consortium/engine";
+
 // An eval's progress on stderr: a bar redrawn in place when stderr is a terminal (results done of the
 // total, passed and failed so far, elapsed, an estimate of what is left); a plain line every
 // `every` results otherwise, for CI logs; nothing with --quiet (the caller then makes none).
@@ -43,7 +45,7 @@ export const makeEvalProgress = (options: {
     if (options.terminal) {
       const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
       const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
-      options.write(`\r\u001b[2K${bar} ${done}/${total}  ✓ ${passed}  ✗ ${failed}  ${elapsed}${left}`);
+      options.write(`\r${ansi.CLEAR_LINE}${bar} ${done}/${total}  ✓ ${passed}  ✗ ${failed}  ${elapsed}${left}`);
       drawn = true;
     } else if (done % every === 0 || done === total) {
       options.write(`eval: ${done}/${total} results (${passed} passed, ${failed} failed), ${elapsed} elapsed${left}\n`);

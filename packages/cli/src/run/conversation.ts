@@ -2,6 +2,7 @@ import type { ConversationLink, Turn } from "@consortium/engine";
 import type { ConversationTurn } from "@consortium/store";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
+import { storeModule } from "../lazy.js";
 
 // `run --continue [<run-id>]` / `-c`: the earlier turns of the conversation a run belongs to, rebuilt
 // from the store, and the link the new run records. Loads the store only when asked to continue.
@@ -29,7 +30,7 @@ export const chainTo = (turns: ReadonlyArray<ConversationTurn>, runId: string): 
 /** `id`: a run id or unique prefix; `latest`: the newest run of any consortium. */
 export const resolveContinuation = (target: { readonly id: string } | "latest", dbPath: string | undefined) =>
   Effect.gen(function* () {
-    const { resolveDbPath, Store } = yield* Effect.promise(() => import("@consortium/store"));
+    const { resolveDbPath, Store } = yield* storeModule;
     return yield* Effect.gen(function* () {
       const store = yield* Store;
       let id: string;

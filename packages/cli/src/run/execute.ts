@@ -9,7 +9,9 @@ import * as Layer from "effect/Layer";
 import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
-import { RunFailed, SilentExit, UsageError, writeOutput } from "../failures.js";
+import { RunFailed, SilentExit, UsageError } from "../failures.js";
+import { storeLayer } from "../lazy.js";
+import { writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
@@ -68,12 +70,7 @@ const readPrompt = (argument: string | undefined, flags: RunFlags) =>
 const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
   flags.noLog
     ? RunLog.none
-    : Layer.unwrapEffect(
-        Effect.promise(async () => {
-          const { resolveDbPath, StoreRunLog } = await import("@consortium/store");
-          return StoreRunLog.layerWithStore(resolveDbPath({ flag: flags.db }));
-        })
-      );
+    : storeLayer(({ resolveDbPath, StoreRunLog }) => StoreRunLog.layerWithStore(resolveDbPath({ flag: flags.db })));
 
 /** Prints the result where it was asked for and turns its status into the exit code. */
 const deliver = (result: RunResult, flags: RunFlags) =>

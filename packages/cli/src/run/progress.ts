@@ -1,11 +1,8 @@
-import { describeEvent, type RunEvent } from "@consortium/engine";
+import { ansi, describeEvent, type RunEvent } from "@consortium/engine";
 
 // The live display on a terminal's stderr: one line per call of the current round (started, done,
 // retrying in 2s because 429, failed), redrawn in place, then the round's verdict. Only ever drawn
 // when stderr is a terminal; pipes and CI logs get nothing but the final warnings.
-
-const CLEAR_LINE = "\u001b[2K";
-const up = (lines: number): string => (lines > 0 ? `\u001b[${lines}A` : "");
 
 export interface ProgressDisplay {
   readonly onEvent: (event: RunEvent) => void;
@@ -14,18 +11,18 @@ export interface ProgressDisplay {
 }
 
 export const makeProgress = (write: (text: string) => void, colors: boolean): ProgressDisplay => {
-  const dim = (text: string): string => (colors ? `\u001b[2m${text}\u001b[22m` : text);
+  const dim = (text: string): string => (colors ? ansi.dim(text) : text);
   let lines = new Map<string, string>();
   let drawn = 0;
 
   const draw = (): void => {
     const block = [...lines.values()];
-    write(up(drawn) + block.map((line) => `${CLEAR_LINE}${line}\n`).join(""));
+    write(ansi.cursorUp(drawn) + block.map((line) => `${ansi.CLEAR_LINE}${line}\n`).join(""));
     drawn = block.length;
   };
   const settle = (line: string): void => {
     // a finished round's lines stay; the next round draws below them
-    write(`${CLEAR_LINE}${line}\n`);
+    write(`${ansi.CLEAR_LINE}${line}\n`);
     lines = new Map();
     drawn = 0;
   };

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { UsageError } from "../failures.js";
+import { storeModule, viewModule } from "../lazy.js";
 
 // `consortium view`: checks where it may listen, brings the database's schema up to date once, then
 // serves it through a read-only connection until interrupted. Loaded lazily.
@@ -24,9 +25,9 @@ const openInBrowser = (url: string) =>
 
 export const serveView = (flags: ViewFlags) =>
   Effect.gen(function* () {
-    const { startViewer } = yield* Effect.promise(() => import("@consortium/view"));
+    const { startViewer } = yield* viewModule;
     const { isLoopback } = yield* Effect.promise(() => import("@consortium/server/access"));
-    const { resolveDbPath, Store } = yield* Effect.promise(() => import("@consortium/store"));
+    const { resolveDbPath, Store } = yield* storeModule;
     if (flags.port < 0 || flags.port > 65535) {
       return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}` });
     }

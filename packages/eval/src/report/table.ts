@@ -1,4 +1,4 @@
-import { alignColumns, formatConfidence, formatCost, formatDuration } from "@consortium/engine";
+import { alignColumns, ansi, formatConfidence, formatCost, formatDuration } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
@@ -12,9 +12,8 @@ export interface TableOptions {
 
 /** The terminal report: targets side by side, the cases where they differ, then every failure. */
 export const renderTable = (report: EvalReport, options: TableOptions = {}): string => {
-  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const green = (text: string) => paint(32, text);
-  const red = (text: string) => paint(31, text);
+  const green = (text: string) => (options.color ? ansi.green(text) : text);
+  const red = (text: string) => (options.color ? ansi.red(text) : text);
   const lines: Array<string> = [];
 
   const scope = [
