@@ -1,11 +1,8 @@
-import { resolve } from "node:path";
-import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import { schemaProblems } from "./ajvProblems.js";
 import { consortiumProblems } from "./checks/consortium.js";
 import { secretProblems } from "./checks/secrets.js";
 import { ConfigError } from "./errors.js";
-import { readText, unreadable } from "./io.js";
 import { toConsortiumConfig } from "./normalise/consortium.js";
 import { type Locate, NO_POSITION, type Problem, toIssues } from "./problem.js";
 import type { RawConsortium } from "./schema/index.js";
@@ -37,12 +34,19 @@ const EMPTY = "the file is empty: a consortium needs at least name, members and 
 /** Nothing but white space and comments. */
 export const isBlank = (text: string): boolean => text.split("\n").every((line) => /^\s*(#.*)?$/.test(line));
 
+/** The checked config with what the file loader needs to locate problems in its text. */
+export interface ParsedConsortium {
+  readonly config: ConsortiumConfig;
+  readonly data: unknown;
+  readonly locate: Locate;
+}
+
 /** `file` names the text in messages; `source` is what the config records (an absolute path). */
-export const parseConsortiumText = (
+export const parseConsortiumSource = (
   text: string,
   file: string,
   source: string | undefined
-): Either.Either<ConsortiumConfig, ConfigError> => {
+): Either.Either<ParsedConsortium, ConfigError> => {
   const parsed = parseYaml(text);
   if (!parsed.ok) {
     return Either.left(new ConfigError({ file, issues: parsed.issues.map((issue) => ({ file, path: "", ...issue })) }));
@@ -51,8 +55,19 @@ export const parseConsortiumText = (
   if (isBlank(text)) {
     return Either.left(new ConfigError({ file, issues: [{ file, line: 1, column: 1, path: "", message: EMPTY }] }));
   }
-  return decide(data, [...problems, ...consortiumDataProblems(data)], file, source, locate);
+  return Either.map(decide(data, [...problems, ...consortiumDataProblems(data)], file, source, locate), (config) => ({
+    config,
+    data,
+    locate
+  }));
 };
+
+export const parseConsortiumText = (
+  text: string,
+  file: string,
+  source: string | undefined
+): Either.Either<ConsortiumConfig, ConfigError> =>
+  Either.map(parseConsortiumSource(text, file, source), (parsed) => parsed.config);
 
 /** A consortium from YAML text. Pure: never throws, never reads a file. */
 export const parseConsortium = (text: string, file: string): Either.Either<ConsortiumConfig, ConfigError> =>
@@ -78,21 +93,3 @@ export const consortiumFromObject = (
   }
   return decide(data, consortiumDataProblems(data), label, undefined, () => NO_POSITION);
 };
-
-/**
- * A valid file's data as written (plain JSON values) next to its config: what `run`'s flags are laid
- * over before the whole goes through `consortiumFromObject` once more.
- */
-export const loadConsortiumFileData = Effect.fn("Config.loadConsortiumFileData")(function* (path: string) {
-  const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
-  const config = yield* parseConsortiumText(text, path, resolve(path));
-  const parsed = parseYaml(text);
-  const data: unknown = parsed.ok ? JSON.parse(JSON.stringify(parsed.source.data)) : {};
-  return { config, data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {} };
-});
-
-/** Reads and validates a consortium file; issues name the path as given. */
-export const loadConsortiumFile = Effect.fn("Config.loadConsortiumFile")(function* (path: string) {
-  const text = yield* Effect.mapError(readText(path), (reason) => unreadable(path, reason));
-  return yield* parseConsortiumText(text, path, resolve(path));
-});

@@ -86,6 +86,8 @@ export const DEFAULT_JUDGING = "synthesis";
 export const DEFAULT_KEEP_AT_LEAST = 2;
 /** Times the members answer in each round before the judge (Mixture-of-Agents layers). */
 export const DEFAULT_LAYERS = 1;
+/** Deepest chain of consortia including one another (a includes b includes c includes d is 3). */
+export const MAX_NESTING_DEPTH = 3;
 
 /** Placeholders a template may use only under one judging method: the peer rankings' aggregate. */
 export const JUDGING_PLACEHOLDERS: Readonly<

@@ -1,14 +1,22 @@
 export { baseUrlProblem } from "./checks/providers.js";
-export { consortiumFromObject, loadConsortiumFile, loadConsortiumFileData, parseConsortium } from "./consortium.js";
+export { consortiumFromObject, parseConsortium } from "./consortium.js";
+export { loadConsortiumFile, loadConsortiumFileData } from "./consortiumFile.js";
 export * from "./defaults.js";
 export { DURATION_PATTERN, formatDurationSetting, parseDuration } from "./duration.js";
 export * from "./errors.js";
 export { detectFileKind, type FileKind } from "./fileKind.js";
 export { formatConfigError, formatIssue } from "./format.js";
+export { consortiaWithin } from "./included.js";
 export { readFailure as describeReadFailure } from "./io.js";
 export { consortiumFilesIn, type ListedConsortiumFile, listConsortia } from "./list.js";
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
-export { consortiumModels, suiteUnpricedModels, unpricedBudgetMessage, unpricedModels } from "./prices/coverage.js";
+export {
+  consortiumModels,
+  consortiumUnpricedModels,
+  suiteUnpricedModels,
+  unpricedBudgetMessage,
+  unpricedModels
+} from "./prices/coverage.js";
 export { lookupPrice, priceOf } from "./prices/lookup.js";
 export { BUILTIN_PRICES, type PriceList, type PriceOrigin } from "./prices/table.js";
 export { splitRegexLiteral } from "./regexLiteral.js";

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as Effect from "effect/Effect";
 import type * as Either from "effect/Either";
-import { loadConsortiumFile } from "./consortium.js";
+import { loadConsortiumFile } from "./consortiumFile.js";
 import type { ConfigError } from "./errors.js";
 import type { ConsortiumConfig } from "./types.js";
 

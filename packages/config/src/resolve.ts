@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 
-const isPathLike = (text: string): boolean =>
+/** Has a separator or a .yaml/.yml extension, or starts with a dot: a file, not a name. */
+export const isPathLike = (text: string): boolean =>
   /\.ya?ml$/.test(text) || text.includes("/") || text.includes("\\") || text.startsWith(".");
 
 /**

@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import { knownProviders, modelRefProblem } from "./checks/modelRefs.js";
-import { loadConsortiumFile } from "./consortium.js";
+import { loadConsortiumFile } from "./consortiumFile.js";
 import { ConfigError } from "./errors.js";
 import { parseModelRef } from "./modelRef.js";
 import { resolveConsortiumPath } from "./resolve.js";

@@ -43,6 +43,19 @@ export interface ModelParams {
 export interface MemberConfig extends ModelRef, ModelParams {
   /** Instances of this model answering each round (same model listed twice adds up). */
   readonly count: number;
+  /**
+   * Set when the member is a whole consortium: provider is then "consortium" and model the reference
+   * as written, so the member reads `consortium/<ref>` wherever members are listed.
+   */
+  readonly consortium?: NestedConsortium | undefined;
+}
+
+/** A consortium answering as one member of another: each instance is a run of its own. */
+export interface NestedConsortium {
+  /** As written in the file: a file (relative to the including file) or a name. */
+  readonly ref: string;
+  /** The included consortium; undefined when the config was built without reading files (pure parse, an object). */
+  readonly config?: ConsortiumConfig | undefined;
 }
 
 export interface ArbiterConfig extends ModelRef, ModelParams {

@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "@effect/vitest";
 import { Effect, Either } from "effect";
-import { loadConsortiumFile, parseConsortium } from "../src/consortium.js";
+import { parseConsortium } from "../src/consortium.js";
+import { loadConsortiumFile } from "../src/consortiumFile.js";
 import { formatConfigError } from "../src/format.js";
 import { splitRegexLiteral } from "../src/regexLiteral.js";
 

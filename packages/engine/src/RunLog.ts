@@ -2,6 +2,7 @@ import type { ConsortiumConfig } from "@consortium/config";
 import { Context, Effect, Layer } from "effect";
 import type { CallRole } from "./callRole.js";
 import type { ConversationLink } from "./conversation.js";
+import type { NestedLink } from "./nestedMember.js";
 import type { CallErrorInfo, RunResult, RunStatus, Usage } from "./result.js";
 
 // How a run is recorded as it happens. The engine asks for this service; the store implements it
@@ -17,6 +18,8 @@ export interface RunStarted {
   readonly conversation?: ConversationLink;
   /** Who asked for the run when it was not the CLI's `run`, e.g. "serve" or "mcp". */
   readonly origin?: string;
+  /** Set when the run answers as a member of another run (an included consortium). */
+  readonly nestedIn?: NestedLink;
 }
 
 export interface CallRecord {
@@ -38,6 +41,10 @@ export interface CallRecord {
   readonly error: CallErrorInfo | null;
   readonly startedAt: string;
   readonly endedAt: string;
+  /** A member that is a whole consortium: the run that answered. */
+  readonly innerRunId?: string;
+  /** Which answering layer (1-based) a member call belongs to, when the consortium has layers. */
+  readonly layer?: number;
 }
 
 export interface RunEnded {

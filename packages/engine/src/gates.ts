@@ -94,6 +94,17 @@ export const providerGate = (
 };
 
 /**
+ * The caps an included consortium's run goes through: the outer run's, by provider name, whatever
+ * the inner file says about that provider; a provider only the inner file caps keeps its own cap.
+ */
+export const nestedProviderGates = (outer: ProviderGates, outerConfig: ConsortiumConfig): ProviderGates => ({
+  of: (provider) => {
+    const own = Object.hasOwn(outerConfig.providers, provider.name) ? outerConfig.providers[provider.name] : undefined;
+    return outer.of(own?.concurrency === undefined ? provider : own);
+  }
+});
+
+/**
  * `providerGates`: caps the run shares with others (an eval's); `outer`: a spending limit it shares
  * (an eval's budget). The run's own budget is `limits.budget_usd`.
  */

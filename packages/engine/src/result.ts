@@ -49,6 +49,8 @@ export interface MemberResponse {
   readonly role?: string;
   /** Which answering layer (1-based) this is; present only when the consortium has layers > 1. */
   readonly layer?: number;
+  /** The run of an included consortium that gave this answer; present only for such a member. */
+  readonly innerRunId?: string;
 }
 
 export interface Synthesis {

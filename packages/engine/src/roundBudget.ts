@@ -4,7 +4,7 @@ import { DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
 import { worstCaseUsd } from "./callPolicy.js";
 import { withHistory } from "./conversation.js";
 import { priceFor } from "./cost.js";
-import { memberRequest } from "./memberRound.js";
+import { memberRequest } from "./memberRequest.js";
 import type { Ending } from "./outcome.js";
 import { arbiterPrompt, type PreviousRound } from "./prompts.js";
 import { providerOf, type RunContext } from "./runContext.js";

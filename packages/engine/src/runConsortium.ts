@@ -1,12 +1,13 @@
-import type { ConsortiumConfig, ModelRef } from "@consortium/config";
+import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
 import { callsOf, sumUsage } from "./cost.js";
-import { makeGates, type ProviderGates } from "./gates.js";
+import { makeGates, makeProviderGates, nestedProviderGates, type ProviderGates } from "./gates.js";
 import { judgingMethod } from "./judging/methods.js";
 import { answerRound } from "./layers.js";
+import type { NestedLink, RunNested } from "./nestedMember.js";
 import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
 import type { PreviousRound } from "./prompts.js";
 import { emitEvent } from "./RunEvents.js";
@@ -15,6 +16,7 @@ import type { Iteration, RunResult } from "./result.js";
 import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
 import { expandInstances, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
+import { iterationSeed } from "./shuffle.js";
 import { decideStop } from "./stopRule.js";
 import { eliminate } from "./strategy.js";
 import { resolveTemplates } from "./templates.js";
@@ -45,13 +47,9 @@ export interface RunOptions {
   readonly conversation?: ConversationLink;
   /** Who asked for the run, for the run log (e.g. "serve"). */
   readonly origin?: string;
+  /** The member call this run answers for, when it is an included consortium's run. */
+  readonly nestedIn?: NestedLink;
 }
-
-const referencedModels = (config: ConsortiumConfig): Array<ModelRef> => [
-  ...config.members,
-  config.arbiter,
-  ...config.arbiter.fallbacks
-];
 
 const previousRound = (progress: RunProgress): PreviousRound | undefined => {
   const last = progress.iterations.at(-1);
@@ -224,27 +222,54 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
   prompt: string,
   options: RunOptions = {}
 ): Effect.fn.Return<RunResult, StartError, LlmClient | RunLog> {
-  const refs = referencedModels(config);
-  if (options.checkKeys === false) yield* checkProvidersExist(config.providers, refs);
-  else yield* preflight(config.providers, refs, options.env);
+  for (const each of consortiaWithin(config)) {
+    const refs = consortiumModels(each);
+    if (options.checkKeys === false) yield* checkProvidersExist(each.providers, refs);
+    else yield* preflight(each.providers, refs, options.env);
+  }
 
   const client = yield* LlmClient;
   const log = yield* RunLog;
   const runId = options.runId ?? (yield* makeRunId);
   const seed = options.seed ?? (yield* Random.nextIntBetween(0, 2 ** 31 - 1));
   const startedMs = yield* Clock.currentTimeMillis;
+  const providerGates = options.providerGates ?? makeProviderGates();
+  const gates = yield* makeGates(config, providerGates, options.budget);
+  const history = options.history ?? [];
+  // An included consortium's run shares this run's client, log, provider caps and budget; this run's
+  // timeout covers it by interrupting it.
+  const runNested: RunNested = (inner, innerPrompt, link) =>
+    Effect.gen(function* () {
+      const innerRunId = yield* makeRunId;
+      const ran = yield* Effect.either(
+        runConsortium(inner, innerPrompt, {
+          runId: innerRunId,
+          seed: iterationSeed(seed, link.iteration * 1_000_000 + link.instance),
+          ...(options.env === undefined ? {} : { env: options.env }),
+          ...(options.checkKeys === undefined ? {} : { checkKeys: options.checkKeys }),
+          ...(gates.budget === undefined ? {} : { budget: gates.budget }),
+          providerGates: nestedProviderGates(providerGates, config),
+          history,
+          nestedIn: link
+        }).pipe(Effect.provideService(LlmClient, client), Effect.provideService(RunLog, log))
+      );
+      return ran._tag === "Right"
+        ? { runId: innerRunId, result: ran.right, error: null }
+        : { runId: innerRunId, result: null, error: ran.left.message };
+    });
   const context: RunContext = {
     runId,
     seed,
     config,
     prompt,
-    history: options.history ?? [],
+    history,
     templates: resolveTemplates(config.prompts),
     instances: expandInstances(config.members, config.strategy?.roles),
     client,
     log,
-    gates: yield* makeGates(config, options.providerGates, options.budget),
-    progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] })
+    gates,
+    progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] }),
+    ...(config.members.some((member) => member.consortium !== undefined) ? { runNested } : {})
   };
 
   return yield* Effect.uninterruptibleMask((restore) =>
@@ -255,7 +280,8 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
         prompt,
         startedAt: iso(startedMs),
         ...(options.conversation === undefined ? {} : { conversation: options.conversation }),
-        ...(options.origin === undefined ? {} : { origin: options.origin })
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+        ...(options.nestedIn === undefined ? {} : { nestedIn: options.nestedIn })
       });
       yield* emitEvent({
         _tag: "RunStarted",

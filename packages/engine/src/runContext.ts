@@ -4,6 +4,7 @@ import { Effect, type Ref } from "effect";
 import type { CallHooks, CallOutcome } from "./callPolicy.js";
 import type { Turn } from "./conversation.js";
 import type { Gates } from "./gates.js";
+import type { RunNested } from "./nestedMember.js";
 import type { RunProgress } from "./outcome.js";
 import { type CallRole, emitEvent } from "./RunEvents.js";
 import type { CallRecord, RunLog } from "./RunLog.js";
@@ -37,6 +38,8 @@ export interface RunContext {
   readonly log: RunLog["Type"];
   readonly gates: Gates;
   readonly progress: Ref.Ref<RunProgress>;
+  /** Runs an included consortium (a member that is one); absent where no member is. */
+  readonly runNested?: RunNested;
 }
 
 /** Every member entry expanded into its instances, in file order. */

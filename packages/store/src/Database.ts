@@ -50,6 +50,8 @@ export interface RunsTable {
   readonly origin: string | null;
   /** Until when the writer vouches it is alive; it renews this while it works (null: before leases). */
   readonly lease_until: string | null;
+  /** The run this one answered a member call of (an included consortium's run); null otherwise. */
+  readonly outer_run_id: string | null;
 }
 
 export interface CallsTable {
@@ -72,6 +74,10 @@ export interface CallsTable {
   readonly error_json: string | null;
   readonly started_at: string;
   readonly ended_at: string;
+  /** A member that is a whole consortium: the run that answered this call. */
+  readonly inner_run_id: string | null;
+  /** The answering layer (1-based) when the consortium has layers; null otherwise. */
+  readonly layer: number | null;
 }
 
 /** passed / failed: met or missed its threshold; error: could not be trusted (e.g. a replay miss). */

@@ -236,6 +236,27 @@ const runFilters = (): Migration => ({
   }
 });
 
+// A consortium may answer as a member of another: its run records the run it answered for
+// (outer_run_id) and the member call that asked for it records that run (inner_run_id). Under
+// Mixture-of-Agents layers a member answers several times a round: each call records its layer.
+const nestingAndLayers = (): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("runs")
+      .addColumn("outer_run_id", "text", (c) => c.references("runs.id").onDelete("set null"))
+      .execute();
+    await db.schema.alterTable("calls").addColumn("inner_run_id", "text").execute();
+    await db.schema.alterTable("calls").addColumn("layer", "integer").execute();
+    await db.schema.createIndex("runs_outer_run_id").on("runs").column("outer_run_id").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("runs_outer_run_id").execute();
+    await db.schema.alterTable("calls").dropColumn("layer").execute();
+    await db.schema.alterTable("calls").dropColumn("inner_run_id").execute();
+    await db.schema.alterTable("runs").dropColumn("outer_run_id").execute();
+  }
+});
+
 /** Every migration, in order, for a backend's column types. */
 export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migration>> => ({
   "0001_runs_and_calls": runsAndCalls(types),
@@ -245,10 +266,11 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0005_listing_indexes": listingIndexes(),
   "0006_leases_and_shards": leasesAndShards(types),
   "0007_call_costs": callCosts(types),
-  "0008_run_filters": runFilters()
+  "0008_run_filters": runFilters(),
+  "0009_nesting_and_layers": nestingAndLayers()
 });
 
-export const latestMigration = "0008_run_filters";
+export const latestMigration = "0009_nesting_and_layers";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

@@ -69,7 +69,8 @@ export const runStartedRow = (
   lease_until: leaseUntil,
   conversation_id: run.conversation?.id ?? run.runId,
   parent_run_id: run.conversation?.parentRunId ?? null,
-  origin: run.origin ?? null
+  origin: run.origin ?? null,
+  outer_run_id: run.nestedIn?.runId ?? null
 });
 
 export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Insertable<CallsTable> => ({
@@ -89,7 +90,9 @@ export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Inser
   attempts: call.attempts,
   error_json: jsonOrNull(call.error, secrets),
   started_at: call.startedAt,
-  ended_at: call.endedAt
+  ended_at: call.endedAt,
+  inner_run_id: call.innerRunId ?? null,
+  layer: call.layer ?? null
 });
 
 export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>): Updateable<RunsTable> => {
@@ -163,7 +166,9 @@ export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({
   attempts: row.attempts,
   error: parseJson(row.error_json) as StoredCall["error"],
   startedAt: row.started_at,
-  endedAt: row.ended_at
+  endedAt: row.ended_at,
+  innerRunId: row.inner_run_id,
+  layer: row.layer
 });
 
 export type TurnRow = Pick<
@@ -211,6 +216,7 @@ export const toStoredRun = (
   conversationId: row.conversation_id ?? row.id,
   parentRunId: row.parent_run_id,
   origin: row.origin,
+  outerRunId: row.outer_run_id,
   conversation: turns.map(toConversationTurn),
   calls: calls.map(toStoredCall)
 });

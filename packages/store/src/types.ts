@@ -55,6 +55,10 @@ export interface StoredCall {
   readonly error: CallErrorInfo | null;
   readonly startedAt: string;
   readonly endedAt: string;
+  /** A member that is a whole consortium: the run that answered. */
+  readonly innerRunId: string | null;
+  /** The answering layer (1-based) when the consortium has layers. */
+  readonly layer: number | null;
 }
 
 export interface StoredRun {
@@ -88,6 +92,8 @@ export interface StoredRun {
   /** The run this one continues. */
   readonly parentRunId: string | null;
   readonly origin: string | null;
+  /** The run this one answered a member call of, when it is an included consortium's run. */
+  readonly outerRunId: string | null;
   /** Every run of the conversation, this one included, oldest first. */
   readonly conversation: ReadonlyArray<ConversationTurn>;
   /** Every recorded call, by iteration, members before the arbiter, in the order they ended. */

@@ -133,6 +133,32 @@ describe.each(backends)("the store on $name", (backend) => {
     })
   );
 
+  it.effect("links an included consortium's run to the outer run and its member call; keeps each call's layer", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("outer"));
+        const link = { runId: "outer", iteration: 1, member: "consortium/panel", instance: 1 };
+        yield* store.runStarted(runStarted("inner", { nestedIn: link }));
+        yield* store.callEnded(memberCall("inner", 1, 1, { layer: 2 }));
+        yield* store.runEnded(runEnded("inner", "completed"));
+        yield* store.callEnded(
+          memberCall("outer", 1, 1, { provider: "consortium", model: "panel", innerRunId: "inner" })
+        );
+        yield* store.runEnded(runEnded("outer", "completed"));
+        const outer = yield* store.getRun("outer");
+        const inner = yield* store.getRun("inner");
+        expect(outer.outerRunId).toBeNull();
+        expect(inner.outerRunId).toBe("outer");
+        expect(outer.calls.map((call) => [call.model, call.innerRunId, call.layer])).toEqual([
+          ["panel", "inner", null]
+        ]);
+        expect(inner.calls.map((call) => [call.innerRunId, call.layer])).toEqual([[null, 2]]);
+      }).pipe(Effect.provide(Store.layer(location)));
+    })
+  );
+
   it.effect("finds a run by id or unique prefix, in either case, and names an ambiguous prefix's candidates", () =>
     Effect.gen(function* () {
       const location = yield* fresh;

@@ -71,8 +71,11 @@ describe("migrations", () => {
           "error_json",
           "started_at",
           "ended_at",
-          "cost_usd"
+          "cost_usd",
+          "inner_run_id",
+          "layer"
         ]);
+        expect(columns(db, "runs")).toContain("outer_run_id");
         expect(columns(db, "eval_results")).toContain("run_id");
         const indexes = db
           .prepare("select name from sqlite_master where type = 'index' and name not like 'sqlite_%'")
@@ -83,6 +86,7 @@ describe("migrations", () => {
             "runs_started_at",
             "runs_running",
             "calls_run_id",
+            "runs_outer_run_id",
             "eval_results_eval_id",
             "eval_results_run_id"
           ])

@@ -35,7 +35,7 @@ const validateFile = (file: string, allowOutside: boolean): Effect.Effect<Either
     const kind = config.detectFileKind(text);
     if (kind === undefined) return yield* positionless(UNKNOWN_KIND, 1);
     return kind === "consortium"
-      ? describeConsortium(yield* config.parseConsortium(text, file))
+      ? describeConsortium(yield* config.loadConsortiumFile(file))
       : describeSuite(yield* config.loadSuiteFile(file, { allowOutside }));
   }).pipe(Effect.either);
 

@@ -1,10 +1,9 @@
 import {
   type ConsortiumConfig,
-  consortiumModels,
+  consortiumUnpricedModels,
   type SuiteConfig,
   suiteUnpricedModels,
-  unpricedBudgetMessage,
-  unpricedModels
+  unpricedBudgetMessage
 } from "@consortium/config";
 import * as Either from "effect/Either";
 
@@ -21,7 +20,7 @@ export const withMaxCost = (
   if (usd === undefined) return Either.right(config);
   const bad = checkAmount(usd);
   if (bad !== undefined) return Either.left(bad);
-  const missing = unpricedModels(config.providers, consortiumModels(config));
+  const missing = consortiumUnpricedModels(config);
   return missing.length > 0
     ? Either.left(`--max-cost ${unpricedBudgetMessage(missing)}`)
     : Either.right({ ...config, limits: { ...config.limits, budgetUsd: usd } });

@@ -93,6 +93,7 @@ export const loadWithFlags = (file: string, flags: ConsortiumFlags) =>
     const { config, data } = yield* loadConsortiumFileData(file);
     if (!hasConsortiumFlags(flags)) return config;
     const laid = yield* checkConsortiumData(layFlags(data, flags), flags, file);
-    // the run is still recorded against its file (source, git commit)
-    return { ...laid, source: config.source };
+    // the run is still recorded against its file (source, git commit); unless -m replaced them, the
+    // members keep the consortia they include, which only the file loader reads
+    return { ...laid, source: config.source, ...(flags.models.length > 0 ? {} : { members: config.members }) };
   });

@@ -25,6 +25,12 @@ const semantic = (path: Problem["path"], message: string, at?: Problem["at"]): P
 const memberProblems = (members: unknown, known: ReadonlySet<string>, out: Array<Problem>): number | undefined => {
   let instances: number | undefined = asArray(members).length === 0 ? undefined : 0;
   asArray(members).forEach((member, index) => {
+    if (isRecord(member) && member.consortium !== undefined) {
+      // an included consortium: its own file is checked when it is loaded
+      const count = member.count ?? 1;
+      instances = isPositiveInteger(count) && instances !== undefined ? instances + count : undefined;
+      return;
+    }
     const long = isRecord(member);
     const text = long ? member.model : member;
     const path = long ? ["members", index, "model"] : ["members", index];

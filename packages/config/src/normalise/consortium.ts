@@ -26,6 +26,14 @@ const sameParams = (a: ModelParams, b: ModelParams): boolean =>
 const toMembers = (raw: RawConsortium["members"]): Array<MemberConfig> => {
   const members: Array<MemberConfig> = [];
   for (const entry of raw) {
+    if (typeof entry !== "string" && "consortium" in entry) {
+      const count = entry.count ?? 1;
+      const same = members.findIndex((member) => member.consortium?.ref === entry.consortium);
+      if (same >= 0) members[same] = { ...members[same]!, count: members[same]!.count + count };
+      else
+        members.push({ provider: "consortium", model: entry.consortium, count, consortium: { ref: entry.consortium } });
+      continue;
+    }
     const long = typeof entry === "string" ? { model: entry } : entry;
     const ref = mustParseModelRef(long.model);
     const params = toParams(long);

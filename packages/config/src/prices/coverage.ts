@@ -1,12 +1,13 @@
+import { consortiaWithin } from "../included.js";
 import type { ConsortiumConfig, ModelRef, ProviderConfig, SuiteConfig } from "../types.js";
 import { lookupPrice } from "./lookup.js";
 
 // Which models a budget could not account for. A budget is refused rather than guessed at when any
 // model it would pay for has no price.
 
-/** Every model a run of this consortium may call: members, arbiter, fallbacks. */
+/** Every model a run of this consortium calls itself: members, arbiter, fallbacks (not those of the consortia it includes). */
 export const consortiumModels = (config: ConsortiumConfig): Array<ModelRef> => [
-  ...config.members,
+  ...config.members.filter((member) => member.consortium === undefined),
   config.arbiter,
   ...config.arbiter.fallbacks
 ];
@@ -25,13 +26,19 @@ export const unpricedModels = (
   return [...missing].sort();
 };
 
+/** The models without a price a run of this consortium may pay for, the included consortia's (with their own providers) too. */
+export const consortiumUnpricedModels = (config: ConsortiumConfig): Array<string> =>
+  [
+    ...new Set(consortiaWithin(config).flatMap((each) => unpricedModels(each.providers, consortiumModels(each))))
+  ].sort();
+
 /** The same for a whole suite: consortium targets (with their own providers), single models, judges. */
 export const suiteUnpricedModels = (suite: SuiteConfig): Array<string> => {
   const missing = new Set<string>();
   for (const target of suite.targets) {
     const found =
       target.kind === "consortium"
-        ? unpricedModels(target.config.providers, consortiumModels(target.config))
+        ? consortiumUnpricedModels(target.config)
         : unpricedModels(suite.providers, [target.ref]);
     for (const model of found) missing.add(model);
   }

@@ -24,6 +24,19 @@ const member = object(
   ["model"]
 );
 
+const nestedMember = object(
+  "A whole consortium answering as one member: each instance is a run of that consortium, and its synthesis is the answer.",
+  {
+    consortium: string(
+      "The consortium: a file relative to this one (inner.yaml, ./panels/fast.yaml) or a name, which is a " +
+        "sibling file <name>.yaml, else consortia/<name>.yaml under the working directory.",
+      { minLength: 1, examples: ["fast-panel", "./panels/fast.yaml"] }
+    ),
+    count: integer("Runs of that consortium answering each round.", { minimum: 1, default: 1 })
+  },
+  ["consortium"]
+);
+
 const arbiter = object(
   "The arbiter in long form, with parameters and fallbacks.",
   {
@@ -48,8 +61,12 @@ export const consortiumFile = object(
     name: fileName("consortium"),
     description: string("What this consortium is for."),
     members: array(
-      "The models that answer, each as <provider>/<model>[:<count>] or in long form. The same model listed twice adds up.",
-      anyOf("A member: <provider>/<model>[:<count>], or the long form.", [countedModelRef, member]),
+      "The models that answer, each as <provider>/<model>[:<count>] or in long form, or a whole consortium. The same model listed twice adds up.",
+      anyOf("A member: <provider>/<model>[:<count>], the long form, or {consortium: <file or name>}.", [
+        countedModelRef,
+        member,
+        nestedMember
+      ]),
       { minItems: 1 }
     ),
     arbiter: anyOf("The model that reads every answer and writes the synthesis: <provider>/<model> or the long form.", [

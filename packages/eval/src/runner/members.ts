@@ -28,6 +28,8 @@ export const addMemberTargets = (
     const { config } = target;
     const members: Array<string> = [];
     for (const member of config.members) {
+      // an included consortium is no single model to compare against
+      if (member.consortium !== undefined) continue;
       const name = `${member.provider}/${member.model}`;
       if (members.includes(name)) continue;
       members.push(name);

@@ -1,22 +1,19 @@
-import type { ModelRef, ProviderConfig } from "@consortium/config";
+import { consortiaWithin, consortiumModels, type ModelRef, type ProviderConfig } from "@consortium/config";
 import { checkProvidersExist, type Env, preflight, type StartError } from "@consortium/providers";
 import { Effect } from "effect";
 import type { SuitePlan } from "./plan.js";
 
-/** Every provider the plan will call, with the models calling it: consortium members and arbiters, single models, judges. */
+/** Every provider the plan will call, with the models calling it: consortium members and arbiters (included consortia too), single models, judges. */
 const referencedModels = (
   plan: SuitePlan
 ): ReadonlyArray<{
   readonly providers: Readonly<Record<string, ProviderConfig>>;
   readonly refs: ReadonlyArray<ModelRef>;
 }> => [
-  ...plan.targets.map(({ target }) =>
+  ...plan.targets.flatMap(({ target }) =>
     target.kind === "consortium"
-      ? {
-          providers: target.config.providers,
-          refs: [...target.config.members, target.config.arbiter, ...target.config.arbiter.fallbacks]
-        }
-      : { providers: plan.suite.providers, refs: [target.ref] }
+      ? consortiaWithin(target.config).map((each) => ({ providers: each.providers, refs: consortiumModels(each) }))
+      : [{ providers: plan.suite.providers, refs: [target.ref] }]
   ),
   {
     providers: plan.suite.providers,

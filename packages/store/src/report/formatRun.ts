@@ -89,7 +89,7 @@ const ANSWER_BAR = "    │ ";
 const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => {
   const who =
     call.role === "member"
-      ? `member  ${call.provider}/${call.model} #${call.instance}`
+      ? `member  ${call.provider}/${call.model} #${call.instance}${typeof call.layer === "number" ? ` (layer ${call.layer})` : ""}`
       : `arbiter ${call.provider}/${call.model}`;
   if (call.role === "reviewer") {
     const ranks = call.error === null ? reviewLine(call.parsed) : null;
@@ -102,6 +102,8 @@ const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => 
   const lines = [`  ${who}  ${callStats(call, run)}`];
   if (call.error !== null) lines.push(`    FAILED ${call.error.type}: ${oneLine(call.error.message, 200)}`);
   if (call.role === "member") {
+    if (typeof call.innerRunId === "string")
+      lines.push(`    answered by run ${call.innerRunId} (consortium show ${call.innerRunId})`);
     if (call.text !== null && call.text.trim() !== "") lines.push(...indent(textHead(call.text), ANSWER_BAR));
     return lines;
   }
@@ -139,6 +141,8 @@ const header = (run: StoredRun): ReadonlyArray<string> => {
     `config      sha256:${run.configHash.slice(0, 16)}  ${source}`,
     `started     ${formatTime(run.startedAt)} UTC${run.endedAt === null ? "" : ` · ended ${formatTime(run.endedAt)} UTC`}`
   ];
+  if (typeof run.outerRunId === "string")
+    lines.push(`member of   run ${run.outerRunId} (an included consortium's run)`);
   if (run.error !== null) lines.push(`error       ${oneLine(run.error, 300)}`);
   for (const warning of run.result?.warnings ?? []) lines.push(`warning     ${oneLine(warning, 300)}`);
   return lines;

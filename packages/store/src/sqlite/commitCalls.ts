@@ -24,7 +24,9 @@ const COLUMNS = [
   "attempts",
   "error_json",
   "started_at",
-  "ended_at"
+  "ended_at",
+  "inner_run_id",
+  "layer"
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 
 const INSERT = `insert into calls (${COLUMNS.join(", ")}) values (${COLUMNS.map(() => "?").join(", ")})`;

@@ -1,0 +1,61 @@
+import type { LlmRequest } from "@consortium/providers";
+import { withHistory } from "./conversation.js";
+import { LAYER_TEMPLATE } from "./judging/templates.js";
+import { formatResponses, type LabelledAnswer, memberPrompt, type PreviousRound, refinePrompt } from "./prompts.js";
+import { renderTemplate } from "./render.js";
+import type { MemberInstance, RunContext } from "./runContext.js";
+
+// What a member instance is asked: its system prompt (with its role) and the message of its turn.
+
+/** From layer 2 on (Mixture-of-Agents), members improve on the previous layer's anonymised answers. */
+export interface Layer {
+  readonly index: number;
+  readonly previous: ReadonlyArray<LabelledAnswer>;
+}
+
+/** The system prompt with the instance's role, when the strategy gives roles. */
+export const systemOf = (context: RunContext, instance: MemberInstance): string | undefined => {
+  const base = instance.config.system ?? context.config.system;
+  if (instance.role === undefined) return base;
+  const role = `In this panel, your role is: ${instance.role}.`;
+  return base === undefined ? role : `${base}\n\n${role}`;
+};
+
+/** The user message of a member's turn: the prompt, a refinement, or a layer's improve-on-these. */
+export const memberContent = (
+  context: RunContext,
+  iteration: number,
+  previous: PreviousRound | undefined,
+  system: string | undefined,
+  layer?: Layer
+): string =>
+  layer !== undefined && layer.index > 1
+    ? renderTemplate(context.config.prompts.layer ?? LAYER_TEMPLATE, {
+        prompt: context.prompt,
+        responses: formatResponses(layer.previous),
+        layer: String(layer.index)
+      })
+    : previous === undefined
+      ? memberPrompt(context.templates, { prompt: context.prompt, system })
+      : refinePrompt(context.templates, { prompt: context.prompt, iteration, previous });
+
+export const memberRequest = (
+  context: RunContext,
+  instance: MemberInstance,
+  iteration: number,
+  previous: PreviousRound | undefined,
+  layer?: Layer
+): LlmRequest => {
+  const { config: member } = instance;
+  const system = systemOf(context, instance);
+  const content = memberContent(context, iteration, previous, system, layer);
+  return {
+    provider: member.provider,
+    model: member.model,
+    temperature: member.temperature,
+    maxTokens: member.maxTokens,
+    topP: member.topP,
+    system,
+    messages: withHistory(context.history, content)
+  };
+};
