@@ -5,6 +5,8 @@ import { Store } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
 import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer } from "effect";
+import { sql } from "kysely";
+import { BUSY_TIMEOUT_MS, openSqlite } from "../src/sqlite/openSqlite.js";
 import { arbiterCall, callsOfRun, config, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
 
 const tmp = tempDir();
@@ -288,6 +290,22 @@ describe("Store: opening", () => {
         expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       } finally {
         db.close();
+      }
+      // The connection the store writes through, opening a new file: on a file already in WAL mode
+      // this SQLite build starts at synchronous=NORMAL by itself, so only a first open tells.
+      const backend = openSqlite(join(tmp.dir, "fresh", "consortium.db"));
+      try {
+        const pragma = (name: string) =>
+          Effect.promise(() => sql.raw(`pragma ${name}`).execute(backend.db)).pipe(
+            Effect.map((result) => Object.values(result.rows[0] as Record<string, unknown>)[0])
+          );
+        expect(yield* pragma("journal_mode")).toBe("wal");
+        expect(yield* pragma("busy_timeout")).toBe(BUSY_TIMEOUT_MS);
+        expect(yield* pragma("foreign_keys")).toBe(1);
+        // 0 OFF, 1 NORMAL, 2 FULL (the default)
+        expect(yield* pragma("synchronous")).toBe(1);
+      } finally {
+        yield* Effect.promise(() => backend.db.destroy());
       }
     }).pipe(Effect.provide(Store.layer(path)));
   });

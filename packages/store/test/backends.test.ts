@@ -21,7 +21,7 @@ const everything = (location: string) =>
   Effect.scoped(
     Effect.flatMap(openDatabase(location), (backend) =>
       Effect.promise(async () => {
-        const tables = ["runs", "calls", "evals", "eval_results"] as const;
+        const tables = ["runs", "calls", "evals", "eval_results", "eval_shards"] as const;
         const dumps = await Promise.all(tables.map((table) => backend.db.selectFrom(table).selectAll().execute()));
         return JSON.stringify(dumps);
       })
@@ -403,6 +403,37 @@ describe.each(backends)("the store on $name", (backend) => {
         yield* store.runEnded(runEnded("leaky", "failed", { error: `arbiter failed: ${CANARY}` }));
         const leaky = yield* store.getRun("leaky");
         expect(leaky.calls[0]?.error?.message).toBe("401 bad key [REDACTED]");
+        // An eval's stored results and summary hold model output and errors too.
+        yield* store.recordEvalStarted({
+          evalId: "leaky-eval",
+          suite: "smoke",
+          sourceFile: null,
+          config: { targets: ["research"], caseIds: ["a"], threshold: 1 },
+          startedAt: "2025-01-02T10:00:00.000Z"
+        });
+        const result = { target: "research", runId: "leaky", status: "failed" as const, latencyMs: 1 };
+        yield* store.recordEvalResult({
+          ...result,
+          evalId: "leaky-eval",
+          caseId: "a",
+          passed: false,
+          output: `the key is ${CANARY}`,
+          assertions: [{ type: "icontains", pass: false, detail: `saw ${CANARY}` }],
+          inputTokens: 1,
+          outputTokens: 2,
+          confidence: null,
+          costUsd: null,
+          error: `401 bad key ${CANARY}-custom`,
+          recordedAt: "2025-01-02T10:00:01.000Z"
+        });
+        yield* store.recordEvalEnded({
+          evalId: "leaky-eval",
+          status: "failed",
+          summary: { suite: "smoke", cases: [{ output: `echo ${CANARY}` }] },
+          endedAt: "2025-01-02T10:01:00.000Z"
+        });
+        const stored = yield* store.getEval("leaky-eval");
+        expect(stored.results[0]).toMatchObject({ output: "the key is [REDACTED]", error: "401 bad key [REDACTED]" });
       }).pipe(Effect.provide(Store.layer(location, { env })));
       const dump = yield* everything(location);
       expect(dump).toContain("[REDACTED]");
