@@ -30,8 +30,8 @@ export const addMemberTargets = (
     const { config } = target;
     const members: Array<string> = [];
     // the arbiter alone answers as a member would: its own system prompt is for judging answers
-    const arbiter = { ...config.arbiter, system: undefined };
-    for (const member of [...config.members, arbiter]) {
+    const arbiter = config.arbiter === undefined ? [] : [{ ...config.arbiter, system: undefined }];
+    for (const member of [...config.members, ...arbiter]) {
       // an included consortium is no single model to compare against
       if ("consortium" in member && member.consortium !== undefined) continue;
       const name = `${member.provider}/${member.model}`;
