@@ -1,6 +1,6 @@
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Effect } from "effect";
-import { sql } from "kysely";
+import { type Expression, type SqlBool, sql } from "kysely";
 import type { Access } from "../access.js";
 import type { Batcher } from "../batch.js";
 import type { StoredRunStatus } from "../Database.js";
@@ -10,6 +10,7 @@ import type { Provenance } from "../provenance.js";
 import type { Redactor } from "../redact.js";
 import {
   callRow,
+  json,
   PROMPT_HEAD_LENGTH,
   runEndedUpdate,
   runStartedRow,
@@ -62,6 +63,16 @@ export const makeRunRepository = (
   batch: Batcher<BatchedWrite>
 ): RunRepository => {
   const { read, write } = access;
+  // An eval starts a run per case from one config object: serialised and scrubbed once, again only
+  // when the secrets to scrub have changed.
+  const configTexts = new WeakMap<object, { readonly secrets: ReadonlyArray<string>; readonly text: string }>();
+  const configJson = (config: object, secrets: ReadonlyArray<string>): string => {
+    const known = configTexts.get(config);
+    if (known !== undefined && known.secrets === secrets) return known.text;
+    const text = json(config, secrets);
+    configTexts.set(config, { secrets, text });
+    return text;
+  };
 
   const runStarted = Effect.fn("Store.runStarted")(function* (
     run: RunStarted,
@@ -72,7 +83,8 @@ export const makeRunRepository = (
       .map((provider) => provider.apiKeyEnv)
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
-    const row = runStartedRow(run, writer, provenance, leaseUntil, yield* redactor.secrets);
+    const secrets = yield* redactor.secrets;
+    const row = runStartedRow(run, writer, provenance, leaseUntil, secrets, configJson(run.config, secrets));
     yield* write("record run start", (db) => batch.add({ query: db.insertInto("runs").values(row).compile() }));
   });
 
@@ -93,9 +105,13 @@ export const makeRunRepository = (
     );
   });
 
+  const promptContains = (db: Db, text: string): Promise<Expression<SqlBool>> =>
+    dialect.promptContains?.(db, text) ?? Promise.resolve(dialect.containsText("prompt", text));
+
   const listRuns = Effect.fn("Store.listRuns")(function* (options: ListOptions = {}) {
-    const rows = yield* read("list runs", (db) =>
-      db
+    const rows = yield* read("list runs", async (db) => {
+      const text = options.text === undefined ? undefined : await promptContains(db, options.text);
+      return db
         .selectFrom("runs")
         .select([
           "id",
@@ -118,7 +134,7 @@ export const makeRunRepository = (
         )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
-        .$if(options.text !== undefined, (q) => q.where(dialect.containsText("prompt", options.text!)))
+        .$if(text !== undefined, (q) => q.where(text!))
         .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
         .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
         .$if(options.before !== undefined, (q) =>
@@ -132,8 +148,8 @@ export const makeRunRepository = (
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(options.limit ?? DEFAULT_LIMIT)
-        .execute()
-    );
+        .execute();
+    });
     return rows.map(toRunSummary);
   });
 
