@@ -1,4 +1,4 @@
-import { oneLine } from "@consortium/engine";
+import { oneLine } from "@consortium/engine/text";
 import { type EvalSummary, formatTime, type StoredEval, shardLines } from "@consortium/store";
 import { formatTable } from "./table.js";
 

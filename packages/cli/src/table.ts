@@ -1,4 +1,4 @@
-import { alignColumns } from "@consortium/engine";
+import { alignColumns } from "@consortium/engine/text";
 
 /** Left-aligned columns two spaces apart, like `kubectl get`, under a header row. */
 export const formatTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>

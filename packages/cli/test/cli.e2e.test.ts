@@ -144,7 +144,7 @@ describe("consortium (the built binary)", () => {
     expect(header).toMatch(/^NAME\s+MEMBERS\s+ARBITER$/);
     const research = await Effect.runPromise(loadConsortiumFile(join(repoRoot, "consortia/research.yaml")));
     const members = research.members.map((m) => `${m.provider}/${m.model}${m.count > 1 ? ` x${m.count}` : ""}`);
-    const arbiter = `${research.arbiter.provider}/${research.arbiter.model}`;
+    const arbiter = `${research.arbiter?.provider}/${research.arbiter?.model}`;
     expect(rows.find((row) => row.startsWith("research "))?.split(/\s{2,}/)).toEqual([
       "research",
       members.join(", "),

@@ -236,6 +236,39 @@ describe("judging: vote", () => {
   });
 });
 
+describe("judging: vote without an arbiter", () => {
+  const FOUR = "members: [openai/v1, openai/v2, openai/v3, openai/v4]\nmax_iterations: 1\njudging: vote\n";
+
+  it("a 2-2 tie goes to the first answer in member order, its share the confidence, with no judge call", async () => {
+    fake.script("v1", { text: "Sydney" });
+    fake.script("v2", { text: "Canberra." });
+    fake.script("v3", { text: "canberra" });
+    fake.script("v4", { text: "sydney!" });
+    const file = writeConsortium("vote-alone", FOUR);
+
+    const result = await run([file, "Capital?", "--json"]);
+
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.requests).toHaveLength(4);
+    const json = JSON.parse(result.stdout);
+    expect(json.status).toBe("completed");
+    expect(json.synthesis.text).toBe("Sydney");
+    expect(json.synthesis.confidence).toBe(0.5);
+    expect(json.iterations[0].arbiter).toBeNull();
+    expect(json.iterations[0].votes.map((group: { vote: string }) => group.vote)).toEqual(["sydney", "canberra"]);
+  });
+
+  it("a method that needs an arbiter and has none fails validation with exit 2", async () => {
+    const file = writeConsortium("select-alone", "members: [openai/v1, openai/v2]\njudging: select\n");
+    const result = await consortium(["validate", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`${file}:1:1: /arbiter is required`);
+    const synthesis = writeConsortium("synthesis-alone", "members: [openai/v1]\n");
+    expect((await consortium(["validate", synthesis])).stderr.trim()).toBe(`${synthesis}:1:1: /arbiter is required`);
+  });
+});
+
 describe("judging in consortium files", () => {
   it("an unknown method or a broken vote.extract fails validation with file:line:col and exit 2", async () => {
     const file = writeConsortium(

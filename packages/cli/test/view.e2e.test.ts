@@ -145,6 +145,7 @@ describe("consortium view", () => {
     const unset = await cli(["view", "--host", "0.0.0.0", "--port", "0", "--api-key-env", "CONSORTIUM_TEST_UNSET_KEY"]);
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain("CONSORTIUM_TEST_UNSET_KEY");
+    expect(unset.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
 

@@ -107,7 +107,8 @@ const toProblem = (error: ErrorObject): Problem | undefined => {
       return problem(`is not allowed${didYouMean(name, known)}`, "key", [...path, name]);
     }
     case "propertyNames":
-      return undefined; // the inner error (pattern) says why
+    case "if":
+      return undefined; // the inner error (pattern, the branch's required) says why
     case "pattern": {
       const message = typeof parent.patternErrorMessage === "string" ? parent.patternErrorMessage : error.message;
       if (error.propertyName !== undefined)

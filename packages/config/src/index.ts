@@ -11,6 +11,7 @@ export { readFailure as describeReadFailure } from "./io.js";
 export { consortiumFilesIn, type ListedConsortiumFile, listConsortia } from "./list.js";
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
 export {
+  arbiterModels,
   consortiumModels,
   consortiumUnpricedModels,
   suiteUnpricedModels,

@@ -103,7 +103,8 @@ export interface ConsortiumConfig {
   readonly name: string;
   readonly description: string | undefined;
   readonly members: ReadonlyArray<MemberConfig>;
-  readonly arbiter: ArbiterConfig;
+  /** Absent only under `judging: vote`, where a tie then goes to the first answer in member order. */
+  readonly arbiter?: ArbiterConfig | undefined;
   readonly confidenceThreshold: number;
   readonly minIterations: number;
   readonly maxIterations: number;

@@ -81,7 +81,7 @@ const EXPECTED: ReadonlyArray<readonly [file: string, issues: ReadonlyArray<stri
   ["member-missing-model.yaml", ["3:5: /members/0/model is required"]],
   ["member-wrong-type.yaml", ["4:5: /members/1 must be a string or a map (key: value)"]],
   ["min-above-max.yaml", ["4:17: /min_iterations (4) must not exceed max_iterations (2)"]],
-  ["missing-required.yaml", ["1:1: /name is required", "1:1: /arbiter is required"]],
+  ["missing-required.yaml", ["1:1: /arbiter is required", "1:1: /name is required"]],
   ["not-a-map.yaml", ["1:1: the file must be a YAML map of keys to values (name: ..., ...)"]],
   [
     "provider-name-slash.yaml",

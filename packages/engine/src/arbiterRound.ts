@@ -42,7 +42,10 @@ export const askArbiter = <P>(
 ): Effect.Effect<ArbiterRound<P>> =>
   Effect.gen(function* () {
     const { config } = context;
-    const candidates: ReadonlyArray<ModelRef> = [config.arbiter, ...config.arbiter.fallbacks];
+    const arbiter = config.arbiter;
+    // validation gives every method that asks an arbiter one; only vote may go without, and never asks
+    if (arbiter === undefined) return yield* Effect.dieMessage("askArbiter: the consortium has no arbiter");
+    const candidates: ReadonlyArray<ModelRef> = [arbiter, ...arbiter.fallbacks];
     const failures: Array<ArbiterCall> = [];
     for (const [instance, ref] of candidates.entries()) {
       const provider = yield* providerOf(config, ref);
@@ -50,10 +53,10 @@ export const askArbiter = <P>(
       const request: LlmRequest = {
         provider: ref.provider,
         model: ref.model,
-        temperature: config.arbiter.temperature,
-        maxTokens: config.arbiter.maxTokens,
-        topP: config.arbiter.topP,
-        system: config.arbiter.system,
+        temperature: arbiter.temperature,
+        maxTokens: arbiter.maxTokens,
+        topP: arbiter.topP,
+        system: arbiter.system,
         messages: withHistory(context.history, content)
       };
       let reading: { readonly value: P } | undefined;

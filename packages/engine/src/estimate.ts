@@ -118,7 +118,7 @@ export const estimateRun = (config: ConsortiumConfig, promptTokens: number): Cos
 export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, promptTokens: number): void => {
   const templates = resolveTemplates(config.prompts);
   const system = tokensOf(config.system ?? "");
-  const arbiterCap = config.arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
+  const arbiterCap = config.arbiter?.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
   const worstRounds = config.maxIterations;
   const typicalRounds = config.minIterations;
   const answers = config.members.reduce(
@@ -140,11 +140,13 @@ export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, 
       { worst: worstRounds * member.count, typical: typicalRounds * member.count }
     );
   }
-  const arbiterFrame = promptTokens + tokensOf(templates.arbiter) + tokensOf(config.arbiter.system ?? "");
+  const arbiter = config.arbiter;
+  if (arbiter === undefined) return;
+  const arbiterFrame = promptTokens + tokensOf(templates.arbiter) + tokensOf(arbiter.system ?? "");
   addCalls(
     builder,
     config,
-    config.arbiter,
+    arbiter,
     {
       // the last round's prompt is the longest: every answer and every earlier synthesis
       promptTokens: arbiterFrame + answers + (worstRounds - 1) * arbiterCap,

@@ -105,10 +105,4 @@ export {
   type ResolvedTemplates,
   resolveTemplates
 } from "./templates.js";
-export * as ansi from "./text/ansi.js";
-export { formatDuration } from "./text/duration.js";
-export { oneLine, plural } from "./text/line.js";
-export { formatConfidence, formatCount } from "./text/numbers.js";
-export { alignColumns } from "./text/table.js";
-export { iso } from "./text/time.js";
-export { formatCost, formatUsd } from "./text/usd.js";
+export * from "./text/index.js";

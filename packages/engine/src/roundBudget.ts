@@ -24,14 +24,16 @@ export const roundWorstCaseUsd = (
     const { config } = context;
     let usd = 0;
     let answerTokens = 0;
-    for (const instance of context.instances) {
+    // An included consortium's run checks its own rounds against the budget it shares with this run.
+    const models = context.instances.filter((instance) => instance.config.consortium === undefined);
+    for (const instance of models) {
       const request = memberRequest(context, instance, iteration, previous);
       usd += worstCaseUsd(yield* providerOf(config, instance.config), request);
       answerTokens += (request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS) + 16;
     }
     // Each further layer, and a peer review, is one more call per instance that also reads every answer.
     const moreCalls = (config.layers ?? 1) - 1 + (config.judging === "peer-review" ? 1 : 0);
-    for (const instance of moreCalls === 0 ? [] : context.instances) {
+    for (const instance of moreCalls === 0 ? [] : models) {
       const request = memberRequest(context, instance, iteration, previous);
       const price = priceFor(yield* providerOf(config, instance.config), instance.config.model);
       usd +=
@@ -44,6 +46,8 @@ export const roundWorstCaseUsd = (
               request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS
             ));
     }
+    const arbiter = config.arbiter;
+    if (arbiter === undefined) return usd;
     const earlier = (yield* Ref.get(context.progress)).iterations.map((round) => round.synthesis.text).join("\n");
     const frame = arbiterPrompt(context.templates, {
       prompt: context.prompt,
@@ -54,14 +58,14 @@ export const roundWorstCaseUsd = (
     });
     const arbiterPromptTokens =
       promptTokenBound({
-        system: config.arbiter.system,
+        system: arbiter.system,
         messages: withHistory(context.history, `${frame}${earlier}`)
       }) + answerTokens;
-    const price = priceFor(yield* providerOf(config, config.arbiter), config.arbiter.model);
+    const price = priceFor(yield* providerOf(config, arbiter), arbiter.model);
     usd +=
       price === undefined
         ? Number.POSITIVE_INFINITY
-        : maxCostOf(price, arbiterPromptTokens, config.arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
+        : maxCostOf(price, arbiterPromptTokens, arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
     return usd;
   });
 

@@ -38,7 +38,7 @@ export const estimatePlan = (plan: SuitePlan): SuiteEstimate => {
     const builder = new EstimateBuilder();
     const answerCap =
       target.kind === "consortium"
-        ? (target.config.arbiter.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS)
+        ? (target.config.arbiter?.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS)
         : (target.ref.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
     const runs = plan.cases.flatMap((planned) => Array.from({ length: plan.repeat }, () => planned));
     for (const { suiteCase } of runs) {

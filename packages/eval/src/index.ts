@@ -23,3 +23,4 @@ export * from "./runner/plan.js";
 export * from "./runner/runSuite.js";
 export * from "./runner/select.js";
 export * from "./runner/targets.js";
+export { appendStepSummary } from "./stepSummary.js";

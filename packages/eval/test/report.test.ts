@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../src/report/exitCode.js";
 import { renderJson } from "../src/report/json.js";
 import { renderJunit } from "../src/report/junit.js";
-import { appendStepSummary, renderMarkdown } from "../src/report/markdown.js";
+import { renderMarkdown } from "../src/report/markdown.js";
 import { percentile, summarizeTarget } from "../src/report/summarize.js";
 import { renderTable } from "../src/report/table.js";
+import { appendStepSummary } from "../src/stepSummary.js";
 import { report, result } from "./fixtures.js";
 import { parseXml } from "./xml.js";
 

@@ -13,7 +13,7 @@ import { runSuite } from "../src/runner/runSuite.js";
 import { loadSuite } from "./helpers.js";
 
 // --vs-members on a two-member consortium: gpt-a is right except on case "two", gpt-b is always wrong,
-// and the arbiter always settles on the right answer.
+// and the arbiter always settles on the right answer, though asked alone it is wrong but on case "one".
 
 let fake: FakeLlm;
 let env: Record<string, string>;
@@ -30,8 +30,12 @@ describe("eval --vs-members", () => {
       text: request.messages.some((turn) => turn.content.includes("two")) ? "Perth." : "Canberra."
     }));
     fake.script("gpt-b", { text: "Sydney." });
-    fake.script("judge-a", {
-      text: "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    fake.script("judge-a", (request) => {
+      const asked = request.messages.at(-1)?.content ?? "";
+      if (asked.startsWith("Capital")) return { text: asked.includes("(one)") ? "Canberra." : "Sydney." };
+      return {
+        text: "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+      };
     });
     const dir = mkdtempSync(join(tmpdir(), "eval-members-"));
     writeFileSync(
@@ -57,11 +61,21 @@ cases:
     expect(report.targets.map((target) => [target.target, target.kind, target.passed])).toEqual([
       ["pair", "consortium", 3],
       ["openai/gpt-a", "model", 2],
-      ["openai/gpt-b", "model", 0]
+      ["openai/gpt-b", "model", 0],
+      ["openai/judge-a", "model", 1]
     ]);
     const [comparison] = report.comparisons ?? [];
     expect(comparison).toMatchObject({ consortium: "pair", bestMember: "openai/gpt-a", won: 1, lost: 0, tied: 2 });
     expect(comparison!.won + comparison!.lost + comparison!.tied).toBe(report.cases.length);
+    // the arbiter alone answered the bare prompt with the consortium's system prompt, not as an arbiter
+    const alone = fake.requests.filter(
+      (request) => request.model === "judge-a" && request.messages.at(-1)?.content.startsWith("Capital")
+    );
+    expect(alone.map((request) => request.messages[0]?.content).sort()).toEqual([
+      "Capital of Australia? (one)",
+      "Capital of Australia? (three)",
+      "Capital of Australia? (two)"
+    ]);
     expect(renderTable(report)).toContain("pair vs openai/gpt-a: passed 100.0% vs 66.7%; won 1, lost 0, tied 2");
     expect(renderMarkdown(report)).toContain("won 1, lost 0, tied 2");
   });

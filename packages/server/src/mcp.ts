@@ -48,7 +48,7 @@ const describe = (config: ConsortiumConfig) => ({
   name: config.name,
   description: config.description ?? null,
   members: config.members.map((m) => `${m.provider}/${m.model}${m.count > 1 ? `:${m.count}` : ""}`),
-  arbiter: `${config.arbiter.provider}/${config.arbiter.model}`
+  arbiter: config.arbiter === undefined ? null : `${config.arbiter.provider}/${config.arbiter.model}`
 });
 
 const runResult = (outcome: RunOutcome): CallToolResult => {

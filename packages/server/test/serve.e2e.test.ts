@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "@consortium/store";
@@ -247,7 +248,34 @@ describe("consortium serve access", () => {
     const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
     expect(code).toBe(2);
     expect(stderr).toContain("--api-key-env");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).not.toMatch(/\s+at .+:\d+/);
+  });
+
+  it("a port already taken, or a key variable not set, is one line on stderr and exit 2", async () => {
+    const { spawnCli } = await import("./support.js");
+    const taken = createServer();
+    await new Promise<void>((ready) => taken.listen(0, "127.0.0.1", ready));
+    const port = (taken.address() as AddressInfo).port;
+    const attempt = async (args: ReadonlyArray<string>) => {
+      const child = spawnCli(["serve", ...args, "--dir", dir, "--no-log"], fakeLlmEnv(fake));
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
+      return { code, lines: stderr.trim().split("\n") };
+    };
+    try {
+      const busy = await attempt(["--port", String(port)]);
+      expect(busy.code).toBe(2);
+      expect(busy.lines).toEqual([expect.stringContaining(`127.0.0.1:${port}`)]);
+      const unset = await attempt(["--port", "0", "--api-key-env", "CONSORTIUM_TEST_UNSET_KEY"]);
+      expect(unset.code).toBe(2);
+      expect(unset.lines).toEqual([expect.stringContaining("CONSORTIUM_TEST_UNSET_KEY")]);
+    } finally {
+      await new Promise((closed) => taken.close(closed));
+    }
   });
 
   it("on SIGTERM, finishes the run in flight within the grace period and exits 0", async () => {

@@ -1,5 +1,3 @@
-// re-exported for the view, which shows the same numbers the same way
-export { formatConfidence, formatCost, formatCount, formatDuration, oneLine } from "@consortium/engine";
 export { type CopyCounts, copyDatabase, type DatabaseStatus, databaseStatus, migrateDatabase } from "./admin.js";
 export { configHash } from "./canonicalJson.js";
 export type * from "./Database.js";

@@ -28,7 +28,8 @@ export interface Writer {
 
 export const PROMPT_HEAD_LENGTH = 200;
 
-const json = (value: unknown, secrets: ReadonlyArray<string>): string => redact(JSON.stringify(value ?? null), secrets);
+export const json = (value: unknown, secrets: ReadonlyArray<string>): string =>
+  redact(JSON.stringify(value ?? null), secrets);
 
 const jsonOrNull = (value: unknown, secrets: ReadonlyArray<string>): string | null =>
   value === undefined || value === null ? null : json(value, secrets);
@@ -52,13 +53,15 @@ export const runStartedRow = (
   writer: Writer,
   provenance: Provenance,
   leaseUntil: string,
-  secrets: ReadonlyArray<string>
+  secrets: ReadonlyArray<string>,
+  /** The config as stored, when the caller already has it (an eval's runs share one config). */
+  configJson: string = json(run.config, secrets)
 ): Insertable<RunsTable> => ({
   id: run.runId,
   consortium: run.config.name,
   status: "running",
   prompt: redact(run.prompt, secrets),
-  config_json: json(run.config, secrets),
+  config_json: configJson,
   config_hash: provenance.configHash,
   source_file: run.config.source ?? null,
   git_commit: provenance.gitCommit,

@@ -34,7 +34,7 @@ const listConsortia = (cwd: string) =>
           file,
           name: c.name,
           members: c.members.map((m) => `${m.provider}/${m.model}${m.count > 1 ? ` x${m.count}` : ""}`),
-          arbiter: `${c.arbiter.provider}/${c.arbiter.model}`,
+          arbiter: c.arbiter === undefined ? "" : `${c.arbiter.provider}/${c.arbiter.model}`,
           error: undefined
         })
       });

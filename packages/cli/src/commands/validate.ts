@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { ConfigError, ConsortiumConfig, SuiteConfig } from "@consortium/config";
-import { plural } from "@consortium/engine";
+import { plural } from "@consortium/engine/text";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Console from "effect/Console";

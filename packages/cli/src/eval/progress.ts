@@ -1,4 +1,4 @@
-import { ansi } from "@consortium/engine";
+import { ansi } from "@consortium/engine/text";
 
 // An eval's progress on stderr: a bar redrawn in place when stderr is a terminal (results done of the
 // total, passed and failed so far, elapsed, an estimate of what is left); a plain line every

@@ -21,7 +21,8 @@ export interface ServeFlags {
   readonly noLog: boolean;
 }
 
-const usage = (message: string) => new UsageError({ message });
+// Each message names the flag and what it expects (or what went wrong): one line, no pointer to --help.
+const usage = (message: string) => new UsageError({ message, help: false });
 
 const check = (flags: ServeFlags) =>
   Effect.gen(function* () {

@@ -20,7 +20,8 @@ export const executeMcp = (flags: { readonly dir: string; readonly db: string | 
           version: typeof __CONSORTIUM_VERSION__ === "string" ? __CONSORTIUM_VERSION__ : "dev",
           log
         }),
-      catch: (error) => new UsageError({ message: error instanceof StartFailed ? error.message : String(error) })
+      catch: (error) =>
+        new UsageError({ message: error instanceof StartFailed ? error.message : String(error), help: false })
     });
     yield* Effect.promise(() => server.closed).pipe(Effect.ensuring(Effect.promise(() => server.close())));
   });

@@ -29,17 +29,19 @@ export const serveView = (flags: ViewFlags) =>
     const { isLoopback } = yield* Effect.promise(() => import("@consortium/server/access"));
     const { resolveDbPath, Store } = yield* storeModule;
     if (flags.port < 0 || flags.port > 65535) {
-      return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}` });
+      return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}`, help: false });
     }
     if (!isLoopback(flags.host) && flags.apiKeyEnv === undefined) {
       return yield* new UsageError({
-        message: `refusing to serve on ${flags.host} without --api-key-env: off loopback every request must carry a bearer token`
+        message: `refusing to serve on ${flags.host} without --api-key-env: off loopback every request must carry a bearer token`,
+        help: false
       });
     }
     const apiKey = flags.apiKeyEnv === undefined ? undefined : process.env[flags.apiKeyEnv];
     if (flags.apiKeyEnv !== undefined && (apiKey === undefined || apiKey === "")) {
       return yield* new UsageError({
-        message: `--api-key-env ${flags.apiKeyEnv}: that environment variable is not set`
+        message: `--api-key-env ${flags.apiKeyEnv}: that environment variable is not set`,
+        help: false
       });
     }
     const path = resolveDbPath({ flag: flags.db });
@@ -54,7 +56,8 @@ export const serveView = (flags: ViewFlags) =>
             startViewer({ store, host: flags.host, port: flags.port, ...(apiKey === undefined ? {} : { apiKey }) }),
           catch: (cause) =>
             new UsageError({
-              message: `cannot listen on ${flags.host}:${flags.port}: ${cause instanceof Error ? cause.message : String(cause)}`
+              message: `cannot listen on ${flags.host}:${flags.port}: ${cause instanceof Error ? cause.message : String(cause)}`,
+              help: false
             })
         }),
         (started) => Effect.promise(() => started.close())

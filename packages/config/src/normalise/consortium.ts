@@ -50,7 +50,7 @@ const toMembers = (raw: RawConsortium["members"]): Array<MemberConfig> => {
   return members;
 };
 
-const toArbiter = (raw: RawConsortium["arbiter"]): ArbiterConfig => {
+const toArbiter = (raw: NonNullable<RawConsortium["arbiter"]>): ArbiterConfig => {
   const long = typeof raw === "string" ? { model: raw } : raw;
   const { provider, model } = mustParseModelRef(long.model);
   const fallbacks = (("fallbacks" in long ? long.fallbacks : undefined) ?? []).map((text) => {
@@ -76,7 +76,7 @@ export const toConsortiumConfig = (raw: RawConsortium, source: string | undefine
   name: raw.name,
   description: raw.description,
   members: toMembers(raw.members),
-  arbiter: toArbiter(raw.arbiter),
+  ...(raw.arbiter === undefined ? {} : { arbiter: toArbiter(raw.arbiter) }),
   confidenceThreshold: raw.confidence_threshold ?? DEFAULT_THRESHOLD,
   minIterations: raw.min_iterations ?? DEFAULT_MIN_ITERATIONS,
   maxIterations: raw.max_iterations ?? DEFAULT_MAX_ITERATIONS,

@@ -8,9 +8,12 @@ import { lookupPrice } from "./lookup.js";
 /** Every model a run of this consortium calls itself: members, arbiter, fallbacks (not those of the consortia it includes). */
 export const consortiumModels = (config: ConsortiumConfig): Array<ModelRef> => [
   ...config.members.filter((member) => member.consortium === undefined),
-  config.arbiter,
-  ...config.arbiter.fallbacks
+  ...arbiterModels(config)
 ];
+
+/** The arbiter and its fallbacks, in the order they are tried; none under a vote without an arbiter. */
+export const arbiterModels = (config: ConsortiumConfig): Array<ModelRef> =>
+  config.arbiter === undefined ? [] : [config.arbiter, ...config.arbiter.fallbacks];
 
 /** `provider/model` of each distinct ref without a price, sorted. Unknown providers count as unpriced. */
 export const unpricedModels = (

@@ -115,3 +115,10 @@ export const object = <const P extends Properties, const R extends keyof P & str
     additionalProperties: false,
     ...extra
   });
+
+/**
+ * The schema with draft-07 `if`/`else`: `otherwise` applies where `condition` does not hold, e.g. a
+ * property required except under one setting.
+ */
+export const unless = <T>(schema: Schema<T>, condition: JsonSchema, otherwise: JsonSchema): Schema<T> =>
+  make({ ...schema.json, if: condition, else: otherwise });

@@ -83,8 +83,11 @@ export const peerReview: JudgingMethod = (context, { iteration, answers: answere
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
     const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
-    const reviewers = context.instances.filter((instance) =>
-      answered.some((answer) => answer.member === instance.member && answer.instance === instance.instance)
+    // An included consortium answers but does not review: it is no single model to ask.
+    const reviewers = context.instances.filter(
+      (instance) =>
+        instance.config.consortium === undefined &&
+        answered.some((answer) => answer.member === instance.member && answer.instance === instance.instance)
     );
     const reviews = yield* Effect.forEach(reviewers, (instance) => review(context, iteration, instance, answers), {
       concurrency: "unbounded"

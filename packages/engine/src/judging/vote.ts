@@ -11,8 +11,8 @@ import { SELECT_TEMPLATE } from "./templates.js";
 
 // `vote` (self-consistency): no model judges when one answer wins. Answers are normalised (or reduced
 // to vote.extract's capture), the most frequent wins and its share of the answers is the confidence.
-// A tie goes to the arbiter, shown one answer per tied group to rank; if it cannot decide, the group
-// that answered first in member order wins.
+// A tie goes to the arbiter, shown one answer per tied group to rank; if it cannot decide, or the
+// consortium has none, the group that answered first in member order wins.
 
 /** Trimmed, case-folded, inner white space squashed, trailing punctuation dropped. */
 export const normaliseVote = (text: string): string =>
@@ -64,7 +64,8 @@ export const vote: JudgingMethod = (context, { iteration, answers: answered }) =
     let winner = tied[0];
     let arbiter: ArbiterCall | null = null;
     let arbiterFailures: ReadonlyArray<ArbiterCall> = [];
-    if (tied.length > 1) {
+    // Without an arbiter a tie goes to the group that answered first in member order (tally keeps it first).
+    if (tied.length > 1 && config.arbiter !== undefined) {
       // The arbiter ranks one answer per tied group, labelled as the members' answers were.
       const candidates = answers.filter((answer) =>
         tied.some(
@@ -117,7 +118,7 @@ export const vote: JudgingMethod = (context, { iteration, answers: answered }) =
           analysis:
             winner === undefined
               ? ""
-              : `${winner.count} of ${answered.length} answers agree${tied.length > 1 ? " (tie broken)" : ""}`,
+              : `${winner.count} of ${answered.length} answers agree${tied.length <= 1 ? "" : config.arbiter === undefined ? " (tie: first in member order)" : " (tie broken)"}`,
           dissent: votes
             .filter((group) => group !== winner)
             .map((group) => `${group.count}× ${group.vote.slice(0, 80)}`)

@@ -1,6 +1,4 @@
-import { appendFile } from "node:fs/promises";
 import { formatConfidence, formatCost, formatDuration } from "@consortium/engine";
-import { Effect } from "effect";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
@@ -82,18 +80,3 @@ export const renderMarkdown = (report: EvalReport): string => {
   }
   return `${lines.join("\n")}\n`;
 };
-
-/** Appends the Markdown summary to the file GitHub Actions names in $GITHUB_STEP_SUMMARY; nothing when unset. */
-export const appendStepSummary = (
-  report: EvalReport,
-  summaryPath: string | undefined = process.env.GITHUB_STEP_SUMMARY
-) =>
-  summaryPath === undefined || summaryPath === ""
-    ? Effect.void
-    : Effect.tryPromise(() => appendFile(summaryPath, `${renderMarkdown(report)}\n`, "utf8")).pipe(
-        // A summary that cannot be written must not turn a passing eval into a failing one.
-        Effect.catchAll((error) =>
-          Effect.logWarning(`cannot append the summary to ${summaryPath}: ${String(error.cause)}`)
-        ),
-        Effect.withSpan("EvalReport.appendStepSummary")
-      );

@@ -2,12 +2,14 @@ import type { ProviderConfig, SuiteConfig, SuiteTarget } from "@consortium/confi
 import type { LabelledTarget } from "./targets.js";
 
 // `--vs-members`: every consortium target also runs as each of its distinct member models alone, with
-// that member's parameters, on the same cases. A member already among the targets (a baseline model
-// with the same label) is not run twice. The members' providers join the suite's, so a model declared
-// only in the consortium file can run alone.
+// that member's parameters, and as its arbiter model alone (answering the prompt itself, with the
+// consortium's system prompt and the arbiter's sampling parameters), on the same cases. A model already
+// among the targets (a baseline with the same label) is not run twice. The models' providers join the
+// suite's, so a model declared only in the consortium file can run alone.
 
 export interface MemberGroup {
   readonly consortium: string;
+  /** The single models the consortium is compared with: its distinct members, then its arbiter. */
   readonly members: ReadonlyArray<string>;
 }
 
@@ -27,9 +29,11 @@ export const addMemberTargets = (
     if (target.kind !== "consortium") continue;
     const { config } = target;
     const members: Array<string> = [];
-    for (const member of config.members) {
+    // the arbiter alone answers as a member would: its own system prompt is for judging answers
+    const arbiter = config.arbiter === undefined ? [] : [{ ...config.arbiter, system: undefined }];
+    for (const member of [...config.members, ...arbiter]) {
       // an included consortium is no single model to compare against
-      if (member.consortium !== undefined) continue;
+      if ("consortium" in member && member.consortium !== undefined) continue;
       const name = `${member.provider}/${member.model}`;
       if (members.includes(name)) continue;
       members.push(name);

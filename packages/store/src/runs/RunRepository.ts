@@ -10,6 +10,7 @@ import type { Provenance } from "../provenance.js";
 import type { Redactor } from "../redact.js";
 import {
   callRow,
+  json,
   PROMPT_HEAD_LENGTH,
   runEndedUpdate,
   runStartedRow,
@@ -62,6 +63,16 @@ export const makeRunRepository = (
   batch: Batcher<BatchedWrite>
 ): RunRepository => {
   const { read, write } = access;
+  // An eval starts a run per case from one config object: serialised and scrubbed once, again only
+  // when the secrets to scrub have changed.
+  const configTexts = new WeakMap<object, { readonly secrets: ReadonlyArray<string>; readonly text: string }>();
+  const configJson = (config: object, secrets: ReadonlyArray<string>): string => {
+    const known = configTexts.get(config);
+    if (known !== undefined && known.secrets === secrets) return known.text;
+    const text = json(config, secrets);
+    configTexts.set(config, { secrets, text });
+    return text;
+  };
 
   const runStarted = Effect.fn("Store.runStarted")(function* (
     run: RunStarted,
@@ -72,7 +83,8 @@ export const makeRunRepository = (
       .map((provider) => provider.apiKeyEnv)
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
-    const row = runStartedRow(run, writer, provenance, leaseUntil, yield* redactor.secrets);
+    const secrets = yield* redactor.secrets;
+    const row = runStartedRow(run, writer, provenance, leaseUntil, secrets, configJson(run.config, secrets));
     yield* write("record run start", (db) => batch.add({ query: db.insertInto("runs").values(row).compile() }));
   });
 

@@ -1,35 +1,15 @@
 import type BetterSqlite3 from "better-sqlite3";
-import type { BatchedWrite, CallRow, CommitWrites } from "../runs/callWrites.js";
+import type { BatchedWrite, CommitWrites } from "../runs/callWrites.js";
 import { unchanged } from "../runs/callWrites.js";
 
 // The batched writes straight through better-sqlite3, in one `begin immediate` transaction per batch:
-// the two per-call statements prepared once, and every other statement prepared once per SQL text.
+// every statement (the two per call, and the compiled ones) prepared once per SQL text.
 // Through kysely, each write compiled and prepared its statements anew, paid a promise per statement
 // and a transaction of its own: most of the store's CPU in an eval.
 
-const COLUMNS = [
-  "run_id",
-  "iteration",
-  "role",
-  "provider",
-  "model",
-  "instance",
-  "request_json",
-  "answer",
-  "parsed_json",
-  "input_tokens",
-  "output_tokens",
-  "cost_usd",
-  "latency_ms",
-  "attempts",
-  "error_json",
-  "started_at",
-  "ended_at",
-  "inner_run_id",
-  "layer"
-] as const satisfies ReadonlyArray<keyof CallRow>;
-
-const INSERT = `insert into calls (${COLUMNS.join(", ")}) values (${COLUMNS.map(() => "?").join(", ")})`;
+/** The row's own columns, so a column added to the table and to `callRow` needs nothing here. */
+const insertFor = (columns: ReadonlyArray<string>): string =>
+  `insert into calls (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`;
 
 const ADD_TO_TOTALS = `update runs set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
   iterations = max(iterations, ?) where id = ? and status = 'running'`;
@@ -55,9 +35,11 @@ export const sqliteCommitWrites = (sqlite: BetterSqlite3.Database): CommitWrites
       if (write.mustChange !== undefined && changes === 0) throw unchanged(write.mustChange);
       return;
     }
-    const row = write.call;
-    statement(INSERT).run(...COLUMNS.map((column) => row[column] ?? null));
-    statement(ADD_TO_TOTALS).run(row.input_tokens, row.output_tokens, row.iteration, row.run_id);
+    const row = write.call as Readonly<Record<string, unknown>>;
+    const columns = Object.keys(row);
+    statement(insertFor(columns)).run(...columns.map((column) => row[column] ?? null));
+    const call = write.call;
+    statement(ADD_TO_TOTALS).run(call.input_tokens, call.output_tokens, call.iteration, call.run_id);
   };
   let inTransaction: BetterSqlite3.Transaction<(writes: ReadonlyArray<BatchedWrite>) => void> | undefined;
   return (writes) => {

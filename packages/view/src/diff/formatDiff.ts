@@ -1,4 +1,4 @@
-import { formatConfidence, formatCost, formatCount, formatDuration } from "@consortium/store";
+import { formatConfidence, formatCost, formatCount, formatDuration } from "@consortium/engine/text";
 import type { CallFacts, DecisionFacts, DiffSide, LinePart, RunDiff } from "./diffRuns.js";
 
 // `consortium diff a b` in a terminal: config first, then per round each member that changed with its

@@ -1,4 +1,4 @@
-import { formatConfidence, formatCost, formatCount } from "@consortium/store";
+import { formatConfidence, formatCost, formatCount } from "@consortium/engine/text";
 import type { CallFacts, DecisionFacts, LinePart, RunDiff } from "../diff/diffRuns.js";
 import { type Html, html } from "../html/escape.js";
 import { badge, duration } from "./format.js";

@@ -1,4 +1,5 @@
-import { formatConfidence, formatTime } from "@consortium/store";
+import { formatConfidence } from "@consortium/engine/text";
+import { formatTime } from "@consortium/store";
 import { type Html, html } from "../html/escape.js";
 import { type PageMode, renderPage } from "../html/page.js";
 import type { CaseView, CellView, EvalMatrix } from "../model/evalMatrix.js";

@@ -1,4 +1,4 @@
-import { formatCost, formatCount, formatDuration } from "@consortium/store";
+import { formatCost, formatCount, formatDuration } from "@consortium/engine/text";
 import { type Html, html } from "../html/escape.js";
 
 // Small pieces of markup every page uses.

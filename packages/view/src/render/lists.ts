@@ -1,4 +1,5 @@
-import { type EvalSummary, formatConfidence, formatTime, oneLine, type RunSummary } from "@consortium/store";
+import { formatConfidence, oneLine } from "@consortium/engine/text";
+import { type EvalSummary, formatTime, type RunSummary } from "@consortium/store";
 import { type Html, html } from "../html/escape.js";
 import { badge, cost, duration, percent, tokens } from "./format.js";
 

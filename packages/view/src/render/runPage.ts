@@ -1,4 +1,5 @@
-import { formatConfidence, formatTime, type StoredCall, type StoredRun } from "@consortium/store";
+import { formatConfidence } from "@consortium/engine/text";
+import { formatTime, type StoredCall, type StoredRun } from "@consortium/store";
 import { type Html, html, jsonForScript, raw } from "../html/escape.js";
 import { renderMarkdown } from "../html/markdown.js";
 import { type PageMode, renderPage } from "../html/page.js";

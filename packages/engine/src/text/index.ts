@@ -1,0 +1,9 @@
+// How numbers, times and long texts look in a terminal or a report. Also `@consortium/engine/text`,
+// so code that must start fast (the CLI's command tree) takes these without loading the engine.
+export * as ansi from "./ansi.js";
+export { formatDuration } from "./duration.js";
+export { oneLine, plural } from "./line.js";
+export { formatConfidence, formatCount } from "./numbers.js";
+export { alignColumns } from "./table.js";
+export { iso } from "./time.js";
+export { formatCost, formatUsd } from "./usd.js";
