@@ -1,4 +1,4 @@
-import { oneLine } from "@consortium/engine/text";
+import { formatRate, oneLine } from "@consortium/engine/text";
 import { type EvalSummary, formatTime, type StoredEval, shardLines } from "@consortium/store";
 import { formatTable } from "./table.js";
 
@@ -6,8 +6,7 @@ import { formatTable } from "./table.js";
 
 const ANSWER_WIDTH = 80;
 
-const percent = (passed: number, total: number): string =>
-  total === 0 ? "-" : `${((passed / total) * 100).toFixed(1)}%`;
+const percent = (passed: number, total: number): string => (total === 0 ? "-" : formatRate(passed / total));
 
 export const formatEvalsTable = (evals: ReadonlyArray<EvalSummary>): string =>
   evals.length === 0

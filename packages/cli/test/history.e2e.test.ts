@@ -76,15 +76,17 @@ describe("runs and show", () => {
     fake.script("fast", { text: "Canberra." });
     fake.script("slow", { fault: { type: "hang" } });
     const ran = await cli(["run", file, "Capital?"], (pid) => {
-      const poll = setInterval(() => {
-        // both members asked and the fast one answered: now interrupt the hanging one
-        const fast = fake.requests.find((r) => r.model === "fast");
-        if (fast?.outcome === "answered" && fake.stats.inFlight === 1) {
-          clearInterval(poll);
-          // give the process a moment to write the fast call's row
-          setTimeout(() => process.kill(pid, "SIGINT"), 150);
-        }
-      }, 20);
+      // Ready means the fast call's row is in the database (read back by another process), not that
+      // some guessed time has passed since it answered.
+      const poll = async (): Promise<void> => {
+        const answered = fake.requests.find((r) => r.model === "fast")?.outcome === "answered";
+        const latest = answered ? JSON.parse((await cli(["runs", "--json", "--limit", "1"])).stdout)[0] : undefined;
+        // an earlier test's run is listed until this one's row is written
+        const calls = latest?.status === "running" ? (await showJson(latest.id)).calls : [];
+        if (calls.some((call: { model: string }) => call.model === "fast")) process.kill(pid, "SIGINT");
+        else setTimeout(() => void poll(), 20);
+      };
+      void poll();
     });
 
     expect(ran.code).toBe(130);

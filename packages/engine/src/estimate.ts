@@ -1,6 +1,7 @@
-import { type ConsortiumConfig, type ModelParams, type ModelRef, priceOf } from "@consortium/config";
+import { type ConsortiumConfig, type MemberConfig, type ModelParams, type ModelRef, priceOf } from "@consortium/config";
 import { maxCostOf } from "@consortium/providers";
 import { DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { LAYER_TEMPLATE, REVIEW_TEMPLATE } from "./judging/templates.js";
 import { resolveTemplates } from "./templates.js";
 
 // What a run may cost, before any call and without keys: pure arithmetic over the config, the prices
@@ -9,7 +10,10 @@ import { resolveTemplates } from "./templates.js";
 // Worst case: max_iterations rounds; every member and the arbiter write their whole max_tokens (the
 // default cap where unset); from round two each member also reads the previous synthesis; the arbiter
 // reads every answer and every earlier synthesis. Failed calls are not billed, so fallbacks add nothing.
-// Typical case: min_iterations rounds, every call writing a quarter of its max_tokens.
+// Layers after the first and peer reviews are one more call per member instance, reading every answer;
+// an included consortium is its whole run's estimate, once per instance, layer and round; a vote's
+// arbiter is asked only on a tie. Typical case: min_iterations rounds, every call writing a quarter of
+// its max_tokens, no ties.
 
 /** Share of its max_tokens a call is assumed to write in the typical case. */
 export const TYPICAL_OUTPUT_SHARE = 0.25;
@@ -57,13 +61,14 @@ export class EstimateBuilder {
     this.byModel.set(model, entry);
   }
 
-  merge(other: CostEstimate): void {
+  /** Adds `other`, `times` over (an included consortium's run, once per instance and round). */
+  merge(other: CostEstimate, times: CallCount = { worst: 1, typical: 1 }): void {
     for (const model of other.models) {
       this.add(
         model.model,
         model.worstUsd !== null,
-        { calls: model.calls.worst, usd: model.worstUsd ?? 0 },
-        { calls: model.calls.typical, usd: model.typicalUsd ?? 0 }
+        { calls: times.worst * model.calls.worst, usd: times.worst * (model.worstUsd ?? 0) },
+        { calls: times.typical * model.calls.typical, usd: times.typical * (model.typicalUsd ?? 0) }
       );
     }
   }
@@ -115,30 +120,61 @@ export const estimateRun = (config: ConsortiumConfig, promptTokens: number): Cos
   return builder.build();
 };
 
+/** The longest answer a member may give: its max_tokens, or an included consortium's arbiter's. */
+const answerCap = (member: MemberConfig): number =>
+  member.consortium?.config?.arbiter?.maxTokens ?? member.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
+
 export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, promptTokens: number): void => {
   const templates = resolveTemplates(config.prompts);
   const system = tokensOf(config.system ?? "");
   const arbiterCap = config.arbiter?.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
   const worstRounds = config.maxIterations;
   const typicalRounds = config.minIterations;
-  const answers = config.members.reduce(
-    (sum, member) => sum + member.count * ((member.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS) + 16),
-    0
-  );
+  const layers = config.layers ?? 1;
+  const rounds = (times: number): CallCount => ({ worst: worstRounds * times, typical: typicalRounds * times });
+  // every answer of a round (or of a layer), as the arbiter, a reviewer or the next layer reads them
+  const answers = config.members.reduce((sum, member) => sum + member.count * (answerCap(member) + 16), 0);
+  // round one reads the member template; later rounds the refine template and the last synthesis
+  const first = promptTokens + tokensOf(templates.member) + system;
+  const later = promptTokens + tokensOf(templates.refine) + system + arbiterCap;
+  const typicalLater = promptTokens + tokensOf(templates.refine) + system + arbiterCap * TYPICAL_OUTPUT_SHARE;
+  const worstPrompt = worstRounds > 1 ? later : first;
+  const typicalPrompt = typicalRounds > 1 ? (first + (typicalRounds - 1) * typicalLater) / typicalRounds : first;
+  const layerFrame = promptTokens + tokensOf(config.prompts.layer ?? LAYER_TEMPLATE) + system;
+  const reviewFrame = promptTokens + tokensOf(config.prompts.review ?? REVIEW_TEMPLATE);
   for (const member of config.members) {
-    // round one reads the member template; later rounds the refine template and the last synthesis
-    const first = promptTokens + tokensOf(templates.member) + system;
-    const later = promptTokens + tokensOf(templates.refine) + system + arbiterCap;
-    const typicalLater = promptTokens + tokensOf(templates.refine) + system + arbiterCap * TYPICAL_OUTPUT_SHARE;
-    const worstPrompt = worstRounds > 1 ? later : first;
-    const typicalPrompt = typicalRounds > 1 ? (first + (typicalRounds - 1) * typicalLater) / typicalRounds : first;
+    const inner = member.consortium?.config;
+    if (inner !== undefined) {
+      // each instance, each layer of each round, is a whole run of the included consortium
+      builder.merge(estimateRun(inner, worstPrompt), rounds(member.count * layers));
+      continue;
+    }
+    if (member.consortium !== undefined) continue;
     addCalls(
       builder,
       config,
       member,
       { promptTokens: worstPrompt, typicalPromptTokens: typicalPrompt },
-      { worst: worstRounds * member.count, typical: typicalRounds * member.count }
+      rounds(member.count)
     );
+    if (layers > 1) {
+      addCalls(
+        builder,
+        config,
+        member,
+        { promptTokens: layerFrame + answers, typicalPromptTokens: layerFrame + answers * TYPICAL_OUTPUT_SHARE },
+        rounds(member.count * (layers - 1))
+      );
+    }
+    if (config.judging === "peer-review") {
+      addCalls(
+        builder,
+        config,
+        member,
+        { promptTokens: reviewFrame + answers, typicalPromptTokens: reviewFrame + answers * TYPICAL_OUTPUT_SHARE },
+        rounds(member.count)
+      );
+    }
   }
   const arbiter = config.arbiter;
   if (arbiter === undefined) return;
@@ -153,6 +189,7 @@ export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, 
       typicalPromptTokens:
         arbiterFrame + answers * TYPICAL_OUTPUT_SHARE + ((typicalRounds - 1) / 2) * arbiterCap * TYPICAL_OUTPUT_SHARE
     },
-    { worst: worstRounds, typical: typicalRounds }
+    // a vote asks its arbiter only on a tie: at worst every round, typically never
+    config.judging === "vote" ? { worst: worstRounds, typical: 0 } : rounds(1)
   );
 };

@@ -18,6 +18,11 @@ export interface DialectSql {
   readonly startsWith: (column: string, prefix: string) => Expression<SqlBool>;
   /** `column` contains `text`, ignoring case (at least for ASCII), `%` and `_` meaning themselves. */
   readonly containsText: (column: string, text: string) => Expression<SqlBool>;
+  /**
+   * The same for runs.prompt, when the backend has a faster way than `containsText` (SQLite: a trigram
+   * index, see sqlite/promptSearch.ts); it may look at the data first to choose.
+   */
+  readonly promptContains?: (db: Db, text: string) => Promise<Expression<SqlBool>>;
 }
 
 export interface Backend {

@@ -23,6 +23,8 @@ export interface ColumnTypes {
   readonly flagCheck: (column: string, c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
   /** Relaxes calls.role's CHECK to any lowercase name: changing a CHECK is each backend's own SQL. */
   readonly openCallRoles: Migration;
+  /** An index that finds runs by a piece of their prompt, where the backend has one (SQLite: FTS5). */
+  readonly promptSearch: Migration;
 }
 
 const runsAndCalls = (t: ColumnTypes): Migration => ({
@@ -267,10 +269,11 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0006_leases_and_shards": leasesAndShards(types),
   "0007_call_costs": callCosts(types),
   "0008_run_filters": runFilters(),
-  "0009_nesting_and_layers": nestingAndLayers()
+  "0009_nesting_and_layers": nestingAndLayers(),
+  "0010_prompt_search": types.promptSearch
 });
 
-export const latestMigration = "0009_nesting_and_layers";
+export const latestMigration = "0010_prompt_search";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

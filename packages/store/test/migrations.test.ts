@@ -48,7 +48,12 @@ describe("migrations", () => {
           "evals",
           "kysely_migration",
           "kysely_migration_lock",
-          "runs"
+          "runs",
+          // the prompt search index (FTS5) and its shadow tables
+          "runs_prompt_search",
+          "runs_prompt_search_config",
+          "runs_prompt_search_data",
+          "runs_prompt_search_idx"
         ]);
         expect(db.prepare("select name from kysely_migration order by name").pluck().all()).toEqual(
           Object.keys(migrations)
@@ -151,6 +156,9 @@ describe("migrations", () => {
         yield* store.runStarted(runStarted("new-run"));
         yield* store.callEnded(memberCall("new-run", 1, 1));
         yield* store.runEnded(runEnded("new-run", "completed"));
+        // the prompt index covers the runs from before it as well as the new ones
+        expect((yield* store.listRuns({ text: "OLD PROMPT" })).map((run) => run.id)).toEqual(["old-run"]);
+        expect((yield* store.listRuns({ text: "capital of australia" })).map((run) => run.id)).toEqual(["new-run"]);
         return yield* store.getRun("old-run");
       }).pipe(Effect.provide(Store.layer(path)));
       expect(old).toMatchObject({ id: "old-run", status: "completed", prompt: "old prompt" });

@@ -3,7 +3,7 @@
 export * as ansi from "./ansi.js";
 export { formatDuration } from "./duration.js";
 export { oneLine, plural } from "./line.js";
-export { formatConfidence, formatCount } from "./numbers.js";
+export { formatConfidence, formatCount, formatRate } from "./numbers.js";
 export { alignColumns } from "./table.js";
 export { iso } from "./time.js";
 export { formatCost, formatUsd } from "./usd.js";

@@ -1,3 +1,4 @@
+import { formatCost, formatRate } from "@consortium/engine";
 import type { CaseReport, TargetSummary } from "./types.js";
 
 // "Is the consortium worth it?": each consortium target against the best of its members run alone
@@ -66,13 +67,11 @@ export const compareWithMembers = (
 
 /** One line for the terminal and Markdown. */
 export const comparisonLine = (comparison: Comparison): string => {
-  const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
-  const usd = (value: number | null) => (value === null ? "-" : `$${value.toFixed(4)}`);
   const ratio = comparison.latencyP50Ratio === null ? "-" : `${comparison.latencyP50Ratio.toFixed(2)}×`;
   return (
-    `${comparison.consortium} vs ${comparison.bestMember}: passed ${pct(comparison.consortiumPassRate)} vs ` +
-    `${pct(comparison.memberPassRate)}; won ${comparison.won}, lost ${comparison.lost}, tied ${comparison.tied}; ` +
-    `per case ${usd(comparison.consortiumCostPerCaseUsd)} vs ${usd(comparison.memberCostPerCaseUsd)}, ` +
-    `per pass ${usd(comparison.consortiumCostPerPassUsd)} vs ${usd(comparison.memberCostPerPassUsd)}; latency p50 ${ratio}`
+    `${comparison.consortium} vs ${comparison.bestMember}: passed ${formatRate(comparison.consortiumPassRate)} vs ` +
+    `${formatRate(comparison.memberPassRate)}; won ${comparison.won}, lost ${comparison.lost}, tied ${comparison.tied}; ` +
+    `per case ${formatCost(comparison.consortiumCostPerCaseUsd)} vs ${formatCost(comparison.memberCostPerCaseUsd)}, ` +
+    `per pass ${formatCost(comparison.consortiumCostPerPassUsd)} vs ${formatCost(comparison.memberCostPerPassUsd)}; latency p50 ${ratio}`
   );
 };

@@ -2,8 +2,6 @@ import type { CaseReport, CaseTargetResult } from "./types.js";
 
 // Small shared renderings so the terminal table, Markdown and JUnit say the same thing the same way.
 
-export const formatRate = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
-
 /** Targets that left cases unrun because the eval's budget was reached, for the verdict line. */
 export const skippedNote = (targets: ReadonlyArray<{ readonly target: string; readonly skipped: number }>): string => {
   const cut = targets.filter((target) => target.skipped > 0);

@@ -1,8 +1,8 @@
-import { formatConfidence, formatCost, formatDuration } from "@consortium/engine";
+import { formatConfidence, formatCost, formatDuration, formatRate } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
-import { differingCases, failedResults, failureLines, formatRate, formatTokens } from "./format.js";
+import { differingCases, failedResults, failureLines, formatTokens } from "./format.js";
 import type { EvalReport } from "./types.js";
 
 // Markdown for a CI job page ($GITHUB_STEP_SUMMARY); also reads fine pasted into a pull request.

@@ -1,8 +1,8 @@
-import { alignColumns, ansi, formatConfidence, formatCost, formatDuration } from "@consortium/engine";
+import { alignColumns, ansi, formatConfidence, formatCost, formatDuration, formatRate } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
-import { differingCases, failedResults, failureLines, formatRate, formatTokens, skippedNote } from "./format.js";
+import { differingCases, failedResults, failureLines, formatTokens, skippedNote } from "./format.js";
 import type { EvalReport } from "./types.js";
 
 export interface TableOptions {

@@ -1,6 +1,6 @@
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Effect } from "effect";
-import { sql } from "kysely";
+import { type Expression, type SqlBool, sql } from "kysely";
 import type { Access } from "../access.js";
 import type { Batcher } from "../batch.js";
 import type { StoredRunStatus } from "../Database.js";
@@ -105,9 +105,13 @@ export const makeRunRepository = (
     );
   });
 
+  const promptContains = (db: Db, text: string): Promise<Expression<SqlBool>> =>
+    dialect.promptContains?.(db, text) ?? Promise.resolve(dialect.containsText("prompt", text));
+
   const listRuns = Effect.fn("Store.listRuns")(function* (options: ListOptions = {}) {
-    const rows = yield* read("list runs", (db) =>
-      db
+    const rows = yield* read("list runs", async (db) => {
+      const text = options.text === undefined ? undefined : await promptContains(db, options.text);
+      return db
         .selectFrom("runs")
         .select([
           "id",
@@ -130,7 +134,7 @@ export const makeRunRepository = (
         )
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
-        .$if(options.text !== undefined, (q) => q.where(dialect.containsText("prompt", options.text!)))
+        .$if(text !== undefined, (q) => q.where(text!))
         .$if(options.since !== undefined, (q) => q.where("started_at", ">=", options.since!))
         .$if(options.until !== undefined, (q) => q.where("started_at", "<", options.until!))
         .$if(options.before !== undefined, (q) =>
@@ -144,8 +148,8 @@ export const makeRunRepository = (
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(options.limit ?? DEFAULT_LIMIT)
-        .execute()
-    );
+        .execute();
+    });
     return rows.map(toRunSummary);
   });
 

@@ -3,6 +3,7 @@ import type { DialectSql } from "../Db.js";
 import { likeContains } from "../like.js";
 import type { ColumnTypes } from "../migrations.js";
 import { openCallRoles } from "./openCallRoles.js";
+import { promptSearch, sqlitePromptCondition } from "./promptSearch.js";
 
 // The SQL that is SQLite's own, for the repositories (see Db.ts) and the migrations.
 
@@ -13,7 +14,8 @@ export const sqliteSql: DialectSql = {
   startsWith: (column, prefix) =>
     sql<boolean>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u{10FFFF}`})`,
   // SQLite's LIKE ignores the case of ASCII letters
-  containsText: (column, text) => sql<boolean>`${sql.ref(column)} like ${likeContains(text)} escape '\\'`
+  containsText: (column, text) => sql<boolean>`${sql.ref(column)} like ${likeContains(text)} escape '\\'`,
+  promptContains: sqlitePromptCondition
 };
 
 export const sqliteColumnTypes: ColumnTypes = {
@@ -23,5 +25,6 @@ export const sqliteColumnTypes: ColumnTypes = {
   serial: "integer",
   flag: "integer",
   flagCheck: (column, c) => c.check(sql`${sql.ref(column)} in (0, 1)`),
-  openCallRoles
+  openCallRoles,
+  promptSearch
 };

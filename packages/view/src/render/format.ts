@@ -1,4 +1,4 @@
-import { formatCost, formatCount, formatDuration } from "@consortium/engine/text";
+import { formatCost, formatCount, formatDuration, formatRate } from "@consortium/engine/text";
 import { type Html, html } from "../html/escape.js";
 
 // Small pieces of markup every page uses.
@@ -12,7 +12,8 @@ export const cost = (usd: number | null): string => formatCost(usd);
 
 export const duration = (ms: number | null): string => formatDuration(ms);
 
-export const percent = (rate: number): string => `${Math.round(rate * 1000) / 10}%`;
+/** The same one-decimal percentage as the terminal report. */
+export const percent = formatRate;
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
