@@ -6,6 +6,7 @@ import { parseConsortiumSource } from "./consortium.js";
 import { MAX_NESTING_DEPTH } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
 import { readText, unreadable } from "./io.js";
+import { consortiumUnpricedModels, unpricedBudgetMessage } from "./prices/coverage.js";
 import { toIssues } from "./problem.js";
 import { isPathLike, resolveConsortiumPath } from "./resolve.js";
 import type { ConsortiumConfig, MemberConfig } from "./types.js";
@@ -76,7 +77,18 @@ const loadTree = (path: string, display: string, chain: ReadonlyArray<string>): 
           ? member
           : { ...member, consortium: { ...member.consortium, config: included.get(member.consortium.ref) } }
     );
-    return { config: included.size === 0 ? config : { ...config, members }, data };
+    const tree = included.size === 0 ? config : { ...config, members };
+    // The file's own models passed the budget check; a budget covers the included consortia's calls too.
+    const unpriced = tree.limits.budgetUsd === undefined ? [] : consortiumUnpricedModels(tree);
+    if (unpriced.length > 0) {
+      const problem = {
+        path: ["limits", "budget_usd"],
+        message: unpricedBudgetMessage(unpriced),
+        source: "semantic"
+      } as const;
+      return yield* new ConfigError({ file: display, issues: toIssues(display, [problem], locate) });
+    }
+    return { config: tree, data };
   });
 
 /** A consortium file and the consortia it includes, loaded and checked; issues name `path` as given. */

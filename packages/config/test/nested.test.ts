@@ -110,6 +110,21 @@ describe("nested consortia", () => {
     })
   );
 
+  it.effect("a budget needs a price for the included consortia's models too", () =>
+    Effect.gen(function* () {
+      const priced =
+        "providers:\n  openai:\n    prices:\n      judge: {input: 1, output: 1}\n      a: {input: 1, output: 1}\n";
+      const dir = folder({
+        "outer.yaml": `${consortium("outer", "  - openai/a\n  - consortium: inner\n")}limits:\n  budget_usd: 1\n${priced}`,
+        "inner.yaml": consortium("inner", "  - openai/unpriced\n")
+      });
+      const message = yield* failure(join(dir, "outer.yaml"));
+      expect(message).toMatch(/outer\.yaml:7:15: \/limits\/budget_usd needs a price for every model it pays for/);
+      expect(message).toContain("openai/unpriced");
+      expect(message).not.toContain("openai/a,");
+    })
+  );
+
   it("the schema takes {consortium, count} and nothing else in that form", () => {
     const ok = parseConsortium(consortium("p", "  - consortium: inner\n    count: 2\n"), "p.yaml");
     expect(Either.isRight(ok)).toBe(true);
