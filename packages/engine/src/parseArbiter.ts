@@ -17,9 +17,11 @@ export interface ParsedArbiterOutput {
 type TagName = "synthesis" | "confidence" | "analysis" | "dissent" | "needs_iteration" | "refinement_areas";
 
 const TAG_PATTERN = "synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas";
-const OPEN_TAG = new RegExp(`<\\s*(${TAG_PATTERN})(\\s[^<>]*)?>`, "gi");
+const openTagOf = (pattern: string): RegExp => new RegExp(`<\\s*(${pattern})(\\s[^<>]*)?>`, "gi");
+const OPEN_TAG = openTagOf(TAG_PATTERN);
 
-const normaliseName = (name: string): TagName => name.toLowerCase().replace("-", "_") as TagName;
+/** `needs-iteration` → `needs_iteration`, any case. */
+const normaliseName = (name: string): string => name.toLowerCase().replace("-", "_");
 
 /** Same length as the input, with quoted regions blanked, so positions still index the original. */
 const maskQuotedRegions = (text: string): string =>
@@ -29,7 +31,8 @@ const maskQuotedRegions = (text: string): string =>
     .replace(/`[^`\n]+`/g, (m) => " ".repeat(m.length));
 
 interface Element {
-  readonly name: TagName;
+  /** Normalised: lower case, `_` for `-`. */
+  readonly name: string;
   /** Start of the opening tag. */
   readonly start: number;
   readonly contentStart: number;
@@ -40,12 +43,12 @@ interface Element {
   readonly closed: boolean;
 }
 
-const nameRegex = (name: TagName): string => name.replace("_", "[_-]");
+const nameRegex = (name: string): string => name.replace("_", "[_-]");
 
 /** The end of `name`'s element whose content starts at `from`, counting nested elements of the same name. */
 const findClose = (
   masked: string,
-  name: TagName,
+  name: string,
   from: number
 ): { readonly contentEnd: number; readonly end: number } | undefined => {
   const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
@@ -66,13 +69,13 @@ const findClose = (
   return lastClose;
 };
 
-/** Top-level elements of the known tags, in document order. Elements nested in another are skipped. */
-const topLevelElements = (masked: string): Array<Element> => {
+/** Top-level elements of the tags `openTag` matches, in document order. Elements nested in another are skipped. */
+const topLevelElements = (masked: string, openTag: RegExp = OPEN_TAG): Array<Element> => {
   const elements: Array<Element> = [];
   let position = 0;
   while (position < masked.length) {
-    OPEN_TAG.lastIndex = position;
-    const open = OPEN_TAG.exec(masked);
+    openTag.lastIndex = position;
+    const open = openTag.exec(masked);
     if (open === null) break;
     const name = normaliseName(open[1]!);
     const contentStart = open.index + open[0].length;
@@ -95,8 +98,8 @@ const topLevelElements = (masked: string): Array<Element> => {
       continue;
     }
     // Never closed (often a reply cut off at max_tokens): the content runs to the next known tag.
-    OPEN_TAG.lastIndex = contentStart;
-    const next = OPEN_TAG.exec(masked);
+    openTag.lastIndex = contentStart;
+    const next = openTag.exec(masked);
     const contentEnd = next === null ? masked.length : next.index;
     elements.push({ name, start: open.index, contentStart, contentEnd, end: contentEnd, closed: false });
     position = contentEnd;
@@ -176,7 +179,7 @@ const ANY_KNOWN_TAG = new RegExp(`<\\s*(/)?\\s*(${TAG_PATTERN})(\\s[^<>]*)?>`, "
 const strayTagIn = (masked: string, element: Element): number | undefined => {
   if (!element.closed) return undefined;
   const content = masked.slice(element.contentStart, element.contentEnd);
-  const open: Array<{ readonly name: TagName; readonly at: number }> = [];
+  const open: Array<{ readonly name: string; readonly at: number }> = [];
   ANY_KNOWN_TAG.lastIndex = 0;
   for (let m = ANY_KNOWN_TAG.exec(content); m !== null; m = ANY_KNOWN_TAG.exec(content)) {
     const name = normaliseName(m[2]!);
@@ -188,23 +191,52 @@ const strayTagIn = (masked: string, element: Element): number | undefined => {
   return open.length === 0 ? undefined : element.contentStart + open[0]!.at;
 };
 
-/** Reads the arbiter's tagged reply. Never throws; what it cannot read it reports in `issues`. */
-export const parseArbiterOutput = (raw: string, options: ParseOptions = {}): ParsedArbiterOutput => {
-  const masked = maskQuotedRegions(raw);
-  const elements = topLevelElements(masked);
-  const quotations = (options.quoted ?? []).map(squash).filter((text) => text.length > 0);
+/**
+ * Of each tag, the last top-level element the judge wrote itself: an element reproducing text of one
+ * of `quoted` is a quotation and never counts. `onlyQuoted`: the tags found only in quotations.
+ */
+const ownElements = (raw: string, elements: ReadonlyArray<Element>, quoted: ReadonlyArray<string> = []) => {
+  const quotations = quoted.map(squash).filter((text) => text.length > 0);
   const isQuotation = (element: Element): boolean => {
     const span = squash(raw.slice(element.start, element.end));
     return quotations.some((text) => text.includes(span));
   };
-  const last = new Map<TagName, Element>();
-  const onlyQuoted = new Set<TagName>();
+  const last = new Map<string, Element>();
+  const onlyQuoted = new Set<string>();
   for (const element of elements) {
     if (!isQuotation(element)) {
       last.set(element.name, element);
       onlyQuoted.delete(element.name);
     } else if (!last.has(element.name)) onlyQuoted.add(element.name);
   }
+  return { last, onlyQuoted };
+};
+
+/**
+ * The content of the last top-level `<name>` element a judge wrote itself, read like the arbiter's
+ * tags (case, attributes, `-` for `_`, CDATA, never inside inline code, never a quotation of one of
+ * `quoted`); `onlyQuoted` when the tag appears only inside quoted text. Never throws.
+ */
+export const readOwnElement = (
+  raw: string,
+  name: string,
+  quoted: ReadonlyArray<string> = []
+): { readonly content: string | undefined; readonly onlyQuoted: boolean } => {
+  const masked = maskQuotedRegions(raw);
+  const tag = normaliseName(name);
+  const { last, onlyQuoted } = ownElements(raw, topLevelElements(masked, openTagOf(nameRegex(tag))), quoted);
+  const element = last.get(tag);
+  return {
+    content: element === undefined ? undefined : unwrapCdata(raw.slice(element.contentStart, element.contentEnd)),
+    onlyQuoted: onlyQuoted.has(tag)
+  };
+};
+
+/** Reads the arbiter's tagged reply. Never throws; what it cannot read it reports in `issues`. */
+export const parseArbiterOutput = (raw: string, options: ParseOptions = {}): ParsedArbiterOutput => {
+  const masked = maskQuotedRegions(raw);
+  const elements = topLevelElements(masked);
+  const { last, onlyQuoted } = ownElements(raw, elements, options.quoted);
   const malformed: Array<TagName> = [];
   const content = (name: TagName): string | undefined => {
     const element = last.get(name);

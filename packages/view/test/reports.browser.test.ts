@@ -106,6 +106,29 @@ describe("eval report file", () => {
     expect(visible).toEqual(["math", "hostile"]);
   });
 
+  it("shows every row of a long matrix, the failures filter and case links working on all of them", async () => {
+    const base = evalReport();
+    const many = {
+      ...base,
+      cases: Array.from({ length: 450 }, (_, index) => ({
+        ...base.cases[index % 3]!,
+        id: `case-${index}`
+      }))
+    };
+    const file = join(temp.dir, "long-report.html");
+    writeFileSync(file, evalReportHtml(many));
+    const { page, errors } = await browser.open(pathToFileURL(file).href);
+    await page.locator("#only-failures").check();
+    await page.waitForFunction(() => document.querySelectorAll("#matrix tbody tr").length === 450);
+    const visible = await page.locator("#matrix tbody tr:visible").count();
+    expect(visible).toBe(300);
+    await page.locator("#only-failures").uncheck();
+    expect(await page.locator("#matrix tbody tr:visible").count()).toBe(450);
+    await page.locator('#matrix a:text-is("case-449")').click();
+    expect(await page.locator("#case-450 article.card").first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it("opens a case from the matrix with each target's answer side by side, hostile text inert", async () => {
     const { page, dialogs, errors } = await browser.open(pathToFileURL(evalFile).href);
     await page.locator('#matrix a:text-is("hostile")').click();

@@ -1,31 +1,17 @@
-import { parseAreas, parseBoolean, parseConfidence, stripWrappingFence } from "../parseArbiter.js";
+import { parseAreas, parseBoolean, parseConfidence, readOwnElement, stripWrappingFence } from "../parseArbiter.js";
 
-// A ranking in a judge's or a reviewer's reply: untrusted text, read tolerantly. The last top-level
-// <ranking> counts (an answer the judge quotes comes before its own verdict); its <rank> items (or,
-// failing those, its lines) name the anonymised labels, as "Response 3", "3" or "1. Response 3".
-// Unknown labels and repeats are dropped and reported; what is left is a list of distinct known labels.
+// A ranking in a judge's or a reviewer's reply: untrusted text, read tolerantly and guarded as the
+// arbiter's tags are: the last top-level <ranking> the judge wrote itself counts, never one inside
+// inline code or one reproducing text of an answer it was shown (`quoted`), before or after its own.
+// Its <rank> items (or, failing those, its lines) name the anonymised labels, as "Response 3", "3" or
+// "1. Response 3". Unknown labels and repeats are dropped and reported; what is left is a list of
+// distinct known labels.
 
 export interface ParsedRanking {
   /** Known labels, best first, each at most once. Empty when no ranking could be read. */
   readonly labels: ReadonlyArray<string>;
   readonly issues: ReadonlyArray<string>;
 }
-
-/** Same length as the input, with inline code blanked, so a tag shown as an example never counts. */
-const mask = (text: string): string => text.replace(/`[^`\n]+`/g, (quoted) => " ".repeat(quoted.length));
-
-/** The content of the last `<name>` element (an unclosed one runs to the end), or undefined. */
-export const lastElement = (raw: string, name: string): string | undefined => {
-  const masked = mask(raw);
-  const open = new RegExp(`<\\s*${name}(?:\\s[^<>]*)?>`, "gi");
-  let start: number | undefined;
-  for (let m = open.exec(masked); m !== null; m = open.exec(masked)) start = m.index + m[0].length;
-  if (start === undefined) return undefined;
-  const close = new RegExp(`<\\s*/\\s*${name}\\s*>`, "gi");
-  close.lastIndex = start;
-  const end = close.exec(masked);
-  return raw.slice(start, end === null ? raw.length : end.index).replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1");
-};
 
 const squash = (text: string): string => text.replace(/\s+/g, " ").trim().toLowerCase();
 
@@ -47,10 +33,19 @@ const resolve = (item: string, known: ReadonlyArray<string>): string | undefined
   return numbered === null ? undefined : known.find((label) => squash(label) === `response ${numbered[1]}`);
 };
 
-/** Reads the ranking of `known` labels from `raw`. Never throws. */
-export const parseRanking = (raw: string, known: ReadonlyArray<string>): ParsedRanking => {
-  const content = lastElement(stripWrappingFence(raw), "ranking");
-  if (content === undefined) return { labels: [], issues: ["no <ranking> tag"] };
+const QUOTED_ONLY = (name: string): string => `<${name}> only inside text quoted from an answer`;
+
+/** Reads the ranking of `known` labels from `raw`; `quoted`: the answers the judge was shown. Never throws. */
+export const parseRanking = (
+  raw: string,
+  known: ReadonlyArray<string>,
+  quoted: ReadonlyArray<string> = []
+): ParsedRanking => {
+  const ranking = readOwnElement(stripWrappingFence(raw), "ranking", quoted);
+  const content = ranking.content;
+  if (content === undefined) {
+    return { labels: [], issues: [ranking.onlyQuoted ? QUOTED_ONLY("ranking") : "no <ranking> tag"] };
+  }
   const tagged = [...content.matchAll(/<\s*rank(?:\s[^<>]*)?>([\s\S]*?)<\s*\/\s*rank\s*>/gi)].map((m) => m[1]!);
   const items = tagged.length > 0 ? tagged : content.split(/\n|,|;|>/).filter((line) => line.trim().length > 0);
   const labels: Array<string> = [];
@@ -65,21 +60,24 @@ export const parseRanking = (raw: string, known: ReadonlyArray<string>): ParsedR
   return { labels, issues };
 };
 
-/** The judge's other fields beside a ranking: confidence, needs_iteration, areas, analysis. */
-export const parseJudgeFields = (raw: string) => {
+/** The judge's other fields beside a ranking: confidence, needs_iteration, areas, analysis, guarded the same way. */
+export const parseJudgeFields = (raw: string, quoted: ReadonlyArray<string> = []) => {
   const text = stripWrappingFence(raw);
-  const confidenceText = lastElement(text, "confidence");
+  const own = (name: string) => readOwnElement(text, name, quoted);
+  const confidenceRead = own("confidence");
+  const confidenceText = confidenceRead.content;
   const confidence = confidenceText === undefined ? undefined : parseConfidence(confidenceText);
-  const needsText = lastElement(text, "needs[_-]iteration");
-  const areasText = lastElement(text, "refinement[_-]areas");
+  const needsText = own("needs_iteration").content;
+  const areasText = own("refinement_areas").content;
   const issues: Array<string> = [];
-  if (confidenceText === undefined) issues.push("no <confidence> tag");
+  if (confidenceText === undefined)
+    issues.push(confidenceRead.onlyQuoted ? QUOTED_ONLY("confidence") : "no <confidence> tag");
   else if (confidence === undefined) issues.push(`unreadable <confidence> "${confidenceText.trim().slice(0, 40)}"`);
   return {
     confidence: confidence ?? 0,
     needsIteration: (needsText === undefined ? undefined : parseBoolean(needsText)) ?? false,
     refinementAreas: areasText === undefined ? [] : parseAreas(areasText),
-    analysis: lastElement(text, "analysis")?.trim() ?? "",
+    analysis: own("analysis").content?.trim() ?? "",
     issues
   };
 };

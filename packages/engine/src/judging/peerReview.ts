@@ -42,6 +42,7 @@ const review = (
       messages: [{ role: "user", content }]
     };
     const labels = answers.map((answer) => answer.label);
+    const quoted = answers.map((answer) => answer.text);
     const hooks = callHooks(
       context,
       { iteration, role: "reviewer", label: `${instance.member}#${instance.instance}` },
@@ -51,7 +52,7 @@ const review = (
           iteration,
           role: "reviewer",
           instance: instance.instance,
-          parsed: outcome.error === null ? { ranking: parseRanking(outcome.text, labels).labels } : null
+          parsed: outcome.error === null ? { ranking: parseRanking(outcome.text, labels, quoted).labels } : null
         })
     );
     const provider = yield* providerOf(context.config, member);
@@ -59,7 +60,7 @@ const review = (
     return {
       member: instance.member,
       instance: instance.instance,
-      ranking: outcome.error === null ? parseRanking(outcome.text, labels).labels : [],
+      ranking: outcome.error === null ? parseRanking(outcome.text, labels, quoted).labels : [],
       raw: outcome.text,
       usage: outcome.usage,
       latencyMs: outcome.latencyMs,

@@ -21,20 +21,22 @@ export interface Selection {
 }
 
 export const readSelection = (raw: string, answers: ReadonlyArray<LabelledAnswer>): Selection => {
+  const quoted = answers.map((answer) => answer.text);
   const ranking = parseRanking(
     raw,
-    answers.map((answer) => answer.label)
+    answers.map((answer) => answer.label),
+    quoted
   );
   const best = answers.find((answer) => answer.label === ranking.labels[0]);
   if (best === undefined) {
-    const fallback = parseArbiterOutput(raw);
+    const fallback = parseArbiterOutput(raw, { quoted });
     return {
       synthesis: fallback.synthesis,
       ranking: [],
       issues: [...ranking.issues, ...(fallback.synthesis.parsed ? ["used its <synthesis> instead"] : [])]
     };
   }
-  const fields = parseJudgeFields(raw);
+  const fields = parseJudgeFields(raw, quoted);
   return {
     synthesis: {
       text: best.text,

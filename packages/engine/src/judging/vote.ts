@@ -87,7 +87,12 @@ export const vote: JudgingMethod = (context, { iteration, answers: answered }) =
         context,
         iteration,
         content,
-        (raw) => parseRanking(raw, labels),
+        (raw) =>
+          parseRanking(
+            raw,
+            labels,
+            candidates.map((answer) => answer.text)
+          ),
         (ranking) => ({ ranking: ranking.labels })
       );
       arbiterFailures = round.failures;

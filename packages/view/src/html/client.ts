@@ -100,6 +100,29 @@ export const CLIENT_SCRIPT = `
   openFromHash();
   var opened = document.querySelectorAll("details[open][data-case-index]");
   for (var n = 0; n < opened.length; n++) fillCase(opened[n]);
+  // A long matrix: the rows past the first wait in a template; move them in, a batch per task, so
+  // the page shows at once and stays responsive. The failures filter applies to them as they come.
+  function moreRows() {
+    var more = document.getElementById("matrix-more");
+    var body = document.querySelector("#matrix tbody");
+    if (!(more instanceof HTMLTemplateElement) || !body) return;
+    var rows = Array.prototype.slice.call(more.content.children);
+    more.remove();
+    function step() {
+      var filter = document.getElementById("only-failures");
+      var onlyFailures = filter instanceof HTMLInputElement && filter.checked;
+      var batch = rows.splice(0, 200);
+      var fragment = document.createDocumentFragment();
+      batch.forEach(function (row) {
+        row.hidden = onlyFailures && row.getAttribute("data-failed") !== "true";
+        fragment.appendChild(row);
+      });
+      body.appendChild(fragment);
+      if (rows.length > 0) setTimeout(step, 0);
+    }
+    setTimeout(step, 0);
+  }
+  moreRows();
   // A page whose run or eval is still going asks the server for its newer markup every two seconds.
   function poll() {
     var main = document.querySelector("main[data-live]");
@@ -112,7 +135,10 @@ export const CLIENT_SCRIPT = `
         if (markup === null) return;
         var doc = new DOMParser().parseFromString(markup, "text/html");
         var next = doc.querySelector("main");
-        if (next && next.getAttribute("data-version") !== version) main.replaceWith(document.adoptNode(next));
+        if (next && next.getAttribute("data-version") !== version) {
+          main.replaceWith(document.adoptNode(next));
+          moreRows();
+        }
       })
       .catch(function () {})
       .then(function () { setTimeout(poll, 2000); });
