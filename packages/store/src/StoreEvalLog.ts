@@ -54,16 +54,18 @@ const make = (options: EvalLogOptions = {}) =>
           })
         }),
       evalEnded: (event: EvalEnded) =>
-        backlog.finish(event.evalId, {
-          what: "eval end",
-          write: store.recordEvalEnded({
-            evalId: event.evalId,
-            status: event.outcome,
-            summary: event.report,
-            endedAt: event.report.endedAt,
-            shard: event.report.shard ?? options.shard
+        Effect.asVoid(
+          backlog.finish(event.evalId, {
+            what: "eval end",
+            write: store.recordEvalEnded({
+              evalId: event.evalId,
+              status: event.outcome,
+              summary: event.report,
+              endedAt: event.report.endedAt,
+              shard: event.report.shard ?? options.shard
+            })
           })
-        })
+        )
     });
   });
 
