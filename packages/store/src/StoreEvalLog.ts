@@ -62,7 +62,12 @@ const make = (options: EvalLogOptions = {}) =>
               status: event.outcome,
               summary: event.report,
               endedAt: event.report.endedAt,
-              shard: event.report.shard ?? options.shard
+              shard: event.report.shard ?? options.shard,
+              runLinks: event.report.cases.flatMap((suiteCase) =>
+                suiteCase.results.flatMap((result) =>
+                  result.runId === null ? [] : [{ caseId: suiteCase.id, target: result.target, runId: result.runId }]
+                )
+              )
             })
           })
         )
