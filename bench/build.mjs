@@ -5,6 +5,7 @@
 // esbuild resolves bare imports through the CLI's node_modules, which links every workspace package and
 // the Effect set, and reads their TypeScript sources through the "source" condition.
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -23,7 +24,8 @@ await build({
     rusage: "src/rusage.ts",
     "probe-transport": "src/probes/transport.ts",
     "probe-effect": "src/probes/effectCost.ts",
-    "probe-eval": "src/probes/evalInProcess.ts"
+    "probe-eval": "src/probes/evalInProcess.ts",
+    "probe-store-burst": "src/probes/storeBurst.ts"
   },
   outdir: "dist",
   bundle: true,
@@ -33,6 +35,20 @@ await build({
   conditions: ["source"],
   // the CLI links every workspace package and Effect; providers adds the OpenAI SDK (the transport probe)
   nodePaths: [`${root}packages/cli/node_modules`, `${root}packages/providers/node_modules`],
+  // The native addon and the PostgreSQL client cannot be bundled (the addon finds its binary from its
+  // own path): imported at run time from the store's node_modules, as the CLI does from its own.
+  plugins: [
+    {
+      name: "store-natives",
+      setup(plugin) {
+        const fromStore = createRequire(`${root}packages/store/package.json`);
+        plugin.onResolve({ filter: /^(better-sqlite3|pg)$/ }, (args) => ({
+          path: fromStore.resolve(args.path),
+          external: true
+        }));
+      }
+    }
+  ],
   banner: {
     js: [
       "import { createRequire as __createRequire } from 'node:module';",

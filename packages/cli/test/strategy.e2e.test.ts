@@ -144,4 +144,23 @@ describe("layers", () => {
     expect(json.iterations[0].responses.map((r: { layer: number }) => r.layer)).toEqual([1, 1, 1, 2, 2, 2]);
     expect(json.iterations[0].responses.filter((r: { label: string | null }) => r.label !== null)).toHaveLength(3);
   });
+
+  it("the store keeps each member call's layer, and show names it", async () => {
+    fake.script("judge", {
+      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    });
+    const file = writeConsortium(
+      "layers-shown",
+      "members: [openai/m1, openai/m2]\narbiter: openai/judge\nlayers: 2\nmax_iterations: 1\n"
+    );
+    const env = { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "layers.db") };
+
+    const result = await consortium(["run", file, "Which?", "--json"], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const shown = await consortium(["show", JSON.parse(result.stdout).runId, "--json"], { env });
+    const calls = JSON.parse(shown.stdout).calls.filter((call: { role: string }) => call.role === "member");
+    expect(calls.map((call: { layer: number }) => call.layer).sort()).toEqual([1, 1, 2, 2]);
+    const text = await consortium(["show", JSON.parse(result.stdout).runId], { env });
+    expect(text.stdout).toContain("member  openai/m2 #1 (layer 2)");
+  });
 });

@@ -10,7 +10,7 @@ export { latestMigration } from "./migrations.js";
 export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance.js";
 export { shardLines } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
-export { formatRunsTable } from "./report/formatRunsTable.js";
+export { formatRunCost, formatRunsTable } from "./report/formatRunsTable.js";
 export { formatTime } from "./report/text.js";
 export type { RunRepository } from "./runs/RunRepository.js";
 export { type ListOptions, Store, type StoreOptions, type StoreShape } from "./Store.js";

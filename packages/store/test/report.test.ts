@@ -138,6 +138,31 @@ Totals  2 iterations · 1,000 input + 500 output tokens · $0.0123 · 25.0s · 7
     })
   );
 
+  it.effect("names each member call's layer and the role the strategy gave its instance", () =>
+    Effect.gen(function* () {
+      const run = yield* storedRun;
+      const calls = run.calls.map((call) =>
+        call.role === "member" && call.iteration === 1 ? { ...call, layer: call.instance === 1 ? 1 : 2 } : call
+      );
+      const result =
+        run.result === null
+          ? null
+          : {
+              ...run.result,
+              iterations: run.result.iterations.map((it) =>
+                it.index === 1
+                  ? { ...it, responses: it.responses.map((r) => ({ ...r, role: `role-${r.instance}` })) }
+                  : it
+              )
+            };
+      const text = formatRun({ ...run, calls, result });
+      expect(text).toMatch(/member {2}openai\/gpt-4\.1-mini #1 \(layer 1, role-1\)/);
+      expect(text).toMatch(/member {2}openai\/gpt-4\.1-mini #2 \(layer 2, role-2\)/);
+      // iteration 2's calls have neither: nothing is added to them
+      expect(text.slice(text.indexOf("Iteration 2"))).not.toContain("(layer");
+    })
+  );
+
   it("reads arbiter fields without trusting their shape", () => {
     expect(decisionOf("not an object")).toBeNull();
     expect(decisionOf({ confidence: "high", needs_iteration: true, refinement_areas: ["a", 3] })).toEqual({

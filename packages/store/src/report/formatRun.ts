@@ -86,10 +86,29 @@ const callStats = (call: StoredCall, run: StoredRun): string =>
 
 const ANSWER_BAR = "    │ ";
 
+/** The role the strategy gave a member instance, from the stored result (older runs have none). */
+const roleOf = (call: StoredCall, run: StoredRun): string | undefined => {
+  const round = run.result?.iterations.find((it) => it.index === call.iteration);
+  const response = round?.responses.find(
+    (r) => r.member === `${call.provider}/${call.model}` && r.instance === call.instance
+  );
+  return typeof response?.role === "string" ? response.role : undefined;
+};
+
+/** `(layer 2, skeptic)`: what set this member call apart from the instance's other calls, when anything did. */
+const memberNote = (call: StoredCall, run: StoredRun): string => {
+  const role = roleOf(call, run);
+  const notes = [
+    ...(typeof call.layer === "number" ? [`layer ${call.layer}`] : []),
+    ...(role === undefined ? [] : [role])
+  ];
+  return notes.length === 0 ? "" : ` (${notes.join(", ")})`;
+};
+
 const renderCall = (call: StoredCall, run: StoredRun): ReadonlyArray<string> => {
   const who =
     call.role === "member"
-      ? `member  ${call.provider}/${call.model} #${call.instance}${typeof call.layer === "number" ? ` (layer ${call.layer})` : ""}`
+      ? `member  ${call.provider}/${call.model} #${call.instance}${memberNote(call, run)}`
       : `arbiter ${call.provider}/${call.model}`;
   if (call.role === "reviewer") {
     const ranks = call.error === null ? reviewLine(call.parsed) : null;

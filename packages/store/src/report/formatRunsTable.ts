@@ -24,7 +24,7 @@ export const shortIds = (ids: ReadonlyArray<string>): ReadonlyArray<string> => {
 const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.outputTokens);
 
 /** A lower bound is marked as one, and a run no call of which had a price says so rather than "-". */
-const cost = (run: RunSummary): string => {
+export const formatRunCost = (run: Pick<RunSummary, "costUsd" | "costComplete">): string => {
   if (run.costComplete !== false) return formatCost(run.costUsd);
   return run.costUsd === null ? "no price" : `≥${formatCost(run.costUsd)}`;
 };
@@ -56,7 +56,7 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
     String(run.iterations),
     formatConfidence(run.confidence),
     tokens(run),
-    cost(run),
+    formatRunCost(run),
     oneLine(run.promptHead, PROMPT_WIDTH)
   ]);
   // Numbers read better right-aligned.

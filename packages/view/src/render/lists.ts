@@ -1,7 +1,7 @@
 import { formatConfidence, oneLine } from "@consortium/engine/text";
-import { type EvalSummary, formatTime, type RunSummary } from "@consortium/store";
+import { type EvalSummary, formatRunCost, formatTime, type RunSummary } from "@consortium/store";
 import { type Html, html } from "../html/escape.js";
-import { badge, cost, duration, percent, tokens } from "./format.js";
+import { badge, duration, percent, tokens } from "./format.js";
 
 // The viewer's lists: runs (filterable, newest first, a page at a time) and evals.
 
@@ -39,7 +39,7 @@ ${
     : html`<div class="scroll"><table id="runs"><thead><tr><th>started (UTC)</th><th>run</th><th>consortium</th><th>status</th><th>prompt</th><th class="num">rounds</th><th class="num">confidence</th><th class="num">tokens</th><th class="num">cost</th><th class="num">time</th></tr></thead><tbody>
 ${runs.map(
   (run) =>
-    html`<tr data-run="${run.id}"><td class="num">${formatTime(run.startedAt)}</td><td><a href="/runs/${encodeURIComponent(run.id)}">${run.id.slice(0, 12)}</a></td><td>${run.consortium}</td><td>${badge(run.status)}</td><td>${oneLine(run.promptHead, 80)}</td><td class="num">${run.iterations}</td><td class="num">${formatConfidence(run.confidence)}</td><td class="num">${tokens(run.inputTokens, run.outputTokens)}</td><td class="num">${cost(run.costUsd)}</td><td class="num">${duration(run.durationMs)}</td></tr>`
+    html`<tr data-run="${run.id}"><td class="num">${formatTime(run.startedAt)}</td><td><a href="/runs/${encodeURIComponent(run.id)}">${run.id.slice(0, 12)}</a></td><td>${run.consortium}</td><td>${badge(run.status)}</td><td>${oneLine(run.promptHead, 80)}</td><td class="num">${run.iterations}</td><td class="num">${formatConfidence(run.confidence)}</td><td class="num">${tokens(run.inputTokens, run.outputTokens)}</td><td class="num">${formatRunCost(run)}</td><td class="num">${duration(run.durationMs)}</td></tr>`
 )}
 </tbody></table></div>`
 }
