@@ -102,6 +102,28 @@ describe("nested consortia", () => {
     expect(fake.requests.filter((r) => r.model === "inner-judge")).toHaveLength(0);
   });
 
+  it("the outer run's timeout covers the inner run: both are recorded, the member call as interrupted", async () => {
+    fake.script("slow", { fault: { type: "hang" } });
+    write("hanging.yaml", "name: hanging\nmembers: [openai/slow]\narbiter: openai/inner-judge\n");
+    const outer = write(
+      "outer-timeout.yaml",
+      "name: outer-timeout\nmembers: [{consortium: hanging}]\narbiter: openai/judge\nlimits:\n  run_timeout: 1s\n"
+    );
+    const db = join(dir, "timeout.db");
+
+    const result = await cli(["run", outer, "What?", "--json"], db);
+
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    const stored = JSON.parse((await cli(["show", json.runId, "--json"], db)).stdout);
+    const call = stored.calls.find((c: { provider: string }) => c.provider === "consortium");
+    expect(call.error.type).toBe("Interrupted");
+    const inner = JSON.parse((await cli(["show", call.innerRunId, "--json"], db)).stdout);
+    expect(inner.status).toBe("interrupted");
+    expect(inner.outerRunId).toBe(json.runId);
+  });
+
   it("a two-file cycle fails validation with exit 2, naming the chain at file:line:col, before any call", async () => {
     const a = write(
       "cycle-a.yaml",

@@ -110,3 +110,6 @@ export const promptTokenBound = (request: {
     request.messages.reduce((sum, message) => sum + encoder.encode(message.content).length, 0);
   return Math.ceil(bytes / 3) + 8 * (request.messages.length + 1);
 };
+
+/** The same bound for one piece of text sent as a single message (a template, a case's prompt). */
+export const textTokenBound = (text: string): number => promptTokenBound({ messages: [{ content: text }] });

@@ -1,6 +1,6 @@
 import { type ConsortiumConfig, type MemberConfig, type ModelParams, type ModelRef, priceOf } from "@consortium/config";
 import { maxCostOf } from "@consortium/providers";
-import { DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { DEFAULT_RESERVED_OUTPUT_TOKENS, textTokenBound } from "./budget.js";
 import { LAYER_TEMPLATE, REVIEW_TEMPLATE } from "./judging/templates.js";
 import { resolveTemplates } from "./templates.js";
 
@@ -91,8 +91,6 @@ export class EstimateBuilder {
   }
 }
 
-const tokensOf = (text: string): number => promptTokenBound({ messages: [{ content: text }] });
-
 /** One kind of call, `times` over: adds it to `builder` at its worst and its typical length. */
 export const addCalls = (
   builder: EstimateBuilder,
@@ -126,7 +124,7 @@ const answerCap = (member: MemberConfig): number =>
 
 export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, promptTokens: number): void => {
   const templates = resolveTemplates(config.prompts);
-  const system = tokensOf(config.system ?? "");
+  const system = textTokenBound(config.system ?? "");
   const arbiterCap = config.arbiter?.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
   const worstRounds = config.maxIterations;
   const typicalRounds = config.minIterations;
@@ -135,13 +133,13 @@ export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, 
   // every answer of a round (or of a layer), as the arbiter, a reviewer or the next layer reads them
   const answers = config.members.reduce((sum, member) => sum + member.count * (answerCap(member) + 16), 0);
   // round one reads the member template; later rounds the refine template and the last synthesis
-  const first = promptTokens + tokensOf(templates.member) + system;
-  const later = promptTokens + tokensOf(templates.refine) + system + arbiterCap;
-  const typicalLater = promptTokens + tokensOf(templates.refine) + system + arbiterCap * TYPICAL_OUTPUT_SHARE;
+  const first = promptTokens + textTokenBound(templates.member) + system;
+  const later = promptTokens + textTokenBound(templates.refine) + system + arbiterCap;
+  const typicalLater = promptTokens + textTokenBound(templates.refine) + system + arbiterCap * TYPICAL_OUTPUT_SHARE;
   const worstPrompt = worstRounds > 1 ? later : first;
   const typicalPrompt = typicalRounds > 1 ? (first + (typicalRounds - 1) * typicalLater) / typicalRounds : first;
-  const layerFrame = promptTokens + tokensOf(config.prompts.layer ?? LAYER_TEMPLATE) + system;
-  const reviewFrame = promptTokens + tokensOf(config.prompts.review ?? REVIEW_TEMPLATE);
+  const layerFrame = promptTokens + textTokenBound(config.prompts.layer ?? LAYER_TEMPLATE) + system;
+  const reviewFrame = promptTokens + textTokenBound(config.prompts.review ?? REVIEW_TEMPLATE);
   for (const member of config.members) {
     const inner = member.consortium?.config;
     if (inner !== undefined) {
@@ -178,7 +176,7 @@ export const addRunCalls = (builder: EstimateBuilder, config: ConsortiumConfig, 
   }
   const arbiter = config.arbiter;
   if (arbiter === undefined) return;
-  const arbiterFrame = promptTokens + tokensOf(templates.arbiter) + tokensOf(arbiter.system ?? "");
+  const arbiterFrame = promptTokens + textTokenBound(templates.arbiter) + textTokenBound(arbiter.system ?? "");
   addCalls(
     builder,
     config,

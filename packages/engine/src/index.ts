@@ -4,7 +4,8 @@ export {
   budgetReachedMessage,
   DEFAULT_RESERVED_OUTPUT_TOKENS,
   makeBudget,
-  promptTokenBound
+  promptTokenBound,
+  textTokenBound
 } from "./budget.js";
 export {
   type Consortium,

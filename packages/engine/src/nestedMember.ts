@@ -3,8 +3,9 @@ import { Clock, Effect, Ref } from "effect";
 import { withHistory } from "./conversation.js";
 import { type Layer, memberContent } from "./memberRequest.js";
 import type { PreviousRound } from "./prompts.js";
-import type { MemberResponse, RunResult } from "./result.js";
+import type { CallErrorInfo, MemberResponse, RunResult, Usage } from "./result.js";
 import type { MemberInstance, RunContext } from "./runContext.js";
+import { makeRunId } from "./runId.js";
 import { iso } from "./text/time.js";
 
 // A member that is a whole consortium. Each of its instances is a run of its own, on the message a
@@ -27,10 +28,18 @@ export interface NestedLink {
 export type RunNested = (
   config: ConsortiumConfig,
   prompt: string,
-  link: NestedLink
-) => Effect.Effect<{ readonly runId: string; readonly result: RunResult | null; readonly error: string | null }>;
+  link: NestedLink,
+  runId: string
+) => Effect.Effect<{ readonly result: RunResult | null; readonly error: string | null }>;
 
 const ZERO = { inputTokens: 0, outputTokens: 0, costUsd: null } as const;
+
+/** The outer run's usage of a nested run: its totals, without the run-level cost flags. */
+const usageOf = (result: RunResult | null): Usage => {
+  if (result === null) return ZERO;
+  const { costComplete: _complete, unpricedModels: _unpriced, ...usage } = result.usage;
+  return usage;
+};
 
 export const askNested = (
   context: RunContext,
@@ -44,73 +53,79 @@ export const askNested = (
     const content = memberContent(context, iteration, previous, undefined, layer);
     const startedMs = yield* Clock.currentTimeMillis;
     const link: NestedLink = { runId: context.runId, iteration, member: instance.member, instance: instance.instance };
-    const ran =
-      nested?.config === undefined || context.runNested === undefined
-        ? {
-            runId: null,
-            result: null,
-            error: `${instance.member}: the included consortium was not loaded (load the consortium from its file)`
-          }
-        : yield* context.runNested(nested.config, content, link);
-    const endedMs = yield* Clock.currentTimeMillis;
+    const innerRunId = nested?.config === undefined || context.runNested === undefined ? null : yield* makeRunId;
+
+    /** Records the member call as it ended (an interrupt too), and keeps its answer in the round's progress. */
+    const recordEnd = (result: RunResult | null, error: CallErrorInfo | null) =>
+      Effect.gen(function* () {
+        const endedMs = yield* Clock.currentTimeMillis;
+        const usage = usageOf(result);
+        const response: MemberResponse = {
+          member: instance.member,
+          instance: instance.instance,
+          text: error === null ? (result?.synthesis?.text ?? "") : "",
+          usage,
+          latencyMs: endedMs - startedMs,
+          attempts: 1,
+          error,
+          label: null,
+          ...(innerRunId === null ? {} : { innerRunId }),
+          ...(instance.role === undefined ? {} : { role: instance.role }),
+          ...(layer === undefined ? {} : { layer: layer.index })
+        };
+        yield* context.log.callEnded({
+          runId: context.runId,
+          iteration,
+          role: "member",
+          provider: instance.config.provider,
+          model: instance.config.model,
+          instance: instance.instance,
+          request: { consortium: nested?.ref, messages: withHistory(context.history, content) },
+          text: error === null ? response.text : null,
+          parsed: null,
+          usage,
+          latencyMs: response.latencyMs,
+          attempts: 1,
+          error,
+          startedAt: iso(startedMs),
+          endedAt: iso(endedMs),
+          ...(innerRunId === null ? {} : { innerRunId }),
+          ...(layer === undefined ? {} : { layer: layer.index })
+        });
+        yield* Ref.update(context.progress, (progress) =>
+          progress.unfinished === null
+            ? progress
+            : {
+                ...progress,
+                unfinished: { ...progress.unfinished, responses: [...progress.unfinished.responses, response] }
+              }
+        );
+        return response;
+      });
+
+    const failed = (reason: string): CallErrorInfo => ({
+      type: "NestedRunFailed",
+      message: `${instance.member}${innerRunId === null ? "" : ` (run ${innerRunId})`}: ${reason}`
+    });
+    if (nested?.config === undefined || context.runNested === undefined || innerRunId === null) {
+      return yield* recordEnd(
+        null,
+        failed("the included consortium was not loaded (load the consortium from its file)")
+      );
+    }
+    const ran = yield* context.runNested(nested.config, content, link, innerRunId).pipe(
+      Effect.onInterrupt(() =>
+        recordEnd(null, {
+          type: "Interrupted",
+          message: `${instance.member} (run ${innerRunId}): cancelled before it answered (the run ended)`
+        })
+      )
+    );
     const synthesis = ran.result?.synthesis ?? null;
-    const error =
+    return yield* recordEnd(
+      ran.result,
       synthesis !== null
         ? null
-        : {
-            type: "NestedRunFailed",
-            message: `${instance.member}${ran.runId === null ? "" : ` (run ${ran.runId})`}: ${
-              ran.error ?? ran.result?.error ?? `ended ${ran.result?.status ?? "without a synthesis"}`
-            }`
-          };
-    const {
-      costComplete: _complete,
-      unpricedModels: _unpriced,
-      ...usage
-    } = ran.result?.usage ?? {
-      ...ZERO,
-      costComplete: true,
-      unpricedModels: []
-    };
-    const response: MemberResponse = {
-      member: instance.member,
-      instance: instance.instance,
-      text: synthesis?.text ?? "",
-      usage,
-      latencyMs: endedMs - startedMs,
-      attempts: 1,
-      error,
-      label: null,
-      ...(ran.runId === null ? {} : { innerRunId: ran.runId }),
-      ...(instance.role === undefined ? {} : { role: instance.role }),
-      ...(layer === undefined ? {} : { layer: layer.index })
-    };
-    yield* context.log.callEnded({
-      runId: context.runId,
-      iteration,
-      role: "member",
-      provider: instance.config.provider,
-      model: instance.config.model,
-      instance: instance.instance,
-      request: { consortium: nested?.ref, messages: withHistory(context.history, content) },
-      text: error === null ? response.text : null,
-      parsed: null,
-      usage,
-      latencyMs: response.latencyMs,
-      attempts: 1,
-      error,
-      startedAt: iso(startedMs),
-      endedAt: iso(endedMs),
-      ...(ran.runId === null ? {} : { innerRunId: ran.runId }),
-      ...(layer === undefined ? {} : { layer: layer.index })
-    });
-    yield* Ref.update(context.progress, (progress) =>
-      progress.unfinished === null
-        ? progress
-        : {
-            ...progress,
-            unfinished: { ...progress.unfinished, responses: [...progress.unfinished.responses, response] }
-          }
+        : failed(ran.error ?? ran.result?.error ?? `ended ${ran.result?.status ?? "without a synthesis"}`)
     );
-    return response;
   });

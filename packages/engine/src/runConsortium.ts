@@ -238,9 +238,8 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
   const history = options.history ?? [];
   // An included consortium's run shares this run's client, log, provider caps and budget; this run's
   // timeout covers it by interrupting it.
-  const runNested: RunNested = (inner, innerPrompt, link) =>
+  const runNested: RunNested = (inner, innerPrompt, link, innerRunId) =>
     Effect.gen(function* () {
-      const innerRunId = yield* makeRunId;
       const ran = yield* Effect.either(
         runConsortium(inner, innerPrompt, {
           runId: innerRunId,
@@ -253,9 +252,7 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
           nestedIn: link
         }).pipe(Effect.provideService(LlmClient, client), Effect.provideService(RunLog, log))
       );
-      return ran._tag === "Right"
-        ? { runId: innerRunId, result: ran.right, error: null }
-        : { runId: innerRunId, result: null, error: ran.left.message };
+      return ran._tag === "Right" ? { result: ran.right, error: null } : { result: null, error: ran.left.message };
     });
   const context: RunContext = {
     runId,

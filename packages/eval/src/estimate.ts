@@ -5,7 +5,7 @@ import {
   type CostEstimate,
   DEFAULT_RESERVED_OUTPUT_TOKENS,
   EstimateBuilder,
-  promptTokenBound
+  textTokenBound
 } from "@consortium/engine";
 import type { SuitePlan } from "./runner/plan.js";
 
@@ -26,8 +26,6 @@ export interface SuiteEstimate {
   readonly total: CostEstimate;
 }
 
-const tokensOf = (text: string): number => promptTokenBound({ messages: [{ content: text }] });
-
 /** Judge calls are framed by a prompt of about this many tokens besides the case, rubric and answer. */
 const JUDGE_FRAME_TOKENS = 300;
 
@@ -42,7 +40,7 @@ export const estimatePlan = (plan: SuitePlan): SuiteEstimate => {
         : (target.ref.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
     const runs = plan.cases.flatMap((planned) => Array.from({ length: plan.repeat }, () => planned));
     for (const { suiteCase } of runs) {
-      const promptTokens = tokensOf(suiteCase.prompt);
+      const promptTokens = textTokenBound(suiteCase.prompt);
       if (target.kind === "consortium") addRunCalls(builder, target.config as ConsortiumConfig, promptTokens);
       else
         addCalls(
@@ -55,7 +53,7 @@ export const estimatePlan = (plan: SuitePlan): SuiteEstimate => {
       for (const assertion of suiteCase.assert) {
         if (assertion.type !== "llm-rubric") continue;
         const judge = assertion.judge ?? plan.suite.judge ?? DEFAULT_JUDGE_REF;
-        const rubric = typeof assertion.value === "string" ? tokensOf(assertion.value) : 0;
+        const rubric = typeof assertion.value === "string" ? textTokenBound(assertion.value) : 0;
         const frame = promptTokens + rubric + JUDGE_FRAME_TOKENS;
         addCalls(
           builder,
