@@ -2,6 +2,7 @@ import type { ModelRef } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
+import { currentCallSite } from "./callSite.js";
 import { withHistory } from "./conversation.js";
 import type { ArbiterCall } from "./result.js";
 import { callHooks, callRecordBase, providerOf, type RunContext } from "./runContext.js";
@@ -91,7 +92,11 @@ export const askArbiter = <P>(
                 )
           )
       );
-      const outcome = yield* callModel(context.client, provider, request, config.limits, context.gates, hooks);
+      const outcome = yield* Effect.locally(
+        callModel(context.client, provider, request, config.limits, context.gates, hooks),
+        currentCallSite,
+        { role: "arbiter", instance, iteration }
+      );
       const call = toArbiterCall(ref, outcome);
       if (outcome.error === null) {
         return { _tag: "Answered", read: readOnce(outcome.text), call, failures } as const;

@@ -29,6 +29,7 @@ export {
   retryPolicy
 } from "./callPolicy.js";
 export { CALL_ROLES, type CallRole, isCallRole } from "./callRole.js";
+export { type CallSite, currentCallSite } from "./callSite.js";
 export {
   type ConversationLink,
   type Exchange,

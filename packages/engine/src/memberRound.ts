@@ -1,5 +1,6 @@
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
+import { type CallSite, currentCallSite } from "./callSite.js";
 import { type Layer, memberRequest } from "./memberRequest.js";
 import { askNested } from "./nestedMember.js";
 import type { PreviousRound } from "./prompts.js";
@@ -58,7 +59,17 @@ const askInstance = (
           )
         )
     );
-    const outcome = yield* callModel(context.client, provider, request, context.config.limits, context.gates, hooks);
+    const site: CallSite = {
+      role: "member",
+      instance: instance.instance,
+      iteration,
+      ...(layer === undefined ? {} : { layer: layer.index })
+    };
+    const outcome = yield* Effect.locally(
+      callModel(context.client, provider, request, context.config.limits, context.gates, hooks),
+      currentCallSite,
+      site
+    );
     return toResponse(outcome);
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { currentCallSite } from "@consortium/engine";
 import { isRetryable, LlmClient, type LlmRequest, ServerError } from "@consortium/providers";
 import { it } from "@effect/vitest";
 import { Effect, Either, Exit, Layer, Logger } from "effect";
@@ -296,6 +297,60 @@ describe("record and replay", () => {
       expect(unwritable._tag).toBe("CassetteUnreadable");
       expect(live.calls).toHaveLength(0);
       expect(existsSync("/nonexistent/dir/c.jsonl")).toBe(false);
+    })
+  );
+});
+
+describe("identical requests from different calls", () => {
+  const asCall =
+    (instance: number) =>
+    <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.locally(effect, currentCallSite, { role: "member" as const, instance, iteration: 1 });
+
+  it.effect("get their own answers back even when a replay starts them in another order", () =>
+    Effect.gen(function* () {
+      const path = tempPath();
+      // two instances of one model ask the same thing and are answered differently
+      const live = memoryClient((_request, n) => reply(`answer ${n + 1}`));
+      const inOrder = (order: ReadonlyArray<number>) =>
+        withCallScope(
+          "case",
+          "target",
+          Effect.forEach(order, (instance) =>
+            Effect.map(asCall(instance)(complete(request("same question"))), (response) => [instance, response.text])
+          )
+        ).pipe(Effect.map(({ value }) => Object.fromEntries(value)));
+      const recorded = yield* inOrder([1, 2]).pipe(
+        Effect.provide(Cassette.record(path).pipe(Layer.provide(live.layer)))
+      );
+      expect(recorded).toEqual({ 1: "answer 1", 2: "answer 2" });
+      // a provider cap or a back-off lets instance 2 start first this time
+      const replayed = yield* inOrder([2, 1]).pipe(Effect.provide(Cassette.replay(path)));
+      expect(replayed).toEqual(recorded);
+      expect(readFileSync(path, "utf8")).toContain('"call":{"role":"member","instance":1,"iteration":1}');
+    })
+  );
+
+  it.effect("a cassette recorded before calls were named still replays, in start order", () =>
+    Effect.gen(function* () {
+      const path = tempPath();
+      const legacy = (occurrence: number, text: string): CassetteEntry => ({
+        case: "case",
+        target: "target",
+        key: fingerprint("openai", request("same question")),
+        occurrence,
+        provider: "openai",
+        model: "gpt-4.1-mini",
+        request: { messages: [{ role: "user", content: "same question" }] },
+        response: reply(text)
+      });
+      writeFileSync(path, serializeCassette([legacy(0, "first"), legacy(1, "second")]));
+      const { value } = yield* withCallScope(
+        "case",
+        "target",
+        Effect.forEach([1, 2], (instance) => asCall(instance)(complete(request("same question"))))
+      ).pipe(Effect.provide(Cassette.replay(path)));
+      expect(value.map((response) => response.text)).toEqual(["first", "second"]);
     })
   );
 });

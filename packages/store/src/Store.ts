@@ -85,7 +85,9 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
 
     const sweepAbandonedNow = Effect.fn("Store.sweepAbandoned")(function* () {
       const now = new Date(yield* Clock.currentTimeMillis).toISOString();
-      return yield* access.write("sweep abandoned runs", (db) => sweepAbandoned(db, writer.hostname, isAlive, now));
+      return yield* access.write("sweep abandoned runs", (db) =>
+        sweepAbandoned(db, writer.hostname, isAlive, now, backend.location)
+      );
     });
 
     // Best effort: `consortium runs` should still list when, say, another process holds the lock.

@@ -54,16 +54,23 @@ const make = (options: EvalLogOptions = {}) =>
           })
         }),
       evalEnded: (event: EvalEnded) =>
-        backlog.finish(event.evalId, {
-          what: "eval end",
-          write: store.recordEvalEnded({
-            evalId: event.evalId,
-            status: event.outcome,
-            summary: event.report,
-            endedAt: event.report.endedAt,
-            shard: event.report.shard ?? options.shard
+        Effect.asVoid(
+          backlog.finish(event.evalId, {
+            what: "eval end",
+            write: store.recordEvalEnded({
+              evalId: event.evalId,
+              status: event.outcome,
+              summary: event.report,
+              endedAt: event.report.endedAt,
+              shard: event.report.shard ?? options.shard,
+              runLinks: event.report.cases.flatMap((suiteCase) =>
+                suiteCase.results.flatMap((result) =>
+                  result.runId === null ? [] : [{ caseId: suiteCase.id, target: result.target, runId: result.runId }]
+                )
+              )
+            })
           })
-        })
+        )
     });
   });
 

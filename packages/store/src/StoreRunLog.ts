@@ -1,5 +1,6 @@
 import { type CallRecord, RunLog } from "@consortium/engine";
 import { Effect, Layer } from "effect";
+import { markRecorded, markStarted, markUnrecorded } from "./endMarks.js";
 import type { StoreError } from "./errors.js";
 import { Store, type StoreOptions } from "./Store.js";
 import { makeWriteBacklog } from "./WriteBacklog.js";
@@ -14,9 +15,20 @@ const make = Effect.gen(function* () {
   const store = yield* Store;
   const backlog = yield* makeWriteBacklog("run", store.path);
   return RunLog.of({
-    runStarted: (run) => backlog.submit(run.runId, { what: "run start", write: store.runStarted(run) }),
+    runStarted: (run) =>
+      Effect.zipRight(
+        Effect.sync(() => markStarted(store.path, run.runId)),
+        backlog.submit(run.runId, { what: "run start", write: store.runStarted(run) })
+      ),
     callEnded: (call) => backlog.submit(call.runId, { what: describeCall(call), write: store.callEnded(call) }),
-    runEnded: (run) => backlog.finish(run.runId, { what: `run end (${run.status})`, write: store.runEnded(run) })
+    runEnded: (run) =>
+      Effect.flatMap(
+        backlog.finish(run.runId, { what: `run end (${run.status})`, write: store.runEnded(run) }),
+        (lost) =>
+          Effect.sync(() =>
+            lost === 0 ? markRecorded(store.path, run.runId) : markUnrecorded(store.path, run.runId, new Date())
+          )
+      )
   });
 });
 

@@ -20,8 +20,11 @@ export interface PendingWrite {
 export interface WriteBacklog {
   /** Writes what `key` has pending, then `next`; a failure keeps the rest for the next call. */
   readonly submit: (key: string, next: PendingWrite) => Effect.Effect<void>;
-  /** `submit` for the last write of `key`: anything still unwritten is reported lost and dropped. */
-  readonly finish: (key: string, last: PendingWrite) => Effect.Effect<void>;
+  /**
+   * `submit` for the last write of `key`: anything still unwritten is reported lost and dropped.
+   * Returns how many writes were lost (0: the record is whole).
+   */
+  readonly finish: (key: string, last: PendingWrite) => Effect.Effect<number>;
 }
 
 export const makeWriteBacklog = (kind: "run" | "eval", path: string): Effect.Effect<WriteBacklog> =>
@@ -84,11 +87,12 @@ export const makeWriteBacklog = (kind: "run" | "eval", path: string): Effect.Eff
     const finish = (name: string, last: PendingWrite) =>
       Effect.gen(function* () {
         const lost = yield* write(name, last);
-        if (lost === 0) return;
+        if (lost === 0) return 0;
         backlog.delete(name);
         yield* Effect.logWarning(
           `${kind} ${name}: ${lost} record(s) could not be saved to ${path}; its stored record is incomplete (the result itself is unaffected)`
         );
+        return lost;
       });
 
     return { submit, finish };

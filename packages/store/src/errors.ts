@@ -42,8 +42,20 @@ export const messageOf = (cause: unknown): string => {
   }
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (cause.message !== "") return cause.message.split("\n")[0] ?? cause.message;
-    return code ?? cause.name;
+    const message = cause.message !== "" ? (cause.message.split("\n")[0] ?? cause.message) : (code ?? cause.name);
+    return `${causeOf(code)}${message}`;
   }
   return typeof cause === "string" ? cause : String(cause);
+};
+
+/**
+ * The cause in words when SQLite's own message hides it: a write that fails for want of space reads
+ * "disk I/O error" when a file-size limit stops it.
+ */
+const causeOf = (code: string | undefined): string => {
+  if (code === "SQLITE_FULL") return "disk full: ";
+  if (code === "SQLITE_IOERR_WRITE" || code === "SQLITE_IOERR_FSYNC" || code === "SQLITE_IOERR_TRUNCATE") {
+    return "disk full or a file-size limit reached: ";
+  }
+  return "";
 };

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./Db.js";
+import { takeEndMark } from "./endMarks.js";
 import { finishEvalIfComplete } from "./evals/finishEval.js";
 
 // A run (or an eval's shard) still marked `running` whose writer is gone was cut short: a crash, a
@@ -45,12 +46,17 @@ const abandonedMessage = (row: Leased, sweeper: Sweeper): string =>
     ? `interrupted: the process that wrote this (pid ${row.pid} on ${row.hostname}) ended before it did`
     : `interrupted: the process that wrote this (pid ${row.pid} on ${row.hostname}) stopped renewing its lease, which ran out at ${row.lease_until}`;
 
+const unrecordedMessage = (row: Leased, endedAt: string): string =>
+  `not recorded: the process that wrote this (pid ${row.pid} on ${row.hostname}) ended normally at ${endedAt} ` +
+  "but could not write its ending (a full disk, a file-size limit): its answer was delivered, this record is incomplete";
+
 /** Marks abandoned runs and eval shards `interrupted`; returns how many rows it changed. */
 export const sweepAbandoned = async (
   db: Db,
   hostname: string,
   isAlive: (pid: number) => boolean,
-  now: string
+  now: string,
+  dbPath = ""
 ): Promise<number> => {
   const sweeper: Sweeper = { hostname, isAlive, now };
   const runs = (
@@ -71,13 +77,15 @@ export const sweepAbandoned = async (
   // One statement per row, each guarded by `status = 'running'`: if the writer ends the run between
   // our read and this update, its own ending wins.
   for (const run of runs) {
+    const mark = takeEndMark(dbPath, run.id);
+    const endedAt = mark?.kind === "unrecorded" ? mark.endedAt : now;
     const result = await db
       .updateTable("runs")
       .set({
         status: "interrupted",
-        ended_at: now,
-        duration_ms: elapsedMs(run.started_at, now),
-        error: abandonedMessage(run, sweeper),
+        ended_at: endedAt,
+        duration_ms: elapsedMs(run.started_at, endedAt),
+        error: mark?.kind === "unrecorded" ? unrecordedMessage(run, endedAt) : abandonedMessage(run, sweeper),
         // The finished calls are all there; make the totals agree with them.
         input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,
         output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,

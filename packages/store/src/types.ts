@@ -147,6 +147,11 @@ export interface EvalEndRecord {
   /** The eval report, stored as JSON. */
   readonly summary: unknown;
   readonly endedAt: string;
+  /**
+   * The run behind each result, linked again at the end: a result recorded while its run's first row
+   * was still waiting to be written could not be linked then.
+   */
+  readonly runLinks?: ReadonlyArray<{ readonly caseId: string; readonly target: string; readonly runId: string }>;
 }
 
 export interface EvalSummary {

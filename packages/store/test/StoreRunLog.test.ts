@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
 import { Store, StoreError, StoreRunLog, type StoreShape } from "@consortium/store";
@@ -7,6 +8,8 @@ import { arbiterCall, callsOfRun, memberCall, runEnded, runStarted, tempDir } fr
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
+/** Where the flaky store says it is: a real folder, since a run leaves its marks beside the database. */
+const FLAKY = join(tmp.dir, "flaky.db");
 
 /** Collects warnings instead of printing them. */
 const captureLogs = () => {
@@ -77,27 +80,23 @@ const flakyStore = (broken: (what: string) => boolean, written: Array<string>) =
   Layer.succeed(
     Store,
     Store.of({
-      path: "/flaky.db",
+      path: FLAKY,
       runStarted: (run) =>
         Effect.suspend(() =>
           broken(`start ${run.runId}`)
-            ? Effect.fail(
-                new StoreError({ operation: "record run start", path: "/flaky.db", message: "disk I/O error" })
-              )
+            ? Effect.fail(new StoreError({ operation: "record run start", path: FLAKY, message: "disk I/O error" }))
             : Effect.sync(() => void written.push(`start ${run.runId}`))
         ),
       callEnded: (call) =>
         Effect.suspend(() =>
           broken(`call ${call.runId}`)
-            ? Effect.fail(
-                new StoreError({ operation: "record call", path: "/flaky.db", message: "database is locked" })
-              )
+            ? Effect.fail(new StoreError({ operation: "record call", path: FLAKY, message: "database is locked" }))
             : Effect.sync(() => void written.push(`call ${call.runId} ${call.role} ${call.iteration}.${call.instance}`))
         ),
       runEnded: (run) =>
         Effect.suspend(() =>
           broken(`end ${run.runId}`)
-            ? Effect.fail(new StoreError({ operation: "record run end", path: "/flaky.db", message: "disk I/O error" }))
+            ? Effect.fail(new StoreError({ operation: "record run end", path: FLAKY, message: "disk I/O error" }))
             : Effect.sync(() => void written.push(`end ${run.runId} ${run.status}`))
         ),
       ...unused
@@ -133,7 +132,7 @@ describe("StoreRunLog when writes fail", () => {
       yield* log.runEnded(runEnded("r1", "completed"));
       expect(written.at(-1)).toBe("end r1 completed");
       expect(logs.lines).toEqual([
-        "WARN: run r1: could not save the run start to /flaky.db (disk I/O error); will retry"
+        `WARN: run r1: could not save the run start to ${FLAKY} (disk I/O error); will retry`
       ]);
     }).pipe(Effect.provide(StoreRunLog.layer), Effect.provide(flakyStore(broken, written)), Effect.provide(logs.layer));
   });
@@ -149,10 +148,13 @@ describe("StoreRunLog when writes fail", () => {
       yield* log.runEnded(runEnded("doomed", "completed"));
       expect(written).toEqual([]);
       expect(logs.lines).toEqual([
-        "WARN: run doomed: could not save the run start to /flaky.db (disk I/O error); will retry",
-        "WARN: run doomed: 4 record(s) could not be saved to /flaky.db; its stored record is incomplete (the result itself is unaffected)"
+        `WARN: run doomed: could not save the run start to ${FLAKY} (disk I/O error); will retry`,
+        `WARN: run doomed: 4 record(s) could not be saved to ${FLAKY}; its stored record is incomplete (the result itself is unaffected)`
       ]);
       // A later run starts from a clean slate: the lost run's backlog was dropped, not replayed forever.
+      // And the process leaves word, beside the database, that it ended normally: the sweep will read it.
+      expect(existsSync(`${FLAKY}-runs/doomed.unrecorded`)).toBe(true);
+      expect(existsSync(`${FLAKY}-runs/doomed`)).toBe(false);
     }).pipe(
       Effect.provide(StoreRunLog.layer),
       Effect.provide(flakyStore(() => true, written)),

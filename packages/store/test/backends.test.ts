@@ -232,6 +232,44 @@ describe.each(backends)("the store on $name", (backend) => {
           ["a", "linked", true, 12],
           ["b", null, false, 12]
         ]);
+        // A result recorded before its run's first row landed (it was waiting in the write backlog)
+        // is linked when the eval ends.
+        yield* store.recordEvalStarted({
+          evalId: "e2",
+          suite: "smoke",
+          sourceFile: null,
+          config: { targets: ["research"], caseIds: ["late"], threshold: 1 },
+          startedAt: "2025-01-02T11:00:00.000Z"
+        });
+        yield* store.recordEvalResult({
+          evalId: "e2",
+          caseId: "late",
+          target: "research",
+          runId: "late-run",
+          passed: true,
+          status: "completed",
+          output: "Canberra",
+          assertions: [],
+          latencyMs: 1,
+          inputTokens: 1,
+          outputTokens: 2,
+          confidence: 0.9,
+          costUsd: null,
+          error: null,
+          recordedAt: "2025-01-02T11:00:01.000Z"
+        });
+        yield* store.runStarted(runStarted("late-run"));
+        yield* store.recordEvalEnded({
+          evalId: "e2",
+          status: "passed",
+          summary: {},
+          endedAt: "2025-01-02T11:01:00.000Z",
+          runLinks: [
+            { caseId: "late", target: "research", runId: "late-run" },
+            { caseId: "b", target: "research", runId: "NOT-RECORDED" }
+          ]
+        });
+        expect((yield* store.getEval("e2")).results.map((row) => row.runId)).toEqual(["late-run"]);
         expect((yield* Effect.flip(store.getEval("nope")))._tag).toBe("EvalNotFound");
       }).pipe(Effect.provide(Store.layer(location)));
     })

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { currentCallSite } from "@consortium/engine";
 import { LlmClient, RequestRejected } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, FiberRef, Layer, Option, Ref } from "effect";
 import { currentCallScope } from "../callScope.js";
@@ -11,6 +12,7 @@ import {
   parseCassette,
   scopeId,
   serializeCassette,
+  siteId,
   summarize
 } from "./format.js";
 import { Tickets } from "./tickets.js";
@@ -65,10 +67,11 @@ const writeRecordingOrWarn = (path: string, entries: ReadonlyArray<CassetteEntry
     })
   );
 
-const currentScope = Effect.map(FiberRef.get(currentCallScope), (scope) => ({
+const currentScope = Effect.zipWith(FiberRef.get(currentCallScope), FiberRef.get(currentCallSite), (scope, call) => ({
   scope,
   caseId: scope?.caseId ?? null,
-  target: scope?.target ?? null
+  target: scope?.target ?? null,
+  call
 }));
 
 /**
@@ -107,13 +110,13 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
         ...(live.answers === "timed" ? { answers: "timed" as const } : {}),
         // Untraced, like every per-call step: a span per call is measurable over thousands of calls.
         complete: Effect.fnUntraced(function* (provider, request, attempt) {
-          const { caseId, target } = yield* currentScope;
+          const { caseId, target, call } = yield* currentScope;
           const scope = scopeId(caseId, target);
           const key = fingerprint(provider.name, request);
-          const slot = `${scope}${key}`;
+          const slot = `${scope}${key}${siteId(call)}`;
           touchedScopes.add(scope);
           const occurrence = tickets.take(slot);
-          const ticketId = lookupId({ case: caseId, target, key, occurrence });
+          const ticketId = lookupId({ case: caseId, target, key, occurrence, call });
           const response = yield* live.complete(provider, request, attempt).pipe(
             Effect.onExit((exit) =>
               Effect.sync(() => {
@@ -136,6 +139,7 @@ const record = (path: string): Layer.Layer<LlmClient, CassetteUnreadable, LlmCli
             target,
             key,
             occurrence,
+            ...(call === undefined ? {} : { call }),
             provider: provider.name,
             model: request.model,
             request: summarize(request),
@@ -198,10 +202,16 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
         // From memory: the engine skips timeouts, retries and permits, which cannot change the answer.
         answers: "local",
         complete: Effect.fnUntraced(function* (provider, request) {
-          const { scope, caseId, target } = yield* currentScope;
+          const { scope, caseId, target, call } = yield* currentScope;
           const key = fingerprint(provider.name, request);
-          const occurrence = tickets.take(`${scopeId(caseId, target)}${key}`);
-          const entry = byLookup.get(lookupId({ case: caseId, target, key, occurrence }));
+          const slot = `${scopeId(caseId, target)}${key}`;
+          if (call !== undefined) {
+            const occurrence = tickets.take(`${slot}${siteId(call)}`);
+            const named = byLookup.get(lookupId({ case: caseId, target, key, occurrence, call }));
+            if (named !== undefined) return named.response;
+          }
+          // a cassette recorded before calls were named: identical requests in their start order
+          const entry = byLookup.get(lookupId({ case: caseId, target, key, occurrence: tickets.take(slot) }));
           if (entry !== undefined) return entry.response;
 
           const message = missMessage({ entries, caseId, target, provider: provider.name, model: request.model, key });

@@ -139,6 +139,18 @@ export const makeEvalRepository = (
             })
           )
           .execute();
+        for (const link of ended.runLinks ?? []) {
+          await trx
+            .updateTable("eval_results")
+            .set((eb) => ({
+              run_id: eb.selectFrom("runs").select("runs.id").where("runs.id", "=", link.runId)
+            }))
+            .where("eval_id", "=", ended.evalId)
+            .where("case_id", "=", link.caseId)
+            .where("target", "=", link.target)
+            .where("run_id", "is", null)
+            .execute();
+        }
         await finishEvalIfComplete(trx, ended.evalId);
         return true;
       })

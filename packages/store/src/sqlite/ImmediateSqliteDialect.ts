@@ -15,8 +15,25 @@ import {
 // take the write lock up front with `begin immediate`, where busy_timeout does apply.
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #database: SqliteDialectConfig["database"];
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#database = config.database;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  // On some errors (a full disk, an I/O error) SQLite has already rolled the transaction back by
+  // itself; a second rollback would fail with "no transaction is active", and that failure would be
+  // reported instead of the one that explains what happened.
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const database = this.#database;
+    // better-sqlite3 says whether a transaction is open; kysely's narrower type does not list it
+    if (typeof database !== "function" && (database as { inTransaction?: boolean }).inTransaction === false) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
