@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
@@ -78,11 +78,11 @@ const env = (db: string) => ({
 let secrets: ReadonlyArray<string> = [];
 const leaks = (text: string): boolean => secrets.some((secret) => text.includes(secret));
 
-/** Every file a test wrote (its outputs, its database and WAL) that holds a secret. */
+/** Every file a test wrote (its outputs, its database, WAL and run marks, in any folder) that holds a secret. */
 const filesLeaking = (outputs: string): Array<string> =>
-  readdirSync(outputs)
+  readdirSync(outputs, { recursive: true, encoding: "utf8" })
     .map((name) => join(outputs, name))
-    .filter((file) => existsSync(file) && leaks(readFileSync(file, "latin1")));
+    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() && leaks(readFileSync(file, "latin1")));
 
 describe("a key echoed by a model", () => {
   it("consortium run: never on stdout, in -o, the database, or the arbiter's and refine prompts", async () => {
