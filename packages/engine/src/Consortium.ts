@@ -1,5 +1,5 @@
 import {
-  type ConfigError,
+  ConfigError,
   type ConsortiumConfig,
   consortiumFromObject,
   formatConfigError,
@@ -150,13 +150,35 @@ export interface ConsortiumSpec extends ConsortiumOptions, ConsortiumSpecData {}
  */
 export const createConsortium = (spec: ConsortiumSpec): Consortium => {
   const { client, log, env, ...data } = spec;
-  const config = consortiumFromObject(toFileShape(data), "createConsortium()");
+  const label = "createConsortium()";
+  const config = consortiumFromObject(toFileShape(data), label);
   if (Either.isLeft(config)) throw new InvalidConsortiumError(config.left);
+  const unread = includedConsortia(config.right, label);
+  if (unread !== undefined) throw new InvalidConsortiumError(unread);
   return makeConsortium(config.right, {
     ...(client === undefined ? {} : { client }),
     ...(log === undefined ? {} : { log }),
     ...(env === undefined ? {} : { env })
   });
+};
+
+// A member that is a whole consortium names a file; building in code reads no files, so such a member
+// could only ever fail at run time. Say so now, where the spec is written.
+const includedConsortia = (config: ConsortiumConfig, label: string): ConfigError | undefined => {
+  const issues = config.members.flatMap((member) =>
+    member.consortium === undefined || member.consortium.config !== undefined
+      ? []
+      : [
+          {
+            file: label,
+            line: 0,
+            column: 0,
+            path: "/members",
+            message: `includes consortium "${member.consortium.ref}", which createConsortium cannot read: load the including consortium with loadConsortium(file)`
+          }
+        ]
+  );
+  return issues.length === 0 ? undefined : new ConfigError({ file: label, issues });
 };
 
 /** A consortium from a config already loaded (the CLI and evals build theirs with @consortium/config). */

@@ -1,6 +1,6 @@
 import type { RawConsortium } from "@consortium/config";
 import { describe, expect, expectTypeOf, it } from "@effect/vitest";
-import { createConsortium } from "../src/Consortium.js";
+import { createConsortium, InvalidConsortiumError } from "../src/Consortium.js";
 import { type CamelCased, type ConsortiumSpecData, toFileShape } from "../src/spec.js";
 
 describe("createConsortium's spec, derived from the file's types", () => {
@@ -41,5 +41,19 @@ describe("createConsortium's spec, derived from the file's types", () => {
     });
     expect(consortium.config.providers.myLocal).toMatchObject({ baseUrl: "http://127.0.0.1:1/v1", concurrency: 2 });
     expect(consortium.config.limits).toMatchObject({ runTimeoutMs: 120_000, quorum: 2 });
+  });
+});
+
+describe("createConsortium with a member that is a whole consortium", () => {
+  it("is refused where it is written, naming the file it cannot read, instead of failing every run", () => {
+    const build = () =>
+      createConsortium({
+        name: "outer",
+        models: ["myLocal/m", { consortium: "inner.yaml", count: 1 }],
+        arbiter: "myLocal/j",
+        providers: { myLocal: { type: "openai", baseUrl: "http://127.0.0.1:1/v1" } }
+      });
+    expect(build).toThrow(InvalidConsortiumError);
+    expect(build).toThrow(/includes consortium "inner\.yaml".*loadConsortium\(file\)/);
   });
 });
