@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evalReportHtml, runReportHtml } from "../src/index.js";
 import { type Browser, launchBrowser, noInjectedMarkup, screenshot } from "./browser.js";
@@ -13,6 +14,10 @@ let browser: Browser;
 const temp = tempDir();
 let runFile: string;
 let evalFile: string;
+
+// A matrix link opens its case on the page's hashchange, which fires after click() returns: wait for
+// the case's first card to be shown instead of reading the page at once.
+const opened = (cards: Locator): Promise<void> => cards.first().waitFor({ state: "visible" });
 
 beforeAll(async () => {
   const run = await storedRun(join(temp.dir, "runs.db"), {
@@ -125,7 +130,7 @@ describe("eval report file", () => {
     await page.locator("#only-failures").uncheck();
     expect(await page.locator("#matrix tbody tr:visible").count()).toBe(450);
     await page.locator('#matrix a:text-is("case-449")').click();
-    expect(await page.locator("#case-450 article.card").first().isVisible()).toBe(true);
+    await opened(page.locator("#case-450 article.card"));
     expect(errors).toEqual([]);
   });
 
@@ -133,8 +138,8 @@ describe("eval report file", () => {
     const { page, dialogs, errors } = await browser.open(pathToFileURL(evalFile).href);
     await page.locator('#matrix a:text-is("hostile")').click();
     const cards = page.locator("#case-3 article.card");
+    await opened(cards);
     expect(await cards.count()).toBe(2);
-    expect(await cards.first().isVisible()).toBe(true);
     expect(await cards.first().locator("pre.answer-text").textContent()).toBe(HOSTILE);
     expect(await cards.first().locator("ul.assertions").textContent()).toContain("not-icontains");
     expect(await page.locator("#case-3 pre.prompt").textContent()).toBe("<b>bold?</b>");
@@ -142,7 +147,7 @@ describe("eval report file", () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await page.locator('#matrix a:text-is("capital")').click();
-    expect(await page.locator("#case-1 article.card").first().isVisible()).toBe(true);
+    await opened(page.locator("#case-1 article.card"));
     expect(await page.locator("#case-1 article.card pre.answer-text").allTextContents()).toEqual([
       "Canberra",
       "Canberra"
