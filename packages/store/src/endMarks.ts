@@ -26,9 +26,15 @@ const quietly = (work: () => void): void => {
 
 export const markStarted = (dbPath: string, runId: string): void => {
   if (!isFile(dbPath)) return;
+  const touch = (): void => closeSync(openSync(startedMark(dbPath, runId), "w"));
   quietly(() => {
-    mkdirSync(folderOf(dbPath), { recursive: true });
-    closeSync(openSync(startedMark(dbPath, runId), "w"));
+    // every run of an eval passes here: make the folder only when it is missing, not on each start
+    try {
+      touch();
+    } catch {
+      mkdirSync(folderOf(dbPath), { recursive: true });
+      touch();
+    }
   });
 };
 
