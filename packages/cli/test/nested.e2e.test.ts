@@ -124,6 +124,32 @@ describe("nested consortia", () => {
     expect(inner.outerRunId).toBe(json.runId);
   });
 
+  it("a role the outer strategy gives an included consortium reaches every member of its inner run", async () => {
+    fake.script("inner-judge", { text: synthesis("INNER") });
+    fake.script("judge", { text: synthesis("OUTER") });
+    write(
+      "roled-panel.yaml",
+      "name: roled-panel\nmembers: [openai/i1:2]\narbiter: openai/inner-judge\nsystem: Be terse.\n"
+    );
+    const outer = write(
+      "roled.yaml",
+      "name: roled\nmembers:\n  - openai/m1\n  - consortium: roled-panel\narbiter: openai/judge\n" +
+        "strategy: {roles: [proposer, skeptic]}\n"
+    );
+
+    const result = await cli(["run", outer, "What?", "--json"], join(dir, "roled.db"));
+
+    expect(result.code, result.stderr).toBe(0);
+    const systems = (model: string) => fake.requests.filter((r) => r.model === model).map((r) => r.system ?? "");
+    expect(systems("m1")).toEqual(["In this panel, your role is: proposer."]);
+    expect(systems("i1")).toEqual([
+      "Be terse.\n\nIn this panel, your role is: skeptic.",
+      "Be terse.\n\nIn this panel, your role is: skeptic."
+    ]);
+    const roles = JSON.parse(result.stdout).iterations[0].responses.map((r: { role: string }) => r.role);
+    expect(roles).toEqual(["proposer", "skeptic"]);
+  });
+
   it("a two-file cycle fails validation with exit 2, naming the chain at file:line:col, before any call", async () => {
     const a = write(
       "cycle-a.yaml",
