@@ -69,6 +69,7 @@ export {
   type RunProgress,
   totalUsage
 } from "./outcome.js";
+export { liveSynthesisReader } from "./liveSynthesis.js";
 export {
   type ParsedArbiterOutput,
   parseArbiterOutput,
