@@ -60,6 +60,7 @@ export {
 } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
+export { liveSynthesisReader } from "./liveSynthesis.js";
 export {
   answered,
   decideOutcome,
@@ -69,7 +70,6 @@ export {
   type RunProgress,
   totalUsage
 } from "./outcome.js";
-export { liveSynthesisReader } from "./liveSynthesis.js";
 export {
   type ParsedArbiterOutput,
   parseArbiterOutput,

@@ -1,6 +1,7 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import { makeAnswerStream } from "./answerStream.js";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
 import { callsOf, sumUsage } from "./cost.js";
@@ -8,7 +9,6 @@ import { makeGates, makeProviderGates, nestedProviderGates, type ProviderGates }
 import { judgingMethod } from "./judging/methods.js";
 import { answerRound } from "./layers.js";
 import type { NestedLink, RunNested } from "./nestedMember.js";
-import { makeAnswerStream } from "./answerStream.js";
 import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
 import type { PreviousRound } from "./prompts.js";
 import { emitEvent } from "./RunEvents.js";
