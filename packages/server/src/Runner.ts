@@ -26,6 +26,8 @@ export interface RunRequest {
   readonly origin: string;
   readonly signal: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Send the answer to `onEvent` as it is written (SynthesisDelta, SynthesisFinal). */
+  readonly streamSynthesis?: boolean;
 }
 
 export type RunOutcome =
@@ -68,7 +70,8 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
         runId,
         history: request.history,
         origin: request.origin,
-        ...(conversation === undefined ? {} : { conversation })
+        ...(conversation === undefined ? {} : { conversation }),
+        ...(request.streamSynthesis === true ? { streamSynthesis: true } : {})
       })
     );
     const program =
