@@ -114,7 +114,7 @@ const main = async (): Promise<void> => {
     }
     if (selected.has("peer-review")) rows.push(...(await peerReviewRun(fake, fixtures, settings, log)));
     if (selected.has("serve")) {
-      if (commands.has("serve")) rows.push(...(await serveLoad(fake, log)));
+      if (commands.has("serve")) rows.push(...(await serveLoad(fake, settings, log)));
       else skipped.push({ scenario: "serve", reason: "the CLI has no `serve` command yet" });
     }
     let noLog: SuiteMeasurement | undefined;

@@ -7,10 +7,12 @@ import { type FakeProcess, fakeEnv } from "../fake.js";
 import { ARBITER, confidentArbiter, member, PROMPT, RUN_MEMBER } from "../fixtures.js";
 import { cliBin } from "../paths.js";
 import type { Row } from "../report.js";
+import { nodeFlagsFor, type Settings } from "../settings.js";
 
-// Scenario: `consortium serve` under load. 200 clients ask at once, 64 run slots: the rest get 429
-// with retry-after-ms and come back. The least it can take is ceil(200 / 64) waves of one run
-// (member + arbiter latency). Also the server's peak RSS.
+// Scenario: `consortium serve` under load. 200 clients ask at once, 64 run slots: the rest wait in the
+// server's line (the default --max-queue, 4 × --max-runs, holds them all); a client told 429 would come
+// back after retry-after-ms. The least it can take is ceil(200 / 64) waves of one run (member + arbiter
+// latency). Also the server's peak RSS and the CPU of each process during the burst.
 
 const REQUESTS = 200;
 const MAX_RUNS = 64;
@@ -27,6 +29,18 @@ const readyLine = (child: ReturnType<typeof spawn>): Promise<string> =>
       resolve(line);
     });
   });
+
+/** The process's user + sys CPU so far in ms, from Linux's /proc (clock ticks of 10 ms; undefined elsewhere). */
+const cpuMs = (pid: number): number | undefined => {
+  try {
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /** VmHWM: the process's peak resident set, from Linux's /proc (undefined elsewhere). */
 const peakRssMb = (pid: number): number | undefined => {
@@ -56,7 +70,11 @@ const ask = async (url: string): Promise<{ retries: number; text: string }> => {
   }
 };
 
-export const serveLoad = async (fake: FakeProcess, log: (line: string) => void): Promise<Array<Row>> => {
+export const serveLoad = async (
+  fake: FakeProcess,
+  settings: Settings,
+  log: (line: string) => void
+): Promise<Array<Row>> => {
   const dir = mkdtempSync(join(tmpdir(), "consortium-bench-serve-"));
   mkdirSync(join(dir, "consortia"));
   writeFileSync(
@@ -66,7 +84,19 @@ export const serveLoad = async (fake: FakeProcess, log: (line: string) => void):
   await fake.scriptAll({ [RUN_MEMBER]: member(MEMBER_MS), [ARBITER]: confidentArbiter(ARBITER_MS) });
   const child = spawn(
     process.execPath,
-    [cliBin, "serve", "--port", "0", "--dir", "consortia", "--no-log", "--quiet", "--max-runs", String(MAX_RUNS)],
+    [
+      ...nodeFlagsFor(settings, "serve"),
+      cliBin,
+      "serve",
+      "--port",
+      "0",
+      "--dir",
+      "consortia",
+      "--no-log",
+      "--quiet",
+      "--max-runs",
+      String(MAX_RUNS)
+    ],
     { cwd: dir, env: fakeEnv(fake), stdio: ["ignore", "pipe", "inherit"] }
   );
   try {
@@ -74,9 +104,21 @@ export const serveLoad = async (fake: FakeProcess, log: (line: string) => void):
     log(`serve: ${REQUESTS} concurrent requests, --max-runs ${MAX_RUNS}`);
     // one warm-up request, so the first wave does not pay for loading the SDKs
     await ask(listening);
+    // the CPU of the three processes sharing the cores during the burst: ours, the fake's, the clients'
+    const serverBefore = cpuMs(child.pid ?? -1);
+    const fakeBefore = cpuMs(fake.pid);
+    const clientBefore = process.cpuUsage();
     const started = performance.now();
     const answers = await Promise.all(Array.from({ length: REQUESTS }, () => ask(listening)));
     const wallMs = performance.now() - started;
+    const client = process.cpuUsage(clientBefore);
+    const serverAfter = cpuMs(child.pid ?? -1);
+    const fakeAfter = cpuMs(fake.pid);
+    const cpu =
+      serverBefore === undefined || serverAfter === undefined || fakeBefore === undefined || fakeAfter === undefined
+        ? ""
+        : `; CPU: server ${serverAfter - serverBefore} ms, fake ${fakeAfter - fakeBefore} ms, ` +
+          `clients ${Math.round((client.user + client.system) / 1000)} ms`;
     if (answers.some((answer) => answer.text === "")) throw new Error("serve: an answer had no synthesis");
     const retries = answers.reduce((sum, answer) => sum + answer.retries, 0);
     const ideal = Math.ceil(REQUESTS / MAX_RUNS) * (MEMBER_MS + ARBITER_MS);
@@ -89,7 +131,7 @@ export const serveLoad = async (fake: FakeProcess, log: (line: string) => void):
         unit: "ms",
         target: `≤ ${TARGET_RATIO}×`,
         ok: wallMs / ideal <= TARGET_RATIO,
-        note: `${retries} retries after 429`
+        note: `default --max-queue, ${retries} retries after 429${cpu}`
       },
       ...(rss === undefined
         ? []

@@ -1,34 +1,20 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { confidentReply, useFakeWorkspace } from "./workspace.js";
 
 // Costs from the command line: estimates make no request and need no key, a budget over an unpriced
 // model is refused, and a run with unpriced models says so once on stderr.
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("cost");
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-cost-"));
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
-
-const write = (name: string, text: string): string => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
+const { write } = ws;
 
 /** The fake server's URLs, and no API key at all. */
 const noKeys = () => {
   const env: Record<string, string> = {
-    ...fakeLlmEnv(fake),
-    CONSORTIUM_DB: join(dir, "runs.db"),
+    ...ws.env(),
+    CONSORTIUM_DB: join(ws.dir, "runs.db"),
     OPENAI_API_KEY: "",
     ANTHROPIC_API_KEY: ""
   };
@@ -53,7 +39,7 @@ describe("cost on the command line", () => {
     const json = await consortium(["estimate", file, "--json"], { env: noKeys() });
     const parsed = JSON.parse(json.stdout) as { worstUsd: number; typicalUsd: number };
     expect(parsed.worstUsd).toBeGreaterThan(parsed.typicalUsd);
-    expect(fake.requests).toHaveLength(0);
+    expect(ws.fake.requests).toHaveLength(0);
   });
 
   it("run --estimate and eval --estimate make no request and need no key", async () => {
@@ -69,7 +55,7 @@ describe("cost on the command line", () => {
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toContain("priced2");
     expect(evaluated.stdout).toContain("openai/gpt-4.1-mini");
-    expect(fake.requests).toHaveLength(0);
+    expect(ws.fake.requests).toHaveLength(0);
   });
 
   it("refuses --max-cost when a model has no price, and warns once about unpriced models", async () => {
@@ -82,14 +68,14 @@ describe("cost on the command line", () => {
     expect(refused.stderr).toContain("--max-cost needs a price for every model");
     expect(refused.stderr).toContain("openai/some-new-model");
     expect(refused.stderr).not.toMatch(STACK_FRAME);
-    expect(fake.requests).toHaveLength(0);
+    expect(ws.fake.requests).toHaveLength(0);
 
-    fake.script("some-new-model", { text: "Canberra." });
-    fake.script("gpt-4.1-mini", {
-      text: "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    ws.fake.script("some-new-model", { text: "Canberra." });
+    ws.fake.script("gpt-4.1-mini", {
+      text: confidentReply("Canberra.")
     });
     const ran = await consortium(["run", file, "hi", "--json", "--no-log"], {
-      env: { ...fakeLlmEnv(fake), OPENAI_API_KEY: "sk-test-cost" }
+      env: ws.env({ OPENAI_API_KEY: "sk-test-cost" })
     });
     expect(ran.code, ran.stderr).toBe(0);
     const usage = (JSON.parse(ran.stdout) as { usage: { costComplete: boolean; unpricedModels: Array<string> } }).usage;

@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { useFakeWorkspace } from "./workspace.js";
 
 // The record a run leaves: `run` writes it, `runs` and `show` read it back, and a run cut short by a
 // real SIGINT ends `interrupted` with exit 130, keeping the calls that finished.
@@ -12,23 +10,17 @@ const CONFIDENT =
   "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><analysis>a</analysis><dissent>d</dissent>" +
   "<needs_iteration>false</needs_iteration><refinement_areas></refinement_areas>";
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("history");
 let db: string;
 let file: string;
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-history-"));
-  db = join(dir, "history.db");
-  file = join(dir, "pair.yaml");
-  writeFileSync(file, "name: pair\nmembers: [openai/fast, openai/slow]\narbiter: openai/judge\n");
+beforeAll(() => {
+  db = join(ws.dir, "history.db");
+  file = ws.writeConsortium("pair", "members: [openai/fast, openai/slow]\narbiter: openai/judge\n");
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 const cli = (args: ReadonlyArray<string>, whileRunning?: (pid: number) => void) =>
-  consortium(args, { env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: db }, ...(whileRunning ? { whileRunning } : {}) });
+  consortium(args, { env: ws.env({ CONSORTIUM_DB: db }), ...(whileRunning ? { whileRunning } : {}) });
 
 const showJson = async (id: string) => {
   const shown = await cli(["show", id, "--json"]);
@@ -38,7 +30,7 @@ const showJson = async (id: string) => {
 
 describe("runs and show", () => {
   it("lists a completed run and shows every call of it", async () => {
-    fake.script("judge", { text: CONFIDENT });
+    ws.fake.script("judge", { text: CONFIDENT });
     const ran = await cli(["run", file, "Capital of Australia?", "--json"]);
     expect(ran.code).toBe(0);
     const { runId } = JSON.parse(ran.stdout);
@@ -61,9 +53,9 @@ describe("runs and show", () => {
   });
 
   it("records a failed run as failed", async () => {
-    fake.script("fast", { fault: { type: "status", status: 400 } });
-    fake.script("slow", { fault: { type: "status", status: 400 } });
-    const ran = await cli(["run", file, "Capital?", "-o", join(dir, "failed.json")]);
+    ws.fake.script("fast", { fault: { type: "status", status: 400 } });
+    ws.fake.script("slow", { fault: { type: "status", status: 400 } });
+    const ran = await cli(["run", file, "Capital?", "-o", join(ws.dir, "failed.json")]);
     expect(ran.code).toBe(1);
     const listed = JSON.parse((await cli(["runs", "--json", "--limit", "1"])).stdout);
     expect(listed[0].status).toBe("failed");
@@ -73,13 +65,13 @@ describe("runs and show", () => {
   });
 
   it("ends a run interrupted by SIGINT as interrupted, exit 130, keeping the finished call", async () => {
-    fake.script("fast", { text: "Canberra." });
-    fake.script("slow", { fault: { type: "hang" } });
+    ws.fake.script("fast", { text: "Canberra." });
+    ws.fake.script("slow", { fault: { type: "hang" } });
     const ran = await cli(["run", file, "Capital?"], (pid) => {
       // Ready means the fast call's row is in the database (read back by another process), not that
       // some guessed time has passed since it answered.
       const poll = async (): Promise<void> => {
-        const answered = fake.requests.find((r) => r.model === "fast")?.outcome === "answered";
+        const answered = ws.fake.requests.find((r) => r.model === "fast")?.outcome === "answered";
         const latest = answered ? JSON.parse((await cli(["runs", "--json", "--limit", "1"])).stdout)[0] : undefined;
         // an earlier test's run is listed until this one's row is written
         const calls = latest?.status === "running" ? (await showJson(latest.id)).calls : [];
@@ -91,8 +83,8 @@ describe("runs and show", () => {
 
     expect(ran.code).toBe(130);
     expect(ran.stderr).not.toMatch(STACK_FRAME);
-    await fake.idle();
-    expect(fake.requests.find((r) => r.model === "slow")?.aborted).toBe(true);
+    await ws.fake.idle();
+    expect(ws.fake.requests.find((r) => r.model === "slow")?.aborted).toBe(true);
     const listed = JSON.parse((await cli(["runs", "--json", "--limit", "1"])).stdout);
     expect(listed[0].status).toBe("interrupted");
     const run = await showJson(listed[0].id);

@@ -1,31 +1,19 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type FakeLlm, type FakeRequest, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeRequest } from "@consortium/testkit";
+import { describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { confidentReply, useFakeWorkspace } from "./workspace.js";
 
 // The judging methods as a user meets them: the built binary against the loopback fake server, with
 // model replies that depend on what each request shows (the answers arrive under shuffled labels).
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("judging");
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-judging-"));
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
-
-const writeConsortium = (name: string, body: string): string => {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${body}`);
-  return file;
-};
+const { writeConsortium } = ws;
 
 const run = (args: ReadonlyArray<string>) =>
-  consortium(["run", ...args], { env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "runs.db") } });
+  consortium(["run", ...args], { env: ws.env({ CONSORTIUM_DB: join(ws.dir, "runs.db") }) });
 
 const lastMessage = (request: FakeRequest): string => request.messages.at(-1)?.content ?? "";
 
@@ -53,17 +41,17 @@ const BETA = "Beta answer:\n\n```js\nconst x = 1; \n```";
 
 describe("judging: select", () => {
   it("returns the exact text of the answer the arbiter ranked first, never a synthesis", async () => {
-    fake.script("m1", { text: "Alpha answer." });
-    fake.script("m2", { text: BETA });
-    fake.script("m3", { text: "Gamma answer." });
-    fake.script("judge", (request) => ({
+    ws.fake.script("m1", { text: "Alpha answer." });
+    ws.fake.script("m2", { text: BETA });
+    ws.fake.script("m3", { text: "Gamma answer." });
+    ws.fake.script("judge", (request) => ({
       text:
         "<analysis>Beta is right.</analysis>\n" +
         `${rankingOf(lastMessage(request), ["Beta answer", "Gamma answer.", "Alpha answer."])}\n` +
         "<synthesis>A blend nobody asked for.</synthesis>\n<confidence>0.9</confidence>\n<needs_iteration>false</needs_iteration>"
     }));
     const file = writeConsortium("select", `${THREE}judging: select\n`);
-    const out = join(dir, "select.json");
+    const out = join(ws.dir, "select.json");
 
     const result = await run([file, "Which?", "-o", out]);
 
@@ -78,16 +66,16 @@ describe("judging: select", () => {
       "openai/m3",
       "openai/m1"
     ]);
-    const judge = fake.requests.filter((r) => r.model === "judge");
+    const judge = ws.fake.requests.filter((r) => r.model === "judge");
     expect(judge).toHaveLength(1);
     expect(lastMessage(judge[0]!)).toContain("<ranking>");
   });
 
   it("--judging select overrides the file's method", async () => {
-    fake.script("m1", { text: "Alpha answer." });
-    fake.script("m2", { text: "Beta answer." });
-    fake.script("m3", { text: "Gamma answer." });
-    fake.script("judge", (request) => ({
+    ws.fake.script("m1", { text: "Alpha answer." });
+    ws.fake.script("m2", { text: "Beta answer." });
+    ws.fake.script("m3", { text: "Gamma answer." });
+    ws.fake.script("judge", (request) => ({
       text: `${rankingOf(lastMessage(request), ["Gamma answer."])}<confidence>85%</confidence>`
     }));
     const file = writeConsortium("select-flag", THREE);
@@ -112,7 +100,7 @@ describe("judging: peer-review", () => {
   const answers: Record<string, string> = { m1: "Alpha answer.", m2: "Beta answer.", m3: "Gamma answer." };
   const scriptMembers = (failing?: string) => {
     for (const model of ["m1", "m2", "m3"]) {
-      fake.script(model, (request) =>
+      ws.fake.script(model, (request) =>
         !isReview(request)
           ? { text: answers[model]! }
           : model === failing
@@ -120,26 +108,26 @@ describe("judging: peer-review", () => {
             : { text: rankingOf(lastMessage(request), reviews[model]!) }
       );
     }
-    fake.script("judge", {
-      text: "<synthesis>Beta, refined.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    ws.fake.script("judge", {
+      text: confidentReply("Beta, refined.")
     });
   };
 
   it("sends one review per answering instance, each listing every answer once; the Borda aggregate breaks ties by mean place, then label", async () => {
     scriptMembers();
     const file = writeConsortium("peer", `${THREE}judging: peer-review\n`);
-    const out = join(dir, "peer.json");
+    const out = join(ws.dir, "peer.json");
 
     const result = await run([file, "Which?", "-o", out]);
 
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.code).toBe(0);
-    const reviewRequests = fake.requests.filter(isReview);
+    const reviewRequests = ws.fake.requests.filter(isReview);
     expect(reviewRequests.map((r) => r.model).sort()).toEqual(["m1", "m2", "m3"]);
     for (const request of reviewRequests) {
       for (const answer of Object.values(answers)) expect(occurrences(lastMessage(request), answer)).toBe(1);
     }
-    const judge = fake.requests.filter((r) => r.model === "judge");
+    const judge = ws.fake.requests.filter((r) => r.model === "judge");
     expect(judge).toHaveLength(1);
     const content = lastMessage(judge[0]!);
     const [a, b, c] = ["Alpha answer.", "Beta answer.", "Gamma answer."].map((answer) => labelOf(content, answer));
@@ -157,12 +145,12 @@ describe("judging: peer-review", () => {
     ]);
 
     const shown = await consortium(["show", json.runId, "--json"], {
-      env: { CONSORTIUM_DB: join(dir, "runs.db") }
+      env: { CONSORTIUM_DB: join(ws.dir, "runs.db") }
     });
     expect(shown.code).toBe(0);
     const roles = JSON.parse(shown.stdout).calls.map((call: { role: string }) => call.role);
     expect(roles.filter((role: string) => role === "reviewer")).toHaveLength(3);
-    const text = await consortium(["show", json.runId], { env: { CONSORTIUM_DB: join(dir, "runs.db") } });
+    const text = await consortium(["show", json.runId], { env: { CONSORTIUM_DB: join(ws.dir, "runs.db") } });
     expect(text.stdout).toContain(`reviewer openai/m3 #1`);
     expect(text.stdout).toContain(`ranks ${c} > ${a}`);
     expect(text.stdout).toContain(`ranking (best first):\n    1. ${b}  openai/m2 #1  3 points`);
@@ -171,12 +159,12 @@ describe("judging: peer-review", () => {
   it("a reviewer that fails with 500 is retried, then left out; the others still rank", async () => {
     scriptMembers("m3");
     const file = writeConsortium("peer-500", `${THREE}judging: peer-review\nlimits: {retries: 1}\n`);
-    const out = join(dir, "peer-500.json");
+    const out = join(ws.dir, "peer-500.json");
 
     const result = await run([file, "Which?", "-o", out]);
 
     expect(result.code).toBe(0);
-    expect(fake.requests.filter((r) => r.model === "m3" && isReview(r))).toHaveLength(2);
+    expect(ws.fake.requests.filter((r) => r.model === "m3" && isReview(r))).toHaveLength(2);
     const json = resultOf(out);
     const failed = json.iterations[0].reviews.find((r: { member: string }) => r.member === "openai/m3");
     expect(failed.error.type).toBe("ServerError");
@@ -196,16 +184,16 @@ describe("judging: vote", () => {
   const FOUR = "members: [openai/v1, openai/v2, openai/v3, openai/v4]\narbiter: openai/judge\nmax_iterations: 1\n";
 
   it("makes no arbiter call when 3 of 4 agree; the share is the confidence", async () => {
-    fake.script("v1", { text: "  Canberra." });
-    fake.script("v2", { text: "canberra" });
-    fake.script("v3", { text: "Sydney" });
-    fake.script("v4", { text: "CANBERRA!" });
+    ws.fake.script("v1", { text: "  Canberra." });
+    ws.fake.script("v2", { text: "canberra" });
+    ws.fake.script("v3", { text: "Sydney" });
+    ws.fake.script("v4", { text: "CANBERRA!" });
     const file = writeConsortium("vote", `${FOUR}judging: vote\n`);
 
     const result = await run([file, "Capital?", "--json"]);
 
     expect(result.code).toBe(0);
-    expect(fake.requests.filter((r) => r.model === "judge")).toHaveLength(0);
+    expect(ws.fake.requests.filter((r) => r.model === "judge")).toHaveLength(0);
     const json = JSON.parse(result.stdout);
     expect(json.synthesis.text).toBe("  Canberra.");
     expect(json.synthesis.confidence).toBe(0.75);
@@ -214,11 +202,11 @@ describe("judging: vote", () => {
   });
 
   it("asks the arbiter exactly once on a 2-2 tie, and it decides", async () => {
-    fake.script("v1", { text: "The answer is Canberra" });
-    fake.script("v2", { text: "answer is: sydney" });
-    fake.script("v3", { text: "Answer is Sydney." });
-    fake.script("v4", { text: "answer is canberra" });
-    fake.script("judge", (request) => ({
+    ws.fake.script("v1", { text: "The answer is Canberra" });
+    ws.fake.script("v2", { text: "answer is: sydney" });
+    ws.fake.script("v3", { text: "Answer is Sydney." });
+    ws.fake.script("v4", { text: "answer is canberra" });
+    ws.fake.script("judge", (request) => ({
       text: `${rankingOf(lastMessage(request), ["answer is: sydney"])}<confidence>0.6</confidence>`
     }));
     const file = writeConsortium("vote-tie", `${FOUR}judging: vote\nvote: {extract: "/answer is:? (\\\\w+)/i"}\n`);
@@ -227,7 +215,7 @@ describe("judging: vote", () => {
 
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.code).toBe(0);
-    const judge = fake.requests.filter((r) => r.model === "judge");
+    const judge = ws.fake.requests.filter((r) => r.model === "judge");
     expect(judge).toHaveLength(1);
     const json = JSON.parse(result.stdout);
     expect(json.synthesis.text).toBe("answer is: sydney");
@@ -240,17 +228,17 @@ describe("judging: vote without an arbiter", () => {
   const FOUR = "members: [openai/v1, openai/v2, openai/v3, openai/v4]\nmax_iterations: 1\njudging: vote\n";
 
   it("a 2-2 tie goes to the first answer in member order, its share the confidence, with no judge call", async () => {
-    fake.script("v1", { text: "Sydney" });
-    fake.script("v2", { text: "Canberra." });
-    fake.script("v3", { text: "canberra" });
-    fake.script("v4", { text: "sydney!" });
+    ws.fake.script("v1", { text: "Sydney" });
+    ws.fake.script("v2", { text: "Canberra." });
+    ws.fake.script("v3", { text: "canberra" });
+    ws.fake.script("v4", { text: "sydney!" });
     const file = writeConsortium("vote-alone", FOUR);
 
     const result = await run([file, "Capital?", "--json"]);
 
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.code, result.stderr).toBe(0);
-    expect(fake.requests).toHaveLength(4);
+    expect(ws.fake.requests).toHaveLength(4);
     const json = JSON.parse(result.stdout);
     expect(json.status).toBe("completed");
     expect(json.synthesis.text).toBe("Sydney");

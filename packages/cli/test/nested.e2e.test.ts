@@ -1,56 +1,38 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { confidentReply, useFakeWorkspace } from "./workspace.js";
 
 // A whole consortium as a member of another, through the built binary against the fake server: the
 // inner runs go through the outer run's provider caps, are recorded as runs of their own linked to the
 // outer run, and a cycle of includes is refused before any call.
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("nested");
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-nested-"));
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+const { write } = ws;
 
-const write = (name: string, text: string): string => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
-
-const cli = (args: ReadonlyArray<string>, db: string) =>
-  consortium(args, { env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: db } });
-
-const synthesis = (text: string) =>
-  `<synthesis>${text}</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>`;
+const cli = (args: ReadonlyArray<string>, db: string) => consortium(args, { env: ws.env({ CONSORTIUM_DB: db }) });
 
 describe("nested consortia", () => {
   it("inner calls count against the outer per-provider cap; inner runs are recorded and linked to the outer run", async () => {
-    for (const model of ["m1", "i1"]) fake.script(model, { text: `answer of ${model}`, latencyMs: 150 });
-    fake.script("inner-judge", { text: synthesis("INNER SYNTHESIS") });
-    fake.script("judge", { text: synthesis("OUTER SYNTHESIS") });
+    for (const model of ["m1", "i1"]) ws.fake.script(model, { text: `answer of ${model}`, latencyMs: 150 });
+    ws.fake.script("inner-judge", { text: confidentReply("INNER SYNTHESIS") });
+    ws.fake.script("judge", { text: confidentReply("OUTER SYNTHESIS") });
     write("panel.yaml", "name: panel\nmembers: [openai/i1:3]\narbiter: openai/inner-judge\n");
     const outer = write(
       "outer.yaml",
       "name: outer\nmembers:\n  - openai/m1\n  - consortium: panel\n    count: 2\narbiter: openai/judge\n" +
         "providers:\n  openai:\n    concurrency: 2\n"
     );
-    const db = join(dir, "capped.db");
+    const db = join(ws.dir, "capped.db");
 
     const result = await cli(["run", outer, "What?", "--json"], db);
 
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.code, result.stderr).toBe(0);
     // 1 outer member + 2 inner runs × (3 members + 1 arbiter) + the outer arbiter
-    expect(fake.stats.calls).toBe(10);
-    expect(fake.stats.maxInFlight).toBeLessThanOrEqual(2);
+    expect(ws.fake.stats.calls).toBe(10);
+    expect(ws.fake.stats.maxInFlight).toBeLessThanOrEqual(2);
     const json = JSON.parse(result.stdout);
     expect(json.synthesis.text).toBe("OUTER SYNTHESIS");
     const responses = json.iterations[0].responses;
@@ -60,7 +42,7 @@ describe("nested consortia", () => {
       "consortium/panel#2"
     ]);
     expect(responses[1].text).toBe("INNER SYNTHESIS");
-    const judged = fake.requests.find((r) => r.model === "judge")?.messages.at(-1)?.content ?? "";
+    const judged = ws.fake.requests.find((r) => r.model === "judge")?.messages.at(-1)?.content ?? "";
     expect(judged.split("INNER SYNTHESIS")).toHaveLength(3);
 
     const innerIds: Array<string> = responses.slice(1).map((r: { innerRunId: string }) => r.innerRunId);
@@ -81,16 +63,16 @@ describe("nested consortia", () => {
   });
 
   it("an inner run that fails is a failed member answer; the outer run goes on with the others", async () => {
-    fake.script("m1", { text: "answer of m1" });
-    fake.script("i1", { fault: { type: "status", status: 400, message: "bad request" } });
-    fake.script("judge", { text: synthesis("OUTER") });
+    ws.fake.script("m1", { text: "answer of m1" });
+    ws.fake.script("i1", { fault: { type: "status", status: 400, message: "bad request" } });
+    ws.fake.script("judge", { text: confidentReply("OUTER") });
     write("broken.yaml", "name: broken\nmembers: [openai/i1]\narbiter: openai/inner-judge\n");
     const outer = write(
       "outer-broken.yaml",
       "name: outer-broken\nmembers: [openai/m1, {consortium: broken}]\narbiter: openai/judge\n"
     );
 
-    const result = await cli(["run", outer, "What?", "--json"], join(dir, "broken.db"));
+    const result = await cli(["run", outer, "What?", "--json"], join(ws.dir, "broken.db"));
 
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
@@ -99,17 +81,17 @@ describe("nested consortia", () => {
     expect(failed.member).toBe("consortium/broken");
     expect(failed.error.type).toBe("NestedRunFailed");
     expect(failed.error.message).toContain(`run ${failed.innerRunId}`);
-    expect(fake.requests.filter((r) => r.model === "inner-judge")).toHaveLength(0);
+    expect(ws.fake.requests.filter((r) => r.model === "inner-judge")).toHaveLength(0);
   });
 
   it("the outer run's timeout covers the inner run: both are recorded, the member call as interrupted", async () => {
-    fake.script("slow", { fault: { type: "hang" } });
+    ws.fake.script("slow", { fault: { type: "hang" } });
     write("hanging.yaml", "name: hanging\nmembers: [openai/slow]\narbiter: openai/inner-judge\n");
     const outer = write(
       "outer-timeout.yaml",
       "name: outer-timeout\nmembers: [{consortium: hanging}]\narbiter: openai/judge\nlimits:\n  run_timeout: 1s\n"
     );
-    const db = join(dir, "timeout.db");
+    const db = join(ws.dir, "timeout.db");
 
     const result = await cli(["run", outer, "What?", "--json"], db);
 
@@ -124,6 +106,32 @@ describe("nested consortia", () => {
     expect(inner.outerRunId).toBe(json.runId);
   });
 
+  it("a role the outer strategy gives an included consortium reaches every member of its inner run", async () => {
+    ws.fake.script("inner-judge", { text: confidentReply("INNER") });
+    ws.fake.script("judge", { text: confidentReply("OUTER") });
+    write(
+      "roled-panel.yaml",
+      "name: roled-panel\nmembers: [openai/i1:2]\narbiter: openai/inner-judge\nsystem: Be terse.\n"
+    );
+    const outer = write(
+      "roled.yaml",
+      "name: roled\nmembers:\n  - openai/m1\n  - consortium: roled-panel\narbiter: openai/judge\n" +
+        "strategy: {roles: [proposer, skeptic]}\n"
+    );
+
+    const result = await cli(["run", outer, "What?", "--json"], join(ws.dir, "roled.db"));
+
+    expect(result.code, result.stderr).toBe(0);
+    const systems = (model: string) => ws.fake.requests.filter((r) => r.model === model).map((r) => r.system ?? "");
+    expect(systems("m1")).toEqual(["In this panel, your role is: proposer."]);
+    expect(systems("i1")).toEqual([
+      "Be terse.\n\nIn this panel, your role is: skeptic.",
+      "Be terse.\n\nIn this panel, your role is: skeptic."
+    ]);
+    const roles = JSON.parse(result.stdout).iterations[0].responses.map((r: { role: string }) => r.role);
+    expect(roles).toEqual(["proposer", "skeptic"]);
+  });
+
   it("a two-file cycle fails validation with exit 2, naming the chain at file:line:col, before any call", async () => {
     const a = write(
       "cycle-a.yaml",
@@ -135,12 +143,12 @@ describe("nested consortia", () => {
       ["validate", a],
       ["run", a, "What?"]
     ]) {
-      const result = await cli(args, join(dir, "cycle.db"));
+      const result = await cli(args, join(ws.dir, "cycle.db"));
       expect(result.stderr).not.toMatch(STACK_FRAME);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${b}:3:17: /members/0/consortium includes a consortium that includes this one`);
       expect(result.stderr).toContain(`${a} → ${b} → ${a}`);
     }
-    expect(fake.stats.calls).toBe(0);
+    expect(ws.fake.stats.calls).toBe(0);
   });
 });

@@ -1,30 +1,16 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, type FakeRequest, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeRequest } from "@consortium/testkit";
+import { describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
+import { confidentReply, useFakeWorkspace } from "./workspace.js";
 
 // Strategies between rounds and layers within them, through the built binary against the fake server.
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("strategy");
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-strategy-"));
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
+const { writeConsortium } = ws;
 
-const writeConsortium = (name: string, body: string): string => {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${body}`);
-  return file;
-};
-
-const run = (args: ReadonlyArray<string>) =>
-  consortium(["run", ...args, "--json", "--no-log"], { env: fakeLlmEnv(fake) });
+const run = (args: ReadonlyArray<string>) => consortium(["run", ...args, "--json", "--no-log"], { env: ws.env() });
 
 const lastMessage = (request: FakeRequest): string => request.messages.at(-1)?.content ?? "";
 
@@ -45,9 +31,9 @@ describe("strategy.eliminate", () => {
   it("with 4 instances drops the lowest-ranked one per round, never below keep_at_least", async () => {
     const answers = members(4).map((_, i) => `Answer from m${i + 1}.`);
     members(4).forEach((_, i) => {
-      fake.script(`m${i + 1}`, { text: answers[i]! });
+      ws.fake.script(`m${i + 1}`, { text: answers[i]! });
     });
-    fake.script("judge", (request) => ({ text: rankPresent(lastMessage(request), answers) }));
+    ws.fake.script("judge", (request) => ({ text: rankPresent(lastMessage(request), answers) }));
     const file = writeConsortium(
       "eliminate",
       `members: [${members(4).join(", ")}]\narbiter: openai/judge\njudging: select\n` +
@@ -64,7 +50,7 @@ describe("strategy.eliminate", () => {
       json.iterations.map((it: { eliminated: Array<{ member: string }> }) => it.eliminated.map((e) => e.member))
     ).toEqual([["openai/m4"], ["openai/m3"], [], []]);
     expect(json.iterations[0].eliminated[0].reason).toBe("ranked 4 of 4 in iteration 1");
-    const memberCalls = fake.requests.filter((r) => r.model !== "judge");
+    const memberCalls = ws.fake.requests.filter((r) => r.model !== "judge");
     expect(memberCalls).toHaveLength(11);
     expect(memberCalls.slice(4).map((r) => r.model)).not.toContain("m4");
   });
@@ -82,8 +68,8 @@ describe("strategy.eliminate", () => {
 
 describe("strategy.roles", () => {
   it("gives instance i role i (cycled) in its system prompt, and records each response's role", async () => {
-    fake.script("judge", {
-      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    ws.fake.script("judge", {
+      text: confidentReply("ok")
     });
     const file = writeConsortium(
       "roles",
@@ -100,7 +86,7 @@ describe("strategy.roles", () => {
       "skeptic",
       "proposer"
     ]);
-    const systems = fake.requests
+    const systems = ws.fake.requests
       .filter((r) => r.model !== "judge")
       .map((r) => r.system ?? "")
       .sort();
@@ -115,12 +101,12 @@ describe("strategy.roles", () => {
 describe("layers", () => {
   it("layers: 2 makes 2 × instances member calls; layer-2 prompts hold every layer-1 answer; the judge sees layer 2", async () => {
     for (const model of ["m1", "m2", "m3"]) {
-      fake.script(model, (request) => ({
+      ws.fake.script(model, (request) => ({
         text: lastMessage(request).includes("(Layer 2.)") ? `L2 from ${model}` : `L1 from ${model}`
       }));
     }
-    fake.script("judge", {
-      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    ws.fake.script("judge", {
+      text: confidentReply("ok")
     });
     const file = writeConsortium(
       "layers",
@@ -130,14 +116,14 @@ describe("layers", () => {
     const result = await run([file, "Which?"]);
 
     expect(result.code).toBe(0);
-    const memberCalls = fake.requests.filter((r) => r.model !== "judge");
+    const memberCalls = ws.fake.requests.filter((r) => r.model !== "judge");
     expect(memberCalls).toHaveLength(6);
     const layer2 = memberCalls.filter((r) => lastMessage(r).includes("(Layer 2.)"));
     expect(layer2).toHaveLength(3);
     for (const request of layer2) {
       for (const model of ["m1", "m2", "m3"]) expect(lastMessage(request)).toContain(`L1 from ${model}`);
     }
-    const judge = lastMessage(fake.requests.find((r) => r.model === "judge")!);
+    const judge = lastMessage(ws.fake.requests.find((r) => r.model === "judge")!);
     expect(judge).toContain("L2 from m1");
     expect(judge).not.toContain("L1 from");
     const json = JSON.parse(result.stdout);
@@ -146,14 +132,14 @@ describe("layers", () => {
   });
 
   it("the store keeps each member call's layer, and show names it", async () => {
-    fake.script("judge", {
-      text: "<synthesis>ok</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
+    ws.fake.script("judge", {
+      text: confidentReply("ok")
     });
     const file = writeConsortium(
       "layers-shown",
       "members: [openai/m1, openai/m2]\narbiter: openai/judge\nlayers: 2\nmax_iterations: 1\n"
     );
-    const env = { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "layers.db") };
+    const env = ws.env({ CONSORTIUM_DB: join(ws.dir, "layers.db") });
 
     const result = await consortium(["run", file, "Which?", "--json"], { env });
     expect(result.code, result.stderr).toBe(0);

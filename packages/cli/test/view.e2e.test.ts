@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { binPath, consortium, STACK_FRAME } from "./binary.js";
+import { useFakeWorkspace } from "./workspace.js";
 
 // The ways of seeing results from the binary: `show --html` and `eval --html` write one self-contained
 // page each; the hostile answer a fake model gives ends up escaped in them.
@@ -14,27 +13,21 @@ const CONFIDENT =
   "<needs_iteration>false</needs_iteration><refinement_areas></refinement_areas>";
 const HOSTILE = `<script>alert("x")</script></script><img src=x onerror=alert(1)>`;
 
-let fake: FakeLlm;
-let dir: string;
+const ws = useFakeWorkspace("view-cli");
 let db: string;
 let file: string;
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  dir = mkdtempSync(join(tmpdir(), "consortium-view-cli-"));
-  db = join(dir, "view.db");
-  file = join(dir, "pair.yaml");
-  writeFileSync(file, "name: pair\nmembers: [openai/fast, openai/evil]\narbiter: openai/judge\n");
+beforeAll(() => {
+  db = join(ws.dir, "view.db");
+  file = ws.writeConsortium("pair", "members: [openai/fast, openai/evil]\narbiter: openai/judge\n");
 });
-afterAll(() => fake.close());
 beforeEach(() => {
-  fake.reset();
-  fake.script("fast", { text: "Canberra." });
-  fake.script("evil", { text: HOSTILE });
-  fake.script("judge", { text: CONFIDENT });
+  ws.fake.script("fast", { text: "Canberra." });
+  ws.fake.script("evil", { text: HOSTILE });
+  ws.fake.script("judge", { text: CONFIDENT });
 });
 
-const cli = (args: ReadonlyArray<string>) => consortium(args, { env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: db } });
+const cli = (args: ReadonlyArray<string>) => consortium(args, { env: ws.env({ CONSORTIUM_DB: db }) });
 
 /** No attribute in the page points anywhere: every byte is inline. */
 const expectSelfContained = (page: string) => {
@@ -49,7 +42,7 @@ describe("--html", () => {
     const ran = await cli(["run", file, "Capital of Australia?", "--json"]);
     expect(ran.code).toBe(0);
     const { runId } = JSON.parse(ran.stdout);
-    const out = join(dir, "run.html");
+    const out = join(ws.dir, "run.html");
     const shown = await cli(["show", runId, "--html", out]);
     expect(shown.code).toBe(0);
     const page = readFileSync(out, "utf8");
@@ -59,12 +52,12 @@ describe("--html", () => {
   });
 
   it("eval --html writes the cases × targets report", async () => {
-    const suite = join(dir, "suite.yaml");
+    const suite = join(ws.dir, "suite.yaml");
     writeFileSync(
       suite,
       `name: smoke\ntargets: [pair.yaml, {model: openai/evil}]\ncases:\n  - {id: capital, prompt: "Capital?", assert: [{type: icontains, value: canberra}]}\n`
     );
-    const out = join(dir, "report.html");
+    const out = join(ws.dir, "report.html");
     const result = await cli(["eval", suite, "--html", out]);
     expect(result.code).toBe(1);
     const page = readFileSync(out, "utf8");
@@ -75,7 +68,7 @@ describe("--html", () => {
 
     // the same eval from the store
     const [stored] = JSON.parse((await cli(["evals", "--json", "--limit", "1"])).stdout);
-    const again = join(dir, "stored-report.html");
+    const again = join(ws.dir, "stored-report.html");
     const shown = await cli(["show", stored.id, "--html", again]);
     expect(shown.code).toBe(0);
     const storedPage = readFileSync(again, "utf8");
@@ -87,7 +80,7 @@ describe("--html", () => {
   it("an unwritable --html path is exit 2 with the reason", async () => {
     const ran = await cli(["run", file, "Capital?", "--json"]);
     const { runId } = JSON.parse(ran.stdout);
-    const shown = await cli(["show", runId, "--html", join(dir, "missing", "run.html")]);
+    const shown = await cli(["show", runId, "--html", join(ws.dir, "missing", "run.html")]);
     expect(shown.code).toBe(2);
     expect(shown.stderr).toContain("cannot write");
     expect(shown.stderr).not.toMatch(STACK_FRAME);
@@ -152,7 +145,7 @@ describe("consortium view", () => {
 describe("consortium diff", () => {
   it("shows which member's answer changed between two runs, as text and JSON", async () => {
     const first = JSON.parse((await cli(["run", file, "Capital?", "--json"])).stdout).runId;
-    fake.script("evil", { text: "Sydney.\nNo, Canberra." });
+    ws.fake.script("evil", { text: "Sydney.\nNo, Canberra." });
     const second = JSON.parse((await cli(["run", file, "Capital?", "--json"])).stdout).runId;
     const text = await cli(["diff", first, second]);
     expect(text.code).toBe(0);

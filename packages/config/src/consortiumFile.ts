@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import * as Effect from "effect/Effect";
 import { asArray, isRecord } from "./checks/data.js";
+import { liesOutside } from "./confine.js";
 import { parseConsortiumSource } from "./consortium.js";
 import { MAX_NESTING_DEPTH } from "./defaults.js";
 import { ConfigError, type Issue } from "./errors.js";
@@ -13,7 +14,9 @@ import type { ConsortiumConfig, MemberConfig } from "./types.js";
 
 // Consortium files from disk, with the consortia they include (`members: [{consortium: …}]`) loaded
 // too, each checked as a file of its own. A chain of includes that comes back to a file it passed
-// through, or goes deeper than MAX_NESTING_DEPTH, is a problem of the member that closes it.
+// through, or goes deeper than MAX_NESTING_DEPTH, is a problem of the member that closes it. An included
+// file must sit in the outermost file's folder (or below it) or in the working directory: a file from
+// someone else may not have the loader read, and quote in its errors, any file the user can read.
 
 /**
  * Where an included consortium lives: a path is relative to the including file; a name is a sibling
@@ -64,6 +67,12 @@ const loadTree = (path: string, display: string, chain: ReadonlyArray<string>): 
       }
       if (!existsSync(target)) {
         issues.push(problemAt(index, `names no consortium file: ${shown(target)} does not exist`));
+        continue;
+      }
+      const outermost = here[0]!;
+      if (yield* liesOutside(target, [dirname(outermost), process.cwd()])) {
+        const where = `is outside the folder of ${shown(outermost)} and the working directory (or links outside them)`;
+        issues.push(problemAt(index, `${where}: keep included consortia beside it or below it`));
         continue;
       }
       const inner = yield* Effect.either(loadTree(target, shown(target), here));

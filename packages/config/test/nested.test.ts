@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +134,57 @@ describe("nested consortia", () => {
     );
     expect(Either.isLeft(bad) && formatConfigError(bad.left)).toBe(
       "p.yaml:3:5: /members/0/consortium is not allowed\np.yaml:4:12: /members/0/count must be >= 1"
+    );
+  });
+  describe("an included file stays inside the outermost file's folder (or the working directory)", () => {
+    // A consortium file may come from someone else (a pull request): a reference to ../../secret or to
+    // /etc/passwd would have the loader read that file and quote its lines in a parse error.
+    const secret = "SECRET-LINE-4c1d: not yaml at all {[";
+    const setup = () => {
+      const root = mkdtempSync(join(tmpdir(), "nested-confine-"));
+      writeFileSync(join(root, "secret.txt"), `${secret}\n`);
+      mkdirSync(join(root, "project"));
+      symlinkSync(join(root, "secret.txt"), join(root, "project", "link.yaml"));
+      return root;
+    };
+
+    it.effect("a path that climbs out is refused without reading it", () =>
+      Effect.gen(function* () {
+        const root = setup();
+        const outer = join(root, "project", "outer.yaml");
+        writeFileSync(outer, consortium("outer", "  - consortium: ../secret.txt\n"));
+        const message = yield* failure(outer);
+        expect(message).toMatch(/outer\.yaml:3:17: \/members\/0\/consortium is outside the folder of .*outer\.yaml/);
+        expect(message).not.toContain("SECRET-LINE");
+      })
+    );
+
+    it.effect("an absolute path elsewhere, and a link pointing out, are refused too", () =>
+      Effect.gen(function* () {
+        const root = setup();
+        const outer = join(root, "project", "outer.yaml");
+        writeFileSync(
+          outer,
+          consortium("outer", `  - consortium: ${join(root, "secret.txt")}\n  - consortium: ./link.yaml\n`)
+        );
+        const message = yield* failure(outer);
+        expect(message).toMatch(/outer\.yaml:3:17: .*is outside the folder/);
+        expect(message).toMatch(/outer\.yaml:4:17: .*is outside the folder/);
+        expect(message).not.toContain("SECRET-LINE");
+      })
+    );
+
+    it.effect("a file in a subfolder may include a sibling of the outermost file", () =>
+      Effect.gen(function* () {
+        const root = setup();
+        mkdirSync(join(root, "project", "panels"));
+        writeFileSync(join(root, "project", "leaf.yaml"), consortium("leaf", "  - openai/c\n"));
+        writeFileSync(join(root, "project", "panels", "mid.yaml"), consortium("mid", "  - consortium: ../leaf.yaml\n"));
+        const outer = join(root, "project", "outer.yaml");
+        writeFileSync(outer, consortium("outer", "  - consortium: panels/mid.yaml\n"));
+        const config = yield* loadConsortiumFile(outer);
+        expect(config.members[0]?.consortium?.config?.members[0]?.consortium?.config?.name).toBe("leaf");
+      })
     );
   });
 });

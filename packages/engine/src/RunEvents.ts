@@ -4,7 +4,8 @@ import type { CallErrorInfo, RunStatus } from "./result.js";
 
 // Live progress for whoever watches a run (the CLI draws a line per member from these). Optional:
 // runConsortium looks the service up with `Effect.serviceOption`, so callers that don't care provide
-// nothing. Events are fire-and-forget; a slow listener slows the run, so keep handlers cheap.
+// nothing. Events are fire-and-forget; a slow listener slows the run, so keep handlers cheap. `emit`
+// must complete synchronously: synthesis pieces are emitted from the model client's stream callbacks.
 
 export type { CallRole } from "./callRole.js";
 
@@ -58,6 +59,19 @@ export type RunEvent =
       /** True when this was the last round. */
       readonly stop: boolean;
     }
+  /**
+   * A piece of the run's answer, as the arbiter writes it (the last allowed round) or at once when an
+   * earlier round is decided final. Joined, a run's pieces are its synthesis (see SynthesisFinal).
+   * Only runs asked to (`streamSynthesis`) send these, and never an included consortium's run.
+   */
+  | { readonly _tag: "SynthesisDelta"; readonly runId: string; readonly iteration: number; readonly text: string }
+  /**
+   * The run's answer, after its last SynthesisDelta: the result's synthesis text (null when there is
+   * none). `revised`: the pieces sent are not the start of it (the arbiter wrote a second synthesis
+   * after the first was streamed, or a streamed attempt failed and another answered differently), so
+   * the pieces are not the answer: `text` is.
+   */
+  | { readonly _tag: "SynthesisFinal"; readonly runId: string; readonly text: string | null; readonly revised: boolean }
   | { readonly _tag: "RunEnded"; readonly runId: string; readonly status: RunStatus; readonly error: string | null };
 
 export class RunEvents extends Context.Tag("@consortium/engine/RunEvents")<

@@ -1,7 +1,7 @@
 import type { ModelRef } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
-import { type CallOutcome, callModel } from "./callPolicy.js";
+import { type CallHooks, type CallOutcome, callModel } from "./callPolicy.js";
 import { currentCallSite } from "./callSite.js";
 import { withHistory } from "./conversation.js";
 import type { ArbiterCall } from "./result.js";
@@ -21,6 +21,34 @@ export type ArbiterRound<P> =
     }
   | { readonly _tag: "AllFailed"; readonly failures: ReadonlyArray<ArbiterCall> };
 
+/** The hooks with the reply's text streamed to the run's answer, when this round's may go out live. */
+const streamingHooks = (
+  context: RunContext,
+  iteration: number,
+  hooks: CallHooks,
+  live: ((reply: string) => string) | undefined
+): CallHooks => {
+  const answer = context.answer;
+  if (answer === undefined || live === undefined || iteration < context.config.maxIterations) return hooks;
+  let reply = "";
+  return {
+    ...hooks,
+    // Each attempt writes its reply from the start; the answer stream sends only what extends what
+    // an earlier attempt already sent.
+    onAttempt: (attempt) =>
+      Effect.zipRight(
+        Effect.sync(() => {
+          reply = "";
+        }),
+        hooks.onAttempt(attempt)
+      ),
+    onText: (delta) => {
+      reply += delta;
+      answer.offer(iteration, live(reply));
+    }
+  };
+};
+
 const toArbiterCall = (ref: ModelRef, outcome: CallOutcome): ArbiterCall => ({
   model: `${ref.provider}/${ref.model}`,
   raw: outcome.text,
@@ -32,14 +60,19 @@ const toArbiterCall = (ref: ModelRef, outcome: CallOutcome): ArbiterCall => ({
 
 /**
  * Asks the arbiter (then its fallbacks) `content`. `read` turns a reply into what the method needs;
- * `recorded` picks from that what the run log keeps as the call's parsed fields.
+ * `recorded` picks from that what the run log keeps as the call's parsed fields. `live`, for a method
+ * whose answer is the arbiter's own synthesis, reads the certain start of it from a reply still being
+ * written (liveSynthesisReader): in the run's last allowed round, when the run streams its answer, the
+ * call streams and that text goes out as it grows. Earlier rounds never stream: whether another round
+ * follows is known only from the whole reply (its last verdict tags), so their text waits for the decision.
  */
 export const askArbiter = <P>(
   context: RunContext,
   iteration: number,
   content: string,
   read: (text: string) => P,
-  recorded: (read: P) => unknown
+  recorded: (read: P) => unknown,
+  live?: (reply: string) => string
 ): Effect.Effect<ArbiterRound<P>> =>
   Effect.gen(function* () {
     const { config } = context;
@@ -65,7 +98,7 @@ export const askArbiter = <P>(
         reading ??= { value: read(text) };
         return reading.value;
       };
-      const hooks = callHooks(
+      const called = callHooks(
         context,
         { iteration, role: "arbiter", label: `${ref.provider}/${ref.model}` },
         (outcome) =>
@@ -92,6 +125,7 @@ export const askArbiter = <P>(
                 )
           )
       );
+      const hooks = streamingHooks(context, iteration, called, live);
       const outcome = yield* Effect.locally(
         callModel(context.client, provider, request, config.limits, context.gates, hooks),
         currentCallSite,

@@ -6,7 +6,8 @@ import {
   type LlmError,
   type LlmRequest,
   type LlmResponse,
-  maxCostOf
+  maxCostOf,
+  type OnText
 } from "@consortium/providers";
 import { Clock, Duration, Effect, Exit, Schedule } from "effect";
 import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
@@ -80,6 +81,8 @@ export interface CallHooks {
    * cut off mid-call. Runs uninterruptibly, so the run log gets every call that started.
    */
   readonly onEnd: (outcome: CallOutcome) => Effect.Effect<void>;
+  /** Hears each attempt's answer text as it is written (the client then streams the call); rarely set. */
+  readonly onText?: OnText;
 }
 
 export const errorInfo = (error: LlmError): CallErrorInfo => ({ type: error._tag, message: error.message });
@@ -126,8 +129,8 @@ export const callModel = (
 
     const complete: Effect.Effect<LlmResponse, LlmError> =
       local || client.answers === "timed"
-        ? Effect.suspend(() => client.complete(provider, request, { timeoutMs: limits.timeoutMs }))
-        : Effect.suspend(() => client.complete(provider, request)).pipe(
+        ? Effect.suspend(() => client.complete(provider, request, { timeoutMs: limits.timeoutMs }, hooks.onText))
+        : Effect.suspend(() => client.complete(provider, request, undefined, hooks.onText)).pipe(
             Effect.timeoutFail({
               duration: Duration.millis(limits.timeoutMs),
               onTimeout: () => attemptTimedOut(request.provider, request.model, limits.timeoutMs)

@@ -27,6 +27,10 @@ export const describeEvent = (event: RunEvent): string | undefined => {
         `round ${event.iteration}: confidence ${event.confidence.toFixed(2)}` +
         (event.stop ? ", done" : event.needsIteration ? ", the arbiter asks for another round" : ", another round")
       );
+    case "SynthesisDelta":
+      return undefined;
+    case "SynthesisFinal":
+      return event.revised ? "the answer shown while it was written was replaced by the final one" : undefined;
     case "RunEnded":
       return event.error === null ? `run ${event.status}` : `run ${event.status}: ${event.error}`;
   }

@@ -60,6 +60,7 @@ export {
 } from "./gates.js";
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
+export { liveSynthesisReader } from "./liveSynthesis.js";
 export {
   answered,
   decideOutcome,

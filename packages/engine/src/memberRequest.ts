@@ -13,13 +13,16 @@ export interface Layer {
   readonly previous: ReadonlyArray<LabelledAnswer>;
 }
 
-/** The system prompt with the instance's role, when the strategy gives roles. */
-export const systemOf = (context: RunContext, instance: MemberInstance): string | undefined => {
-  const base = instance.config.system ?? context.config.system;
-  if (instance.role === undefined) return base;
-  const role = `In this panel, your role is: ${instance.role}.`;
-  return base === undefined ? role : `${base}\n\n${role}`;
+/** A system prompt with a role the strategy gives, after what it already says. */
+export const withRole = (base: string | undefined, role: string | undefined): string | undefined => {
+  if (role === undefined) return base;
+  const line = `In this panel, your role is: ${role}.`;
+  return base === undefined ? line : `${base}\n\n${line}`;
 };
+
+/** The system prompt with the instance's role, when the strategy gives roles. */
+export const systemOf = (context: RunContext, instance: MemberInstance): string | undefined =>
+  withRole(instance.config.system ?? context.config.system, instance.role);
 
 /** The user message of a member's turn: the prompt, a refinement, or a layer's improve-on-these. */
 export const memberContent = (

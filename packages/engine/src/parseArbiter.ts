@@ -16,15 +16,15 @@ export interface ParsedArbiterOutput {
 
 type TagName = "synthesis" | "confidence" | "analysis" | "dissent" | "needs_iteration" | "refinement_areas";
 
-const TAG_PATTERN = "synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas";
-const openTagOf = (pattern: string): RegExp => new RegExp(`<\\s*(${pattern})(\\s[^<>]*)?>`, "gi");
+export const TAG_PATTERN = "synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas";
+export const openTagOf = (pattern: string): RegExp => new RegExp(`<\\s*(${pattern})(\\s[^<>]*)?>`, "gi");
 const OPEN_TAG = openTagOf(TAG_PATTERN);
 
 /** `needs-iteration` → `needs_iteration`, any case. */
-const normaliseName = (name: string): string => name.toLowerCase().replace("-", "_");
+export const normaliseName = (name: string): string => name.toLowerCase().replace("-", "_");
 
 /** Same length as the input, with quoted regions blanked, so positions still index the original. */
-const maskQuotedRegions = (text: string): string =>
+export const maskQuotedRegions = (text: string): string =>
   text
     .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => " ".repeat(m.length))
     // Inline code spans: a tag in backticks is an example, never the arbiter's answer.
@@ -43,7 +43,7 @@ interface Element {
   readonly closed: boolean;
 }
 
-const nameRegex = (name: string): string => name.replace("_", "[_-]");
+export const nameRegex = (name: string): string => name.replace("_", "[_-]");
 
 /** The end of `name`'s element whose content starts at `from`, counting nested elements of the same name. */
 const findClose = (
@@ -107,7 +107,7 @@ const topLevelElements = (masked: string, openTag: RegExp = OPEN_TAG): Array<Ele
   return elements;
 };
 
-const unwrapCdata = (text: string): string => text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1");
+export const unwrapCdata = (text: string): string => text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1");
 
 /** Removes one code fence wrapping the whole text (```xml ... ```), as models like to add. */
 export const stripWrappingFence = (text: string): string => {
@@ -168,7 +168,7 @@ export interface ParseOptions {
 }
 
 /** White space and case removed, so a quotation re-spaced or re-cased by the arbiter still matches. */
-const squash = (text: string): string => text.replace(/\s+/g, "").toLowerCase();
+export const squash = (text: string): string => text.replace(/\s+/g, "").toLowerCase();
 
 const ANY_KNOWN_TAG = new RegExp(`<\\s*(/)?\\s*(${TAG_PATTERN})(\\s[^<>]*)?>`, "gi");
 

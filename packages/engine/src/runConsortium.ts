@@ -1,6 +1,7 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
 import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import { makeAnswerStream } from "./answerStream.js";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
 import { callsOf, sumUsage } from "./cost.js";
@@ -49,6 +50,13 @@ export interface RunOptions {
   readonly origin?: string;
   /** The member call this run answers for, when it is an included consortium's run. */
   readonly nestedIn?: NestedLink;
+  /**
+   * Send the answer as it is written, as SynthesisDelta events then SynthesisFinal (to RunEvents).
+   * The last allowed round's arbiter call then streams and its synthesis goes out live; an earlier
+   * round's goes out at once when the round is decided final, never when another round follows.
+   * Default false. An included consortium's run never streams.
+   */
+  readonly streamSynthesis?: boolean;
 }
 
 const previousRound = (progress: RunProgress): PreviousRound | undefined => {
@@ -146,7 +154,11 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         needsIteration: synthesis.needsIteration,
         stop: decision.stop
       });
-      if (decision.stop) return { _tag: "Finished" } as const;
+      if (decision.stop) {
+        // Held while another round was possible; this one is the answer now.
+        context.answer?.offer(iteration, synthesis.text);
+        return { _tag: "Finished" } as const;
+      }
     }
   });
 
@@ -206,6 +218,9 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
       unfinished
     };
     yield* context.log.runEnded({ runId: context.runId, status: result.status, result });
+    if (context.answer !== undefined) {
+      yield* context.answer.end(progress.iterations.at(-1)?.index ?? 0, result.synthesis?.text ?? null);
+    }
     yield* emitEvent({ _tag: "RunEnded", runId: context.runId, status: result.status, error: result.error });
     return result;
   });
@@ -254,6 +269,8 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
       );
       return ran._tag === "Right" ? { result: ran.right, error: null } : { result: null, error: ran.left.message };
     });
+  const answer =
+    options.streamSynthesis === true && options.nestedIn === undefined ? yield* makeAnswerStream(runId) : undefined;
   const context: RunContext = {
     runId,
     seed,
@@ -266,7 +283,8 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
     log,
     gates,
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] }),
-    ...(config.members.some((member) => member.consortium !== undefined) ? { runNested } : {})
+    ...(config.members.some((member) => member.consortium !== undefined) ? { runNested } : {}),
+    ...(answer === undefined ? {} : { answer })
   };
 
   return yield* Effect.uninterruptibleMask((restore) =>

@@ -1,6 +1,7 @@
 import type { ConsortiumConfig, MemberConfig, ModelRef, ProviderConfig } from "@consortium/config";
 import type { LlmClient, LlmRequest } from "@consortium/providers";
 import { Effect, type Ref } from "effect";
+import type { AnswerStream } from "./answerStream.js";
 import type { CallHooks, CallOutcome } from "./callPolicy.js";
 import type { Turn } from "./conversation.js";
 import type { Gates } from "./gates.js";
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly progress: Ref.Ref<RunProgress>;
   /** Runs an included consortium (a member that is one); absent where no member is. */
   readonly runNested?: RunNested;
+  /** Where the answer goes out as it is written; absent unless the run was asked to stream it. */
+  readonly answer?: AnswerStream;
 }
 
 /** Every member entry expanded into its instances, in file order. */

@@ -10,6 +10,14 @@ export interface AttemptOptions {
 }
 
 /**
+ * Hears the answer text of one attempt piece by piece as the model writes it (the live client then
+ * streams the call). The pieces of a successful attempt join to exactly its `LlmResponse.text`, before
+ * secrets are scrubbed; an attempt that fails may have sent some first. A client that cannot stream
+ * (a cassette replay) may send nothing and just answer.
+ */
+export type OnText = (delta: string) => void;
+
+/**
  * How a client answers, so the caller does only the work that matters for it:
  * - "local": from memory (a cassette replay). No timeout, retry or concurrency permit can change the
  *   answer, so the caller skips them: they cost more CPU than the answer itself.
@@ -31,7 +39,8 @@ export class LlmClient extends Context.Tag("@consortium/providers/LlmClient")<
     readonly complete: (
       provider: ProviderConfig,
       request: LlmRequest,
-      attempt?: AttemptOptions
+      attempt?: AttemptOptions,
+      onText?: OnText
     ) => Effect.Effect<LlmResponse, LlmError>;
     readonly answers?: Answers;
   }

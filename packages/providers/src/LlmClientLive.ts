@@ -3,7 +3,7 @@ import { Effect, Layer, Redacted } from "effect";
 import { classifyError } from "./classifyError.js";
 import { type Connection, connect, connectionKey } from "./connection.js";
 import { AuthFailed, attemptTimedOut, MalformedResponse } from "./errors.js";
-import { type AttemptOptions, LlmClient } from "./LlmClient.js";
+import { type AttemptOptions, LlmClient, type OnText } from "./LlmClient.js";
 import { baseUrlOf, type Env } from "./providerEnv.js";
 import { isSdkLoaded, loadSdk } from "./sdks.js";
 import { SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";
@@ -48,7 +48,8 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
   const complete = Effect.fnUntraced(function* (
     provider: ProviderConfig,
     request: LlmRequest,
-    attempt?: AttemptOptions
+    attempt?: AttemptOptions,
+    onText?: OnText
   ) {
     // the SDK loads on the first call of its provider type, not when the process starts
     if (!isSdkLoaded(provider.type)) yield* Effect.promise(() => loadSdk(provider.type));
@@ -64,7 +65,18 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
         message: `${name}/${model}: ${connection.keyVariable} is not set`
       });
     }
-    const send = connection.send;
+    // Streamed text is scrubbed on its way out too; a piece that may begin a key waits for the next.
+    const scrubber = onText === undefined ? undefined : known.scrubber();
+    const heard =
+      onText === undefined || scrubber === undefined
+        ? undefined
+        : (delta: string) => {
+            const out = scrubber.push(delta);
+            if (out.length > 0) onText(out);
+          };
+    const sendOnce = connection.send;
+    const send =
+      heard === undefined ? sendOnce : (request: LlmRequest, signal: AbortSignal) => sendOnce(request, signal, heard);
     // The attempt's timeout is a timer aborting the request, not a fiber racing it.
     let timedOut = false;
     const raw = yield* Effect.tryPromise({
@@ -94,6 +106,10 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
         model,
         message: known.scrub(`${name}/${model}: malformed response: ${response}`)
       });
+    }
+    if (onText !== undefined && scrubber !== undefined) {
+      const rest = scrubber.end();
+      if (rest.length > 0) onText(rest);
     }
     return { ...response, text: known.scrub(response.text) };
   });

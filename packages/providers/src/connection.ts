@@ -5,6 +5,7 @@ import { httpFetch } from "./httpFetch.js";
 import { fromOpenAiCompletion, toOpenAiBody } from "./openaiProtocol.js";
 import { baseUrlOf, builtInOf, type Env, keyVariableOf, readVariable } from "./providerEnv.js";
 import { anthropicSdk, openAiSdk } from "./sdks.js";
+import { type OnText, readAnthropicStream, readOpenAiStream } from "./streamReaders.js";
 import type { LlmRequest, LlmResponse } from "./types.js";
 
 // One SDK client per provider, made on first use and reused for every call after it (benchmarks push
@@ -21,12 +22,24 @@ const NO_SDK_TIMEOUT = 2_147_483_647;
 /** Local servers (Ollama, vLLM) ignore the key, but the SDKs insist on sending one. */
 const PLACEHOLDER_KEY = "unused";
 
+/**
+ * The SDKs' streams end quietly when the request is aborted mid-stream, as if the reply were done: an
+ * aborted stream must fail as an abort, never pass for a short answer.
+ */
+const endedUnaborted = <A>(result: A, signal: AbortSignal): A => {
+  if (signal.aborted) throw new DOMException("This operation was aborted", "AbortError");
+  return result;
+};
+
 export interface Connection {
   readonly keyVariable: string | undefined;
   /** The real key, for scrubbing messages; undefined when none is set or a placeholder is used. */
   readonly secret: Redacted.Redacted<string> | undefined;
-  /** Undefined when the key variable is unset: the call fails without touching the network. */
-  readonly send: ((request: LlmRequest, signal: AbortSignal) => Promise<unknown>) | undefined;
+  /**
+   * Undefined when the key variable is unset: the call fails without touching the network. With
+   * `onText` the call streams and hears the answer text as it comes; the result is the same either way.
+   */
+  readonly send: ((request: LlmRequest, signal: AbortSignal, onText?: OnText) => Promise<unknown>) | undefined;
   /** The SDK's result → our response, or why it is not usable. */
   readonly read: (raw: unknown) => LlmResponse | string;
 }
@@ -48,9 +61,12 @@ export const connect = (provider: ProviderConfig, env: Env): Connection => {
       secret,
       send:
         client &&
-        ((request, signal) => {
+        (async (request, signal, onText) => {
           const headers = anthropicHeaders(request);
-          return client.messages.create(toAnthropicBody(request), headers ? { signal, headers } : { signal });
+          const options = headers ? { signal, headers } : { signal };
+          if (onText === undefined) return client.messages.create(toAnthropicBody(request), options);
+          const events = await client.messages.create({ ...toAnthropicBody(request), stream: true }, options);
+          return endedUnaborted(await readAnthropicStream(events, onText), signal);
         }),
       read: fromAnthropicMessage
     };
@@ -63,7 +79,17 @@ export const connect = (provider: ProviderConfig, env: Env): Connection => {
     keyVariable,
     secret,
     send:
-      client && ((request, signal) => client.chat.completions.create(toOpenAiBody(request, tokenLimit), { signal })),
+      client &&
+      (async (request, signal, onText) => {
+        const body = toOpenAiBody(request, tokenLimit);
+        if (onText === undefined) return client.chat.completions.create(body, { signal });
+        // include_usage: the usage comes in a last chunk; without it a streamed call would cost nothing.
+        const chunks = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          { signal }
+        );
+        return endedUnaborted(await readOpenAiStream(chunks, onText), signal);
+      }),
     read: fromOpenAiCompletion
   };
 };

@@ -1,11 +1,14 @@
 import http from "node:http";
 import https from "node:https";
 
-// The `fetch` the SDK clients are given: node:http(s) with keep-alive agents, the body read whole
-// before the Response is made. Node's global fetch (undici) cost about twice the CPU per call for
-// the same requests, and the SDKs need nothing it adds: they send JSON and, without streaming, read
-// the whole reply. An abort (the engine's attempt timeout, or an interrupt) destroys the request and
-// rejects with an AbortError, as fetch does; a reply cut off mid-body rejects with the socket's error.
+// The `fetch` the SDK clients are given: node:http(s) with keep-alive agents. Node's global fetch
+// (undici) cost about twice the CPU per call for the same requests, and the SDKs need nothing it adds.
+// A JSON reply (every member call) is read whole before the Response is made: one buffer, no stream.
+// An event stream (`text/event-stream`, a streamed completion) is handed over as soon as its headers
+// arrive, its body a web ReadableStream fed as the bytes come, so the SDK can read events live.
+// An abort (the engine's attempt timeout, or an interrupt) destroys the request, before or during the
+// body, and rejects (or errors the body stream) with an AbortError, as fetch does; a reply cut off
+// mid-body fails with the socket's error, never as a truncated body.
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -47,6 +50,12 @@ const responseHeaders = (raw: http.IncomingHttpHeaders): Headers => {
 /** Statuses whose Response may not carry a body. */
 const NO_BODY = new Set([101, 204, 205, 304]);
 
+const cutOff = (): Error =>
+  Object.assign(new Error("the connection closed before the response ended"), { code: "ECONNRESET" });
+
+const isEventStream = (response: http.IncomingMessage): boolean =>
+  (response.headers["content-type"] ?? "").toLowerCase().startsWith("text/event-stream");
+
 export const httpFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
   new Promise<Response>((resolve, reject) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
@@ -72,35 +81,77 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
       reject(cause);
     };
     const request = send(url, { method: init.method ?? "GET", agent, headers }, (response) => {
+      const status = response.statusCode ?? 0;
+      const responseInit = {
+        status,
+        statusText: response.statusMessage ?? "",
+        headers: responseHeaders(response.headers)
+      };
+      if (isEventStream(response) && !NO_BODY.has(status)) {
+        streamBody(response, responseInit);
+        return;
+      }
       const chunks: Array<Buffer> = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", fail);
       response.on("close", () => {
         if (settled) return;
         if (!response.complete) {
-          fail(Object.assign(new Error("the connection closed before the response ended"), { code: "ECONNRESET" }));
+          fail(cutOff());
           return;
         }
         settled = true;
         signal?.removeEventListener("abort", onAbort);
-        const status = response.statusCode ?? 0;
         try {
-          resolve(
-            new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), {
-              status,
-              statusText: response.statusMessage ?? "",
-              headers: responseHeaders(response.headers)
-            })
-          );
+          resolve(new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), responseInit));
         } catch (cause) {
           // A status fetch cannot represent (outside 200-599).
           reject(cause);
         }
       });
     });
+    // The Response is out once the headers are in; from then on an abort or a cut-off errors the body.
+    let bodyFailed: ((cause: Error) => void) | undefined;
+    const streamBody = (response: http.IncomingMessage, responseInit: ResponseInit): void => {
+      let done = false;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          bodyFailed = (cause) => {
+            if (done) return;
+            done = true;
+            controller.error(cause);
+          };
+          response.on("data", (chunk: Buffer) => {
+            if (!done) controller.enqueue(new Uint8Array(chunk));
+          });
+          response.on("error", (cause) => bodyFailed?.(cause));
+          response.on("close", () => {
+            signal?.removeEventListener("abort", onAbort);
+            if (done) return;
+            if (!response.complete) return bodyFailed?.(cutOff());
+            done = true;
+            controller.close();
+          });
+        },
+        cancel() {
+          // The reader gave up (the SDK stopped iterating): the rest of the reply is not wanted.
+          done = true;
+          signal?.removeEventListener("abort", onAbort);
+          request.destroy();
+        }
+      });
+      settled = true;
+      try {
+        resolve(new Response(body, responseInit));
+      } catch (cause) {
+        request.destroy();
+        reject(cause);
+      }
+    };
     const onAbort = () => {
       const error = abortError(signal!);
       fail(error);
+      bodyFailed?.(error);
       request.destroy(error);
     };
     signal?.addEventListener("abort", onAbort, { once: true });

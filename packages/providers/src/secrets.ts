@@ -65,4 +65,52 @@ export class SecretSet {
     for (const value of this.values) if (out.includes(value)) out = out.split(value).join(REDACTED);
     return out;
   }
+
+  /**
+   * Scrubs a text that arrives in pieces (a streamed answer): each piece comes out scrubbed, less any
+   * end that could be the start of a secret, held until the next piece tells. The outputs joined
+   * equal `scrub` of the inputs joined.
+   */
+  scrubber(): { readonly push: (piece: string) => string; readonly end: () => string } {
+    let pending = "";
+    const values = this.values;
+    const safeEnd = (): number => {
+      let cut = pending.length;
+      for (const value of values) {
+        for (let k = Math.min(value.length - 1, pending.length); k > 0; k--) {
+          if (pending.endsWith(value.slice(0, k))) {
+            cut = Math.min(cut, pending.length - k);
+            break;
+          }
+        }
+      }
+      // Never cut through a whole secret that another one's partial end reached into.
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const value of values) {
+          const at = pending.lastIndexOf(value, cut - 1);
+          if (at >= 0 && at < cut && at + value.length > cut) {
+            cut = at;
+            moved = true;
+          }
+        }
+      }
+      return cut;
+    };
+    return {
+      push: (piece) => {
+        if (values.length === 0) return piece;
+        pending += piece;
+        const cut = safeEnd();
+        const out = this.scrub(pending.slice(0, cut));
+        pending = pending.slice(cut);
+        return out;
+      },
+      end: () => {
+        const out = this.scrub(pending);
+        pending = "";
+        return out;
+      }
+    };
+  }
 }

@@ -52,7 +52,8 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
   const log: Layer.Layer<RunLog, unknown> = options.noLog
     ? RunLog.none
     : StoreRunLog.layerWithStore(resolveDbPath({ flag: options.db }));
-  const runtime = ManagedRuntime.make(Layer.merge(LlmClientLive, log));
+  // no listener by default, built once: only a streamed request provides its own
+  const runtime = ManagedRuntime.make(Layer.mergeAll(LlmClientLive, log, RunEvents.none));
   const built = await Effect.runPromiseExit(runtime.runtimeEffect);
   if (Exit.isFailure(built)) {
     const error = Cause.squash(built.cause);
@@ -60,11 +61,13 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
   }
   const run = async (request: RunRequest): Promise<RunOutcome> => {
     const runId = await runtime.runPromise(makeRunId);
-    const program = runConsortium(request.config, request.prompt, {
+    const run = runConsortium(request.config, request.prompt, {
       runId,
       history: request.history,
       origin: request.origin
-    }).pipe(Effect.provide(request.onEvent === undefined ? RunEvents.none : RunEvents.fromCallback(request.onEvent)));
+    });
+    const program =
+      request.onEvent === undefined ? run : run.pipe(Effect.provide(RunEvents.fromCallback(request.onEvent)));
     const exit = await runtime.runPromiseExit(program, { signal: request.signal });
     if (Exit.isSuccess(exit)) return { _tag: "Finished", result: exit.value };
     if (Cause.isInterruptedOnly(exit.cause)) return { _tag: "Interrupted", runId };

@@ -5,7 +5,8 @@ import { Effect, Either } from "effect";
 
 // The consortia a server offers: every file in its folder that validates, by consortium name. Files
 // are re-read when the folder changes (a file added, removed, or its size or mtime changed), checked
-// cheaply on each request with one stat per file, so editing a file needs no restart. An invalid file
+// cheaply on each request with one stat per file (requests that arrive together share one check), so
+// editing a file needs no restart. An invalid file
 // is reported once per version on stderr and left out; the others stay available.
 
 export interface Catalog {
@@ -29,8 +30,9 @@ export const makeCatalog = (folder: string, warn: (line: string) => void): Catal
   let signature: string | undefined;
   let byName = new Map<string, ConsortiumConfig>();
   const reported = new Set<string>();
-  // one reload at a time: concurrent requests after a change share it
-  let loading: Promise<void> | undefined;
+  // One look at the folder at a time, shared by every request that arrives while it runs: under load,
+  // hundreds of requests arriving together would otherwise each list the folder and stat every file.
+  let checking: Promise<Map<string, ConsortiumConfig>> | undefined;
 
   const reload = async (next: string): Promise<void> => {
     const listed = await Effect.runPromise(listConsortia(folder));
@@ -55,16 +57,17 @@ export const makeCatalog = (folder: string, warn: (line: string) => void): Catal
     signature = next;
   };
 
-  const fresh = async (): Promise<Map<string, ConsortiumConfig>> => {
-    if (loading !== undefined) await loading;
+  const check = async (): Promise<Map<string, ConsortiumConfig>> => {
     const next = await signatureOf(folder);
-    if (next !== signature) {
-      loading ??= reload(next).finally(() => {
-        loading = undefined;
-      });
-      await loading;
-    }
+    if (next !== signature) await reload(next);
     return byName;
+  };
+
+  const fresh = (): Promise<Map<string, ConsortiumConfig>> => {
+    checking ??= check().finally(() => {
+      checking = undefined;
+    });
+    return checking;
   };
 
   return {

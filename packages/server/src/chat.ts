@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsortiumConfig } from "@consortium/config";
 import { describeEvent, textPieces } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
+import { shuttingDownError, tooManyRuns } from "./busy.js";
 import type { Catalog } from "./catalog.js";
 import { parseChatRequest, parseJsonBody } from "./chatRequest.js";
 import { chatCompletion, chunk, completionId, consortiumInfo, usageOf } from "./completion.js";
@@ -21,8 +22,8 @@ export interface ChatContext {
   readonly catalog: Catalog;
   readonly runner: Runner;
   readonly maxBodyBytes: number;
-  /** Takes a run slot, or says how long to wait when --max-runs are busy. */
-  readonly acquire: RunSlots["acquire"];
+  /** A run slot, at once or after waiting in line; or how long to wait when the slots and the line are full. */
+  readonly admit: RunSlots["admit"];
   /** True once the server is draining: interrupted runs were cut by the shutdown, not by the client. */
   readonly stopping: () => boolean;
   readonly log: (line: string) => void;
@@ -92,20 +93,18 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
     });
   }
   const controller = new AbortController();
-  const release = context.acquire(controller);
-  if (typeof release !== "function") {
-    throw new ApiError(429, "rate_limit_error", "every run slot is busy (--max-runs): retry shortly", {
-      code: "too_many_runs",
-      headers: {
-        "retry-after": String(Math.ceil(release.retryAfterMs / 1000)),
-        "retry-after-ms": String(release.retryAfterMs)
-      }
-    });
-  }
-  // The client going away (or the shutdown) aborts the run; it is then recorded `interrupted`.
+  // The client going away (or the shutdown past its grace) aborts the run, then recorded `interrupted`;
+  // a client that leaves while waiting for a slot is taken out of the line.
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
+  const admission = await context.admit(controller, (waiting) =>
+    context.log(`POST /v1/chat/completions queued (${waiting} waiting)`)
+  );
+  if (admission._tag === "Cancelled") return "the client left while queued";
+  if (admission._tag === "Closed") throw shuttingDownError();
+  if (admission._tag === "Busy") throw tooManyRuns(admission.retryAfterMs);
+  const { release } = admission;
   try {
     const config = withSystem(found, request.system);
     const base = {

@@ -9,8 +9,10 @@ export interface ServeOptions {
   /** The SQLite database; undefined: $CONSORTIUM_DB or the default path. */
   readonly db: string | undefined;
   readonly noLog: boolean;
-  /** Runs in flight at once; one more gets 429. */
+  /** Runs in flight at once; more wait in line for a slot. */
   readonly maxRuns: number;
+  /** Requests waiting for a run slot, first come first served; one more gets 429. */
+  readonly maxQueue: number;
   /** The bearer token clients must send; undefined: no authentication (loopback only). */
   readonly apiKey: string | undefined;
   readonly maxBodyBytes: number;

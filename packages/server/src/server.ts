@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { ApiError } from "./ApiError.js";
 import { checkBearer } from "./auth.js";
+import { shuttingDownError } from "./busy.js";
 import { makeCatalog } from "./catalog.js";
 import { handleChat } from "./chat.js";
 import { sendError, sendJson } from "./http.js";
@@ -28,7 +29,7 @@ const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
   const runner = await makeRunner({ db: options.db, noLog: options.noLog });
   const catalog = makeCatalog(options.dir, options.log);
-  const slots = makeRunSlots(options.maxRuns);
+  const slots = makeRunSlots(options.maxRuns, options.maxQueue);
   let stopping = false;
 
   const models = async () =>
@@ -41,11 +42,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
     }));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
-    if (stopping) {
-      throw new ApiError(503, "service_unavailable", "the server is shutting down", {
-        headers: { connection: "close" }
-      });
-    }
+    if (stopping) throw shuttingDownError();
     const path = route(req);
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (req.method !== "GET") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use GET`);
@@ -72,7 +69,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
         catalog,
         runner,
         maxBodyBytes: options.maxBodyBytes,
-        acquire: slots.acquire,
+        admit: slots.admit,
         stopping: () => stopping,
         log: options.log
       });
@@ -123,6 +120,8 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
     }
     shuttingDown = (async () => {
       stopping = true;
+      // requests waiting for a slot get 503 now: the grace is for runs already going
+      slots.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (slots.size() > 0) {

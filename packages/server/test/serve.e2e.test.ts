@@ -35,7 +35,10 @@ beforeAll(async () => {
   consortiumFile("capital", "members: [openai/gpt-m:2]\narbiter: openai/judge-m\nmax_iterations: 1\n");
   consortiumFile("slow", "members: [openai/slow-m]\narbiter: openai/judge-m\nmax_iterations: 1\n");
   writeFileSync(join(dir, "broken.yaml"), "name: broken\nmembers: 3\n");
-  server = await serve(["--dir", dir, "--db", db, "--max-runs", "2", "--max-body", "4kb"], fakeLlmEnv(fake));
+  server = await serve(
+    ["--dir", dir, "--db", db, "--max-runs", "2", "--max-queue", "0", "--max-body", "4kb"],
+    fakeLlmEnv(fake)
+  );
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused", maxRetries: 0 });
 });
 afterAll(async () => {
@@ -141,7 +144,7 @@ describe("consortium serve", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("says 429 with Retry-After when every run slot is busy", async () => {
+  it("says 429 with Retry-After when every run slot is busy and --max-queue 0 allows no line", async () => {
     fake.script("slow-m", { fault: { type: "hang" } });
     const controllers = [new AbortController(), new AbortController()];
     const busy = controllers.map((controller) =>

@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { handleControl } from "./control.js";
 import { echoReply, echoText, ScriptBook } from "./ScriptBook.js";
 import { StatsTracker } from "./StatsTracker.js";
-import type { FakeLlm, FakeLlmOptions, FakeRequest, Outcome, RecordedRequest, Reply } from "./types.js";
+import type { FakeLlm, FakeLlmOptions, Outcome, RecordedRequest, Reply } from "./types.js";
 import { anthropicWire } from "./wire/anthropic.js";
 import { openaiWire } from "./wire/openai.js";
-import { estimateTokens } from "./wire/text.js";
-import type { Wire } from "./wire/Wire.js";
+import { estimateTokens, splitForStream } from "./wire/text.js";
+import type { Answer, Wire } from "./wire/Wire.js";
 
 // A real HTTP server on loopback speaking just enough of both providers' APIs for the official SDKs.
 // It is on the hot path of the benchmarks (thousands of calls at high concurrency), so a request
@@ -64,7 +64,41 @@ export const startFakeLlm = async (options: FakeLlmOptions = {}): Promise<FakeLl
     idleWaiters.clear();
   };
 
-  const answer = (wire: Wire, res: ServerResponse, request: FakeRequest, reply: Reply): Outcome => {
+  /** A streamed reply written piece by piece, with the pauses its script asks for; ends "answered". */
+  const streamPaced = (
+    wire: Wire,
+    res: ServerResponse,
+    record: MutableRecord,
+    answer: Answer,
+    reply: Reply,
+    end: (outcome: "answered") => void
+  ): void => {
+    const pacing = reply.stream ?? {};
+    const frames = wire.streamFrames(answer, pacing.pieces ?? splitForStream(answer.text));
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const write = async (): Promise<void> => {
+      for (const [index, piece] of frames.pieces.entries()) {
+        if (index > 0 && pacing.delayMs !== undefined && pacing.delayMs > 0) await pause(pacing.delayMs);
+        if (index === 1 && pacing.holdAfterFirst !== undefined) await pacing.holdAfterFirst;
+        if (res.destroyed || record.outcome !== "pending") return;
+        res.write(index === 0 ? frames.head + piece : piece);
+        if (index === 0) record.firstPieceAt = performance.timeOrigin + performance.now();
+      }
+      if (res.destroyed || record.outcome !== "pending") return;
+      res.end(frames.pieces.length === 0 ? frames.head + frames.tail : frames.tail);
+      end("answered");
+    };
+    write().catch(() => res.destroy());
+  };
+
+  const answer = (
+    wire: Wire,
+    res: ServerResponse,
+    request: MutableRecord,
+    reply: Reply,
+    end: (outcome: "answered") => void
+  ): Outcome => {
     const fault = reply.fault;
     if (fault === undefined) {
       const text = reply.text ?? "";
@@ -72,20 +106,23 @@ export const startFakeLlm = async (options: FakeLlmOptions = {}): Promise<FakeLl
         reply.usage?.input ??
         estimateTokens(request.system ?? "") +
           request.messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-      const rendered = wire.answer(
-        {
-          model: request.model,
-          text,
-          inputTokens,
-          outputTokens: reply.usage?.output ?? estimateTokens(text),
-          cachedTokens: reply.usage?.cached ?? 0,
-          cacheWriteTokens: reply.usage?.cacheWrite ?? 0,
-          stopReason: reply.stopReason
-        },
-        request.stream
-      );
+      const answered: Answer = {
+        model: request.model,
+        text,
+        inputTokens,
+        outputTokens: reply.usage?.output ?? estimateTokens(text),
+        cachedTokens: reply.usage?.cached ?? 0,
+        cacheWriteTokens: reply.usage?.cacheWrite ?? 0,
+        stopReason: reply.stopReason
+      };
+      if (request.stream && reply.stream !== undefined) {
+        streamPaced(wire, res, request, answered, reply, end);
+        return "pending";
+      }
+      const rendered = wire.answer(answered, request.stream);
       if (request.stream) {
         res.writeHead(200, { "content-type": rendered.contentType, "cache-control": "no-cache" });
+        request.firstPieceAt = performance.timeOrigin + performance.now();
       } else {
         res.writeHead(200, {
           "content-type": rendered.contentType,
@@ -148,7 +185,8 @@ export const startFakeLlm = async (options: FakeLlmOptions = {}): Promise<FakeLl
       endedAt: undefined,
       outcome: "pending",
       aborted: false,
-      status: undefined
+      status: undefined,
+      firstPieceAt: undefined
     };
     if (keepRequests) requests.push(record);
 
@@ -172,10 +210,12 @@ export const startFakeLlm = async (options: FakeLlmOptions = {}): Promise<FakeLl
       timer = undefined;
       if (record.outcome !== "pending" || res.destroyed) return;
       try {
-        // Replies without text echo the request, unless they are faults.
+        // Replies without text echo the request (or join their stream pieces), unless they are faults.
         const full =
-          reply.text === undefined && reply.fault === undefined ? { ...reply, text: echoText(record) } : reply;
-        const outcome = answer(wire, res, record, full);
+          reply.text === undefined && reply.fault === undefined
+            ? { ...reply, text: reply.stream?.pieces?.join("") ?? echoText(record) }
+            : reply;
+        const outcome = answer(wire, res, record, full, end);
         if (outcome !== "pending") end(outcome);
       } catch (error) {
         sendJson(res, 500, wire.error(500, `fake script failed: ${String(error)}`));

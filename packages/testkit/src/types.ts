@@ -26,6 +26,19 @@ export type Fault =
   /** 200 with a body that is not a usable completion; default: truncated JSON. */
   | { readonly type: "malformed"; readonly body?: string; readonly contentType?: string };
 
+/** How a streamed reply (a request with `stream: true`) is paced; without it the whole stream is one write. */
+export interface StreamPacing {
+  /** The answer text cut into events; joined they are the text (which they give when `text` is unset). */
+  readonly pieces?: ReadonlyArray<string>;
+  /** Real-timer pause before each piece after the first. */
+  readonly delayMs?: number;
+  /**
+   * After the first piece nothing more is sent until this settles: a test holds the stream open until
+   * it has seen the first piece arrive (in-process scripts only; a promise does not travel as JSON).
+   */
+  readonly holdAfterFirst?: PromiseLike<unknown>;
+}
+
 export interface Reply {
   /** Answer text; default: a short deterministic echo of the request. */
   readonly text?: string;
@@ -43,6 +56,8 @@ export interface Reply {
   readonly fault?: Fault;
   /** OpenAI finish_reason / Anthropic stop_reason; default "stop" / "end_turn". */
   readonly stopReason?: string;
+  /** Pacing of a streamed reply; ignored when the request does not stream. */
+  readonly stream?: StreamPacing;
 }
 
 export type ReplyFn = (request: FakeRequest) => Reply | Promise<Reply>;
@@ -90,6 +105,11 @@ export interface RecordedRequest extends FakeRequest {
   readonly aborted: boolean;
   /** HTTP status sent, when one was. */
   readonly status: number | undefined;
+  /**
+   * A streamed reply: when its first text piece was written, in epoch milliseconds with a fraction
+   * (`performance.timeOrigin + performance.now()`, comparable across processes on one machine).
+   */
+  readonly firstPieceAt: number | undefined;
 }
 
 export interface ModelStats {

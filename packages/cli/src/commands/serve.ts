@@ -19,8 +19,13 @@ export const serve = Command.make(
       Options.withDefault("consortia")
     ),
     maxRuns: Options.integer("max-runs").pipe(
-      Options.withDescription("runs in flight at once; one more gets 429 with Retry-After"),
+      Options.withDescription("runs in flight at once; more wait in line (--max-queue)"),
       Options.withDefault(4)
+    ),
+    maxQueue: optional(
+      Options.integer("max-queue"),
+      "requests waiting for a run slot, first come first served; one more gets 429 with Retry-After " +
+        "(default 4 × --max-runs; 0: no line)"
     ),
     apiKeyEnv: optional(
       Options.text("api-key-env"),

@@ -13,6 +13,7 @@ export interface ServeFlags {
   readonly port: number;
   readonly dir: string;
   readonly maxRuns: number;
+  readonly maxQueue: number | undefined;
   readonly apiKeyEnv: string | undefined;
   readonly maxBody: string;
   readonly grace: string;
@@ -30,6 +31,11 @@ const check = (flags: ServeFlags) =>
       return yield* usage(`--port ${flags.port}: expected 0..65535`);
     }
     if (flags.maxRuns < 1) return yield* usage(`--max-runs ${flags.maxRuns}: expected at least 1`);
+    // A line of four runs per slot: a client that cannot retry (most chat clients) still gets its
+    // answer, and the last in line waits about four run lengths, well inside the OpenAI SDKs'
+    // ten-minute timeout for runs of a minute or two; past that, 429 says the server is overloaded.
+    const maxQueue = flags.maxQueue ?? 4 * flags.maxRuns;
+    if (maxQueue < 0) return yield* usage(`--max-queue ${maxQueue}: expected 0 or more`);
     const maxBodyBytes = parseSize(flags.maxBody);
     if (maxBodyBytes === undefined)
       return yield* usage(`--max-body ${flags.maxBody}: expected e.g. 1mb, 512kb or bytes`);
@@ -46,7 +52,7 @@ const check = (flags: ServeFlags) =>
         `--host ${flags.host} is reachable from other machines: also give --api-key-env NAME so clients must authenticate`
       );
     }
-    return { maxBodyBytes, graceMs: grace.right, apiKey };
+    return { maxBodyBytes, graceMs: grace.right, apiKey, maxQueue };
   });
 
 export const executeServe = (flags: ServeFlags) =>
@@ -62,6 +68,7 @@ export const executeServe = (flags: ServeFlags) =>
           db: flags.db,
           noLog: flags.noLog,
           maxRuns: flags.maxRuns,
+          maxQueue: checked.maxQueue,
           apiKey: checked.apiKey,
           maxBodyBytes: checked.maxBodyBytes,
           graceMs: checked.graceMs,

@@ -3,6 +3,7 @@ import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
 import { callModel } from "../callPolicy.js";
 import { currentCallSite } from "../callSite.js";
+import { liveSynthesisReader } from "../liveSynthesis.js";
 import { describeError } from "../outcome.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
 import { arbiterPrompt, formatResponses, type LabelledAnswer, labelAnswers } from "../prompts.js";
@@ -125,7 +126,14 @@ export const peerReview: JudgingMethod = (context, { iteration, answers: answere
       { ...context.templates, arbiter: template },
       { prompt: context.prompt, system: config.system, iteration, answers, history: yield* roundHistory(context) }
     );
-    const round = yield* askArbiter(context, iteration, content, parseArbiterOutput, (parsed) => parsed.synthesis);
+    const round = yield* askArbiter(
+      context,
+      iteration,
+      content,
+      parseArbiterOutput,
+      (parsed) => parsed.synthesis,
+      liveSynthesisReader()
+    );
     if (round._tag === "AllFailed") return round;
     const { read: parsed, call } = round;
     return {

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
+import { liveSynthesisReader } from "../liveSynthesis.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
 import { arbiterPrompt, labelAnswers } from "../prompts.js";
 import { iterationSeed } from "../shuffle.js";
@@ -29,7 +30,8 @@ export const synthesis: JudgingMethod = (context, { iteration, answers: answered
       iteration,
       content,
       (text) => parseArbiterOutput(text, { quoted }),
-      (parsed) => parsed.synthesis
+      (parsed) => parsed.synthesis,
+      liveSynthesisReader(quoted)
     );
     if (round._tag === "AllFailed") return round;
     const { read: parsed, call, failures } = round;

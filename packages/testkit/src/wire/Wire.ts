@@ -24,11 +24,21 @@ export interface Rendered {
   readonly payload: string;
 }
 
+/** A streamed reply as its parts: `head` goes with the first piece, `tail` after the last. */
+export interface StreamFrames {
+  readonly head: string;
+  /** One event per piece of the answer text. */
+  readonly pieces: ReadonlyArray<string>;
+  readonly tail: string;
+}
+
 export interface Wire {
   readonly protocol: Protocol;
   /** A message naming what is wrong when the body is not a request of this protocol. */
   readonly parse: (body: Record<string, unknown>) => ParsedRequest | string;
   readonly answer: (answer: Answer, stream: boolean) => Rendered;
+  /** The SSE reply cut at the given text pieces, for replies that stream with pauses. */
+  readonly streamFrames: (answer: Answer, pieces: ReadonlyArray<string>) => StreamFrames;
   /** The provider's real error JSON, so the SDKs parse it into their APIError subclasses. */
   readonly error: (status: number, message: string) => string;
 }

@@ -1,5 +1,5 @@
 import { flattenContent, nextId, splitForStream, toTurns } from "./text.js";
-import type { Answer, ParsedRequest, Rendered, Wire } from "./Wire.js";
+import type { Answer, ParsedRequest, Rendered, StreamFrames, Wire } from "./Wire.js";
 
 // Anthropic messages: POST /v1/messages, JSON or the SSE event sequence message_start,
 // content_block_start, content_block_delta..., content_block_stop, message_delta, message_stop.
@@ -40,28 +40,35 @@ const json = (answer: Answer): string =>
 
 const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
-const sse = (answer: Answer): string => {
+const streamFrames = (answer: Answer, pieces: ReadonlyArray<string>): StreamFrames => {
   const start = message(answer, nextId("msg_"), [], { ...inputUsage(answer), output_tokens: 1 });
-  let out = event("message_start", { type: "message_start", message: start });
-  out += event("content_block_start", {
-    type: "content_block_start",
-    index: 0,
-    content_block: { type: "text", text: "" }
-  });
-  for (const piece of splitForStream(answer.text)) {
-    out += event("content_block_delta", {
-      type: "content_block_delta",
-      index: 0,
-      delta: { type: "text_delta", text: piece }
-    });
-  }
-  out += event("content_block_stop", { type: "content_block_stop", index: 0 });
-  out += event("message_delta", {
-    type: "message_delta",
-    delta: { stop_reason: answer.stopReason ?? "end_turn", stop_sequence: null },
-    usage: { output_tokens: answer.outputTokens }
-  });
-  return out + event("message_stop", { type: "message_stop" });
+  const head =
+    event("message_start", { type: "message_start", message: start }) +
+    event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+  const tail =
+    event("content_block_stop", { type: "content_block_stop", index: 0 }) +
+    event("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: answer.stopReason ?? "end_turn", stop_sequence: null },
+      usage: { output_tokens: answer.outputTokens }
+    }) +
+    event("message_stop", { type: "message_stop" });
+  return {
+    head,
+    pieces: pieces.map((piece) =>
+      event("content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "text_delta", text: piece }
+      })
+    ),
+    tail
+  };
+};
+
+const sse = (answer: Answer): string => {
+  const frames = streamFrames(answer, splitForStream(answer.text));
+  return frames.head + frames.pieces.join("") + frames.tail;
 };
 
 const errorType = (status: number): string => {
@@ -86,6 +93,7 @@ const errorType = (status: number): string => {
 export const anthropicWire: Wire = {
   protocol: "anthropic",
   parse,
+  streamFrames,
   answer: (answer, stream): Rendered =>
     stream
       ? { contentType: "text/event-stream", payload: sse(answer) }

@@ -1,5 +1,5 @@
 import { nextId, splitForStream, toTurns } from "./text.js";
-import type { Answer, ParsedRequest, Rendered, Wire } from "./Wire.js";
+import type { Answer, ParsedRequest, Rendered, StreamFrames, Wire } from "./Wire.js";
 
 // OpenAI chat completions: POST /v1/chat/completions, JSON or SSE chunks ending with `data: [DONE]`.
 
@@ -41,19 +41,24 @@ const json = (answer: Answer): string =>
     usage: usageOf(answer)
   });
 
-const sse = (answer: Answer): string => {
+const streamFrames = (answer: Answer, pieces: ReadonlyArray<string>): StreamFrames => {
   const id = nextId("chatcmpl-");
   const created = Math.floor(Date.now() / 1000);
   const chunk = (choices: ReadonlyArray<unknown>, extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: answer.model, choices, ...extra })}\n\n`;
   const delta = (content: Record<string, unknown>, finish: string | null = null) =>
     chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finish }]);
-  let out = delta({ role: "assistant", content: "" });
-  for (const piece of splitForStream(answer.text)) out += delta({ content: piece });
-  out += delta({}, answer.stopReason ?? "stop");
-  // Usage always comes last with empty choices, as with stream_options.include_usage.
-  out += chunk([], { usage: usageOf(answer) });
-  return out + "data: [DONE]\n\n";
+  return {
+    head: delta({ role: "assistant", content: "" }),
+    pieces: pieces.map((piece) => delta({ content: piece })),
+    // Usage always comes last with empty choices, as with stream_options.include_usage.
+    tail: `${delta({}, answer.stopReason ?? "stop")}${chunk([], { usage: usageOf(answer) })}data: [DONE]\n\n`
+  };
+};
+
+const sse = (answer: Answer): string => {
+  const frames = streamFrames(answer, splitForStream(answer.text));
+  return frames.head + frames.pieces.join("") + frames.tail;
 };
 
 const errorType = (status: number): { type: string; code: string | null } => {
@@ -68,6 +73,7 @@ const errorType = (status: number): { type: string; code: string | null } => {
 export const openaiWire: Wire = {
   protocol: "openai",
   parse,
+  streamFrames,
   answer: (answer, stream): Rendered =>
     stream
       ? { contentType: "text/event-stream", payload: sse(answer) }

@@ -21,11 +21,15 @@ const callStats = (call: StoredCall): Html =>
 const callError = (call: StoredCall): Html | string =>
   call.error === null ? "" : html`<p class="error">${call.error.type}: ${call.error.message}</p>`;
 
-const answerCard = (answer: AnswerView): Html => {
+/** Another run this one links to: a link in the viewer, the command that shows it in a file. */
+const runRef = (id: string, mode: PageMode): Html =>
+  mode === "server" ? html`<a href="/runs/${encodeURIComponent(id)}">${id}</a>` : html`${id} (consortium show ${id})`;
+
+const answerCard = (answer: AnswerView, mode: PageMode): Html => {
   const { call } = answer;
   return html`<article class="card answer${call.error === null ? "" : " failed"}" data-member="${call.provider}/${call.model}#${call.instance}">
 <h3>${answer.label === null ? "" : html`<span>${answer.label}</span>`}<span class="muted">${call.provider}/${call.model} #${call.instance}</span>${answer.role === null ? "" : badge(`role ${answer.role}`, "role")}${answer.layer === null ? "" : badge(`layer ${answer.layer}`, "layer")}</h3>
-${callStats(call)}${callError(call)}
+${callStats(call)}${callError(call)}${call.innerRunId === null ? "" : html`<p class="small">answered by run ${runRef(call.innerRunId, mode)}</p>`}
 ${call.text === null || call.text === "" ? html`<p class="muted">No answer.</p>` : html`<pre class="answer-text">${call.text}</pre>`}
 </article>`;
 };
@@ -45,10 +49,11 @@ const judgingCall = (call: StoredCall): Html =>
   html`<div class="judging-call"><span>${call.role} ${call.provider}/${call.model}${call.instance > 0 ? ` (fallback ${call.instance})` : ""}</span>${callStats(call)}${callError(call)}</div>`;
 
 const roundSection = (
-  round: RoundView
+  round: RoundView,
+  mode: PageMode
 ): Html => html`<section class="round" id="round-${round.index}" aria-labelledby="round-${round.index}-title">
 <h2 id="round-${round.index}-title">Round ${round.index}</h2>
-<div class="grid">${round.answers.map(answerCard)}</div>
+<div class="grid">${round.answers.map((answer) => answerCard(answer, mode))}</div>
 <div class="arbiter"><h3>Judging</h3>${round.judging.map(judgingCall)}
 ${round.decision === null ? html`<p class="muted">No decision recorded for this round.</p>` : decisionBlock(round.decision)}</div>
 </section>`;
@@ -77,6 +82,7 @@ export const renderRunMain = (run: StoredRun, options: RunPageOptions): Html => 
 <p class="toolbar"><button type="button" data-copy="run-json">Copy as JSON</button> ${options.links ?? ""}</p>
 <dl class="meta">
 <dt>consortium</dt><dd>${run.consortium}</dd>
+${run.outerRunId === null ? "" : html`<dt>included by</dt><dd>member of run ${runRef(run.outerRunId, options.mode)}</dd>`}
 <dt>config</dt><dd>sha256:${run.configHash.slice(0, 16)} ${source(run)}</dd>
 <dt>started</dt><dd>${formatTime(run.startedAt)} UTC${run.endedAt === null ? "" : ` · ended ${formatTime(run.endedAt)} UTC`}</dd>
 <dt>totals</dt><dd>${run.iterations} round${run.iterations === 1 ? "" : "s"} · ${tokens(run.inputTokens, run.outputTokens)} · ${cost(run.costUsd)}${run.costComplete === false ? " (incomplete: some calls had no price)" : ""} · ${run.durationMs === null ? "not ended" : duration(run.durationMs)} · ${run.calls.length} calls${failedCalls > 0 ? `, ${failedCalls} failed` : ""}</dd>
@@ -89,7 +95,7 @@ ${(run.result?.warnings ?? []).map((warning) => html`<dt>warning</dt><dd>${warni
 ${run.synthesis === null ? html`<p class="muted">No synthesis${run.status === "running" ? " yet" : ""}.</p>` : html`<div class="markdown card" id="final-answer">${raw(renderMarkdown(run.synthesis))}</div>`}
 <h2>Timeline</h2>
 ${renderTimeline(run.calls)}
-${roundsOf(run).map(roundSection)}
+${roundsOf(run).map((round) => roundSection(round, options.mode))}
 <script type="application/json" id="run-json">${raw(jsonForScript(run))}</script>
 </main>`;
 };

@@ -1,0 +1,108 @@
+import {
+  maskQuotedRegions,
+  nameRegex,
+  normaliseName,
+  openTagOf,
+  squash,
+  TAG_PATTERN,
+  unwrapCdata
+} from "./parseArbiter.js";
+
+// The arbiter's synthesis while its reply is still being written: of the text so far, the part of
+// the synthesis that is certain, i.e. that parseArbiterOutput will read at the start of the synthesis
+// of the whole reply, whatever comes next. It reads the reply as the parser does (case, white space,
+// attributes, `-` for `_`, CDATA, inline code, only top-level elements, never an element that is a
+// quotation of an answer) and holds back whatever the rest of the reply could still change: a tag
+// not yet closed (`<synth`), an open CDATA section or inline code span, an element before the
+// synthesis not yet closed (a `<synthesis>` inside an open `<analysis>` may be a quotation), any
+// known tag inside the synthesis (its nesting decides where the synthesis ends), and white space at
+// either end (the parser trims it). The one thing it cannot know is a second top-level `<synthesis>`
+// further on, which the parser would take instead: the caller compares with the parsed reply at the end.
+
+const OPEN_TAG = openTagOf(TAG_PATTERN);
+const ANY_KNOWN_TAG = new RegExp(`<\\s*/?\\s*(?:${TAG_PATTERN})(?:\\s[^<>]*)?>`, "gi");
+const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+
+/** The length of the start of `raw` that no later text can read differently (tags, CDATA, inline code). */
+export const settledLength = (raw: string): number => {
+  let cut = raw.length;
+  // A `<` with no `>` after it may still become a tag.
+  const lt = raw.lastIndexOf("<");
+  if (lt >= 0 && raw.indexOf(">", lt) < 0) cut = lt;
+  // A CDATA section not yet closed will be masked once it is.
+  const cdataMasked = raw.replace(CDATA, (m) => " ".repeat(m.length));
+  const openCdata = cdataMasked.indexOf("<![CDATA[");
+  if (openCdata >= 0) cut = Math.min(cut, openCdata);
+  // Inline code never spans lines, so only the last line can still change: a backtick there whose
+  // closing one has not come yet may open a span that masks what follows it.
+  const lineStart = cdataMasked.lastIndexOf("\n") + 1;
+  for (let i = cdataMasked.indexOf("`", lineStart); i >= 0 && i < cut; ) {
+    const next = cdataMasked.indexOf("`", i + 1);
+    if (next < 0) return Math.min(cut, i);
+    i = next === i + 1 ? next : cdataMasked.indexOf("`", next + 1);
+  }
+  return cut;
+};
+
+/** Where `name`'s element whose content starts at `from` closes, counting nesting; undefined while open. */
+const balancedClose = (
+  masked: string,
+  name: string,
+  from: number
+): { readonly contentEnd: number; readonly end: number } | undefined => {
+  const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
+  same.lastIndex = from;
+  let depth = 1;
+  for (let m = same.exec(masked); m !== null; m = same.exec(masked)) {
+    if (m[1] === "/") {
+      depth -= 1;
+      if (depth === 0) return { contentEnd: m.index, end: m.index + m[0].length };
+    } else if (!m[0].endsWith("/>")) depth += 1;
+  }
+  return undefined;
+};
+
+/**
+ * A reader of the certain start of the synthesis in a reply still being written (see above); "" while
+ * nothing is certain. `quoted`: the answers the arbiter was shown, as given to parseArbiterOutput.
+ */
+export const liveSynthesisReader = (quoted: ReadonlyArray<string> = []): ((raw: string) => string) => {
+  const answers = quoted.map(squash).filter((answer) => answer.length > 0);
+  return (raw) => liveSynthesis(raw, answers);
+};
+
+const liveSynthesis = (raw: string, answers: ReadonlyArray<string>): string => {
+  const text = raw.slice(0, settledLength(raw));
+  const masked = maskQuotedRegions(text);
+  for (let position = 0; ; ) {
+    OPEN_TAG.lastIndex = position;
+    const open = OPEN_TAG.exec(masked);
+    if (open === null) return "";
+    const name = normaliseName(open[1]!);
+    const contentStart = open.index + open[0].length;
+    const selfClosing = open[0].endsWith("/>");
+    if (name !== "synthesis") {
+      if (selfClosing) {
+        position = contentStart;
+        continue;
+      }
+      // An element not closed yet may hold a quoted `<synthesis>`: nothing is certain until it closes.
+      const close = balancedClose(masked, name, contentStart);
+      if (close === undefined) return "";
+      position = close.end;
+      continue;
+    }
+    // An empty synthesis makes the parser fall back to the text outside the tags.
+    if (selfClosing) return "";
+    const close = balancedClose(masked, name, contentStart);
+    let end = close?.contentEnd ?? masked.length;
+    ANY_KNOWN_TAG.lastIndex = contentStart;
+    const inner = ANY_KNOWN_TAG.exec(masked);
+    if (inner !== null && inner.index < end) end = inner.index;
+    // An element that reproduces an answer is a quotation; a start that is no part of any answer
+    // cannot grow into one.
+    const span = squash(text.slice(open.index, end));
+    if (answers.some((answer) => answer.includes(span))) return "";
+    return unwrapCdata(text.slice(contentStart, end)).trim();
+  }
+};
