@@ -73,7 +73,11 @@ const askInstance = (
     return toResponse(outcome);
   });
 
-/** Every member instance in play answers; the result is in file order whatever finished first. */
+/**
+ * Every member instance in play answers; the result is in file order whatever finished first. A client
+ * answering from memory is asked one instance after another: nothing waits, so a fiber per instance
+ * would only add work (the same calls, answers and records, in the same order).
+ */
 export const askMembers = (
   context: RunContext,
   iteration: number,
@@ -86,5 +90,5 @@ export const askMembers = (
       instance.config.consortium === undefined
         ? askInstance(context, instance, iteration, previous, options.layer)
         : askNested(context, instance, iteration, previous, options.layer),
-    { concurrency: "unbounded" }
+    { concurrency: context.client.answers === "local" ? undefined : "unbounded" }
   );

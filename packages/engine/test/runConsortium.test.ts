@@ -2,6 +2,7 @@ import type { ConsortiumConfig } from "@consortium/config";
 import { AuthFailed, MissingApiKey, RateLimited, RequestRejected, ServerError } from "@consortium/providers";
 import { describe, expect, it } from "@effect/vitest";
 import { Effect, Exit, Fiber, Layer, TestClock } from "effect";
+import { makeProviderGates } from "../src/gates.js";
 import type { RunOptions } from "../src/runConsortium.js";
 import { runConsortium } from "../src/runConsortium.js";
 import {
@@ -482,15 +483,29 @@ describe("the call policy, on the test clock", () => {
             : { ...answerAll()(request, n), latencyMs: 10 },
         { answers: "local" }
       );
-      const config = makeConfig({ limits: limits({ concurrency: 1, retries: 3 }) });
-      const fiber = yield* Effect.fork(run(config, client));
+      // Two runs sharing provider p's cap of 1, as an eval's cases do.
+      const config = makeConfig({
+        providers: { p: provider("p", 1), q: provider("q") },
+        limits: limits({ retries: 3 })
+      });
+      const providerGates = makeProviderGates();
+      const both = Effect.all(
+        [
+          run(config, client, recordingLog(), { providerGates }),
+          run(config, client, recordingLog(), { providerGates })
+        ],
+        { concurrency: 2 }
+      );
+      const fiber = yield* Effect.fork(both);
       yield* TestClock.adjust("1 second");
-      const result = yield* Fiber.join(fiber);
-      expect(client.callsTo("b")).toHaveLength(1);
+      const [result] = yield* Fiber.join(fiber);
+      expect(client.callsTo("b")).toHaveLength(2);
       const failed = result.iterations[0]!.responses.find((r) => r.member === "q/b")!;
       expect(failed).toMatchObject({ attempts: 1, error: { type: "RateLimited" } });
-      // Nothing to wait for: every member was asked at once despite concurrency 1.
-      expect(client.maxInFlight()).toBe(3);
+      // No permit: the two runs' calls to p overlapped despite its cap of 1.
+      expect(client.maxInFlightFor("p")).toBe(2);
+      // Within a run nothing waits, so its members are asked one after another: one call per run at a time.
+      expect(client.maxInFlight()).toBe(2);
     })
   );
 

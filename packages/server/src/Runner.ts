@@ -25,6 +25,8 @@ export interface RunRequest {
   readonly origin: string;
   readonly signal: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Send the answer to `onEvent` as it is written (SynthesisDelta, SynthesisFinal). */
+  readonly streamSynthesis?: boolean;
 }
 
 export type RunOutcome =
@@ -64,7 +66,8 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
     const run = runConsortium(request.config, request.prompt, {
       runId,
       history: request.history,
-      origin: request.origin
+      origin: request.origin,
+      ...(request.streamSynthesis === true ? { streamSynthesis: true } : {})
     });
     const program =
       request.onEvent === undefined ? run : run.pipe(Effect.provide(RunEvents.fromCallback(request.onEvent)));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsortiumConfig } from "@consortium/config";
-import { describeEvent, textPieces } from "@consortium/engine";
+import { describeEvent, type RunResult } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import { shuttingDownError, tooManyRuns } from "./busy.js";
 import type { Catalog } from "./catalog.js";
@@ -13,10 +13,10 @@ import type { RunSlots } from "./slots.js";
 // POST /v1/chat/completions: one consortium run per request.
 //
 // Streaming sends the headers and progress comments (`: round 1`, `: openai/gpt-4.1-mini#1 done`)
-// while the run goes, then the final synthesis as content chunks once the last round is decided. The
-// arbiter's own output is not forwarded token by token: the model client answers whole completions,
-// and the arbiter writes its synthesis before the confidence that decides whether the round is the
-// last, so a streamed synthesis could turn out to be a draft. Chunks are a few words each.
+// while the run goes, and the answer as content chunks as the engine sends it (SynthesisDelta): the
+// last allowed round's synthesis as the arbiter writes it, an earlier round's at once when it is
+// decided final (a round another follows is never sent: `: round 1: refining`). Then a last chunk
+// with finish_reason, usage and the consortium object, and `data: [DONE]`.
 
 export interface ChatContext {
   readonly catalog: Catalog;
@@ -83,6 +83,47 @@ const comment = (res: ServerResponse, text: string): void => {
   if (!res.destroyed) res.write(`: ${text.replace(/[\r\n]+/g, " ")}\n\n`);
 };
 
+/**
+ * The answer's chunks: the first piece opens with the assistant role, and the last chunk carries
+ * finish_reason, usage and the consortium object (with `revised: true` when the pieces sent turned
+ * out not to be the start of the answer, which the engine reports and which can no longer be unsent).
+ */
+const answerChunks = (res: ServerResponse, model: string) => {
+  let id: string | undefined;
+  const created = Math.floor(Date.now() / 1000);
+  let sent = "";
+  let revised = false;
+  const open = (runId: string): string => {
+    if (id !== undefined) return id;
+    id = completionId(runId);
+    sse(res, chunk(id, model, created, { role: "assistant", content: "" }));
+    return id;
+  };
+  return {
+    piece: (runId: string, text: string): void => {
+      sse(res, chunk(open(runId), model, created, { content: text }));
+      sent += text;
+    },
+    revised: (): void => {
+      revised = true;
+      comment(res, "the answer sent so far was replaced: the final answer is the run's synthesis");
+    },
+    end: (result: RunResult): void => {
+      const chunkId = open(result.runId);
+      // The engine has sent the whole answer by now; this only guards a listener that missed a piece.
+      const text = result.synthesis?.text ?? "";
+      if (!revised && text.startsWith(sent) && text.length > sent.length) {
+        sse(res, chunk(chunkId, model, created, { content: text.slice(sent.length) }));
+      }
+      sse(res, {
+        ...chunk(chunkId, model, created, {}, "stop"),
+        usage: usageOf(result),
+        consortium: { ...consortiumInfo(result), ...(revised ? { revised: true } : {}) }
+      });
+    }
+  };
+};
+
 export const handleChat = async (req: IncomingMessage, res: ServerResponse, context: ChatContext): Promise<string> => {
   const request = parseChatRequest(parseJsonBody(await readBody(req, context.maxBodyBytes)));
   const found = await context.catalog.find(request.model);
@@ -132,11 +173,16 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
       "x-accel-buffering": "no"
     });
     res.flushHeaders();
+    const answer = answerChunks(res, request.model);
     const outcome = await context.runner.run({
       ...base,
+      streamSynthesis: true,
       onEvent: (event) => {
+        if (event._tag === "SynthesisDelta") return answer.piece(event.runId, event.text);
+        if (event._tag === "SynthesisFinal" && event.revised) answer.revised();
         const line = describeEvent(event);
         if (line !== undefined) comment(res, line);
+        if (event._tag === "IterationEnded" && !event.stop) comment(res, `round ${event.iteration}: refining`);
       }
     });
     const error = failedRun(outcome, context.stopping());
@@ -147,17 +193,7 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
       return `200 (stream) ${error?.status ?? ""} ${error?.message ?? ""}`;
     }
     const { result } = outcome;
-    const id = completionId(result.runId);
-    const created = Math.floor(Date.parse(result.startedAt) / 1000);
-    sse(res, chunk(id, request.model, created, { role: "assistant", content: "" }));
-    for (const piece of textPieces(result.synthesis?.text ?? "")) {
-      sse(res, chunk(id, request.model, created, { content: piece }));
-    }
-    sse(res, {
-      ...chunk(id, request.model, created, {}, "stop"),
-      usage: usageOf(result),
-      consortium: consortiumInfo(result)
-    });
+    answer.end(result);
     sse(res, "[DONE]");
     res.end();
     return `200 (stream) run ${result.runId} ${result.status}`;

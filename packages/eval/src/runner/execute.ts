@@ -213,7 +213,8 @@ export const executePlan = <R>(
                 )
               )
             ),
-          { concurrency: "unbounded" }
+          // one target (the usual suite) runs in the case's own fiber: a fork per case costs more than it gives
+          { concurrency: plan.targets.length === 1 ? undefined : "unbounded" }
         ).pipe(
           Effect.map((results): CaseReport => ({ id: planned.suiteCase.id, prompt: planned.suiteCase.prompt, results }))
         ),
