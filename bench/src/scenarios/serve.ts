@@ -20,7 +20,8 @@ const MEMBER_MS = 200;
 const ARBITER_MS = 50;
 const TARGET_RATIO = 1.15;
 
-const readyLine = (child: ReturnType<typeof spawn>): Promise<string> =>
+/** serve's first stdout line, `{"listening": …}`, once it listens. */
+export const readyLine = (child: ReturnType<typeof spawn>): Promise<string> =>
   new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     child.once("exit", (code) => reject(new Error(`consortium serve exited with ${code} before it listened`)));

@@ -1,6 +1,6 @@
 import {
+  findClose,
   maskQuotedRegions,
-  nameRegex,
   normaliseName,
   openTagOf,
   squash,
@@ -45,21 +45,9 @@ export const settledLength = (raw: string): number => {
 };
 
 /** Where `name`'s element whose content starts at `from` closes, counting nesting; undefined while open. */
-const balancedClose = (
-  masked: string,
-  name: string,
-  from: number
-): { readonly contentEnd: number; readonly end: number } | undefined => {
-  const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
-  same.lastIndex = from;
-  let depth = 1;
-  for (let m = same.exec(masked); m !== null; m = same.exec(masked)) {
-    if (m[1] === "/") {
-      depth -= 1;
-      if (depth === 0) return { contentEnd: m.index, end: m.index + m[0].length };
-    } else if (!m[0].endsWith("/>")) depth += 1;
-  }
-  return undefined;
+const balancedClose = (masked: string, name: string, from: number) => {
+  const close = findClose(masked, name, from);
+  return close?.balanced === true ? close : undefined;
 };
 
 /**

@@ -21,11 +21,11 @@ const fail = (operation: string, location: string) => (cause: unknown) =>
 const withConnection = <A>(
   location: string,
   operation: string,
-  work: (backend: ReturnType<typeof connect>) => Promise<A>
+  work: (backend: Awaited<ReturnType<typeof connect>>) => Promise<A>
 ) =>
   Effect.tryPromise({
     try: async () => {
-      const backend = connect(location);
+      const backend = await connect(location);
       try {
         return await work(backend);
       } finally {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@consortium/eval";
+import { canonicalJson } from "@consortium/eval/records";
 import { type Kysely, type Migration, sql } from "kysely";
 import type { ColumnTypes } from "./migrations.js";
 import { type CallColumns, factorResult, type SameJson, sameJsonText } from "./runs/resultCalls.js";

@@ -1,4 +1,4 @@
-import { asEvalReport, type EvalReport, mergeReports, outcomeOf } from "@consortium/eval";
+import { asEvalReport, type EvalReport, mergeReports, outcomeOf } from "@consortium/eval/records";
 import { Either } from "effect";
 import type { Selectable } from "kysely";
 import type { EvalShardsTable, StoredEvalStatus } from "../Database.js";
