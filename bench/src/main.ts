@@ -18,6 +18,7 @@ import { replayScenario } from "./scenarios/replay.js";
 import { oneRun } from "./scenarios/run.js";
 import { serveLoad } from "./scenarios/serve.js";
 import { startup } from "./scenarios/startup.js";
+import { streamFirstByte } from "./scenarios/streamFirstByte.js";
 import { type SuiteMeasurement, suiteNoLog, suiteWithStore } from "./scenarios/suite.js";
 import { viewScenario } from "./scenarios/view.js";
 import { defaultSettings, type Settings } from "./settings.js";
@@ -35,6 +36,7 @@ const SCENARIOS = [
   "promptfoo",
   "cpu",
   "serve",
+  "stream",
   "view"
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -116,6 +118,10 @@ const main = async (): Promise<void> => {
     if (selected.has("serve")) {
       if (commands.has("serve")) rows.push(...(await serveLoad(fake, settings, log)));
       else skipped.push({ scenario: "serve", reason: "the CLI has no `serve` command yet" });
+    }
+    if (selected.has("stream")) {
+      if (commands.has("serve")) rows.push(...(await streamFirstByte(settings, log)));
+      else skipped.push({ scenario: "stream", reason: "the CLI has no `serve` command yet" });
     }
     let noLog: SuiteMeasurement | undefined;
     for (const scenario of ["suite", "store"] as const) {

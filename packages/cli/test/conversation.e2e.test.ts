@@ -79,17 +79,6 @@ describe("consortium run --continue", () => {
   });
 });
 
-describe("consortium run --stream", () => {
-  it("writes the same synthesis piece by piece; --json stays one JSON document", async () => {
-    fake.script("judge-m", { text: arbiterReply("One two three four five six seven.") });
-    const streamed = await cli(["run", file, "Count?", "--stream", "--no-log"]);
-    expect(streamed.code, streamed.stderr).toBe(0);
-    expect(streamed.stdout).toBe("One two three four five six seven.\n");
-    const json = await cli(["run", file, "Count?", "--stream", "--json", "--no-log"]);
-    expect(JSON.parse(json.stdout).synthesis.text).toBe("One two three four five six seven.");
-  });
-});
-
 describe("consortium run --continue with no id", () => {
   it("continues the latest run, like -c", async () => {
     fake.script("judge-m", { text: arbiterReply("First answer.") });

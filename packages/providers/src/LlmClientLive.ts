@@ -5,6 +5,7 @@ import { type Connection, connect, connectionKey } from "./connection.js";
 import { AuthFailed, attemptTimedOut, MalformedResponse } from "./errors.js";
 import { type AttemptOptions, LlmClient, type OnText } from "./LlmClient.js";
 import { baseUrlOf, type Env } from "./providerEnv.js";
+import { isSdkLoaded, loadSdk } from "./sdks.js";
 import { SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";
 import type { LlmRequest } from "./types.js";
 
@@ -50,6 +51,8 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
     attempt?: AttemptOptions,
     onText?: OnText
   ) {
+    // the SDK loads on the first call of its provider type, not when the process starts
+    if (!isSdkLoaded(provider.type)) yield* Effect.promise(() => loadSdk(provider.type));
     const connection = connectionFor(provider);
     const { model } = request;
     const name = provider.name;

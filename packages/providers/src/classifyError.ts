@@ -1,6 +1,6 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { Redacted } from "effect";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import {
   AuthFailed,
   ConnectionFailed,
@@ -11,6 +11,7 @@ import {
   ServerError
 } from "./errors.js";
 import { formatDelay, parseRetryAfter } from "./retryAfter.js";
+import { loadedSdks } from "./sdks.js";
 import { REDACTED } from "./secrets.js";
 
 // Whatever an SDK call threw → one of our tagged errors, with a one-line message that names the
@@ -27,14 +28,12 @@ export interface CallContext {
 
 type SdkApiError = InstanceType<typeof OpenAI.APIError> | InstanceType<typeof Anthropic.APIError>;
 
-const isApiError = (error: unknown): error is SdkApiError =>
-  error instanceof OpenAI.APIError || error instanceof Anthropic.APIError;
+const isApiError = (error: unknown): error is SdkApiError => loadedSdks().some((sdk) => error instanceof sdk.APIError);
 
-const isUserAbort = (error: unknown): boolean =>
-  error instanceof OpenAI.APIUserAbortError || error instanceof Anthropic.APIUserAbortError;
+const isUserAbort = (error: unknown): boolean => loadedSdks().some((sdk) => error instanceof sdk.APIUserAbortError);
 
 const isConnectionTimeout = (error: unknown): boolean =>
-  error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError;
+  loadedSdks().some((sdk) => error instanceof sdk.APIConnectionTimeoutError);
 
 const MAX_DETAIL = 160;
 

@@ -1,17 +1,16 @@
-import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "@consortium/config";
 import { Redacted } from "effect";
-import OpenAI from "openai";
 import { anthropicHeaders, fromAnthropicMessage, toAnthropicBody } from "./anthropicProtocol.js";
 import { httpFetch } from "./httpFetch.js";
 import { fromOpenAiCompletion, toOpenAiBody } from "./openaiProtocol.js";
 import { baseUrlOf, builtInOf, type Env, keyVariableOf, readVariable } from "./providerEnv.js";
+import { anthropicSdk, openAiSdk } from "./sdks.js";
 import { type OnText, readAnthropicStream, readOpenAiStream } from "./streamReaders.js";
 import type { LlmRequest, LlmResponse } from "./types.js";
 
 // One SDK client per provider, made on first use and reused for every call after it (benchmarks push
 // thousands of calls through one client, so nothing here may run per call), each on a node:http
-// keep-alive fetch (see httpFetch.ts).
+// keep-alive fetch (see httpFetch.ts). The provider's SDK must be loaded first (`loadSdk`, sdks.ts).
 
 /**
  * Our engine bounds each attempt itself by interrupting (which aborts the request), so the SDK's own
@@ -56,7 +55,7 @@ export const connect = (provider: ProviderConfig, env: Env): Connection => {
   if (provider.type === "anthropic") {
     const client = missingKey
       ? undefined
-      : new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT, fetch: httpFetch });
+      : new (anthropicSdk())({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT, fetch: httpFetch });
     return {
       keyVariable,
       secret,
@@ -74,7 +73,7 @@ export const connect = (provider: ProviderConfig, env: Env): Connection => {
   }
   const client = missingKey
     ? undefined
-    : new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT, fetch: httpFetch });
+    : new (openAiSdk())({ apiKey, baseURL, maxRetries: 0, timeout: NO_SDK_TIMEOUT, fetch: httpFetch });
   const tokenLimit = builtInOf(provider) === undefined ? "max_tokens" : "max_completion_tokens";
   return {
     keyVariable,

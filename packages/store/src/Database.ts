@@ -17,8 +17,8 @@ export interface RunsTable {
   readonly consortium: string;
   readonly status: StoredRunStatus;
   readonly prompt: string;
-  /** The resolved ConsortiumConfig as JSON. */
-  readonly config_json: string;
+  /** The resolved ConsortiumConfig, stored once in `configs`; null only for a hand-made row. */
+  readonly config_key: string | null;
   /** sha256 of the canonical JSON of the config without its source path. */
   readonly config_hash: string;
   readonly source_file: string | null;
@@ -37,7 +37,10 @@ export interface RunsTable {
   readonly ended_at: string | null;
   readonly duration_ms: number | null;
   readonly error: string | null;
-  /** The run's result object (as `--json` prints it), once the run has ended. */
+  /**
+   * The run's result object (as `--json` prints it), once the run has ended, with what its call rows
+   * hold as references to them (see runs/resultCalls.ts).
+   */
   readonly result_json: string | null;
   /** Writer process, so a later open can tell a live run from an abandoned one. */
   readonly pid: number;
@@ -52,6 +55,14 @@ export interface RunsTable {
   readonly lease_until: string | null;
   /** The run this one answered a member call of (an included consortium's run); null otherwise. */
   readonly outer_run_id: string | null;
+}
+
+/** Each config that runs were started from, once: many runs (an eval's cases) share one. */
+export interface ConfigsTable {
+  /** sha256 of config_json as written (so two spellings of one config may be two rows). */
+  readonly key: string;
+  /** The resolved ConsortiumConfig as JSON. */
+  readonly config_json: string;
 }
 
 export interface CallsTable {
@@ -133,12 +144,13 @@ export interface EvalShardsTable {
   readonly lease_until: string | null;
   readonly started_at: string;
   readonly ended_at: string | null;
-  /** This shard's own report. */
+  /** This shard's own report; null for an eval run whole (one shard): the eval holds it. */
   readonly summary_json: string | null;
 }
 
 export interface Database {
   readonly runs: RunsTable;
+  readonly configs: ConfigsTable;
   readonly calls: CallsTable;
   readonly evals: EvalsTable;
   readonly eval_results: EvalResultsTable;

@@ -1,5 +1,5 @@
 import type { RunLog } from "@consortium/engine";
-import { type EvalEnded, EvalLog } from "@consortium/eval";
+import { type EvalEnded, EvalLog } from "@consortium/eval/records";
 import { Effect, Layer } from "effect";
 import type { StoreError } from "./errors.js";
 import { Store, type StoreOptions } from "./Store.js";

@@ -21,11 +21,11 @@ const fail = (operation: string, location: string) => (cause: unknown) =>
 const withConnection = <A>(
   location: string,
   operation: string,
-  work: (backend: ReturnType<typeof connect>) => Promise<A>
+  work: (backend: Awaited<ReturnType<typeof connect>>) => Promise<A>
 ) =>
   Effect.tryPromise({
     try: async () => {
-      const backend = connect(location);
+      const backend = await connect(location);
       try {
         return await work(backend);
       } finally {
@@ -82,6 +82,16 @@ const copyRows = async (source: Db, target: Db): Promise<CopyCounts> => {
   const runs = await source.selectFrom("runs").selectAll().orderBy("started_at").orderBy("id").execute();
   const newRuns: Array<string> = [];
   for (const batch of chunks(runs)) {
+    // The configs first: a run refers to its config by key.
+    const keys = [...new Set(batch.flatMap((run) => (run.config_key === null ? [] : [run.config_key])))];
+    if (keys.length > 0) {
+      const configs = await source.selectFrom("configs").selectAll().where("key", "in", keys).execute();
+      await target
+        .insertInto("configs")
+        .values(configs)
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+    }
     const rows = batch.map(
       (run: Selectable<RunsTable>): Insertable<RunsTable> => ({
         ...run,

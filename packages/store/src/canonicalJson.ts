@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from "@consortium/eval";
+import { canonicalJson, sha256Hex } from "@consortium/eval/records";
 
 /**
  * Identifies a configuration by content: sha256 of its canonical JSON. The source path is left out,

@@ -6,6 +6,7 @@ import {
   type MigrationProvider,
   sql
 } from "kysely";
+import { configsByHash, oneShardReportOnce, resultsReferToCalls } from "./factorMigrations.js";
 
 // Versioned schema changes, listed in code rather than read from a folder: the CLI is one bundled
 // file, so there is no folder to scan. Names sort in order; never edit a released migration, add one.
@@ -14,6 +15,8 @@ import {
 /** The column types, and the one migration, that differ between backends. */
 export interface ColumnTypes {
   readonly json: ColumnDataType;
+  /** Whether JSON comes back with its keys in the order written (text does; jsonb sorts them). */
+  readonly jsonKeepsKeyOrder: boolean;
   readonly time: ColumnDataType;
   readonly real: ColumnDataType;
   /** An integer primary key the database numbers itself. */
@@ -270,10 +273,13 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0007_call_costs": callCosts(types),
   "0008_run_filters": runFilters(),
   "0009_nesting_and_layers": nestingAndLayers(),
-  "0010_prompt_search": types.promptSearch
+  "0010_prompt_search": types.promptSearch,
+  "0011_configs_by_hash": configsByHash(types),
+  "0012_results_refer_to_calls": resultsReferToCalls(types),
+  "0013_one_shard_report_once": oneShardReportOnce()
 });
 
-export const latestMigration = "0010_prompt_search";
+export const latestMigration = "0013_one_shard_report_once";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

@@ -3,7 +3,7 @@ import type { Migration } from "kysely";
 import type { Backend } from "./Db.js";
 import { messageOf, StoreError } from "./errors.js";
 import { migrate, type SchemaLock, schemaStatus } from "./migrate.js";
-import { displayUrl, isPostgresUrl, openPostgres, migrations as postgresMigrations } from "./postgres/openPostgres.js";
+import { displayUrl, isPostgresUrl } from "./postgres/url.js";
 import { openSqlite, migrations as sqliteMigrations } from "./sqlite/openSqlite.js";
 
 // The one place a location becomes a backend: a postgres:// or postgresql:// URL is a PostgreSQL
@@ -16,10 +16,12 @@ export interface OpenBackend extends Backend {
 }
 
 // A read-only PostgreSQL store relies on the viewer issuing only reads; SQLite also refuses writes itself.
-export const connect = (location: string, readOnly = false): OpenBackend =>
-  isPostgresUrl(location)
-    ? { ...openPostgres(location), migrations: postgresMigrations }
-    : { ...openSqlite(location, { readOnly }), migrations: sqliteMigrations };
+// The PostgreSQL half (and the `pg` client, ~30 ms to load) is imported only for a postgres:// URL.
+export const connect = async (location: string, readOnly = false): Promise<OpenBackend> => {
+  if (!isPostgresUrl(location)) return { ...openSqlite(location, { readOnly }), migrations: sqliteMigrations };
+  const postgres = await import("./postgres/openPostgres.js");
+  return { ...postgres.openPostgres(location), migrations: postgres.migrations };
+};
 
 /** The location as messages show it (a URL without its password). */
 export const displayLocation = (location: string): string =>
@@ -48,7 +50,7 @@ export const openDatabase = (
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const backend = connect(location, options.readOnly === true);
+        const backend = await connect(location, options.readOnly === true);
         try {
           if (options.readOnly === true) await requireCurrent(backend, list ?? backend.migrations);
           else await migrate(backend.db, backend.location, backend.lock, list ?? backend.migrations);

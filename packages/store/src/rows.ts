@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import type { Insertable, Selectable, SqlBool, Updateable } from "kysely";
-import type { CallsTable, EvalResultsTable, EvalShardsTable, EvalsTable, RunsTable } from "./Database.js";
+import type { CallsTable, ConfigsTable, EvalResultsTable, EvalShardsTable, EvalsTable, RunsTable } from "./Database.js";
 import type { GitInfo } from "./gitInfo.js";
+import { parseJson } from "./parseJson.js";
 import type { Provenance } from "./provenance.js";
 import { redact, redactNullable } from "./redact.js";
+import type { CallRow } from "./runs/callWrites.js";
+import { joinResult } from "./runs/resultCalls.js";
 import type {
   ConversationTurn,
   EvalEndRecord,
@@ -34,19 +38,19 @@ export const json = (value: unknown, secrets: ReadonlyArray<string>): string =>
 const jsonOrNull = (value: unknown, secrets: ReadonlyArray<string>): string | null =>
   value === undefined || value === null ? null : json(value, secrets);
 
-/** Stored JSON is ours, but a hand-edited database should still display rather than crash `show`. */
-export const parseJson = (text: string | null): unknown => {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
+export { parseJson };
 
 /** A flag as read back: a boolean, or 0 / 1 from a backend without booleans. */
 const flag = (value: SqlBool): boolean => value === true || value === 1;
 const nullableFlag = (value: SqlBool | null): boolean | null => (value === null ? null : flag(value));
+
+/** A config as stored once for every run of it: its JSON, and the sha256 of that text as its key. */
+export type ConfigRow = Insertable<ConfigsTable>;
+
+export const configRow = (config: object, secrets: ReadonlyArray<string>): ConfigRow => {
+  const text = json(config, secrets);
+  return { key: createHash("sha256").update(text).digest("hex"), config_json: text };
+};
 
 export const runStartedRow = (
   run: RunStarted,
@@ -54,14 +58,13 @@ export const runStartedRow = (
   provenance: Provenance,
   leaseUntil: string,
   secrets: ReadonlyArray<string>,
-  /** The config as stored, when the caller already has it (an eval's runs share one config). */
-  configJson: string = json(run.config, secrets)
+  configKey: string
 ): Insertable<RunsTable> => ({
   id: run.runId,
   consortium: run.config.name,
   status: "running",
   prompt: redact(run.prompt, secrets),
-  config_json: configJson,
+  config_key: configKey,
   config_hash: provenance.configHash,
   source_file: run.config.source ?? null,
   git_commit: provenance.gitCommit,
@@ -76,7 +79,7 @@ export const runStartedRow = (
   outer_run_id: run.nestedIn?.runId ?? null
 });
 
-export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Insertable<CallsTable> => ({
+export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): CallRow => ({
   run_id: call.runId,
   iteration: call.iteration,
   role: call.role,
@@ -98,7 +101,12 @@ export const callRow = (call: CallRecord, secrets: ReadonlyArray<string>): Inser
   layer: call.layer ?? null
 });
 
-export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>): Updateable<RunsTable> => {
+/** `stored` is the result as it is written: see runs/resultCalls.ts. */
+export const runEndedUpdate = (
+  ended: RunEnded,
+  secrets: ReadonlyArray<string>,
+  stored: unknown = ended.result
+): Updateable<RunsTable> => {
   const { result } = ended;
   return {
     status: ended.status,
@@ -113,7 +121,7 @@ export const runEndedUpdate = (ended: RunEnded, secrets: ReadonlyArray<string>):
     ended_at: result.endedAt,
     duration_ms: Math.round(result.durationMs),
     error: redactNullable(result.error, secrets),
-    result_json: json(result, secrets)
+    result_json: json(stored, secrets)
   };
 };
 
@@ -189,7 +197,7 @@ export const toConversationTurn = (row: TurnRow): ConversationTurn => ({
 });
 
 export const toStoredRun = (
-  row: Selectable<RunsTable>,
+  row: Selectable<RunsTable> & { readonly config_json: string | null },
   calls: ReadonlyArray<Selectable<CallsTable>>,
   turns: ReadonlyArray<TurnRow> = []
 ): StoredRun => ({
@@ -213,7 +221,7 @@ export const toStoredRun = (
   endedAt: row.ended_at,
   durationMs: row.duration_ms,
   error: row.error,
-  result: parseJson(row.result_json) as StoredRun["result"],
+  result: joinResult(parseJson(row.result_json), calls) as StoredRun["result"],
   pid: row.pid,
   hostname: row.hostname,
   conversationId: row.conversation_id ?? row.id,

@@ -37,7 +37,10 @@ describe("Store: runs", () => {
     return Effect.gen(function* () {
       const store = yield* Store;
       yield* store.runStarted(runStarted("run-a"));
-      const [started] = rows(path, "select * from runs");
+      const [started] = rows(
+        path,
+        "select runs.*, configs.config_json from runs left join configs on configs.key = runs.config_key"
+      );
       expect(started).toMatchObject({
         id: "run-a",
         consortium: "research",

@@ -43,6 +43,7 @@ describe("migrations", () => {
       try {
         expect(tables(db)).toEqual([
           "calls",
+          "configs",
           "eval_results",
           "eval_shards",
           "evals",
@@ -100,7 +101,7 @@ describe("migrations", () => {
         expect(() =>
           db
             .prepare(
-              "insert into runs (id, consortium, status, prompt, config_json, config_hash, started_at, pid, hostname) values ('x','c','done','p','{}','h','t',1,'h')"
+              "insert into runs (id, consortium, status, prompt, config_hash, started_at, pid, hostname) values ('x','c','done','p','h','t',1,'h')"
             )
             .run()
         ).toThrow();

@@ -46,7 +46,9 @@ export const run = Command.make(
     continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
     stream: Options.boolean("stream", { negationNames: ["no-stream"] }).pipe(
       Options.withDescription(
-        "write the synthesis to stdout piece by piece as serve streams it (default: when stdout is a terminal)"
+        "write the answer to stdout as the arbiter writes it, as serve streams it: the last round live, an earlier one " +
+          "when it is decided final, a round that is refined never (default: when stdout is a terminal and no -o; " +
+          "never with --json or --raw)"
       ),
       Options.optional,
       Options.map(Option.getOrUndefined)

@@ -17,7 +17,7 @@ import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
-import { streamText } from "./stream.js";
+import { type AnswerOnStdout, answerOnStdout } from "./stream.js";
 import { chooseTarget, type Target } from "./target.js";
 
 // `consortium run`: everything it does beyond parsing flags. Loaded lazily (its own chunk), so the
@@ -39,9 +39,13 @@ export interface RunFlags extends ConsortiumFlags {
   readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
   readonly maxCost?: number | undefined;
-  /** undefined: stream when stdout is a terminal. */
+  /** undefined: stream when stdout is a terminal and no --output is asked for. */
   readonly stream?: boolean | undefined;
 }
+
+/** Whether the answer goes to stdout as it is written: never with --json or --raw (one document each). */
+const streamsAnswer = (flags: RunFlags): boolean =>
+  !flags.json && !flags.raw && (flags.stream ?? (process.stdout.isTTY === true && flags.output === undefined));
 
 /** An ad-hoc consortium's name in the record (`consortium runs`). */
 const AD_HOC_NAME = "ad-hoc";
@@ -73,15 +77,18 @@ const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
     : storeLayer(({ resolveDbPath, StoreRunLog }) => StoreRunLog.layerWithStore(resolveDbPath({ flag: flags.db })));
 
 /** Prints the result where it was asked for and turns its status into the exit code. */
-const deliver = (result: RunResult, flags: RunFlags) =>
+const deliver = (result: RunResult, flags: RunFlags, streamed: AnswerOnStdout | undefined) =>
   Effect.gen(function* () {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
-    else if (result.synthesis !== null) {
-      const text = formatResult(result, { raw: flags.raw });
-      if (flags.stream ?? process.stdout.isTTY === true) yield* streamText(text);
-      else yield* Console.log(text);
-    }
+    else if (streamed?.started() === true) {
+      // The answer is on stdout already; only its line ends here.
+      yield* streamed.finish;
+      if (streamed.revised() && result.synthesis !== null) {
+        yield* Console.error("warning: the answer shown as it was written was replaced by the final one, below");
+        yield* Console.log(formatResult(result, { raw: false }));
+      }
+    } else if (result.synthesis !== null) yield* Console.log(formatResult(result, { raw: flags.raw }));
     // after stdout, so a bad --output path loses nothing the run produced
     if (flags.output !== undefined) yield* writeOutput(flags.output, json);
     if (!result.usage.costComplete) yield* Console.error(unpricedWarning(result.usage.unpricedModels));
@@ -124,11 +131,31 @@ export const executeRun = (flags: RunFlags) =>
     const progress = process.stderr.isTTY
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
-    const events = progress === undefined ? RunEvents.none : RunEvents.fromCallback(progress.onEvent);
+    const streamed = streamsAnswer(flags)
+      ? answerOnStdout((text, done) => process.stdout.write(text, done === undefined ? undefined : () => done()))
+      : undefined;
+    const events =
+      streamed !== undefined
+        ? RunEvents.fromCallback((event) => {
+            streamed.onEvent(event);
+            if (!streamed.started()) progress?.onEvent(event);
+            // Without the display (stderr not a terminal), still say why the answer is not coming yet.
+            if (progress === undefined && event._tag === "IterationEnded" && !event.stop) {
+              process.stderr.write(`round ${event.iteration}: refining\n`);
+            }
+          })
+        : progress === undefined
+          ? RunEvents.none
+          : RunEvents.fromCallback(progress.onEvent);
     const continuation = yield* continuationOf(flags);
-    const result = yield* runConsortium(config, prompt, continuation ?? {}).pipe(
+    const result = yield* runConsortium(config, prompt, {
+      ...continuation,
+      ...(streamed === undefined ? {} : { streamSynthesis: true })
+    }).pipe(
       Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),
-      Effect.ensuring(Effect.sync(() => progress?.close()))
+      Effect.ensuring(Effect.sync(() => progress?.close())),
+      // an interrupted run still ends the line it was writing
+      Effect.onInterrupt(() => (streamed?.started() === true ? streamed.finish : Effect.void))
     );
-    yield* deliver(result, flags);
+    yield* deliver(result, flags, streamed);
   });

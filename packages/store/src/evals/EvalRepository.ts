@@ -117,7 +117,10 @@ export const makeEvalRepository = (
   });
 
   const recordEvalEnded = Effect.fn("Store.recordEvalEnded")(function* (ended: EvalEndRecord) {
-    const shard = evalShardEndedRow(ended, writer, yield* redactor.secrets);
+    const ownReport = evalShardEndedRow(ended, writer, yield* redactor.secrets);
+    // The report of an eval run whole is the eval's: stored once, on the eval (see finishEval.ts).
+    const whole = ownReport.shard_count === 1;
+    const shard = whole ? { ...ownReport, summary_json: null } : ownReport;
     const recorded = yield* write("record eval end", (db) =>
       db.transaction().execute(async (trx) => {
         // Touching the eval's row first makes shards ending at once take turns (a row lock where
@@ -151,7 +154,7 @@ export const makeEvalRepository = (
             .where("run_id", "is", null)
             .execute();
         }
-        await finishEvalIfComplete(trx, ended.evalId);
+        await finishEvalIfComplete(trx, ended.evalId, whole ? (ownReport.summary_json ?? null) : undefined);
         return true;
       })
     );

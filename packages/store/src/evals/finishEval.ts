@@ -1,4 +1,4 @@
-import { asEvalReport, type EvalReport, mergeReports, outcomeOf } from "@consortium/eval";
+import { asEvalReport, type EvalReport, mergeReports, outcomeOf } from "@consortium/eval/records";
 import { Either } from "effect";
 import type { Selectable } from "kysely";
 import type { EvalShardsTable, StoredEvalStatus } from "../Database.js";
@@ -16,11 +16,13 @@ const shardName = (shard: Shard): string => `shard ${shard.shard_index}/${shard.
 
 /** What the eval as a whole says once every shard has ended. */
 export const combineShards = (
-  shards: ReadonlyArray<Shard>
+  shards: ReadonlyArray<Shard>,
+  soleReport?: string | null
 ): { readonly status: Ended; readonly summary: string | null } => {
   const [only] = shards;
   if (shards.length === 1 && only !== undefined) {
-    return { status: only.status === "running" ? "interrupted" : only.status, summary: only.summary_json };
+    const summary = soleReport === undefined ? only.summary_json : soleReport;
+    return { status: only.status === "running" ? "interrupted" : only.status, summary };
   }
   const statuses = shards.map((shard) => shard.status);
   // A shard that could not be trusted, or was cut short, makes the whole eval so.
@@ -48,8 +50,11 @@ export const missingShards = (
   return Array.from({ length: count }, (_, index) => index + 1).filter((index) => !present.has(index));
 };
 
-/** Ends the eval when every one of its shards has ended; otherwise leaves it running. */
-export const finishEvalIfComplete = async (db: Db, evalId: string): Promise<void> => {
+/**
+ * Ends the eval when every one of its shards has ended; otherwise leaves it running. `soleReport`:
+ * the report of an eval run as one shard, which is kept on the eval only, not on its shard too.
+ */
+export const finishEvalIfComplete = async (db: Db, evalId: string, soleReport?: string | null): Promise<void> => {
   const shards = await db
     .selectFrom("eval_shards")
     .selectAll()
@@ -59,7 +64,7 @@ export const finishEvalIfComplete = async (db: Db, evalId: string): Promise<void
   if (shards.length === 0 || missingShards(shards).length > 0 || shards.some((shard) => shard.status === "running")) {
     return;
   }
-  const { status, summary } = combineShards(shards);
+  const { status, summary } = combineShards(shards, soleReport);
   const endedAt = shards
     .map((shard) => shard.ended_at)
     .filter((time): time is string => time !== null)

@@ -6,23 +6,11 @@ import type { SchemaLock } from "../migrate.js";
 import { migrationsFor } from "../migrations.js";
 import { PostgresStoreDialect } from "./PostgresStoreDialect.js";
 import { postgresColumnTypes, postgresSql } from "./sql.js";
+import { displayUrl } from "./url.js";
 
 // A team's shared store: the same tables on a PostgreSQL server, named by a postgres:// URL.
 
 export const migrations: Readonly<Record<string, Migration>> = migrationsFor(postgresColumnTypes);
-
-export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
-
-/** The URL as messages show it: never the password. */
-export const displayUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//");
-  }
-};
 
 const DEFAULT_POOL = 4;
 const CONNECT_TIMEOUT_MS = 10_000;

@@ -15,6 +15,7 @@ export const postgresSql: DialectSql = {
 };
 
 export const postgresColumnTypes: ColumnTypes = {
+  jsonKeepsKeyOrder: false,
   json: "jsonb",
   time: "timestamptz",
   real: "double precision",

@@ -9,8 +9,9 @@ import { AmbiguousRunId, MAX_CANDIDATES, RunNotFound, type StoreError } from "..
 import type { Provenance } from "../provenance.js";
 import type { Redactor } from "../redact.js";
 import {
+  type ConfigRow,
   callRow,
-  json,
+  configRow,
   PROMPT_HEAD_LENGTH,
   runEndedUpdate,
   runStartedRow,
@@ -19,7 +20,8 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
-import type { BatchedWrite } from "./callWrites.js";
+import type { BatchedWrite, CallRow } from "./callWrites.js";
+import { factorResult } from "./resultCalls.js";
 
 // Runs and their calls: written as the engine reports them, read back for `runs` and `show`.
 
@@ -63,16 +65,20 @@ export const makeRunRepository = (
   batch: Batcher<BatchedWrite>
 ): RunRepository => {
   const { read, write } = access;
-  // An eval starts a run per case from one config object: serialised and scrubbed once, again only
-  // when the secrets to scrub have changed.
-  const configTexts = new WeakMap<object, { readonly secrets: ReadonlyArray<string>; readonly text: string }>();
-  const configJson = (config: object, secrets: ReadonlyArray<string>): string => {
-    const known = configTexts.get(config);
-    if (known !== undefined && known.secrets === secrets) return known.text;
-    const text = json(config, secrets);
-    configTexts.set(config, { secrets, text });
-    return text;
+  // An eval starts a run per case from one config object: serialised, scrubbed and hashed once, again
+  // only when the secrets to scrub have changed.
+  const configRows = new WeakMap<object, { readonly secrets: ReadonlyArray<string>; readonly row: ConfigRow }>();
+  const configOf = (config: object, secrets: ReadonlyArray<string>): ConfigRow => {
+    const known = configRows.get(config);
+    if (known !== undefined && known.secrets === secrets) return known.row;
+    const row = configRow(config, secrets);
+    configRows.set(config, { secrets, row });
+    return row;
   };
+  // Configs this store has committed: a run of one of them writes only its own row.
+  const storedConfigs = new Set<string>();
+  // Each running run's committed call rows, which its result refers to instead of repeating them.
+  const committedCalls = new Map<string, Array<CallRow>>();
 
   const runStarted = Effect.fn("Store.runStarted")(function* (
     run: RunStarted,
@@ -84,19 +90,46 @@ export const makeRunRepository = (
       .filter((name): name is string => name !== undefined);
     yield* redactor.learnKeyNames(names);
     const secrets = yield* redactor.secrets;
-    const row = runStartedRow(run, writer, provenance, leaseUntil, secrets, configJson(run.config, secrets));
-    yield* write("record run start", (db) => batch.add({ query: db.insertInto("runs").values(row).compile() }));
+    const config = configOf(run.config, secrets);
+    const row = runStartedRow(run, writer, provenance, leaseUntil, secrets, config.key);
+    yield* write("record run start", (db) => {
+      const insertRun = () => batch.add({ query: db.insertInto("runs").values(row).compile() });
+      if (storedConfigs.has(config.key)) return insertRun();
+      // The config first, in the same batch: the run refers to it.
+      const stored = batch
+        .add({
+          query: db
+            .insertInto("configs")
+            .values(config)
+            .onConflict((oc) => oc.column("key").doNothing())
+            .compile()
+        })
+        .then(() => {
+          storedConfigs.add(config.key);
+        });
+      const start = insertRun();
+      return Promise.all([stored, start]).then(() => undefined);
+    });
   });
 
   // Once per model call: untraced, and batched with the other calls ending in the same tick.
   const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
     Effect.flatMap(redactor.secrets, (secrets) => {
       const row = callRow(call, secrets);
-      return write("record call", () => batch.add({ call: row }));
+      return write("record call", () =>
+        batch.add({ call: row }).then(() => {
+          const committed = committedCalls.get(row.run_id);
+          if (committed === undefined) committedCalls.set(row.run_id, [row]);
+          else committed.push(row);
+        })
+      );
     });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {
-    const update = runEndedUpdate(run, yield* redactor.secrets);
+    // A retried run end (its first write failed) stores its result whole: correct, only larger.
+    const calls = committedCalls.get(run.runId) ?? [];
+    committedCalls.delete(run.runId);
+    const update = runEndedUpdate(run, yield* redactor.secrets, factorResult(run.result, calls));
     yield* write("record run end", (db) =>
       batch.add({
         query: db.updateTable("runs").set(update).where("id", "=", run.runId).compile(),
@@ -183,7 +216,13 @@ export const makeRunRepository = (
   const getRun = Effect.fn("Store.getRun")(function* (idOrPrefix: string) {
     const id = yield* resolveRunId(idOrPrefix);
     const found = yield* read("read run", async (db) => {
-      const run = await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+      const run = await db
+        .selectFrom("runs")
+        .leftJoin("configs", "configs.key", "runs.config_key")
+        .selectAll("runs")
+        .select("configs.config_json")
+        .where("id", "=", id)
+        .executeTakeFirst();
       const calls = await db
         .selectFrom("calls")
         .selectAll()

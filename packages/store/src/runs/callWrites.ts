@@ -1,4 +1,4 @@
-import type { CompiledQuery, Insertable } from "kysely";
+import type { CompiledQuery, Selectable } from "kysely";
 import type { CallsTable } from "../Database.js";
 import type { Db, DialectSql } from "../Db.js";
 
@@ -7,7 +7,8 @@ import type { Db, DialectSql } from "../Db.js";
 // the run is still `running`), or any other statement compiled for the backend (a run starting or
 // ending, an eval's case result). Many writes, one transaction; one bad write fails alone.
 
-export type CallRow = Insertable<CallsTable>;
+/** Every column of a call's row but the id the database numbers. */
+export type CallRow = Omit<Selectable<CallsTable>, "id">;
 
 export type BatchedWrite =
   | { readonly call: CallRow }

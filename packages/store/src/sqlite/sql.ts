@@ -19,6 +19,7 @@ export const sqliteSql: DialectSql = {
 };
 
 export const sqliteColumnTypes: ColumnTypes = {
+  jsonKeepsKeyOrder: true,
   json: "text",
   time: "text",
   real: "real",
