@@ -19,16 +19,13 @@ const lastExchange = (history: ReadonlyArray<Turn>): { prompt: string; synthesis
 const sameTurns = (a: ReadonlyArray<Turn>, b: ReadonlyArray<Turn>): boolean =>
   a.length === b.length && a.every((turn, i) => turn.role === b[i]?.role && turn.content === b[i]?.content);
 
-/** The first candidate whose whole chain of turns is the history as the client sent it. */
-export const linkFrom = (
-  history: ReadonlyArray<Turn>,
-  matches: ReadonlyArray<TurnMatch>
-): ConversationLink | undefined => {
-  const found = matches.find((match) =>
-    sameTurns(turnsOf(match.chain.map((turn) => ({ prompt: turn.prompt, answer: turn.synthesis }))), history)
-  );
-  return found === undefined ? undefined : { id: found.conversationId, parentRunId: found.runId };
-};
+/** Whether the turns that led to this run, and the run itself, are the history as the client sent it. */
+const continues = (history: ReadonlyArray<Turn>, match: TurnMatch): boolean =>
+  sameTurns(turnsOf(match.chain.map((turn) => ({ prompt: turn.prompt, answer: turn.synthesis }))), history);
+
+// runs with the same last exchange but another past (the same first question asked twice) are passed
+// over, newest first, up to this many
+const MAX_CANDIDATES = 5;
 
 /**
  * The conversation a request with this history continues, when its runs are in the store. Never
@@ -40,9 +37,20 @@ export const findConversation = (
 ): Effect.Effect<ConversationLink | undefined> => {
   const exchange = lastExchange(history);
   if (exchange === undefined) return Effect.succeed(undefined);
-  return Effect.flatMap(Effect.serviceOption(Store), (store) =>
-    Option.isNone(store)
-      ? Effect.succeed(undefined)
-      : Effect.map(store.value.findTurns({ consortium, ...exchange }), (matches) => linkFrom(history, matches))
-  ).pipe(Effect.orElseSucceed(() => undefined));
+  return Effect.gen(function* () {
+    const store = yield* Effect.serviceOption(Store);
+    if (Option.isNone(store)) return undefined;
+    let before: string | undefined;
+    for (let tried = 0; tried < MAX_CANDIDATES; tried++) {
+      const match = yield* store.value.findTurn({
+        consortium,
+        ...exchange,
+        ...(before === undefined ? {} : { before })
+      });
+      if (match === undefined) return undefined;
+      if (continues(history, match)) return { id: match.conversationId, parentRunId: match.runId };
+      before = match.startedAt;
+    }
+    return undefined;
+  }).pipe(Effect.orElseSucceed(() => undefined));
 };

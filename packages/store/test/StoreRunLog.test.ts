@@ -107,7 +107,7 @@ const unimplemented = (name: string) => () => Effect.die(new Error(`Store.${name
 const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded"> = {
   listRuns: unimplemented("listRuns"),
   getRun: unimplemented("getRun"),
-  findTurns: unimplemented("findTurns"),
+  findTurn: unimplemented("findTurn"),
   recordEvalStarted: unimplemented("recordEvalStarted"),
   recordEvalResult: unimplemented("recordEvalResult"),
   recordEvalEnded: unimplemented("recordEvalEnded"),

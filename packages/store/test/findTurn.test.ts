@@ -4,15 +4,15 @@ import { Effect } from "effect";
 import { backends, cleanupBackends } from "./backends.js";
 import { at, config, runEnded, runStarted } from "./fixtures.js";
 
-// A conversation found again from its text, as `serve` does for a chat client's follow-up: the runs of
-// one consortium with this prompt and synthesis, newest first, each with the chain of turns before it.
+// A conversation found again from its text, as `serve` does for a chat client's follow-up: the newest
+// run of one consortium with this prompt and synthesis, then the next older one, each with its chain.
 
 afterAll(cleanupBackends);
 
 const SYNTHESIS = "Canberra is the capital of Australia.";
 
 describe.each(backends)("finding a conversation's turn on $name", (backend) => {
-  it("lists the matching runs newest first with their chains, and nothing of other consortia or answers", async () => {
+  it("gives the matching runs newest first with their chains, and nothing of other consortia or answers", async () => {
     const location = await backend.fresh();
     const found = await Effect.runPromise(
       Effect.gen(function* () {
@@ -27,20 +27,26 @@ describe.each(backends)("finding a conversation's turn on $name", (backend) => {
         yield* turn("CHILD", 2, "capital?", { conversation: { id: "ROOT", parentRunId: "ROOT" } });
         yield* turn("ELSEWHERE", 3, "capital?", { config: config({ name: "other" }) });
         yield* store.runStarted(runStarted("RUNNING", { prompt: "capital?", startedAt: at(4) }));
-        return {
-          hits: yield* store.findTurns({ consortium: "research", prompt: "capital?", synthesis: SYNTHESIS }),
-          none: yield* store.findTurns({ consortium: "research", prompt: "capital?", synthesis: "Sydney." })
-        };
+        const query = { consortium: "research", prompt: "capital?", synthesis: SYNTHESIS };
+        const newest = yield* store.findTurn(query);
+        const next = yield* store.findTurn({ ...query, before: newest?.startedAt ?? "" });
+        const last = yield* store.findTurn({ ...query, before: next?.startedAt ?? "" });
+        const none = yield* store.findTurn({ ...query, synthesis: "Sydney." });
+        return { newest, next, last, none };
       }).pipe(Effect.provide(Store.layer(location, { env: {} })))
     );
-    expect(found.hits.map((hit) => [hit.runId, hit.conversationId, hit.chain.map((turn) => turn.runId)])).toEqual([
-      ["CHILD", "ROOT", ["ROOT", "CHILD"]],
-      ["OLD", "OLD", ["OLD"]]
+    const summary = (match: typeof found.newest) =>
+      match && [match.runId, match.conversationId, match.chain.map((turn) => [turn.runId, turn.prompt])];
+    expect(summary(found.newest)).toEqual([
+      "CHILD",
+      "ROOT",
+      [
+        ["ROOT", "city?"],
+        ["CHILD", "capital?"]
+      ]
     ]);
-    expect(found.hits[0]?.chain.map((turn) => [turn.prompt, turn.synthesis])).toEqual([
-      ["city?", SYNTHESIS],
-      ["capital?", SYNTHESIS]
-    ]);
-    expect(found.none).toEqual([]);
+    expect(summary(found.next)).toEqual(["OLD", "OLD", [["OLD", "capital?"]]]);
+    expect(found.last).toBeUndefined();
+    expect(found.none).toBeUndefined();
   });
 });
