@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { ARBITER, MEMBER_TEXT, PROMPT, RUN_MEMBER } from "../fixtures.js";
 import { cliBin } from "../paths.js";
 import type { Row } from "../report.js";
 import { nodeFlagsFor, type Settings } from "../settings.js";
+import { readyLine } from "./serve.js";
 
 // Scenario: how soon `serve` forwards the arbiter's first streamed token. The fake arbiter writes the
 // start of its synthesis, pauses, then writes the rest; the time from the fake writing that first piece
@@ -71,16 +71,6 @@ const median = (values: ReadonlyArray<number>): number => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
-const listening = (child: ChildProcess): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    child.once("exit", (code) => reject(new Error(`consortium serve exited with ${code} before it listened`)));
-    lines.once("line", (line) => {
-      lines.close();
-      resolve((JSON.parse(line) as { listening: string }).listening);
-    });
-  });
-
 export const streamFirstByte = async (settings: Settings, log: (line: string) => void): Promise<Array<Row>> => {
   const fake = await startFakeLlm();
   fake.script(RUN_MEMBER, { text: MEMBER_TEXT });
@@ -107,7 +97,7 @@ export const streamFirstByte = async (settings: Settings, log: (line: string) =>
     { cwd: dir, env: { ...process.env, ...fakeLlmEnv(fake), NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"] }
   );
   try {
-    const url = `${await listening(child)}/v1`;
+    const url = `${(JSON.parse(await readyLine(child)) as { listening: string }).listening}/v1`;
     log(`serve stream: ${REQUESTS} streamed requests, the arbiter pausing ${PAUSE_MS} ms after its first piece`);
     // a warm-up request each way, so the first measured one does not pay for loading the SDKs
     await measure(fake, url, "bench-stream", 1);

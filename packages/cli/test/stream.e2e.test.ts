@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { type FakeLlm, fakeLlmEnv, gate, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { binPath, consortium, repoRoot } from "./binary.js";
 
@@ -32,14 +32,6 @@ beforeEach(() => fake.reset());
 
 const cli = (args: ReadonlyArray<string>) => consortium(args, { env: { ...fakeLlmEnv(fake) } });
 
-const latch = () => {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-};
-
 describe("consortium run --stream", () => {
   it("to a pipe, prints the answer once, exactly as without streaming", async () => {
     const reply = `<analysis>ok</analysis>\n<synthesis>\n  ${ANSWER}\n</synthesis>\n<confidence>0.9</confidence>`;
@@ -60,7 +52,7 @@ describe("consortium run --stream", () => {
   it("writes the first piece while the arbiter is still writing", async () => {
     const reply = arbiterReply(ANSWER);
     const cut = reply.indexOf("chosen");
-    const release = latch();
+    const release = gate();
     fake.script("judge-m", {
       stream: { pieces: [reply.slice(0, cut), reply.slice(cut)], holdAfterFirst: release.opened }
     });
@@ -94,6 +86,9 @@ describe("consortium run --stream", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${ANSWER}\n`);
     expect(result.stdout).not.toContain("Sydney");
+    // The round that was refined is progress on stderr, never its text.
+    expect(result.stderr).toContain("round 1: refining\n");
+    expect(result.stderr).not.toContain("Sydney");
   });
 
   it("--json and --no-stream keep stdout the complete result", async () => {

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import { type RunEvent, RunEvents } from "./RunEvents.js";
+import { startsWith } from "./text/startsWith.js";
 
 // The run's answer as it is written, for whoever shows it live (serve's SSE, the terminal, onEvent).
 // What has been sent can never be taken back, so the text sent only ever grows: a piece goes out only
@@ -28,7 +29,7 @@ export const makeAnswerStream = (runId: string): Effect.Effect<AnswerStream | un
     };
     let sent = "";
     const offer = (iteration: number, text: string): void => {
-      if (text.length <= sent.length || !text.startsWith(sent)) return;
+      if (text.length <= sent.length || !startsWith(text, sent)) return;
       const delta = text.slice(sent.length);
       sent = text;
       emit({ _tag: "SynthesisDelta", runId, iteration, text: delta });
@@ -38,7 +39,7 @@ export const makeAnswerStream = (runId: string): Effect.Effect<AnswerStream | un
       end: (iteration, text) =>
         Effect.sync(() => {
           if (text !== null) offer(iteration, text);
-          const revised = sent.length > 0 && (text === null || !text.startsWith(sent));
+          const revised = sent.length > 0 && (text === null || !startsWith(text, sent));
           emit({ _tag: "SynthesisFinal", runId, text, revised });
         })
     };

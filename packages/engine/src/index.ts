@@ -78,7 +78,6 @@ export {
   parseConfidence,
   stripWrappingFence
 } from "./parseArbiter.js";
-export { textPieces } from "./pieces.js";
 export {
   type Answer,
   arbiterPrompt,

@@ -1,12 +1,13 @@
 import {
+  findClose,
   maskQuotedRegions,
-  nameRegex,
   normaliseName,
   openTagOf,
   squash,
   TAG_PATTERN,
   unwrapCdata
 } from "./parseArbiter.js";
+import { startsWith } from "./text/startsWith.js";
 
 // The arbiter's synthesis while its reply is still being written: of the text so far, the part of
 // the synthesis that is certain, i.e. that parseArbiterOutput will read at the start of the synthesis
@@ -45,39 +46,62 @@ export const settledLength = (raw: string): number => {
 };
 
 /** Where `name`'s element whose content starts at `from` closes, counting nesting; undefined while open. */
-const balancedClose = (
-  masked: string,
-  name: string,
-  from: number
-): { readonly contentEnd: number; readonly end: number } | undefined => {
-  const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
-  same.lastIndex = from;
-  let depth = 1;
-  for (let m = same.exec(masked); m !== null; m = same.exec(masked)) {
-    if (m[1] === "/") {
-      depth -= 1;
-      if (depth === 0) return { contentEnd: m.index, end: m.index + m[0].length };
-    } else if (!m[0].endsWith("/>")) depth += 1;
-  }
-  return undefined;
+const balancedClose = (masked: string, name: string, from: number) => {
+  const close = findClose(masked, name, from);
+  return close?.balanced === true ? close : undefined;
 };
 
 /**
  * A reader of the certain start of the synthesis in a reply still being written (see above); "" while
  * nothing is certain. `quoted`: the answers the arbiter was shown, as given to parseArbiterOutput.
+ * Called again with the reply grown by a piece that holds no `<` and no backtick, when all of the reply
+ * was certain, it reads only the piece: it extends an open synthesis, and before the synthesis it
+ * changes nothing. Reading the whole reply again for every token would cost time in the square of the
+ * reply's length.
  */
 export const liveSynthesisReader = (quoted: ReadonlyArray<string> = []): ((raw: string) => string) => {
   const answers = quoted.map(squash).filter((answer) => answer.length > 0);
-  return (raw) => liveSynthesis(raw, answers);
+  let previous = "";
+  let last: Reading = { text: "" };
+  return (raw) => {
+    if (
+      (last.open !== undefined || last.before === true) &&
+      raw.length > previous.length &&
+      startsWith(raw, previous)
+    ) {
+      const piece = raw.slice(previous.length);
+      if (!/[<`]/.test(piece)) {
+        previous = raw;
+        if (last.open === undefined) return "";
+        last = { text: "", open: last.open + piece };
+        return last.open!.trim();
+      }
+    }
+    last = liveSynthesis(raw, answers);
+    previous = raw;
+    return last.text;
+  };
 };
 
-const liveSynthesis = (raw: string, answers: ReadonlyArray<string>): string => {
+/**
+ * The certain synthesis. When all of the reply was certain, so that a piece with no tag, CDATA or code
+ * span in it changes nothing but the text it adds: `open`, the synthesis's content untrimmed, while it
+ * is open; `before`, while the reply has not reached it (no tag yet, or an element before it open).
+ */
+interface Reading {
+  readonly text: string;
+  readonly open?: string;
+  readonly before?: true;
+}
+
+const liveSynthesis = (raw: string, answers: ReadonlyArray<string>): Reading => {
   const text = raw.slice(0, settledLength(raw));
   const masked = maskQuotedRegions(text);
+  const before: Reading = text.length === raw.length ? { text: "", before: true } : { text: "" };
   for (let position = 0; ; ) {
     OPEN_TAG.lastIndex = position;
     const open = OPEN_TAG.exec(masked);
-    if (open === null) return "";
+    if (open === null) return before;
     const name = normaliseName(open[1]!);
     const contentStart = open.index + open[0].length;
     const selfClosing = open[0].endsWith("/>");
@@ -88,12 +112,12 @@ const liveSynthesis = (raw: string, answers: ReadonlyArray<string>): string => {
       }
       // An element not closed yet may hold a quoted `<synthesis>`: nothing is certain until it closes.
       const close = balancedClose(masked, name, contentStart);
-      if (close === undefined) return "";
+      if (close === undefined) return before;
       position = close.end;
       continue;
     }
     // An empty synthesis makes the parser fall back to the text outside the tags.
-    if (selfClosing) return "";
+    if (selfClosing) return { text: "" };
     const close = balancedClose(masked, name, contentStart);
     let end = close?.contentEnd ?? masked.length;
     ANY_KNOWN_TAG.lastIndex = contentStart;
@@ -102,7 +126,9 @@ const liveSynthesis = (raw: string, answers: ReadonlyArray<string>): string => {
     // An element that reproduces an answer is a quotation; a start that is no part of any answer
     // cannot grow into one.
     const span = squash(text.slice(open.index, end));
-    if (answers.some((answer) => answer.includes(span))) return "";
-    return unwrapCdata(text.slice(contentStart, end)).trim();
+    if (answers.some((answer) => answer.includes(span))) return { text: "" };
+    const content = unwrapCdata(text.slice(contentStart, end));
+    const growing = close === undefined && end === raw.length;
+    return growing ? { text: content.trim(), open: content } : { text: content.trim() };
   }
 };

@@ -43,22 +43,26 @@ interface Element {
   readonly closed: boolean;
 }
 
-export const nameRegex = (name: string): string => name.replace("_", "[_-]");
+const nameRegex = (name: string): string => name.replace("_", "[_-]");
 
-/** The end of `name`'s element whose content starts at `from`, counting nested elements of the same name. */
-const findClose = (
+/**
+ * The end of `name`'s element whose content starts at `from`, counting nested elements of the same
+ * name. `balanced`: the nesting came back to zero there; false when it never did and the last closing
+ * tag is taken instead (a text still growing may yet close it elsewhere).
+ */
+export const findClose = (
   masked: string,
   name: string,
   from: number
-): { readonly contentEnd: number; readonly end: number } | undefined => {
+): { readonly contentEnd: number; readonly end: number; readonly balanced: boolean } | undefined => {
   const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
   same.lastIndex = from;
   let depth = 1;
-  let lastClose: { contentEnd: number; end: number } | undefined;
+  let lastClose: { contentEnd: number; end: number; balanced: boolean } | undefined;
   for (let m = same.exec(masked); m !== null; m = same.exec(masked)) {
     if (m[1] === "/") {
       depth -= 1;
-      lastClose = { contentEnd: m.index, end: m.index + m[0].length };
+      lastClose = { contentEnd: m.index, end: m.index + m[0].length, balanced: depth === 0 };
       if (depth === 0) return lastClose;
     } else if (!m[0].endsWith("/>")) {
       depth += 1;
@@ -93,7 +97,14 @@ const topLevelElements = (masked: string, openTag: RegExp = OPEN_TAG): Array<Ele
     }
     const close = findClose(masked, name, contentStart);
     if (close !== undefined) {
-      elements.push({ name, start: open.index, contentStart, ...close, closed: true });
+      elements.push({
+        name,
+        start: open.index,
+        contentStart,
+        contentEnd: close.contentEnd,
+        end: close.end,
+        closed: true
+      });
       position = close.end;
       continue;
     }

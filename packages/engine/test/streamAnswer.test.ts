@@ -1,6 +1,6 @@
 import { BUILTIN_PROVIDERS, type ConsortiumConfig } from "@consortium/config";
 import { layerLlmClient } from "@consortium/providers";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { type FakeLlm, fakeLlmEnv, gate, startFakeLlm } from "@consortium/testkit";
 import { Effect, Layer } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunEvent, RunEvents } from "../src/RunEvents.js";
@@ -64,21 +64,13 @@ const joined = (events: ReadonlyArray<RunEvent>) =>
     .map((event) => event.text)
     .join("");
 
-const latch = () => {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-};
-
 const ANSWER = "Canberra is the capital of Australia.";
 
 describe("streaming the answer", () => {
   it("streams the last round's synthesis live: the first piece comes while the arbiter is still writing", async () => {
     const reply = `<analysis>checked</analysis>\n<synthesis>\n${ANSWER}\n</synthesis>\n<confidence>0.9</confidence>\n<needs_iteration>false</needs_iteration>`;
     const cut = reply.indexOf("capital");
-    const release = latch();
+    const release = gate();
     fake.script("claude-judge", {
       stream: { pieces: [reply.slice(0, cut), reply.slice(cut)], holdAfterFirst: release.opened }
     });
@@ -155,7 +147,7 @@ describe("streaming the answer", () => {
 
   it("a streamed attempt that times out and is retried never repeats what was sent", async () => {
     const reply = `<synthesis>${ANSWER}</synthesis><confidence>0.9</confidence>`;
-    const never = latch();
+    const never = gate();
     const cut = reply.indexOf("the capital");
     fake.script("claude-judge", [
       { stream: { pieces: [reply.slice(0, cut), reply.slice(cut)], holdAfterFirst: never.opened } },
@@ -167,6 +159,20 @@ describe("streaming the answer", () => {
     expect(result.iterations[0]?.arbiter?.attempts).toBe(2);
     expect(deltas(events).length).toBeGreaterThan(1);
     expect(joined(events)).toBe(ANSWER);
+  });
+
+  it("says so when the arbiter writes a second synthesis after the first went out (the parser takes the last)", async () => {
+    const reply =
+      "<synthesis>A first draft.</synthesis>\n<synthesis>The answer.</synthesis><confidence>0.9</confidence>";
+    fake.script("claude-judge", { text: reply, stream: { pieces: [reply.slice(0, 30), reply.slice(30)] } });
+    const { events, promise } = run(config());
+    const result = await promise;
+    expect(result.synthesis?.text).toBe("The answer.");
+    expect(joined(events)).toBe("A first draft.");
+    expect(events.find((event) => event._tag === "SynthesisFinal")).toMatchObject({
+      text: "The answer.",
+      revised: true
+    });
   });
 
   it("sends nothing, and the arbiter does not stream, unless the run is asked to", async () => {

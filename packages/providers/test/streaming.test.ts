@@ -1,4 +1,4 @@
-import { startFakeLlm } from "@consortium/testkit";
+import { gate, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeEach, describe, expect, it } from "@effect/vitest";
 import { Effect, Fiber } from "effect";
 import { makeLlmClient, SecretSet } from "../src/index.js";
@@ -14,15 +14,6 @@ beforeEach(() => fake.reset());
 const env = envFor(fake);
 const TEXT =
   "<analysis>short</analysis>\n<synthesis>Canberra is the capital.</synthesis>\n<confidence>0.9</confidence>";
-
-/** A promise and the function that settles it. */
-const latch = () => {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-};
 
 for (const [name, config, model] of [
   ["OpenAI", openai, "gpt-stream"],
@@ -57,9 +48,9 @@ for (const [name, config, model] of [
 
     it.live("hands over the first piece while the server still holds the reply open", () =>
       Effect.gen(function* () {
-        const release = latch();
+        const release = gate();
         fake.script(model, { stream: { pieces: ["first ", "second"], holdAfterFirst: release.opened } });
-        const firstSeen = latch();
+        const firstSeen = gate();
         const pieces: Array<string> = [];
         const client = makeLlmClient({ env });
         const call = yield* Effect.fork(
@@ -81,9 +72,9 @@ for (const [name, config, model] of [
 
     it.live("an interrupt mid-stream aborts the request at the server", () =>
       Effect.gen(function* () {
-        const never = latch();
+        const never = gate();
         fake.script(model, { stream: { pieces: ["one ", "two"], holdAfterFirst: never.opened } });
-        const firstSeen = latch();
+        const firstSeen = gate();
         const client = makeLlmClient({ env });
         const call = yield* Effect.fork(client.complete(config, ask(model), undefined, () => firstSeen.open()));
         yield* Effect.promise(() => firstSeen.opened);
@@ -95,7 +86,7 @@ for (const [name, config, model] of [
 
     it.live("an attempt timeout mid-stream aborts the request and fails with AttemptTimeout", () =>
       Effect.gen(function* () {
-        const never = latch();
+        const never = gate();
         fake.script(model, { stream: { pieces: ["one ", "two"], holdAfterFirst: never.opened } });
         const client = makeLlmClient({ env });
         const error = yield* Effect.flip(client.complete(config, ask(model), { timeoutMs: 200 }, () => {}));

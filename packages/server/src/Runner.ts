@@ -12,6 +12,7 @@ import {
 import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
 import { resolveDbPath, StoreRunLog } from "@consortium/store";
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect";
+import { findConversation } from "./conversationLink.js";
 
 // One runtime for every request a server answers: one set of SDK clients (connections are reused
 // across runs) and one database connection. Each run is a fiber on it; aborting a run's signal
@@ -63,12 +64,16 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
   }
   const run = async (request: RunRequest): Promise<RunOutcome> => {
     const runId = await runtime.runPromise(makeRunId);
-    const run = runConsortium(request.config, request.prompt, {
-      runId,
-      history: request.history,
-      origin: request.origin,
-      ...(request.streamSynthesis === true ? { streamSynthesis: true } : {})
-    });
+    // a follow-up from a chat client joins the stored conversation its history came from
+    const run = Effect.flatMap(findConversation(request.config.name, request.history), (conversation) =>
+      runConsortium(request.config, request.prompt, {
+        runId,
+        history: request.history,
+        origin: request.origin,
+        ...(conversation === undefined ? {} : { conversation }),
+        ...(request.streamSynthesis === true ? { streamSynthesis: true } : {})
+      })
+    );
     const program =
       request.onEvent === undefined ? run : run.pipe(Effect.provide(RunEvents.fromCallback(request.onEvent)));
     const exit = await runtime.runPromiseExit(program, { signal: request.signal });

@@ -179,7 +179,7 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
       streamSynthesis: true,
       onEvent: (event) => {
         if (event._tag === "SynthesisDelta") return answer.piece(event.runId, event.text);
-        if (event._tag === "SynthesisFinal" && event.revised) answer.revised();
+        if (event._tag === "SynthesisFinal") return event.revised ? answer.revised() : undefined;
         const line = describeEvent(event);
         if (line !== undefined) comment(res, line);
         if (event._tag === "IterationEnded" && !event.stop) comment(res, `round ${event.iteration}: refining`);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { type FakeLlm, fakeLlmEnv, type Gate, gate, startFakeLlm } from "@consortium/testkit";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { arbiterReply, type Served, serve } from "./support.js";
@@ -18,7 +18,7 @@ const WAIT = { timeout: 15_000, interval: 20 };
 let fake: FakeLlm;
 let dir: string;
 let server: Served | undefined;
-let openGate: () => void;
+let held: Gate;
 
 beforeAll(async () => {
   fake = await startFakeLlm();
@@ -33,14 +33,12 @@ afterAll(async () => {
 beforeEach(() => {
   fake.reset();
   fake.script("judge-m", { text: arbiterReply(SYNTHESIS) });
-  const gate = new Promise<void>((resolve) => {
-    openGate = resolve;
-  });
+  held = gate();
   // the slow consortium's member answers only when the test opens the gate
-  fake.script("slow-m", () => gate.then(() => ({ text: "Canberra." })));
+  fake.script("slow-m", () => held.opened.then(() => ({ text: "Canberra." })));
 });
 afterEach(async () => {
-  openGate();
+  held.open();
   await server?.stop();
   server = undefined;
 });
@@ -77,7 +75,7 @@ describe("consortium serve --max-queue", () => {
     expect(Number(error.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // the second has not started: it waits for the slot, not for a retry
     expect(memberPrompts()).toEqual([]);
-    openGate();
+    held.open();
     expect((await first).choices[0]?.message.content).toBe(SYNTHESIS);
     expect((await second).choices[0]?.message.content).toBe(SYNTHESIS);
     expect(memberPrompts()).toEqual(["second?", "second?"]);
@@ -97,7 +95,7 @@ describe("consortium serve --max-queue", () => {
     // its place is free again: the next request waits instead of getting 429
     const next = ask(client, "capital", "next?");
     await vi.waitFor(() => expect(served.stderr().match(new RegExp(QUEUED, "g"))).toHaveLength(2), WAIT);
-    openGate();
+    held.open();
     await first;
     expect((await next).choices[0]?.message.content).toBe(SYNTHESIS);
     expect(memberPrompts()).toEqual(["next?", "next?"]);
@@ -114,7 +112,7 @@ describe("consortium serve --max-queue", () => {
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: "service_unavailable" });
-    openGate();
+    held.open();
     expect((await first).choices[0]?.message.content).toBe(SYNTHESIS);
     expect(await served.exited).toEqual({ code: 0, signal: null });
     expect(memberPrompts()).toEqual([]);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
+import { type FakeLlm, fakeLlmEnv, gate, startFakeLlm } from "@consortium/testkit";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { arbiterReply, type Served, serve } from "./support.js";
@@ -36,14 +36,6 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => fake.reset());
-
-const latch = () => {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-};
 
 /** Reads a streamed completion: the content pieces, and the last chunk. */
 const readStream = async (model: string, onPiece: (piece: string) => void = () => {}) => {
@@ -88,7 +80,7 @@ describe("serve streams the answer as the arbiter writes it", () => {
   it("sends the first piece while the arbiter is still writing (live, not cut up after the end)", async () => {
     const reply = arbiterReply(SYNTHESIS);
     const cut = reply.indexOf("It was chosen");
-    const release = latch();
+    const release = gate();
     fake.script("judge-m", {
       stream: { pieces: [reply.slice(0, cut), reply.slice(cut)], holdAfterFirst: release.opened }
     });
@@ -101,6 +93,29 @@ describe("serve streams the answer as the arbiter writes it", () => {
     expect(heldWhenSeen).toBe("pending");
     expect(streamed.pieces[0]).toBe("Canberra is the capital of Australia.");
     expect(streamed.text).toBe(SYNTHESIS);
+  });
+
+  it("a client that leaves mid-answer aborts the arbiter's streamed request at the fake", async () => {
+    const reply = arbiterReply(SYNTHESIS);
+    const cut = reply.indexOf("It was chosen");
+    const never = gate();
+    fake.script("judge-m", {
+      stream: { pieces: [reply.slice(0, cut), reply.slice(cut)], holdAfterFirst: never.opened }
+    });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: "once", messages: [{ role: "user", content: "Capital?" }], stream: true },
+      { signal: controller.signal }
+    );
+    let text = "";
+    // The SDK ends its stream quietly when its request is aborted.
+    for await (const part of stream) {
+      text += part.choices[0]?.delta.content ?? "";
+      if (text !== "") controller.abort();
+    }
+    expect(text).toBe("Canberra is the capital of Australia.");
+    await fake.idle();
+    expect(fake.requests.find((request) => request.model === "judge-m")).toMatchObject({ outcome: "aborted" });
   });
 
   it("a two-round run streams only the final round", async () => {

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 // Spawns the built CLI (packages/cli/dist/bin.js, built by the global setup) as a server and waits for
 // its ready line on stdout: no sleeps, the server says when it listens.
@@ -23,6 +24,11 @@ export const spawnCli = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, cw
     env: { ...process.env, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"]
   });
+
+/** A command that ends by itself (`show --json`): its stdout, or a rejection naming its stderr. */
+export const cliOutput = async (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<string> =>
+  (await promisify(execFile)(process.execPath, [binPath, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } }))
+    .stdout;
 
 export const serve = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Served> =>
   new Promise((resolve, reject) => {

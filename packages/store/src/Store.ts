@@ -12,6 +12,7 @@ import { makeProvenance } from "./provenance.js";
 import { makeRedactor } from "./redact.js";
 import type { Writer } from "./rows.js";
 import { commitWritesWith } from "./runs/callWrites.js";
+import { findTurn, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
 import { sweepAbandoned } from "./sweep.js";
 import type {
@@ -52,6 +53,8 @@ export interface StoreShape {
   readonly listRuns: (options?: ListOptions) => Effect.Effect<ReadonlyArray<RunSummary>, StoreError>;
   /** An exact id, or a prefix matching exactly one run (like git's short ids). */
   readonly getRun: (idOrPrefix: string) => Effect.Effect<StoredRun, StoreError | RunNotFound | AmbiguousRunId>;
+  /** The newest run of a consortium with this prompt and synthesis (before a cursor), with the turns leading to it. */
+  readonly findTurn: (query: TurnQuery) => Effect.Effect<TurnMatch | undefined, StoreError>;
   readonly recordEvalStarted: (started: EvalStartRecord) => Effect.Effect<void, StoreError>;
   readonly recordEvalResult: (result: EvalResultRecord) => Effect.Effect<void, StoreError>;
   readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
@@ -120,6 +123,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
         Effect.flatMap(provenance.ofFile(started.sourceFile), (git) =>
           evals.recordEvalStarted(started, git, leaseFrom(started.startedAt))
         ),
+      findTurn: (query) => access.read("find a conversation's turn", (db) => findTurn(db, query)),
       sweepAbandoned: sweepAbandonedNow
     });
   });

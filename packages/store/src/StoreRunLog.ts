@@ -1,6 +1,6 @@
 import { type CallRecord, RunLog } from "@consortium/engine";
 import { Effect, Layer } from "effect";
-import { markRecorded, markStarted, markUnrecorded } from "./endMarks.js";
+import { makeEndMarks } from "./endMarks.js";
 import type { StoreError } from "./errors.js";
 import { Store, type StoreOptions } from "./Store.js";
 import { makeWriteBacklog } from "./WriteBacklog.js";
@@ -14,28 +14,27 @@ const describeCall = (call: CallRecord): string =>
 const make = Effect.gen(function* () {
   const store = yield* Store;
   const backlog = yield* makeWriteBacklog("run", store.path);
+  const marks = makeEndMarks(store.path);
+  yield* Effect.addFinalizer(() => Effect.sync(marks.close));
   return RunLog.of({
     runStarted: (run) =>
       Effect.zipRight(
-        Effect.sync(() => markStarted(store.path, run.runId)),
+        Effect.sync(() => marks.started(run.runId)),
         backlog.submit(run.runId, { what: "run start", write: store.runStarted(run) })
       ),
     callEnded: (call) => backlog.submit(call.runId, { what: describeCall(call), write: store.callEnded(call) }),
     runEnded: (run) =>
       Effect.flatMap(
         backlog.finish(run.runId, { what: `run end (${run.status})`, write: store.runEnded(run) }),
-        (lost) =>
-          Effect.sync(() =>
-            lost === 0 ? markRecorded(store.path, run.runId) : markUnrecorded(store.path, run.runId, new Date())
-          )
+        (lost) => Effect.sync(() => (lost === 0 ? marks.recorded(run.runId) : marks.unrecorded(run.runId, new Date())))
       )
   });
 });
 
 export const StoreRunLog = {
   /** RunLog over an existing Store. */
-  layer: Layer.effect(RunLog, make) satisfies Layer.Layer<RunLog, never, Store>,
+  layer: Layer.scoped(RunLog, make) satisfies Layer.Layer<RunLog, never, Store>,
   /** A Store at `path` and the RunLog writing to it, for `consortium run`. */
   layerWithStore: (path: string, options?: StoreOptions): Layer.Layer<RunLog | Store, StoreError> =>
-    Layer.effect(RunLog, make).pipe(Layer.provideMerge(Store.layer(path, options)))
+    Layer.scoped(RunLog, make).pipe(Layer.provideMerge(Store.layer(path, options)))
 } as const;

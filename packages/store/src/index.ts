@@ -12,6 +12,7 @@ export { shardLines } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
 export { formatRunCost, formatRunsTable } from "./report/formatRunsTable.js";
 export { formatTime } from "./report/text.js";
+export { chainTo, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 export type { RunRepository } from "./runs/RunRepository.js";
 export { type ListOptions, Store, type StoreOptions, type StoreShape } from "./Store.js";
 export { StoreEvalLog } from "./StoreEvalLog.js";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./Db.js";
-import { takeEndMark } from "./endMarks.js";
+import { removeDeadSpares, takeEndMark } from "./endMarks.js";
 import { finishEvalIfComplete } from "./evals/finishEval.js";
 
 // A run (or an eval's shard) still marked `running` whose writer is gone was cut short: a crash, a
@@ -59,6 +59,7 @@ export const sweepAbandoned = async (
   dbPath = ""
 ): Promise<number> => {
   const sweeper: Sweeper = { hostname, isAlive, now };
+  removeDeadSpares(dbPath, hostname, isAlive);
   const runs = (
     await db
       .selectFrom("runs")

@@ -107,6 +107,7 @@ const unimplemented = (name: string) => () => Effect.die(new Error(`Store.${name
 const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded"> = {
   listRuns: unimplemented("listRuns"),
   getRun: unimplemented("getRun"),
+  findTurn: unimplemented("findTurn"),
   recordEvalStarted: unimplemented("recordEvalStarted"),
   recordEvalResult: unimplemented("recordEvalResult"),
   recordEvalEnded: unimplemented("recordEvalEnded"),

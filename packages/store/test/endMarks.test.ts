@@ -1,9 +1,10 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { Store } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
-import { Effect, TestClock } from "effect";
-import { markStarted, markUnrecorded } from "../src/endMarks.js";
+import { Effect, Layer, TestClock } from "effect";
+import { makeEndMarks } from "../src/endMarks.js";
 import { runStarted, tempDir } from "./fixtures.js";
 
 // The sweep tells a run whose process died from one whose process ended normally but could not write
@@ -27,10 +28,11 @@ describe("the sweep and the marks a run leaves", () => {
         }).pipe(
           Effect.provide(Store.layer(path, { writer: { pid: DEAD, hostname: hostname() }, isAlive: () => true }))
         );
-        markStarted(path, "unrecorded");
-        markStarted(path, "died");
+        const marks = makeEndMarks(path);
+        marks.started("unrecorded");
+        marks.started("died");
         // the first ended normally at 10:00:30 but its ending could not be written; the second never ended
-        markUnrecorded(path, "unrecorded", new Date("2025-01-02T10:00:30.000Z"));
+        marks.unrecorded("unrecorded", new Date("2025-01-02T10:00:30.000Z"));
 
         // swept 35 minutes later by the next process to open the database
         yield* TestClock.setTime(Date.parse("2025-01-02T10:35:00.000Z"));
@@ -46,5 +48,38 @@ describe("the sweep and the marks a run leaves", () => {
         expect(died).toMatchObject({ status: "interrupted", endedAt: "2025-01-02T10:35:00.000Z" });
         expect(died.error).toMatch(/^interrupted: the process that wrote this .* ended before it did/);
       })
+  );
+
+  it("keeps one spare file per run in flight, not one per run, and none once closed", () => {
+    const path = join(tmp.dir, "spares.db");
+    const marks = makeEndMarks(path);
+    const files = () => readdirSync(`${path}-runs`).sort();
+    for (let round = 0; round < 10; round++) {
+      marks.started(`a${round}`);
+      marks.started(`b${round}`);
+      marks.recorded(`a${round}`);
+      marks.recorded(`b${round}`);
+    }
+    expect(files()).toHaveLength(2);
+    marks.started("c");
+    marks.started("d");
+    marks.unrecorded("c", new Date("2025-01-02T10:00:30.000Z"));
+    expect(files()).toContain("c.unrecorded");
+    marks.close();
+    expect(files()).toEqual(["c.unrecorded"]);
+  });
+
+  it.effect("the sweep removes the spares a killed writer on this host left", () =>
+    Effect.gen(function* () {
+      const path = join(tmp.dir, "killed.db");
+      yield* Effect.scoped(Layer.build(Store.layer(path)));
+      const mine = join(`${path}-runs`, `spare-${hostname()}-${process.pid}-0`);
+      const dead = join(`${path}-runs`, `spare-${hostname()}-${DEAD}-0`);
+      const elsewhere = join(`${path}-runs`, `spare-other-host-${DEAD}-0`);
+      mkdirSync(`${path}-runs`);
+      for (const file of [mine, dead, elsewhere]) writeFileSync(file, "");
+      yield* Effect.scoped(Layer.build(Store.layer(path, { isAlive: (pid) => pid !== DEAD })));
+      expect([existsSync(mine), existsSync(dead), existsSync(elsewhere)]).toEqual([true, false, true]);
+    })
   );
 });

@@ -1,5 +1,4 @@
 import type { ConversationLink, Turn } from "@consortium/engine";
-import type { ConversationTurn } from "@consortium/store";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
 import { storeModule } from "../lazy.js";
@@ -12,25 +11,11 @@ export interface Continuation {
   readonly conversation: ConversationLink;
 }
 
-/**
- * The turns leading to `runId`, oldest first: its parent chain, not every run of the conversation,
- * so continuing from an earlier turn branches instead of mixing both branches.
- */
-export const chainTo = (turns: ReadonlyArray<ConversationTurn>, runId: string): Array<ConversationTurn> => {
-  const byId = new Map(turns.map((turn) => [turn.runId, turn]));
-  const chain: Array<ConversationTurn> = [];
-  const seen = new Set<string>();
-  for (let at = byId.get(runId); at !== undefined && !seen.has(at.runId); at = byId.get(at.parentRunId ?? "")) {
-    seen.add(at.runId);
-    chain.unshift(at);
-  }
-  return chain;
-};
-
 /** `id`: a run id or unique prefix; `latest`: the newest run of any consortium. */
 export const resolveContinuation = (target: { readonly id: string } | "latest", dbPath: string | undefined) =>
   Effect.gen(function* () {
-    const { resolveDbPath, Store } = yield* storeModule;
+    // the history is the run's parent chain, so continuing from an earlier turn branches
+    const { chainTo, resolveDbPath, Store } = yield* storeModule;
     return yield* Effect.gen(function* () {
       const store = yield* Store;
       let id: string;

@@ -89,6 +89,12 @@ export const indexCalls = <Row extends CallColumns>(rows: ReadonlyArray<Row>): R
   return unique;
 };
 
+/** The view's fields that are plain values: a quick no before the exact comparison. */
+const SCALARS = new Set(["member", "model", "instance", "text", "raw", "latencyMs", "attempts"]);
+
+const sameScalars = (view: ReadonlyArray<string>, row: CallColumns, value: Json): boolean =>
+  view.every((key) => !SCALARS.has(key) || fromRow[key]!(row) === value[key]);
+
 interface Factoring {
   readonly calls: ReadonlyMap<string, CallColumns>;
   readonly same: SameJson;
@@ -100,9 +106,8 @@ const referToCall = (value: unknown, viewName: string, iteration: unknown, f: Fa
   const view = VIEWS[viewName]!;
   const extras: Record<string, unknown> = {};
   for (const [key, extra] of Object.entries(value)) if (fromRow[key] === undefined) extras[key] = extra;
-  const said = value.text ?? value.raw;
   for (const [ref, row] of f.calls) {
-    if (row.iteration !== iteration || (row.answer ?? "") !== said) continue;
+    if (row.iteration !== iteration || !sameScalars(view, row, value)) continue;
     const marker = { $call: ref, ...extras };
     if (f.same(rebuild(marker, view, row), value)) return marker;
   }

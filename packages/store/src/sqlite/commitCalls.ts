@@ -7,9 +7,12 @@ import { unchanged } from "../runs/callWrites.js";
 // Through kysely, each write compiled and prepared its statements anew, paid a promise per statement
 // and a transaction of its own: most of the store's CPU in an eval.
 
-/** The row's own columns, so a column added to the table and to `callRow` needs nothing here. */
+/**
+ * The row's own columns, bound by name, so a column added to the table and to `callRow` needs nothing
+ * here. Every call row has the same columns: the statement is made from the first one.
+ */
 const insertFor = (columns: ReadonlyArray<string>): string =>
-  `insert into calls (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`;
+  `insert into calls (${columns.join(", ")}) values (${columns.map((column) => `@${column}`).join(", ")})`;
 
 const ADD_TO_TOTALS = `update runs set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
   iterations = max(iterations, ?) where id = ? and status = 'running'`;
@@ -29,17 +32,19 @@ export const sqliteCommitWrites = (sqlite: BetterSqlite3.Database): CommitWrites
     }
     return found;
   };
+  let insertCall: BetterSqlite3.Statement | undefined;
+  let addToTotals: BetterSqlite3.Statement | undefined;
   const writeOne = (write: BatchedWrite): void => {
     if ("query" in write) {
       const { changes } = statement(write.query.sql).run(...write.query.parameters);
       if (write.mustChange !== undefined && changes === 0) throw unchanged(write.mustChange);
       return;
     }
-    const row = write.call as Readonly<Record<string, unknown>>;
-    const columns = Object.keys(row);
-    statement(insertFor(columns)).run(...columns.map((column) => row[column] ?? null));
     const call = write.call;
-    statement(ADD_TO_TOTALS).run(call.input_tokens, call.output_tokens, call.iteration, call.run_id);
+    insertCall ??= sqlite.prepare(insertFor(Object.keys(call)));
+    insertCall.run(call);
+    addToTotals ??= sqlite.prepare(ADD_TO_TOTALS);
+    addToTotals.run(call.input_tokens, call.output_tokens, call.iteration, call.run_id);
   };
   let inTransaction: BetterSqlite3.Transaction<(writes: ReadonlyArray<BatchedWrite>) => void> | undefined;
   return (writes) => {
