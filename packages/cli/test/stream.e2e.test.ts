@@ -86,6 +86,9 @@ describe("consortium run --stream", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${ANSWER}\n`);
     expect(result.stdout).not.toContain("Sydney");
+    // The round that was refined is progress on stderr, never its text.
+    expect(result.stderr).toContain("round 1: refining\n");
+    expect(result.stderr).not.toContain("Sydney");
   });
 
   it("--json and --no-stream keep stdout the complete result", async () => {

@@ -161,6 +161,20 @@ describe("streaming the answer", () => {
     expect(joined(events)).toBe(ANSWER);
   });
 
+  it("says so when the arbiter writes a second synthesis after the first went out (the parser takes the last)", async () => {
+    const reply =
+      "<synthesis>A first draft.</synthesis>\n<synthesis>The answer.</synthesis><confidence>0.9</confidence>";
+    fake.script("claude-judge", { text: reply, stream: { pieces: [reply.slice(0, 30), reply.slice(30)] } });
+    const { events, promise } = run(config());
+    const result = await promise;
+    expect(result.synthesis?.text).toBe("The answer.");
+    expect(joined(events)).toBe("A first draft.");
+    expect(events.find((event) => event._tag === "SynthesisFinal")).toMatchObject({
+      text: "The answer.",
+      revised: true
+    });
+  });
+
   it("sends nothing, and the arbiter does not stream, unless the run is asked to", async () => {
     fake.script("claude-judge", { text: arbiterReply({ synthesis: ANSWER, confidence: 0.9 }) });
     const { events, promise } = run(config(), () => {}, false);

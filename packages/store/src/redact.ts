@@ -1,5 +1,5 @@
 import { secretsOfEnv } from "@consortium/providers";
-import { Effect, Ref } from "effect";
+import { Effect } from "effect";
 
 // The engine never hands the store a key, but a provider's error message or an answer could still
 // echo one. Defence in depth: every string the store writes has the secrets the providers know of
@@ -24,6 +24,8 @@ export const redactNullable = (text: string | null, secrets: ReadonlyArray<strin
 export interface Redactor {
   /** The values to scrub from what is written now. */
   readonly secrets: Effect.Effect<ReadonlyArray<string>>;
+  /** The same, read at once: for the per-call write path, where each Effect step costs. */
+  readonly current: () => ReadonlyArray<string>;
   /** Adds the values of these variables (a config's `api_key_env` names) to what is scrubbed. */
   readonly learnKeyNames: (names: ReadonlyArray<string>) => Effect.Effect<void>;
 }
@@ -34,18 +36,18 @@ export interface Redactor {
  * measurable.
  */
 export const makeRedactor = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<Redactor> =>
-  Effect.map(
-    Ref.make<{ readonly names: ReadonlySet<string>; readonly secrets: ReadonlyArray<string> }>({
-      names: new Set(),
-      secrets: secretsFrom(env)
-    }),
-    (state) => ({
-      secrets: Effect.map(Ref.get(state), (current) => current.secrets),
-      learnKeyNames: (names) =>
-        Ref.update(state, (current) => {
-          if (names.every((name) => current.names.has(name))) return current;
-          const known = new Set([...current.names, ...names]);
-          return { names: known, secrets: secretsFrom(env, known) };
+  Effect.sync(() => {
+    // Plain state: every access is one synchronous step.
+    let names: ReadonlySet<string> = new Set();
+    let secrets = secretsFrom(env);
+    return {
+      secrets: Effect.sync(() => secrets),
+      current: () => secrets,
+      learnKeyNames: (more) =>
+        Effect.sync(() => {
+          if (more.every((name) => names.has(name))) return;
+          names = new Set([...names, ...more]);
+          secrets = secretsFrom(env, names);
         })
-    })
-  );
+    };
+  });

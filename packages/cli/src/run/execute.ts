@@ -139,6 +139,10 @@ export const executeRun = (flags: RunFlags) =>
         ? RunEvents.fromCallback((event) => {
             streamed.onEvent(event);
             if (!streamed.started()) progress?.onEvent(event);
+            // Without the display (stderr not a terminal), still say why the answer is not coming yet.
+            if (progress === undefined && event._tag === "IterationEnded" && !event.stop) {
+              process.stderr.write(`round ${event.iteration}: refining\n`);
+            }
           })
         : progress === undefined
           ? RunEvents.none

@@ -142,7 +142,19 @@ export const makeEvalRepository = (
             })
           )
           .execute();
+        // Usually every result was linked as it was written: update only those that were not.
+        const unlinked = new Set(
+          (
+            await trx
+              .selectFrom("eval_results")
+              .select(["case_id", "target"])
+              .where("eval_id", "=", ended.evalId)
+              .where("run_id", "is", null)
+              .execute()
+          ).map((row) => `${row.case_id}\u0000${row.target}`)
+        );
         for (const link of ended.runLinks ?? []) {
+          if (!unlinked.has(`${link.caseId}\u0000${link.target}`)) continue;
           await trx
             .updateTable("eval_results")
             .set((eb) => ({

@@ -114,15 +114,13 @@ export const makeRunRepository = (
 
   // Once per model call: untraced, and batched with the other calls ending in the same tick.
   const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
-    Effect.flatMap(redactor.secrets, (secrets) => {
-      const row = callRow(call, secrets);
-      return write("record call", () =>
-        batch.add({ call: row }).then(() => {
-          const committed = committedCalls.get(row.run_id);
-          if (committed === undefined) committedCalls.set(row.run_id, [row]);
-          else committed.push(row);
-        })
-      );
+    write("record call", () => {
+      const row = callRow(call, redactor.current());
+      return batch.add({ call: row }).then(() => {
+        const committed = committedCalls.get(row.run_id);
+        if (committed === undefined) committedCalls.set(row.run_id, [row]);
+        else committed.push(row);
+      });
     });
 
   const runEnded = Effect.fn("Store.runEnded")(function* (run: RunEnded) {

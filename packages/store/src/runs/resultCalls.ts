@@ -28,12 +28,26 @@ export interface CallColumns {
   readonly error_json: string | null;
 }
 
+type Json = Readonly<Record<string, unknown>>;
+
 /** Whether two values are the same JSON (exactly, or as a backend that reorders keys keeps it). */
 export type SameJson = (a: unknown, b: unknown) => boolean;
 
-export const sameJsonText: SameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-
-type Json = Readonly<Record<string, unknown>>;
+/** The same JSON text, keys in the same order, without building the text. */
+export const sameJsonText: SameJson = (a, b) => {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJsonText(item, b[i]));
+  if (Array.isArray(b)) return false;
+  // JSON leaves out undefined members
+  const keysA = Object.keys(a).filter((key) => (a as Json)[key] !== undefined);
+  const keysB = Object.keys(b).filter((key) => (b as Json)[key] !== undefined);
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key, i) => key === keysB[i] && sameJsonText((a as Json)[key], (b as Json)[key]))
+  );
+};
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);

@@ -43,13 +43,27 @@ export const sqliteCommitWrites = (sqlite: BetterSqlite3.Database): CommitWrites
     const call = write.call;
     insertCall ??= sqlite.prepare(insertFor(Object.keys(call)));
     insertCall.run(call);
-    addToTotals ??= sqlite.prepare(ADD_TO_TOTALS);
-    addToTotals.run(call.input_tokens, call.output_tokens, call.iteration, call.run_id);
+    const sum = totals.get(call.run_id);
+    if (sum === undefined) {
+      totals.set(call.run_id, { input: call.input_tokens, output: call.output_tokens, iteration: call.iteration });
+    } else {
+      sum.input += call.input_tokens;
+      sum.output += call.output_tokens;
+      sum.iteration = Math.max(sum.iteration, call.iteration);
+    }
   };
+  // A run's calls in one batch add to its totals once, at the end of the transaction: nothing outside
+  // it sees the difference, and a run ended in the same batch keeps the totals of its ending either way
+  // (the update only touches a run still running).
+  const totals = new Map<string, { input: number; output: number; iteration: number }>();
   let inTransaction: BetterSqlite3.Transaction<(writes: ReadonlyArray<BatchedWrite>) => void> | undefined;
   return (writes) => {
     inTransaction ??= sqlite.transaction((all: ReadonlyArray<BatchedWrite>) => {
+      totals.clear();
       for (const write of all) writeOne(write);
+      if (totals.size === 0) return;
+      addToTotals ??= sqlite.prepare(ADD_TO_TOTALS);
+      for (const [runId, sum] of totals) addToTotals.run(sum.input, sum.output, sum.iteration, runId);
     });
     inTransaction.immediate(writes);
   };
