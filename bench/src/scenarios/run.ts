@@ -22,6 +22,8 @@ import { nodeFlagsFor, type Settings } from "../settings.js";
 // With every member in parallel, the least it can take is iterations × (member + arbiter latency).
 
 const TARGET_RATIO = 1.05;
+/** Spawn to exit includes node's own start and loading the CLI: a looser target than the engine's. */
+const CLI_TARGET_RATIO = 1.1;
 const ITERATIONS = 2;
 const CALLS = ITERATIONS * (RUN_MEMBERS + 1);
 
@@ -94,18 +96,23 @@ export const oneRun = async (
       `in-process ${wallMs.map((ms) => ms.toFixed(0)).join("/")} ms`
   );
 
-  const row = (scenario: string, measured: number, note: string): Row => ({
+  const row = (scenario: string, measured: number, note: string, target = TARGET_RATIO): Row => ({
     scenario,
     measured,
     ideal,
     unit: "ms",
-    target: `≤ ${TARGET_RATIO}×`,
-    ok: measured / ideal <= TARGET_RATIO,
+    target: `≤ ${target}×`,
+    ok: measured / ideal <= target,
     note
   });
   const n = settings.runRepeats;
   return [
-    row("one run via the CLI, spawn to exit", median(cliWall), `8 members, 2 iterations, store on, median of ${n}`),
+    row(
+      "one run via the CLI, spawn to exit",
+      median(cliWall),
+      `8 members, 2 iterations, store on, median of ${n}`,
+      CLI_TARGET_RATIO
+    ),
     row("one run: the engine inside the CLI", median(cliEngine), "the result's durationMs"),
     row("one run in-process (Promise API), first run", cold, "SDKs load, connections open"),
     row("one run in-process (Promise API), later runs", warm, `median of ${n}`)

@@ -3,66 +3,109 @@ import * as Command from "@effect/cli/Command";
 import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import * as HashMap from "effect/HashMap";
 import * as HashSet from "effect/HashSet";
-import { database } from "./commands/db.js";
-import { diff } from "./commands/diff.js";
-import { estimate } from "./commands/estimate.js";
-import { evaluate } from "./commands/eval.js";
-import { evals, runs, show } from "./commands/history.js";
-import { list } from "./commands/list.js";
-import { mcp } from "./commands/mcp.js";
-import { bareContinue, run } from "./commands/run.js";
-import { save } from "./commands/save.js";
-import { schema } from "./commands/schema.js";
-import { serve } from "./commands/serve.js";
-import { validate } from "./commands/validate.js";
-import { view } from "./commands/view.js";
+import { bareContinue } from "./argv.js";
+import type { database } from "./commands/db.js";
+import type { diff } from "./commands/diff.js";
+import type { estimate } from "./commands/estimate.js";
+import type { evaluate } from "./commands/eval.js";
+import type { evals, runs, show } from "./commands/history.js";
+import type { list } from "./commands/list.js";
+import type { mcp } from "./commands/mcp.js";
+import type { run } from "./commands/run.js";
+import type { save } from "./commands/save.js";
+import type { schema } from "./commands/schema.js";
+import type { serve } from "./commands/serve.js";
+import type { validate } from "./commands/validate.js";
+import type { view } from "./commands/view.js";
 import { ExitCode } from "./exitCode.js";
 import { commandHelp, type HelpSource, requestedHelp, topHelp } from "./help.js";
 import { type Rendered, renderDefect, renderFailure } from "./render.js";
 
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
-/** Every subcommand. To add one: write src/commands/<name>.ts and list it here. */
-const subcommands = [
-  run,
-  evaluate,
-  runs,
-  show,
-  validate,
-  schema,
-  list,
-  save,
-  serve,
-  mcp,
-  estimate,
-  evals,
-  view,
-  diff,
-  database
-] as const;
+type Subcommand =
+  | typeof run
+  | typeof evaluate
+  | typeof runs
+  | typeof show
+  | typeof validate
+  | typeof schema
+  | typeof list
+  | typeof save
+  | typeof serve
+  | typeof mcp
+  | typeof estimate
+  | typeof evals
+  | typeof view
+  | typeof diff
+  | typeof database;
+
+/**
+ * Every subcommand by the name it is typed as, in the order help lists them. To add one: write
+ * src/commands/<name>.ts and list it here. Each module is imported only when its command is asked
+ * for: building all fifteen commands' options (and parsing against all of them) is a noticeable part
+ * of a short command's start-up.
+ */
+const SUBCOMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Subcommand>]> = [
+  ["run", () => import("./commands/run.js").then((module) => module.run)],
+  ["eval", () => import("./commands/eval.js").then((module) => module.evaluate)],
+  ["runs", () => import("./commands/history.js").then((module) => module.runs)],
+  ["show", () => import("./commands/history.js").then((module) => module.show)],
+  ["validate", () => import("./commands/validate.js").then((module) => module.validate)],
+  ["schema", () => import("./commands/schema.js").then((module) => module.schema)],
+  ["list", () => import("./commands/list.js").then((module) => module.list)],
+  ["save", () => import("./commands/save.js").then((module) => module.save)],
+  ["serve", () => import("./commands/serve.js").then((module) => module.serve)],
+  ["mcp", () => import("./commands/mcp.js").then((module) => module.mcp)],
+  ["estimate", () => import("./commands/estimate.js").then((module) => module.estimate)],
+  ["evals", () => import("./commands/history.js").then((module) => module.evals)],
+  ["view", () => import("./commands/view.js").then((module) => module.view)],
+  ["diff", () => import("./commands/diff.js").then((module) => module.diff)],
+  ["db", () => import("./commands/db.js").then((module) => module.database)]
+];
+
+/**
+ * The commands `args` can reach: the one it names, or all of them for help, for a name that is not a
+ * command (the error lists every command), for the options of the root (--completions, --wizard) and
+ * for a command with commands of its own (@effect/cli's error for a wrong one lists the root's).
+ */
+const subcommandsFor = async (args: ReadonlyArray<string>): Promise<readonly [Subcommand, ...Array<Subcommand>]> => {
+  const named = SUBCOMMANDS.find(([name]) => name === args[0]);
+  const asksHelp = args.includes("--help") || args.includes("-h");
+  if (named !== undefined && !asksHelp) {
+    const command = await named[1]();
+    // a plain command's only "subcommand" is itself
+    const reachable = Command.getSubcommands(command as AnyCommand);
+    if (HashMap.size(reachable) === 1 && HashMap.has(reachable, named[0])) return [command];
+  }
+  const [first, ...rest] = await Promise.all(SUBCOMMANDS.map(([, load]) => load()));
+  return [first!, ...rest];
+};
 
 const DESCRIPTION =
   "Ask several LLMs the same question, let an arbiter synthesise their answers with a confidence, " +
   "and iterate until it is confident.";
 
-export const consortium = Command.make("consortium").pipe(
-  Command.withDescription(DESCRIPTION),
-  Command.withSubcommands(subcommands)
-);
+/** The command tree over `subcommands`. */
+export const consortiumOf = (subcommands: readonly [Subcommand, ...Array<Subcommand>]) =>
+  Command.make("consortium").pipe(Command.withDescription(DESCRIPTION), Command.withSubcommands(subcommands));
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in name, input and errors (invariant); help reads only their shape
 type AnyCommand = Command.Command<any, any, any, any>;
 
-const helpSources = subcommands.map(
-  (command: AnyCommand): HelpSource => [
-    HashSet.toValues(Command.getNames(command))[0] ?? "",
-    () => Command.getHelp(command, CliConfig.defaultConfig)
-  ]
-);
+const helpSourcesOf = (subcommands: ReadonlyArray<Subcommand>): Array<HelpSource> =>
+  subcommands.map(
+    (command: AnyCommand): HelpSource => [
+      HashSet.toValues(Command.getNames(command))[0] ?? "",
+      () => Command.getHelp(command, CliConfig.defaultConfig)
+    ]
+  );
 
 /** Our help for what `args` asks, if it asks for help we render (see help.ts). */
-const helpFor = (args: ReadonlyArray<string>): string | undefined => {
+const helpFor = (args: ReadonlyArray<string>, subcommands: ReadonlyArray<Subcommand>): string | undefined => {
+  const helpSources = helpSourcesOf(subcommands);
   const asked = requestedHelp(args, helpSources);
   if (asked === undefined) return undefined;
   return asked.command === undefined ? topHelp(DESCRIPTION, helpSources) : commandHelp(asked.command);
@@ -76,11 +119,23 @@ const report = ({ text, code }: Rendered): Effect.Effect<ExitCode> =>
  * Runs the CLI on `argv` (node, script, ...args) and gives the exit code; never fails except by
  * interruption, which the caller maps to 130.
  */
-export const runCli = (argv: ReadonlyArray<string>, version: string) => {
-  // bare `consortium` shows the help rather than doing nothing
-  const help = helpFor(argv.slice(2));
-  if (help !== undefined) return Effect.as(Console.log(help.trimEnd()), ExitCode.Ok);
-  return Command.run(consortium, { name: "consortium", version })(bareContinue(argv)).pipe(
+export const runCli = (argv: ReadonlyArray<string>, version: string) =>
+  Effect.flatMap(
+    Effect.promise(() => subcommandsFor(argv.slice(2))),
+    (subcommands) => {
+      // bare `consortium` shows the help rather than doing nothing
+      const help = helpFor(argv.slice(2), subcommands);
+      if (help !== undefined) return Effect.as(Console.log(help.trimEnd()), ExitCode.Ok);
+      return runTree(subcommands, argv, version);
+    }
+  );
+
+const runTree = (
+  subcommands: readonly [Subcommand, ...Array<Subcommand>],
+  argv: ReadonlyArray<string>,
+  version: string
+) =>
+  Command.run(consortiumOf(subcommands), { name: "consortium", version })(bareContinue(argv)).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     // typed: every failure a command declares must be a CliFailure, rendered exhaustively
     Effect.catchAll((error) => report(renderFailure(error))),
@@ -88,4 +143,3 @@ export const runCli = (argv: ReadonlyArray<string>, version: string) => {
       Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : report(renderDefect(Cause.squash(cause)))
     )
   );
-};

@@ -33,16 +33,17 @@ runCli(process.argv, __CONSORTIUM_VERSION__).pipe(
     disableErrorReporting: true,
     disablePrettyLogger: true,
     // runMain's default maps every failure to 1 and a signal to 0; ours are 0/1/2 from runCli and 130
-    teardown: (exit, onExit) => {
+    teardown: (exit) => {
       const code = Exit.isSuccess(exit)
         ? (exit.value as ExitCode)
         : Cause.isInterruptedOnly(exit.cause)
           ? ExitCode.Interrupted
           : ExitCode.RunFailed;
       process.exitCode = code;
-      // runMain exits at once for a non-zero code; let stdout and stderr drain first, or a piped
-      // `--json` result past the pipe buffer would be cut off
-      process.stdout.write("", () => process.stderr.write("", () => onExit(code)));
+      // Every finalizer has run (the store flushed and closed, end marks written), so once stdout and
+      // stderr have drained (a piped `--json` result past the pipe buffer must not be cut off) exit at
+      // once: for a 0 runMain would wait for node to close idle sockets and tear the heap down.
+      process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
     }
   })
 );

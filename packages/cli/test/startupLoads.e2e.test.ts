@@ -27,7 +27,8 @@ const PRELOAD = [
 
 /**
  * The packages a process loaded: each module outside the bundle by its node_modules folder, and each
- * chunk of the bundle by the packages it holds (esbuild keeps a `// path` comment per bundled file).
+ * chunk of the bundle by the packages it holds (esbuild keeps a `// path` comment per bundled file),
+ * plus `command <name>` for each of the CLI's command modules.
  */
 const packagesLoaded = (urls: ReadonlyArray<string>): Set<string> => {
   const found = new Set<string>();
@@ -37,7 +38,12 @@ const packagesLoaded = (urls: ReadonlyArray<string>): Set<string> => {
     const path = fileURLToPath(url);
     const text = path.includes("/dist/") && !path.includes("node_modules") ? readFileSync(path, "utf8") : path;
     const lines = text === path ? [path] : text.split("\n").filter((line) => line.startsWith("// "));
-    for (const line of lines) for (const match of line.matchAll(name)) found.add(match[1]!);
+    for (const line of lines) {
+      for (const match of line.matchAll(name)) found.add(match[1]!);
+      // this package's own command modules, each loaded only when its command runs
+      const command = /^\/\/ src\/commands\/(\w+)\.ts$/.exec(line);
+      if (command !== null) found.add(`command ${command[1]}`);
+    }
   }
   return found;
 };
@@ -68,7 +74,7 @@ const loadsOf = async (name: string, args: ReadonlyArray<string>, env: NodeJS.Pr
 };
 
 describe("what start-up loads", () => {
-  it("validate loads the config code (yaml) and Effect, and no SDK, database driver, kysely or ajv", async () => {
+  it("validate loads the config code (yaml), Effect and its own command, and no SDK, database driver, kysely, ajv or other command", async () => {
     const loaded = await loadsOf("validate", ["validate", join(repoRoot, "consortia/research.yaml")]);
     // the recording works: these are what validate needs
     expect(loaded).toContain("yaml");
@@ -76,6 +82,9 @@ describe("what start-up loads", () => {
     for (const heavy of ["openai", "@anthropic-ai/sdk", "pg", "better-sqlite3", "kysely", "ajv"]) {
       expect(loaded, heavy).not.toContain(heavy);
     }
+    // nor the other commands' modules (their options and descriptions); options.ts is the shared helpers
+    const commands = [...loaded].filter((name) => name.startsWith("command ") && name !== "command options");
+    expect(commands).toEqual(["command validate"]);
   });
 
   it("a recorded run of an OpenAI-only consortium loads OpenAI's SDK and SQLite, not Anthropic's SDK, pg or ajv", async () => {

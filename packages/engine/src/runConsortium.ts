@@ -35,6 +35,11 @@ export interface RunOptions {
    * rejected before any call.
    */
   readonly checkKeys?: boolean;
+  /**
+   * true: the caller has already checked this config's providers (and keys, unless replaying), as an
+   * eval does once for all its cases; the run then checks nothing before its first call.
+   */
+  readonly preflighted?: boolean;
   /** A spending limit this run shares with others (an eval's); the run's own is `limits.budget_usd`. */
   readonly budget?: Budget;
   /** Provider caps shared with other runs (an eval's); default: this run's own. */
@@ -232,12 +237,21 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
  * result's status and error. Interrupted, it still records the run as `interrupted` with everything
  * that finished, then ends interrupted.
  */
-export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
+export const runConsortium = (
   config: ConsortiumConfig,
   prompt: string,
   options: RunOptions = {}
+): Effect.Effect<RunResult, StartError, LlmClient | RunLog> =>
+  // A span without a captured call site: an eval starts a run per case, and that capture (an Error and
+  // its stack, which Effect.fn and withSpan take by default) was the costliest step of starting one.
+  Effect.withSpan(startRun(config, prompt, options), "Engine.runConsortium", { captureStackTrace: false });
+
+const startRun = Effect.fnUntraced(function* (
+  config: ConsortiumConfig,
+  prompt: string,
+  options: RunOptions
 ): Effect.fn.Return<RunResult, StartError, LlmClient | RunLog> {
-  for (const each of consortiaWithin(config)) {
+  for (const each of options.preflighted === true ? [] : consortiaWithin(config)) {
     const refs = consortiumModels(each);
     if (options.checkKeys === false) yield* checkProvidersExist(each.providers, refs);
     else yield* preflight(each.providers, refs, options.env);
@@ -260,7 +274,8 @@ export const runConsortium = Effect.fn("Engine.runConsortium")(function* (
           runId: innerRunId,
           seed: iterationSeed(seed, link.iteration * 1_000_000 + link.instance),
           ...(options.env === undefined ? {} : { env: options.env }),
-          ...(options.checkKeys === undefined ? {} : { checkKeys: options.checkKeys }),
+          // this run checked every consortium it includes before its first call
+          preflighted: true,
           ...(gates.budget === undefined ? {} : { budget: gates.budget }),
           providerGates: nestedProviderGates(providerGates, config),
           history,

@@ -26,7 +26,20 @@ const encodeRandom = (bytes: Uint8Array): string => {
 /** A 26-character id whose first 10 characters encode `ms`. */
 export const formatRunId = (ms: number, random: Uint8Array): string => encodeTime(ms) + encodeRandom(random);
 
-export const makeRunId: Effect.Effect<string> = Effect.gen(function* () {
-  const now = yield* Clock.currentTimeMillis;
-  return formatRunId(now, randomBytes(16));
-});
+// One read from the OS for 256 ids: a randomBytes call per run was a measurable share of starting one.
+const POOL_BYTES = 16 * 256;
+let pool = new Uint8Array(0);
+let used = 0;
+
+const sixteenRandomBytes = (): Uint8Array => {
+  if (used + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    used = 0;
+  }
+  used += 16;
+  return pool.subarray(used - 16, used);
+};
+
+export const makeRunId: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, (now) =>
+  formatRunId(now, sixteenRandomBytes())
+);

@@ -15,5 +15,6 @@ export { fromOpenAiCompletion, type TokenLimitParam, toOpenAiBody } from "./open
 export { checkProvidersExist, lookupProvider, preflight } from "./preflight.js";
 export { baseUrlOf, type Env, keyVariableOf, keyVariablesOf } from "./providerEnv.js";
 export { formatDelay, parseRetryAfter } from "./retryAfter.js";
+export { preloadSdks } from "./sdks.js";
 export { REDACTED, SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";
 export type * from "./types.js";

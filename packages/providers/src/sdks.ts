@@ -21,6 +21,17 @@ export const loadSdk = async (type: ProviderType): Promise<void> => {
   else loaded.openai ??= (await import("openai")).default;
 };
 
+/**
+ * Starts loading the SDKs of these provider types without waiting for them: a caller about to make
+ * its first calls (a CLI run) lets the parsing overlap its other start-up work (opening the store,
+ * asking git) instead of delaying the first call. A failed load is reported by that first call.
+ */
+export const preloadSdks = (types: Iterable<ProviderType | undefined>): void => {
+  for (const type of new Set(types)) {
+    if (type !== undefined && !isSdkLoaded(type)) loadSdk(type).catch(() => undefined);
+  }
+};
+
 const missing = (type: ProviderType): never => {
   throw new Error(`the ${type} SDK is used before loadSdk("${type}")`);
 };

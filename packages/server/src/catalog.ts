@@ -6,8 +6,8 @@ import { Effect, Either } from "effect";
 // The consortia a server offers: every file in its folder that validates, by consortium name. Files
 // are re-read when the folder changes (a file added, removed, or its size or mtime changed), checked
 // cheaply on each request with one stat per file (requests that arrive together share one check), so
-// editing a file needs no restart. An invalid file
-// is reported once per version on stderr and left out; the others stay available.
+// editing a file needs no restart. An invalid file is reported once per version on stderr and left
+// out; the others stay available.
 
 export interface Catalog {
   /** Every valid consortium, sorted by name. */

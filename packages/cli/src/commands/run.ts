@@ -5,17 +5,6 @@ import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import { consortiumFlags, db, flag, maxCost, noLog, optional } from "./options.js";
 
-/**
- * `run … --continue` with no id means the latest run, like `-c`. The parser wants a value after
- * `--continue`, so a bare one (last, or followed by another flag) is rewritten to `-c` before parsing.
- */
-export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
-  argv[2] !== "run"
-    ? argv
-    : argv.map((arg, i) =>
-        arg === "--continue" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("-")) ? "-c" : arg
-      );
-
 export const run = Command.make(
   "run",
   {

@@ -1,6 +1,6 @@
-import type { ConsortiumConfig, JudgingMethodName } from "@consortium/config";
+import { type ConsortiumConfig, consortiaWithin, consortiumModels, type JudgingMethodName } from "@consortium/config";
 import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
-import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
+import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
@@ -109,9 +109,16 @@ const deliver = (result: RunResult, flags: RunFlags, streamed: AnswerOnStdout | 
     }
   });
 
-/** The live client, told every key variable the run uses so an answer echoing one is scrubbed. */
-const liveClient = (config: ConsortiumConfig) =>
-  layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
+/**
+ * The live client, told every key variable the run uses so an answer echoing one is scrubbed. The
+ * SDKs the run calls start loading now, so they are parsed while the store opens, not at the first call.
+ */
+const liveClient = (config: ConsortiumConfig) => {
+  preloadSdks(
+    consortiaWithin(config).flatMap((each) => consortiumModels(each).map((ref) => each.providers[ref.provider]?.type))
+  );
+  return layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
+};
 
 const continuationOf = (flags: RunFlags) =>
   flags.continueFrom !== undefined

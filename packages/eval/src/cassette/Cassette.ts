@@ -15,6 +15,7 @@ import {
   siteId,
   summarize
 } from "./format.js";
+import { RecordedRequests } from "./recordedRequests.js";
 import { Tickets } from "./tickets.js";
 
 const readEntries = (path: string, missingIsEmpty: boolean) =>
@@ -196,6 +197,7 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
     Effect.gen(function* () {
       const entries = yield* readEntries(path, false);
       const byLookup = new Map(entries.map((entry) => [lookupId(entry), entry]));
+      const recordedRequests = new RecordedRequests(entries);
       const tickets = new Tickets();
 
       return {
@@ -203,8 +205,10 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
         answers: "local",
         complete: Effect.fnUntraced(function* (provider, request) {
           const { scope, caseId, target, call } = yield* currentScope;
-          const key = fingerprint(provider.name, request);
-          const slot = `${scopeId(caseId, target)}${key}`;
+          const scopeSlot = scopeId(caseId, target);
+          const key =
+            recordedRequests.keyOf(scopeSlot, call, provider.name, request) ?? fingerprint(provider.name, request);
+          const slot = `${scopeSlot}${key}`;
           if (call !== undefined) {
             const occurrence = tickets.take(`${slot}${siteId(call)}`);
             const named = byLookup.get(lookupId({ case: caseId, target, key, occurrence, call }));

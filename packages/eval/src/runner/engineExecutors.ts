@@ -20,7 +20,7 @@ import {
   type RunResult,
   runConsortium
 } from "@consortium/engine";
-import { type Env, LlmClient, type LlmRequest, lookupProvider } from "@consortium/providers";
+import { LlmClient, type LlmRequest, lookupProvider } from "@consortium/providers";
 import { Effect } from "effect";
 import type { Judge } from "../assertions/evaluate.js";
 import type { Executors } from "./execute.js";
@@ -67,8 +67,6 @@ const consortiumOutcome = (
   prompt: string,
   seed: number,
   options: {
-    readonly checkKeys: boolean;
-    readonly env: Env;
     readonly providerGates: ProviderGates;
     readonly budget: Budget | undefined;
   }
@@ -76,8 +74,8 @@ const consortiumOutcome = (
   // origin "eval": `consortium runs` marks these runs, and `runs --no-evals` leaves them out
   runConsortium(config, prompt, {
     seed,
-    checkKeys: options.checkKeys,
-    env: options.env,
+    // runSuite checked every provider and key of the plan before its first case
+    preflighted: true,
     providerGates: options.providerGates,
     origin: "eval",
     ...(options.budget === undefined ? {} : { budget: options.budget })
@@ -99,7 +97,7 @@ const consortiumOutcome = (
           : {})
       };
     }),
-    // runSuite's preflight already checked providers and keys, so these are unexpected here.
+    // runSuite's preflight checked providers and keys, and the run checks none: these cannot happen.
     Effect.catchTags({
       MissingApiKey: (error) => Effect.succeed(failedOutcome(`${error.variable} is not set (${error.provider})`)),
       UnknownProvider: (error) => Effect.succeed(failedOutcome(`unknown provider "${error.provider}"`)),
@@ -107,10 +105,8 @@ const consortiumOutcome = (
     })
   );
 
-export const engineExecutors = (
-  suite: SuiteConfig,
-  options: { readonly checkKeys: boolean; readonly env: Env }
-): Effect.Effect<Executors<LlmClient | RunLog>> =>
+/** `suite` must have passed runSuite's preflight: runs check nothing more before their first call. */
+export const engineExecutors = (suite: SuiteConfig): Effect.Effect<Executors<LlmClient | RunLog>> =>
   Effect.gen(function* () {
     // The suite's budget covers every call of the eval: consortium runs, single models and judges.
     const budget = suite.budgetUsd === undefined ? undefined : yield* makeBudget(suite.budgetUsd);
@@ -164,7 +160,7 @@ export const engineExecutors = (
     return {
       runTarget: (target, prompt, seed) =>
         target.kind === "consortium"
-          ? consortiumOutcome(target.config, prompt, seed, { ...options, providerGates, budget })
+          ? consortiumOutcome(target.config, prompt, seed, { providerGates, budget })
           : runModel(target.ref, prompt),
       judge,
       ...(budget === undefined

@@ -1,6 +1,6 @@
 import type { SuiteTarget } from "@consortium/config";
 import { iso } from "@consortium/engine";
-import { Cause, Clock, Effect, Exit, Ref } from "effect";
+import { Cause, Clock, Effect, Exit } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
@@ -195,7 +195,8 @@ export const executePlan = <R>(
   Effect.gen(function* () {
     const log = yield* EvalLog;
     const started = yield* Clock.currentTimeMillis;
-    const finished = yield* Ref.make<ReadonlyArray<{ caseId: string; result: CaseTargetResult }>>([]);
+    // Appended to in place: copying it per finished case made a long eval quadratic.
+    const finished: Array<{ caseId: string; result: CaseTargetResult }> = [];
 
     const runAll = Effect.forEach(
       plan.cases,
@@ -207,7 +208,7 @@ export const executePlan = <R>(
               Effect.tap((result) =>
                 Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   Effect.zipRight(
-                    Ref.update(finished, (all) => [...all, { caseId: planned.suiteCase.id, result }]),
+                    Effect.sync(() => void finished.push({ caseId: planned.suiteCase.id, result })),
                     log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) })
                   ).pipe(Effect.uninterruptible)
                 )
@@ -239,7 +240,7 @@ export const executePlan = <R>(
           yield* log.evalEnded({ evalId, outcome: outcomeOf(report), report });
           return report;
         }
-        const partial = buildReport(plan, evalId, finishedCases(plan, yield* Ref.get(finished)), started, ended);
+        const partial = buildReport(plan, evalId, finishedCases(plan, finished), started, ended);
         // runAll contains every failure, so only an interrupt gets here; a bug is recorded as an error.
         const outcome = Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "error";
         yield* log.evalEnded({ evalId, outcome, report: partial });

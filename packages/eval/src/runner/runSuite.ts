@@ -26,7 +26,7 @@ export const runSuite = Effect.fn("Eval.runSuite")(function* (
   const plan = yield* Either.match(planSuite(suite, options), { onLeft: Effect.fail, onRight: Effect.succeed });
   const engine = { checkKeys: options.keysNeeded ?? true, env: options.env ?? process.env };
   yield* preflightPlan(plan, engine);
-  const executors = yield* engineExecutors(plan.suite, engine);
+  const executors = yield* engineExecutors(plan.suite);
   const evalId = options.evalId ?? crypto.randomUUID();
   return yield* executePlan(plan, executors, evalId);
 });
