@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import type { Insertable, Selectable, SqlBool, Updateable } from "kysely";
 import type { CallsTable, ConfigsTable, EvalResultsTable, EvalShardsTable, EvalsTable, RunsTable } from "./Database.js";
+import { joinReport } from "./evals/reportResults.js";
 import type { GitInfo } from "./gitInfo.js";
 import { parseJson } from "./parseJson.js";
 import type { Provenance } from "./provenance.js";
@@ -254,7 +255,7 @@ export const evalStartedRow = (
 export const evalResultRow = (
   result: EvalResultRecord,
   secrets: ReadonlyArray<string>
-): Omit<Insertable<EvalResultsTable>, "run_id"> => ({
+): Omit<Selectable<EvalResultsTable>, "id" | "run_id"> => ({
   eval_id: result.evalId,
   case_id: result.caseId,
   target: result.target,
@@ -348,7 +349,7 @@ export const toStoredEval = (
   gitCommit: row.git_commit,
   gitDirty: nullableFlag(row.git_dirty),
   config: parseJson(row.config_json),
-  summary: parseJson(row.summary_json),
+  summary: joinReport(parseJson(row.summary_json), results),
   startedAt: row.started_at,
   endedAt: row.ended_at,
   pid: row.pid,

@@ -155,6 +155,77 @@ describe.each(backends)("factored rows on $name", (backend) => {
     })
   );
 
+  it.effect("an eval's report reads back as it ended, while it stores no case result its rows hold", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      const OUTPUT = "Canberra has been the capital of Australia since 1913.";
+      const caseResult = (target: string, runId: string | null) => ({
+        target,
+        pass: true,
+        output: OUTPUT,
+        confidence: 0.9,
+        latencyMs: 321,
+        usage: { inputTokens: 530, outputTokens: 137 },
+        judgeUsage: { inputTokens: 0, outputTokens: 0 },
+        costUsd: null,
+        runId,
+        status: "completed",
+        error: null,
+        replayMisses: [],
+        assertions: [{ type: "icontains", pass: true, reason: 'output contains "canberra" (ignoring case)' }]
+      });
+      const report = {
+        evalId: "reported",
+        suite: "smoke",
+        targets: [{ target: "research", total: 2, passed: 2 }],
+        cases: [
+          { id: "one", prompt: "Capital?", results: [caseResult("research", "run-1"), caseResult("openai/m", null)] },
+          // a result whose row says otherwise (its output was rewritten since) stays whole
+          { id: "two", prompt: "Capital again?", results: [{ ...caseResult("research", null), output: "Sydney" }] }
+        ]
+      };
+      const stored = yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.recordEvalStarted({
+          evalId: "reported",
+          suite: "smoke",
+          sourceFile: null,
+          config: {},
+          startedAt: at(0)
+        });
+        for (const suiteCase of report.cases) {
+          for (const result of suiteCase.results) {
+            yield* store.recordEvalResult({
+              evalId: "reported",
+              caseId: suiteCase.id,
+              target: result.target,
+              runId: result.runId,
+              passed: result.pass,
+              status: result.status,
+              output: OUTPUT,
+              assertions: result.assertions,
+              latencyMs: result.latencyMs,
+              inputTokens: result.usage.inputTokens,
+              outputTokens: result.usage.outputTokens,
+              confidence: result.confidence,
+              costUsd: result.costUsd,
+              error: result.error,
+              recordedAt: at(5)
+            });
+          }
+        }
+        yield* store.recordEvalEnded({ evalId: "reported", status: "passed", summary: report, endedAt: at(9) });
+        return yield* store.getEval("reported");
+      }).pipe(Effect.provide(Store.layer(location)));
+      expect(stored.summary).toEqual(report);
+      if (exactOrder) expect(JSON.stringify(stored.summary)).toBe(JSON.stringify(report));
+      const [row] = yield* tableRows(location, "select summary_json from evals");
+      const text = String(row?.summary_json);
+      expect(text.split(OUTPUT)).toHaveLength(1);
+      expect(text).toContain("Sydney");
+    })
+  );
+
   it.effect("converts runs a previous version wrote, and shows them exactly as it did", () =>
     Effect.gen(function* () {
       const location = yield* fresh;

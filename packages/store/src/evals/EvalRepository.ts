@@ -11,6 +11,7 @@ import {
   evalShardEndedRow,
   evalShardStartedRow,
   evalStartedRow,
+  json,
   toEvalSummary,
   toStoredEval,
   type Writer
@@ -19,6 +20,7 @@ import type { BatchedWrite } from "../runs/callWrites.js";
 import { DEFAULT_LIMIT, type ListOptions } from "../runs/RunRepository.js";
 import type { EvalEndRecord, EvalResultRecord, EvalStartRecord, EvalSummary, StoredEval } from "../types.js";
 import { finishEvalIfComplete, missingShards } from "./finishEval.js";
+import { factorReport, type ResultColumns } from "./reportResults.js";
 
 // Evals and their case × target results: written as eval reports them, read back for `evals` and
 // `show <eval-id>`.
@@ -47,6 +49,8 @@ export const makeEvalRepository = (
   batch: Batcher<BatchedWrite>
 ): EvalRepository => {
   const { read, write } = access;
+  // Each running eval's committed case results, which its report refers to instead of repeating them.
+  const committedResults = new Map<string, Array<ResultColumns & { readonly eval_id: string }>>();
 
   const recordEvalStarted = Effect.fn("Store.recordEvalStarted")(function* (
     started: EvalStartRecord,
@@ -99,28 +103,29 @@ export const makeEvalRepository = (
 
   const recordEvalResult = Effect.fn("Store.recordEvalResult")(function* (result: EvalResultRecord) {
     const row = evalResultRow(result, yield* redactor.secrets);
-    yield* write("record eval result", (db) =>
-      batch.add({
-        query: db
-          .insertInto("eval_results")
-          .values((eb) => ({
-            ...row,
-            // Linked only when that run was recorded here (it may have run with --no-log or elsewhere).
-            run_id: eb
-              .selectFrom("runs")
-              .select("runs.id")
-              .where("runs.id", "=", result.runId ?? "")
-          }))
-          .compile()
+    // Linked only when that run was recorded here (it may have run with --no-log or elsewhere).
+    yield* write("record eval result", () =>
+      batch.add({ insert: "eval_results", row, linkRun: result.runId }).then(() => {
+        const committed = committedResults.get(row.eval_id);
+        if (committed === undefined) committedResults.set(row.eval_id, [row]);
+        else committed.push(row);
       })
     );
   });
 
   const recordEvalEnded = Effect.fn("Store.recordEvalEnded")(function* (ended: EvalEndRecord) {
-    const ownReport = evalShardEndedRow(ended, writer, yield* redactor.secrets);
-    // The report of an eval run whole is the eval's: stored once, on the eval (see finishEval.ts).
+    const secrets = yield* redactor.secrets;
+    const ownReport = evalShardEndedRow(ended, writer, secrets);
+    // The report of an eval run whole is the eval's: stored once, on the eval (see finishEval.ts),
+    // referring to its case results' rows (see reportResults.ts).
     const whole = ownReport.shard_count === 1;
     const shard = whole ? { ...ownReport, summary_json: null } : ownReport;
+    const results = committedResults.get(ended.evalId) ?? [];
+    committedResults.delete(ended.evalId);
+    const soleReport =
+      ended.summary === null || ended.summary === undefined
+        ? null
+        : json(factorReport(ended.summary, results), secrets);
     const recorded = yield* write("record eval end", (db) =>
       db.transaction().execute(async (trx) => {
         // Touching the eval's row first makes shards ending at once take turns (a row lock where
@@ -166,7 +171,7 @@ export const makeEvalRepository = (
             .where("run_id", "is", null)
             .execute();
         }
-        await finishEvalIfComplete(trx, ended.evalId, whole ? (ownReport.summary_json ?? null) : undefined);
+        await finishEvalIfComplete(trx, ended.evalId, whole ? soleReport : undefined);
         return true;
       })
     );

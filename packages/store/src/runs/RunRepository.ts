@@ -92,21 +92,13 @@ export const makeRunRepository = (
     const secrets = yield* redactor.secrets;
     const config = configOf(run.config, secrets);
     const row = runStartedRow(run, writer, provenance, leaseUntil, secrets, config.key);
-    yield* write("record run start", (db) => {
-      const insertRun = () => batch.add({ query: db.insertInto("runs").values(row).compile() });
+    yield* write("record run start", () => {
+      const insertRun = () => batch.add({ insert: "runs", row });
       if (storedConfigs.has(config.key)) return insertRun();
       // The config first, in the same batch: the run refers to it.
-      const stored = batch
-        .add({
-          query: db
-            .insertInto("configs")
-            .values(config)
-            .onConflict((oc) => oc.column("key").doNothing())
-            .compile()
-        })
-        .then(() => {
-          storedConfigs.add(config.key);
-        });
+      const stored = batch.add({ insert: "configs", row: config, unlessExists: "key" }).then(() => {
+        storedConfigs.add(config.key);
+      });
       const start = insertRun();
       return Promise.all([stored, start]).then(() => undefined);
     });
@@ -128,11 +120,8 @@ export const makeRunRepository = (
     const calls = committedCalls.get(run.runId) ?? [];
     committedCalls.delete(run.runId);
     const update = runEndedUpdate(run, yield* redactor.secrets, factorResult(run.result, calls));
-    yield* write("record run end", (db) =>
-      batch.add({
-        query: db.updateTable("runs").set(update).where("id", "=", run.runId).compile(),
-        mustChange: `run ${run.runId} was never recorded as started`
-      })
+    yield* write("record run end", () =>
+      batch.add({ endRun: run.runId, set: update, mustChange: `run ${run.runId} was never recorded as started` })
     );
   });
 

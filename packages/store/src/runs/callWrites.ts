@@ -10,8 +10,27 @@ import type { Db, DialectSql } from "../Db.js";
 /** Every column of a call's row but the id the database numbers. */
 export type CallRow = Omit<Selectable<CallsTable>, "id">;
 
+/** Tables a batched row goes to (a run's start, its config, an eval's case result). */
+export type RowTable = "runs" | "configs" | "eval_results";
+
 export type BatchedWrite =
   | { readonly call: CallRow }
+  | {
+      /** A row inserted as is; a backend compiles the statement once per table and columns. */
+      readonly insert: RowTable;
+      readonly row: Readonly<Record<string, unknown>>;
+      /** Left as it is when a row with this key is already there. */
+      readonly unlessExists?: "key";
+      /** eval_results: run_id is this run's id when that run is recorded here, else null. */
+      readonly linkRun?: string | null;
+    }
+  | {
+      /** A run's ending: `set` on the run with this id. */
+      readonly endRun: string;
+      readonly set: Readonly<Record<string, unknown>>;
+      /** The write fails with this reason if no such run was there to change. */
+      readonly mustChange: string;
+    }
   | {
       readonly query: CompiledQuery;
       /** When set, the write fails with this reason if the statement changed no row. */
@@ -35,6 +54,37 @@ export const commitWritesWith =
           if (write.mustChange !== undefined && (result.numAffectedRows ?? 0n) === 0n) {
             throw unchanged(write.mustChange);
           }
+          continue;
+        }
+        if ("insert" in write) {
+          const linked = write.linkRun;
+          await trx
+            .insertInto(write.insert)
+            .values(
+              (eb) =>
+                ({
+                  ...write.row,
+                  ...(linked === undefined
+                    ? {}
+                    : {
+                        run_id: eb
+                          .selectFrom("runs")
+                          .select("runs.id")
+                          .where("runs.id", "=", linked ?? "")
+                      })
+                }) as never
+            )
+            .$if(write.unlessExists !== undefined, (q) => q.onConflict((oc) => oc.column("key").doNothing()))
+            .execute();
+          continue;
+        }
+        if ("endRun" in write) {
+          const result = await trx
+            .updateTable("runs")
+            .set(write.set as never)
+            .where("id", "=", write.endRun)
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 0n) throw unchanged(write.mustChange);
           continue;
         }
         const row = write.call;

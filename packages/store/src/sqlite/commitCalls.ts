@@ -17,6 +17,23 @@ const insertFor = (columns: ReadonlyArray<string>): string =>
 const ADD_TO_TOTALS = `update runs set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
   iterations = max(iterations, ?) where id = ? and status = 'running'`;
 
+/** SQLite has no boolean: flags are 0 / 1 (and better-sqlite3 refuses to bind a boolean). */
+const asSqlite = (value: unknown): unknown =>
+  typeof value === "boolean" ? Number(value) : value === undefined ? null : value;
+
+const insertRowFor = (
+  write: Extract<BatchedWrite, { readonly insert: unknown }>,
+  columns: ReadonlyArray<string>
+): string => {
+  const names = [...columns, ...(write.linkRun === undefined ? [] : ["run_id"])];
+  const values = [
+    ...columns.map(() => "?"),
+    ...(write.linkRun === undefined ? [] : ["(select id from runs where id = ?)"])
+  ];
+  const ignore = write.unlessExists === undefined ? "" : ` on conflict (${write.unlessExists}) do nothing`;
+  return `insert into ${write.insert} (${names.join(", ")}) values (${values.join(", ")})${ignore}`;
+};
+
 /** Distinct statements kept prepared; the store issues a handful, so this bound is never reached. */
 const MAX_CACHED = 64;
 
@@ -38,6 +55,21 @@ export const sqliteCommitWrites = (sqlite: BetterSqlite3.Database): CommitWrites
     if ("query" in write) {
       const { changes } = statement(write.query.sql).run(...write.query.parameters);
       if (write.mustChange !== undefined && changes === 0) throw unchanged(write.mustChange);
+      return;
+    }
+    if ("insert" in write) {
+      const columns = Object.keys(write.row);
+      const values = columns.map((column) => asSqlite(write.row[column]));
+      if (write.linkRun !== undefined) values.push(write.linkRun ?? "");
+      statement(insertRowFor(write, columns)).run(...values);
+      return;
+    }
+    if ("endRun" in write) {
+      const columns = Object.keys(write.set);
+      const values = columns.map((column) => asSqlite(write.set[column]));
+      const text = `update runs set ${columns.map((column) => `${column} = ?`).join(", ")} where id = ?`;
+      const { changes } = statement(text).run(...values, write.endRun);
+      if (changes === 0) throw unchanged(write.mustChange);
       return;
     }
     const call = write.call;
