@@ -5,7 +5,7 @@ export type { Backend, Db, DialectSql } from "./Db.js";
 export { type DbPathOptions, resolveDbPath } from "./dbPath.js";
 export * from "./errors.js";
 export type { EvalRepository } from "./evals/EvalRepository.js";
-export { type GitInfo, gitInfoFor } from "./gitInfo.js";
+export { type GitInfo, gitInfoFor, prefetchGitInfo } from "./gitInfo.js";
 export { latestMigration } from "./migrations.js";
 export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance.js";
 export { shardLines } from "./report/formatEval.js";

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { Effect } from "effect";
 import { configHash } from "./canonicalJson.js";
-import { type GitInfo, gitInfoFor, noGit } from "./gitInfo.js";
+import { type GitInfo, gitInfoFor, noGit, prefetchedGitInfo, versionKey } from "./gitInfo.js";
 
 // Where a run's or an eval's configuration came from: its content hash and the git commit of its
 // file. Worked out before a record is written, never inside the write: the repositories take it as
@@ -29,10 +29,10 @@ export const makeProvenance = (): ProvenanceOf => {
     if (file === null || file === undefined) return noGit;
     const version = await stat(file).catch(() => undefined);
     if (version === undefined) return gitInfoFor(file);
-    const key = `${version.mtimeMs}:${version.size}:${file}`;
+    const key = versionKey(file, version);
     const known = gitInfos.get(key);
     if (known !== undefined) return known;
-    const info = gitInfoFor(file);
+    const info = prefetchedGitInfo(key) ?? gitInfoFor(file);
     gitInfos.set(key, info);
     return info;
   };

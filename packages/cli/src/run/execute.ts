@@ -10,7 +10,7 @@ import { unpricedWarning, withMaxCost } from "../cost/budget.js";
 import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
-import { storeLayer } from "../lazy.js";
+import { storeLayer, storeModule } from "../lazy.js";
 import { writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
@@ -135,6 +135,9 @@ export const executeRun = (flags: RunFlags) =>
     const prompt = yield* readPrompt(target.prompt, flags);
     // before any key is looked at or any request made
     if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
+    // the store's `git status` for the run's file starts now, while the store and the SDKs load
+    const source = config.source;
+    if (!flags.noLog && source !== undefined) yield* Effect.map(storeModule, (store) => store.prefetchGitInfo(source));
     const progress = process.stderr.isTTY
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
