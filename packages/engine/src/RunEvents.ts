@@ -96,6 +96,8 @@ export class RunEvents extends Context.Tag("@consortium/engine/RunEvents")<
 
 /** Emits to the RunEvents service when one is provided, else does nothing. */
 export const emitEvent = (event: RunEvent): Effect.Effect<void> =>
-  Effect.serviceOption(RunEvents).pipe(
-    Effect.flatMap((events) => (events._tag === "Some" ? events.value.emit(event) : Effect.void))
-  );
+  // One step, not a lookup then a flatMap: a replayed case emits a dozen events.
+  Effect.contextWithEffect((context: Context.Context<never>) => {
+    const events = Context.getOption(context, RunEvents);
+    return events._tag === "Some" ? events.value.emit(event) : Effect.void;
+  });

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { currentCallSite } from "@consortium/engine";
+import { type CallSite, currentCallSite } from "@consortium/engine";
 import { LlmClient, RequestRejected } from "@consortium/providers";
-import { Cause, Effect, Either, Exit, FiberRef, Layer, Option, Ref } from "effect";
-import { currentCallScope } from "../callScope.js";
+import { Cause, Effect, Either, Exit, Layer, Option, Ref } from "effect";
+import { type CallScope, currentCallScope } from "../callScope.js";
 import { CassetteUnreadable } from "../errors.js";
 import {
   type CassetteEntry,
@@ -68,12 +68,23 @@ const writeRecordingOrWarn = (path: string, entries: ReadonlyArray<CassetteEntry
     })
   );
 
-const currentScope = Effect.zipWith(FiberRef.get(currentCallScope), FiberRef.get(currentCallSite), (scope, call) => ({
-  scope,
-  caseId: scope?.caseId ?? null,
-  target: scope?.target ?? null,
-  call
-}));
+interface CurrentScope {
+  readonly scope: CallScope | undefined;
+  readonly caseId: string | null;
+  readonly target: string | null;
+  readonly call: CallSite | undefined;
+}
+
+// Read in one step from the fiber (both refs at once), since every replayed call asks.
+const currentScope = Effect.withFiberRuntime<CurrentScope>((fiber) => {
+  const scope = fiber.getFiberRef(currentCallScope);
+  return Effect.succeed({
+    scope,
+    caseId: scope?.caseId ?? null,
+    target: scope?.target ?? null,
+    call: fiber.getFiberRef(currentCallSite)
+  });
+});
 
 /**
  * Wraps the live LlmClient (provided below it) and records every successful call. When the layer is
