@@ -17,20 +17,15 @@ export const DEFAULT_LEASE: LeaseSettings = { durationMs: 120_000, renewEveryMs:
 export const leaseUntil = (nowMs: number, lease: LeaseSettings): string =>
   new Date(nowMs + lease.durationMs).toISOString();
 
-/** Extends every lease this writer holds on what is still running. */
+/** Extends every lease this writer holds on what is still running: its runs and its eval shards. */
 export const renewLeases = async (db: Db, writer: Writer, until: string): Promise<void> => {
-  await db
-    .updateTable("runs")
-    .set({ lease_until: until })
-    .where("status", "=", "running")
-    .where("hostname", "=", writer.hostname)
-    .where("pid", "=", writer.pid)
-    .execute();
-  await db
-    .updateTable("eval_shards")
-    .set({ lease_until: until })
-    .where("status", "=", "running")
-    .where("hostname", "=", writer.hostname)
-    .where("pid", "=", writer.pid)
-    .execute();
+  for (const table of ["runs", "eval_shards"] as const) {
+    await db
+      .updateTable(table)
+      .set({ lease_until: until })
+      .where("status", "=", "running")
+      .where("hostname", "=", writer.hostname)
+      .where("pid", "=", writer.pid)
+      .execute();
+  }
 };

@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { EvalResultsTable } from "../Database.js";
 import { parseJson } from "../parseJson.js";
 import { type SameJson, sameJsonText } from "../runs/resultCalls.js";
 
@@ -9,21 +11,21 @@ import { type SameJson, sameJsonText } from "../runs/resultCalls.js";
 // written only when rebuilding from the row gives the object back exactly, and only to rows committed.
 
 /** The columns of a case's result row a reference rebuilds from (as written, or as read back). */
-export interface ResultColumns {
-  readonly case_id: string;
-  readonly target: string;
-  /** A boolean as written; SQLite gives back 0 / 1. */
-  readonly passed: unknown;
-  readonly status: string | null;
-  readonly output: string | null;
-  readonly assertions_json: string;
-  readonly latency_ms: number | null;
-  readonly input_tokens: number | null;
-  readonly output_tokens: number | null;
-  readonly confidence: number | null;
-  readonly cost_usd: number | null;
-  readonly error: string | null;
-}
+export type ResultColumns = Pick<
+  Selectable<EvalResultsTable>,
+  | "case_id"
+  | "target"
+  | "passed"
+  | "status"
+  | "output"
+  | "assertions_json"
+  | "latency_ms"
+  | "input_tokens"
+  | "output_tokens"
+  | "confidence"
+  | "cost_usd"
+  | "error"
+>;
 
 type Json = Readonly<Record<string, unknown>>;
 

@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { CallsTable } from "../Database.js";
 import { parseJson } from "../parseJson.js";
 
 // A run's result repeats what its call rows hold: every member answer, the arbiter's raw output and
@@ -11,22 +13,23 @@ import { parseJson } from "../parseJson.js";
 // (checked as it is stored), and only from rows already committed, so reading loses nothing.
 
 /** The columns of a call row a reference rebuilds from (as written, or as read back). */
-export interface CallColumns {
-  readonly iteration: number;
-  readonly role: string;
-  readonly instance: number;
-  readonly provider: string;
-  readonly model: string;
-  readonly layer?: number | null | undefined;
-  readonly answer: string | null;
-  readonly parsed_json: string | null;
-  readonly input_tokens: number;
-  readonly output_tokens: number;
-  readonly cost_usd: number | null;
-  readonly latency_ms: number;
-  readonly attempts: number;
-  readonly error_json: string | null;
-}
+export type CallColumns = Pick<
+  Selectable<CallsTable>,
+  | "iteration"
+  | "role"
+  | "instance"
+  | "provider"
+  | "model"
+  | "layer"
+  | "answer"
+  | "parsed_json"
+  | "input_tokens"
+  | "output_tokens"
+  | "cost_usd"
+  | "latency_ms"
+  | "attempts"
+  | "error_json"
+>;
 
 type Json = Readonly<Record<string, unknown>>;
 
