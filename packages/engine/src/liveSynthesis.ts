@@ -34,12 +34,13 @@ export const settledLength = (raw: string): number => {
   const cdataMasked = raw.replace(CDATA, (m) => " ".repeat(m.length));
   const openCdata = cdataMasked.indexOf("<![CDATA[");
   if (openCdata >= 0) cut = Math.min(cut, openCdata);
-  // Inline code never spans lines, so only the last line can still change: a backtick there whose
-  // closing one has not come yet may open a span that masks what follows it.
-  const lineStart = cdataMasked.lastIndexOf("\n") + 1;
+  // Inline code never spans lines, so only the line the cut falls in can still change: a backtick there whose
+  // closing one has not come yet may open a span that masks what follows it. So may one whose closing
+  // backtick lies past the cut: the text kept would read it unclosed.
+  const lineStart = cut === 0 ? 0 : cdataMasked.lastIndexOf("\n", cut - 1) + 1;
   for (let i = cdataMasked.indexOf("`", lineStart); i >= 0 && i < cut; ) {
     const next = cdataMasked.indexOf("`", i + 1);
-    if (next < 0) return Math.min(cut, i);
+    if (next < 0 || next > cut) return Math.min(cut, i);
     i = next === i + 1 ? next : cdataMasked.indexOf("`", next + 1);
   }
   return cut;

@@ -105,6 +105,13 @@ describe("liveSynthesisReader", () => {
     );
   });
 
+  it("holds a <synthesis> behind a backtick whose closing one lies past a tag not yet closed", () => {
+    // Cut at the unclosed `<`, the span's closing backtick is gone and the tag looked real.
+    for (const raw of ["`<synthesis>!<`", "`<synthesis>a<`\n", "`<synthesis>a<`\nmore `x` <", "x\n`<synthesis>a<` b"]) {
+      expect(streamed(raw).sent).toBe("");
+    }
+  });
+
   it("at every cut of a reply, sends only a start of the parsed synthesis, growing, and joins to it", () => {
     fc.assert(
       fc.property(reply, (raw) => {
