@@ -29,6 +29,9 @@ await build({
   },
   outdir: "dist",
   bundle: true,
+  // As the CLI's own build: without chunks, esbuild wraps a module reached through the store's lazy
+  // import() of its PostgreSQL half in an initialiser that a static importer elsewhere never calls.
+  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",

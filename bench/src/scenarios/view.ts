@@ -38,10 +38,12 @@ const words = (n: number, seed: number): string =>
 /** Rows straight into the tables the CLI created: a realistic store without 100,000 engine runs. */
 const seed = (path: string): string => {
   const db = new Sqlite(path);
+  // configs are stored once, by content hash; every seeded run shares one
+  db.prepare(`insert into configs (key, config_json) values ('k', '{}')`).run();
   const run = db.prepare(
-    `insert into runs (id, consortium, status, prompt, config_json, config_hash, iterations, input_tokens, output_tokens,
+    `insert into runs (id, consortium, status, prompt, config_key, config_hash, iterations, input_tokens, output_tokens,
        cost_usd, started_at, ended_at, duration_ms, synthesis, confidence, pid, hostname, conversation_id)
-     values (?, ?, ?, ?, '{}', 'h', ?, 100, 200, 0.01, ?, ?, 12000, ?, 0.9, 1, 'bench', ?)`
+     values (?, ?, ?, ?, 'k', 'h', ?, 100, 200, 0.01, ?, ?, 12000, ?, 0.9, 1, 'bench', ?)`
   );
   const call = db.prepare(
     `insert into calls (run_id, iteration, role, provider, model, instance, request_json, answer, parsed_json,
