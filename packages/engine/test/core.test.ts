@@ -21,7 +21,7 @@ const placeholdersIn = (template: string): Array<string> =>
   [...template.matchAll(/\{\{\s*([A-Za-z_]\w*)\s*\}\}/g)].map((m) => m[1]!);
 
 describe("built-in templates", () => {
-  it("use only the placeholders SPEC section 3 allows for each", () => {
+  it("use only the placeholders each template allows", () => {
     const allowed = (list: ReadonlyArray<string>) => new Set(list);
     for (const name of placeholdersIn(MEMBER_TEMPLATE))
       expect(allowed(TEMPLATE_PLACEHOLDERS.member).has(name)).toBe(true);
