@@ -121,13 +121,30 @@ const firstSentence = (text: string): string => {
   return end < 0 ? text : text.slice(0, end);
 };
 
+/**
+ * @effect/cli lists a boolean's negation (`--no-stream`) as an option of its own with the same text;
+ * it says what it does instead.
+ */
+const negationRow = (
+  row: readonly [string, string],
+  _index: number,
+  rows: ReadonlyArray<readonly [string, string]>
+): readonly [string, string] => {
+  const [header, text] = row;
+  const negated = /^\s*--no-([\w-]+)$/.exec(header)?.[1];
+  const positive = rows.find(([other]) => other.trim() === `--${negated}`);
+  return negated !== undefined && positive?.[1] === text ? [header, `turn --${negated} off`] : row;
+};
+
 export const commandHelp = ([name, doc]: HelpSource): string => {
   const { description, lists } = sectionsOf(doc());
   const args = lists.get("ARGUMENTS") ?? [];
-  const options = (lists.get("OPTIONS") ?? []).flatMap(([span, doc]): Array<readonly [string, string]> => {
-    const header = optionHeader(spanText(span));
-    return header === undefined ? [] : [[header, ownText(doc)]];
-  });
+  const options = (lists.get("OPTIONS") ?? [])
+    .flatMap(([span, doc]): Array<readonly [string, string]> => {
+      const header = optionHeader(spanText(span));
+      return header === undefined ? [] : [[header, ownText(doc)]];
+    })
+    .map(negationRow);
   const subcommands = lists.get("COMMANDS") ?? [];
   const lines = [description.join(" "), "", "Usage:"];
   const usage = [

@@ -54,6 +54,9 @@ describe("--help", () => {
     expect(line("--confidence-threshold <number>")).toContain("else 0.8)");
     expect(line("--max-iterations <n>")).toContain("else 3)");
     expect(line("--db <text>")).toContain("default $CONSORTIUM_DB");
+    // a boolean's negation says what it does, not its positive's whole text again
+    expect(line("--stream")).toContain("as the arbiter writes it");
+    expect(line("--no-stream")).toMatch(/--no-stream +turn --stream off$/);
     expect(help.stdout).toContain('  consortium run -m openai/gpt-4.1-mini:2 -m claude-haiku-4-5 --arbiter gpt-4.1 "');
   });
 
