@@ -11,6 +11,7 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
+import { terminalSafe } from "../terminal.js";
 import { writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
@@ -142,7 +143,12 @@ export const executeRun = (flags: RunFlags) =>
       ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
       : undefined;
     const streamed = streamsAnswer(flags)
-      ? answerOnStdout((text, done) => process.stdout.write(text, done === undefined ? undefined : () => done()))
+      ? answerOnStdout((text, done) =>
+          process.stdout.write(
+            process.stdout.isTTY === true ? terminalSafe(text) : text,
+            done === undefined ? undefined : () => done()
+          )
+        )
       : undefined;
     const events =
       streamed !== undefined
