@@ -1,3 +1,4 @@
+import type { ConsortiumConfig } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { withHistory } from "./conversation.js";
 import { LAYER_TEMPLATE } from "./judging/templates.js";
@@ -13,12 +14,31 @@ export interface Layer {
   readonly previous: ReadonlyArray<LabelledAnswer>;
 }
 
+/** `text` after what a system prompt already says (a blank one says nothing). */
+const joinSystem = (base: string | undefined, text: string): string =>
+  base === undefined || base.trim() === "" ? text : `${base}\n\n${text}`;
+
+/** What a member instance is told of the role the strategy gives it. */
+export const roleLine = (role: string): string => `In this panel, your role is: ${role}.`;
+
 /** A system prompt with a role the strategy gives, after what it already says. */
-export const withRole = (base: string | undefined, role: string | undefined): string | undefined => {
-  if (role === undefined) return base;
-  const line = `In this panel, your role is: ${role}.`;
-  return base === undefined ? line : `${base}\n\n${line}`;
-};
+export const withRole = (base: string | undefined, role: string | undefined): string | undefined =>
+  role === undefined ? base : joinSystem(base, roleLine(role));
+
+/**
+ * `config` with `text` after its system prompt and after each member's own: an instruction for every
+ * member of a consortium from outside it (a chat client's system message, the role an outer run gives).
+ */
+export const withSystemText = (config: ConsortiumConfig, text: string | undefined): ConsortiumConfig =>
+  text === undefined
+    ? config
+    : {
+        ...config,
+        system: joinSystem(config.system, text),
+        members: config.members.map((member) =>
+          member.system === undefined ? member : { ...member, system: joinSystem(member.system, text) }
+        )
+      };
 
 /** The system prompt with the instance's role, when the strategy gives roles. */
 export const systemOf = (context: RunContext, instance: MemberInstance): string | undefined =>

@@ -1,7 +1,7 @@
 import type { ConsortiumConfig } from "@consortium/config";
 import { Clock, Effect, Ref } from "effect";
 import { withHistory } from "./conversation.js";
-import { type Layer, memberContent, withRole } from "./memberRequest.js";
+import { type Layer, memberContent, roleLine, withSystemText } from "./memberRequest.js";
 import type { PreviousRound } from "./prompts.js";
 import type { CallErrorInfo, MemberResponse, RunResult, Usage } from "./result.js";
 import type { MemberInstance, RunContext } from "./runContext.js";
@@ -31,18 +31,6 @@ export type RunNested = (
   link: NestedLink,
   runId: string
 ) => Effect.Effect<{ readonly result: RunResult | null; readonly error: string | null }>;
-
-/** An included consortium playing a role the outer strategy gives it: every one of its members plays it. */
-const playing = (config: ConsortiumConfig, role: string | undefined): ConsortiumConfig =>
-  role === undefined
-    ? config
-    : {
-        ...config,
-        system: withRole(config.system, role),
-        members: config.members.map((member) =>
-          member.system === undefined ? member : { ...member, system: withRole(member.system, role) }
-        )
-      };
 
 const ZERO = { inputTokens: 0, outputTokens: 0, costUsd: null } as const;
 
@@ -125,7 +113,9 @@ export const askNested = (
         failed("the included consortium was not loaded (load the consortium from its file)")
       );
     }
-    const ran = yield* context.runNested(playing(nested.config, instance.role), content, link, innerRunId).pipe(
+    // an included consortium given a role passes it to every one of its members
+    const role = instance.role === undefined ? undefined : roleLine(instance.role);
+    const ran = yield* context.runNested(withSystemText(nested.config, role), content, link, innerRunId).pipe(
       Effect.onInterrupt(() =>
         recordEnd(null, {
           type: "Interrupted",

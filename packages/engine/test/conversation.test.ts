@@ -1,10 +1,9 @@
-import { BUILTIN_PROVIDERS, type ConsortiumConfig } from "@consortium/config";
 import { layerLlmClient } from "@consortium/providers";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { consortiumOf } from "../src/Consortium.js";
 import { turnsOf, withHistory } from "../src/conversation.js";
-import { arbiterReply, limits, member, recordingLog } from "./support.js";
+import { arbiterReply, httpConfig, member, recordingLog } from "./support.js";
 
 // Conversations: earlier prompts and syntheses reach every member and the arbiter as prior messages,
 // checked where it matters, at the (fake) provider's HTTP endpoint.
@@ -47,21 +46,10 @@ describe("a conversation over HTTP", () => {
   afterAll(() => fake.close());
   beforeEach(() => fake.reset());
 
-  const config: ConsortiumConfig = {
+  const config = httpConfig({
     name: "talk",
-    description: undefined,
-    members: [member("openai/gpt-m", 2), member("anthropic/claude-m")],
-    arbiter: { provider: "anthropic", model: "claude-judge", fallbacks: [] },
-    confidenceThreshold: 0.8,
-    minIterations: 1,
-    maxIterations: 1,
-    system: undefined,
-    anonymize: true,
-    prompts: { member: undefined, refine: undefined, arbiter: undefined },
-    providers: { ...BUILTIN_PROVIDERS },
-    limits: limits({ timeoutMs: 5000, retries: 0 }),
-    source: undefined
-  };
+    members: [member("openai/gpt-m", 2), member("anthropic/claude-m")]
+  });
 
   it("sends turn 1's prompt and synthesis before turn 2's prompt to every member and the arbiter", async () => {
     fake.script("claude-judge", [

@@ -5,7 +5,7 @@ import { Effect, Layer } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeBudget } from "../src/budget.js";
 import { runConsortium } from "../src/runConsortium.js";
-import { arbiterReply, limits, member, recordingLog } from "./support.js";
+import { arbiterReply, httpConfig, limits, member, recordingLog } from "./support.js";
 
 // What runs cost and how budgets stop them, over HTTP against the fake server: token counts are
 // scripted there, so every cost is exact, and the server counts the calls a budget let through.
@@ -28,22 +28,14 @@ const withPrices = (
   anthropic: { ...BUILTIN_PROVIDERS.anthropic, prices: anthropic }
 });
 
-const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig => ({
-  name: "cost",
-  description: undefined,
-  members: [member("openai/gpt-m", 2, { maxTokens: 100 })],
-  arbiter: { provider: "anthropic", model: "claude-judge", maxTokens: 200, fallbacks: [] },
-  confidenceThreshold: 0.8,
-  minIterations: 1,
-  maxIterations: 5,
-  system: undefined,
-  anonymize: true,
-  prompts: { member: undefined, refine: undefined, arbiter: undefined },
-  providers: { ...BUILTIN_PROVIDERS },
-  limits: limits({ timeoutMs: 5000, retries: 0 }),
-  source: undefined,
-  ...overrides
-});
+const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig =>
+  httpConfig({
+    name: "cost",
+    members: [member("openai/gpt-m", 2, { maxTokens: 100 })],
+    arbiter: { provider: "anthropic", model: "claude-judge", maxTokens: 200, fallbacks: [] },
+    maxIterations: 5,
+    ...overrides
+  });
 
 const run = (cfg: ConsortiumConfig, options: Parameters<typeof runConsortium>[2] = {}) =>
   Effect.runPromise(

@@ -15,7 +15,7 @@ import {
 } from "../src/Consortium.js";
 import type { RunEvent } from "../src/RunEvents.js";
 import { runConsortium } from "../src/runConsortium.js";
-import { arbiterReply, limits, member, recordingEvents, recordingLog } from "./support.js";
+import { arbiterReply, httpConfig, limits, member, recordingEvents, recordingLog } from "./support.js";
 
 // runConsortium over real HTTP: the live client (official SDKs) against the loopback fake server,
 // with both wire protocols, real timeouts and the server counting what is in flight.
@@ -36,22 +36,15 @@ beforeEach(() => fake.reset());
 const confident = arbiterReply({ synthesis: "Canberra is the capital of Australia.", confidence: 0.9 });
 
 /** Members on both protocols: openai/gpt-m ×2 and anthropic/claude-m; the arbiter speaks Anthropic. */
-const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig => ({
-  name: "e2e",
-  description: undefined,
-  members: [member("openai/gpt-m", 2), member("anthropic/claude-m")],
-  arbiter: { provider: "anthropic", model: "claude-judge", fallbacks: [] },
-  confidenceThreshold: 0.8,
-  minIterations: 1,
-  maxIterations: 3,
-  system: "Be exact.",
-  anonymize: true,
-  prompts: { member: undefined, refine: undefined, arbiter: undefined },
-  providers: { ...BUILTIN_PROVIDERS },
-  limits: limits({ timeoutMs: 5000, retries: 2 }),
-  source: undefined,
-  ...overrides
-});
+const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig =>
+  httpConfig({
+    name: "e2e",
+    members: [member("openai/gpt-m", 2), member("anthropic/claude-m")],
+    maxIterations: 3,
+    system: "Be exact.",
+    limits: limits({ timeoutMs: 5000, retries: 2 }),
+    ...overrides
+  });
 
 const live = (cfg: ConsortiumConfig, log = recordingLog()) =>
   Effect.runPromise(

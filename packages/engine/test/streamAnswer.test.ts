@@ -1,11 +1,11 @@
-import { BUILTIN_PROVIDERS, type ConsortiumConfig } from "@consortium/config";
+import type { ConsortiumConfig } from "@consortium/config";
 import { layerLlmClient } from "@consortium/providers";
 import { type FakeLlm, fakeLlmEnv, gate, startFakeLlm } from "@consortium/testkit";
 import { Effect, Layer } from "effect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunEvent, RunEvents } from "../src/RunEvents.js";
 import { runConsortium } from "../src/runConsortium.js";
-import { arbiterReply, limits, member, recordingLog } from "./support.js";
+import { arbiterReply, httpConfig, limits, recordingLog } from "./support.js";
 
 // A run asked to stream its answer (streamSynthesis) sends it as SynthesisDelta events: live from
 // the arbiter's streamed call in the last allowed round, at once when an earlier round is decided
@@ -20,22 +20,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig => ({
-  name: "stream",
-  description: undefined,
-  members: [member("openai/gpt-m"), member("anthropic/claude-m")],
-  arbiter: { provider: "anthropic", model: "claude-judge", fallbacks: [] },
-  confidenceThreshold: 0.8,
-  minIterations: 1,
-  maxIterations: 1,
-  system: undefined,
-  anonymize: true,
-  prompts: { member: undefined, refine: undefined, arbiter: undefined },
-  providers: { ...BUILTIN_PROVIDERS },
-  limits: limits({ timeoutMs: 5000, retries: 0 }),
-  source: undefined,
-  ...overrides
-});
+const config = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig =>
+  httpConfig({ name: "stream", ...overrides });
 
 /** Runs with every event handed to `onEvent` as it is emitted. */
 const run = (cfg: ConsortiumConfig, onEvent: (event: RunEvent) => void = () => {}, streamSynthesis = true) => {

@@ -1,4 +1,4 @@
-import type { ConsortiumConfig, MemberConfig, ProviderConfig } from "@consortium/config";
+import { BUILTIN_PROVIDERS, type ConsortiumConfig, type MemberConfig, type ProviderConfig } from "@consortium/config";
 import {
   type Answers,
   type AttemptOptions,
@@ -49,6 +49,22 @@ export const makeConfig = (overrides: Partial<ConsortiumConfig> = {}): Consortiu
 
 export const limits = (overrides: Partial<ConsortiumConfig["limits"]>): ConsortiumConfig["limits"] => ({
   ...makeConfig().limits,
+  ...overrides
+});
+
+/**
+ * A consortium on the real openai and anthropic providers, for runs against the fake LLM server:
+ * members openai/gpt-m and anthropic/claude-m, arbiter anthropic/claude-judge, one round, no retries.
+ */
+export const httpConfig = (overrides: Partial<ConsortiumConfig> = {}): ConsortiumConfig => ({
+  ...makeConfig(),
+  name: "http",
+  members: [member("openai/gpt-m"), member("anthropic/claude-m")],
+  arbiter: { provider: "anthropic", model: "claude-judge", fallbacks: [] },
+  maxIterations: 1,
+  system: undefined,
+  providers: { ...BUILTIN_PROVIDERS },
+  limits: limits({ timeoutMs: 5000, retries: 0 }),
   ...overrides
 });
 

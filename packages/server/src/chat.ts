@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsortiumConfig } from "@consortium/config";
-import { describeEvent, type RunResult } from "@consortium/engine";
+import { describeEvent, type RunResult, withSystemText } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import { shuttingDownError, tooManyRuns } from "./busy.js";
 import type { Catalog } from "./catalog.js";
@@ -28,21 +28,6 @@ export interface ChatContext {
   readonly stopping: () => boolean;
   readonly log: (line: string) => void;
 }
-
-const joinText = (a: string | undefined, b: string): string =>
-  a === undefined || a.trim() === "" ? b : `${a}\n\n${b}`;
-
-/** The client's system text goes after the consortium's (and each member's own) system prompt. */
-const withSystem = (config: ConsortiumConfig, extra: string | undefined): ConsortiumConfig =>
-  extra === undefined
-    ? config
-    : {
-        ...config,
-        system: joinText(config.system, extra),
-        members: config.members.map((member) =>
-          member.system === undefined ? member : { ...member, system: joinText(member.system, extra) }
-        )
-      };
 
 const failedRun = (outcome: RunOutcome, stopping: boolean): ApiError | undefined => {
   switch (outcome._tag) {
@@ -147,7 +132,8 @@ export const handleChat = async (req: IncomingMessage, res: ServerResponse, cont
   if (admission._tag === "Busy") throw tooManyRuns(admission.retryAfterMs);
   const { release } = admission;
   try {
-    const config = withSystem(found, request.system);
+    // the client's system text goes after the consortium's (and each member's own) system prompt
+    const config = withSystemText(found, request.system);
     const base = {
       config,
       prompt: request.prompt,
