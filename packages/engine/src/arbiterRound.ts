@@ -4,6 +4,7 @@ import { Effect, Ref } from "effect";
 import { type CallHooks, type CallOutcome, callModel } from "./callPolicy.js";
 import { currentCallSite } from "./callSite.js";
 import { withHistory } from "./conversation.js";
+import { locally } from "./locally.js";
 import type { ArbiterCall } from "./result.js";
 import { callHooks, callRecordBase, providerOf, type RunContext } from "./runContext.js";
 
@@ -126,7 +127,7 @@ export const askArbiter = <P>(
           )
       );
       const hooks = streamingHooks(context, iteration, called, live);
-      const outcome = yield* Effect.locally(
+      const outcome = yield* locally(
         callModel(context.client, provider, request, config.limits, context.gates, hooks),
         currentCallSite,
         { role: "arbiter", instance, iteration }

@@ -1,6 +1,7 @@
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
 import { type CallSite, currentCallSite } from "./callSite.js";
+import { locally } from "./locally.js";
 import { type Layer, memberRequest } from "./memberRequest.js";
 import { askNested } from "./nestedMember.js";
 import type { PreviousRound } from "./prompts.js";
@@ -65,7 +66,7 @@ const askInstance = (
       iteration,
       ...(layer === undefined ? {} : { layer: layer.index })
     };
-    const outcome = yield* Effect.locally(
+    const outcome = yield* locally(
       callModel(context.client, provider, request, context.config.limits, context.gates, hooks),
       currentCallSite,
       site

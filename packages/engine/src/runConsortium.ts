@@ -244,7 +244,13 @@ export const runConsortium = (
 ): Effect.Effect<RunResult, StartError, LlmClient | RunLog> =>
   // A span without a captured call site: an eval starts a run per case, and that capture (an Error and
   // its stack, which Effect.fn and withSpan take by default) was the costliest step of starting one.
-  Effect.withSpan(startRun(config, prompt, options), "Engine.runConsortium", { captureStackTrace: false });
+  // A run answered from memory (a cassette replay) has no span at all: it never waits, so a span shows
+  // nothing a trace needs, and making and ending one was more Effect steps than its four calls took.
+  Effect.flatMap(LlmClient, (client) =>
+    client.answers === "local"
+      ? startRun(config, prompt, options)
+      : Effect.withSpan(startRun(config, prompt, options), "Engine.runConsortium", { captureStackTrace: false })
+  );
 
 const startRun = Effect.fnUntraced(function* (
   config: ConsortiumConfig,

@@ -4,6 +4,7 @@ import { askArbiter } from "../arbiterRound.js";
 import { callModel } from "../callPolicy.js";
 import { currentCallSite } from "../callSite.js";
 import { liveSynthesisReader } from "../liveSynthesis.js";
+import { locally } from "../locally.js";
 import { describeError } from "../outcome.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
 import { arbiterPrompt, formatResponses, type LabelledAnswer, labelAnswers } from "../prompts.js";
@@ -58,7 +59,7 @@ const review = (
         })
     );
     const provider = yield* providerOf(context.config, member);
-    const outcome = yield* Effect.locally(
+    const outcome = yield* locally(
       callModel(context.client, provider, request, context.config.limits, context.gates, hooks),
       currentCallSite,
       { role: "reviewer", instance: instance.instance, iteration }
