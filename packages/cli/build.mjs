@@ -24,7 +24,8 @@ for (const file of readdirSync(outdir, { withFileTypes: true })) {
 
 const result = await build({
   absWorkingDir: here,
-  entryPoints: { bin: "src/bin.ts" },
+  // serve's SQLite writer thread (packages/server/src/storeWriter.ts) is loaded from beside the chunks
+  entryPoints: { bin: "src/bin.ts", "store-writer": "../server/src/storeWriterThread.ts" },
   outdir,
   bundle: true,
   splitting: true,
