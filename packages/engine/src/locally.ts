@@ -1,7 +1,7 @@
 import { Effect, FiberRef } from "effect";
 
 /**
- * `Effect.locally` for steps that run thousands of times (a model call's site, an eval case's scope):
+ * `Effect.locally` for steps that run thousands of times (an eval case's scope of its model calls):
  * the same value while `effect` runs and the same restore whatever way it ends, interrupt included, in
  * about half the Effect steps. `Effect.locally` reads then sets the ref and restores it through
  * acquireUseRelease (an exit value and a second continuation); here the ref is swapped in one step
