@@ -7,6 +7,8 @@
 //                 what it needs, and the cache holds only that.
 //   dist/bin.js   the entry (src/bin.ts and the loader), with the bundle's content hash, which names
 //                 its cache files.
+//   dist/store-writer.js  serve's SQLite writer thread (packages/server/src/storeWriter.ts), loaded
+//                 from beside the bundle by a worker: an ES module of its own.
 
 // Usage: node build.mjs [outdir] [package.json whose version --version prints] [metafile.json]
 // (the published `consortium` package builds its copy of the CLI with all three: the metafile lists
@@ -67,10 +69,27 @@ const bin = await build({
   define: { ...versionDefine, __CLI_BUNDLE_ID__: JSON.stringify(bundleId) },
   banner: { js: "#!/usr/bin/env node" }
 });
+const storeWriter = await build({
+  ...common,
+  entryPoints: { "store-writer": "../server/src/storeWriterThread.ts" },
+  format: "esm",
+  external: ["better-sqlite3", "pg"],
+  banner: {
+    js: [
+      // bundled CommonJS dependencies call require(); give the ES module one
+      "import { createRequire as __createRequire } from 'node:module';",
+      "const require = __createRequire(import.meta.url);"
+    ].join("\n")
+  }
+});
+
 if (process.argv[4] !== undefined) {
-  const outputs = { ...cli.metafile.outputs, ...bin.metafile.outputs };
+  const builds = [cli, bin, storeWriter];
   writeFileSync(
     process.argv[4],
-    JSON.stringify({ inputs: { ...cli.metafile.inputs, ...bin.metafile.inputs }, outputs })
+    JSON.stringify({
+      inputs: Object.assign({}, ...builds.map((one) => one.metafile.inputs)),
+      outputs: Object.assign({}, ...builds.map((one) => one.metafile.outputs))
+    })
   );
 }

@@ -10,9 +10,10 @@ import {
   type Turn
 } from "@consortium/engine";
 import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
-import { resolveDbPath, StoreRunLog } from "@consortium/store";
+import { isPostgresUrl, resolveDbPath, StoreRunLog } from "@consortium/store";
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect";
 import { findConversation } from "./conversationLink.js";
+import { makeStoreWriter } from "./storeWriter.js";
 
 // One runtime for every request a server answers: one set of SDK clients (connections are reused
 // across runs) and one database connection. Each run is a fiber on it; aborting a run's signal
@@ -52,13 +53,19 @@ const isStartError = (error: unknown): error is MissingApiKey | UnknownProvider 
 
 /** Builds the runtime at once, so a database that cannot be opened fails the start, not a request. */
 export const makeRunner = async (options: { readonly db: string | undefined; readonly noLog: boolean }) => {
-  const log: Layer.Layer<RunLog, unknown> = options.noLog
-    ? RunLog.none
-    : StoreRunLog.layerWithStore(resolveDbPath({ flag: options.db }));
+  const path = options.noLog ? undefined : resolveDbPath({ flag: options.db });
+  // A SQLite file is written from a thread of its own (storeWriter.ts); a PostgreSQL server already
+  // does its work elsewhere.
+  const writer = path === undefined || isPostgresUrl(path) ? undefined : makeStoreWriter(path);
+  const log: Layer.Layer<RunLog, unknown> =
+    path === undefined
+      ? RunLog.none
+      : StoreRunLog.layerWithStore(path, writer === undefined ? {} : { commitWrites: writer.commit });
   // no listener by default, built once: only a streamed request provides its own
   const runtime = ManagedRuntime.make(Layer.mergeAll(LlmClientLive, log, RunEvents.none));
   const built = await Effect.runPromiseExit(runtime.runtimeEffect);
   if (Exit.isFailure(built)) {
+    await writer?.close();
     const error = Cause.squash(built.cause);
     throw new StartFailed(`database: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -85,5 +92,10 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
     }
     return { _tag: "Error", runId, message: `internal error: ${Cause.pretty(exit.cause).split("\n")[0] ?? "unknown"}` };
   };
-  return { run, dispose: () => runtime.dispose() } satisfies Runner;
+  const dispose = async () => {
+    // the store commits what is waiting before it closes; the writer thread ends after it
+    await runtime.dispose();
+    await writer?.close();
+  };
+  return { run, dispose } satisfies Runner;
 };

@@ -313,3 +313,21 @@ describe("consortium serve access", () => {
     expect(fake.requests.find((r) => r.model === "slow-m")?.aborted).toBe(true);
   });
 });
+
+describe("consortium serve records", () => {
+  it("a run its client was answered about is in the store even when the server is killed at once after", async () => {
+    const doomed = await serve(["--dir", dir, "--db", db], fakeLlmEnv(fake));
+    const local = new OpenAI({ baseURL: `${doomed.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const completion = await local.chat.completions.create({
+      model: "capital",
+      messages: [{ role: "user", content: "What is the capital of Australia?" }]
+    });
+    // no shutdown, no flush: whatever was written before the answer went out is all there is
+    doomed.child.kill("SIGKILL");
+    expect(await doomed.exited).toEqual({ code: null, signal: "SIGKILL" });
+    const { runId } = (completion as unknown as { consortium: { runId: string } }).consortium;
+    const stored = await readRun(runId);
+    expect(stored).toMatchObject({ status: "completed", origin: "serve", synthesis: SYNTHESIS });
+    expect(stored.calls).toHaveLength(3);
+  });
+});

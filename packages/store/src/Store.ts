@@ -11,7 +11,7 @@ import { openDatabase } from "./openDatabase.js";
 import { makeProvenance } from "./provenance.js";
 import { makeRedactor } from "./redact.js";
 import type { Writer } from "./rows.js";
-import { commitWritesWith } from "./runs/callWrites.js";
+import { type CommitWrites, commitWritesWith } from "./runs/callWrites.js";
 import { findTurn, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
 import { sweepAbandoned } from "./sweep.js";
@@ -41,6 +41,11 @@ export interface StoreOptions {
   readonly readOnly?: boolean;
   /** How long this writer's leases last and how often it renews them (default 2 min, every 30 s). */
   readonly lease?: LeaseSettings;
+  /**
+   * Commits the batched writes (run starts and ends, calls, case results) instead of this connection:
+   * e.g. a worker thread's own connection to the same SQLite file (see `openSqliteWriter`).
+   */
+  readonly commitWrites?: CommitWrites;
 }
 
 export interface StoreShape {
@@ -81,7 +86,9 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     // Calls, run starts and ends, and case results reaching the store in the same tick share a
     // transaction; whatever waits is committed before the connection closes (this finalizer runs
     // before openDatabase's, which was added first).
-    const batch = makeBatcher(backend.commitWrites ?? commitWritesWith(backend.db, backend.sql));
+    const batch = makeBatcher(
+      options.commitWrites ?? backend.commitWrites ?? commitWritesWith(backend.db, backend.sql)
+    );
     yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
     const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
     const evals = makeEvalRepository(access, writer, redactor, batch);

@@ -6,6 +6,7 @@ import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
+import type { CommitWrites } from "../runs/callWrites.js";
 import { sqliteCommitWrites } from "./commitCalls.js";
 import { ImmediateSqliteDialect } from "./ImmediateSqliteDialect.js";
 import { sqliteColumnTypes, sqliteSql } from "./sql.js";
@@ -27,22 +28,38 @@ const isInMemory = (path: string): boolean => path === ":memory:" || path === ""
 
 const connect = (path: string): { readonly db: Kysely<Database>; readonly sqlite: BetterSqlite3.Database } => {
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+  const sqlite = configured(new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS }), true);
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
+};
+
+const configured = (sqlite: BetterSqlite3.Database, isNew: boolean): BetterSqlite3.Database => {
   try {
     // WAL: readers never block the writer, so `consortium runs` works while a run is recording.
     // NORMAL is durable across a process crash in WAL mode (only an OS crash may lose the last commits).
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // A new database only (an existing one keeps its own): rows of one to three kilobytes (an arbiter's
-    // call, a run's result) left a quarter of each 4 KB page empty; in 16 KB pages the loss is small.
-    sqlite.pragma(`page_size = ${PAGE_SIZE}`);
-    sqlite.pragma("journal_mode = WAL");
+    if (isNew) {
+      // A new database only (an existing one keeps its own): rows of one to three kilobytes (an arbiter's
+      // call, a run's result) left a quarter of each 4 KB page empty; in 16 KB pages the loss is small.
+      sqlite.pragma(`page_size = ${PAGE_SIZE}`);
+      sqlite.pragma("journal_mode = WAL");
+    }
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
   } catch (cause) {
     sqlite.close();
     throw cause;
   }
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
+  return sqlite;
+};
+
+/**
+ * A second connection to a database another connection has opened and migrated, that only commits
+ * the batched writes (`CommitWrites`): for a process that writes from another thread (serve does, so
+ * its request handling never waits on SQLite).
+ */
+export const openSqliteWriter = (path: string): { readonly commit: CommitWrites; readonly close: () => void } => {
+  const sqlite = configured(new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true }), false);
+  return { commit: sqliteCommitWrites(sqlite), close: () => sqlite.close() };
 };
 
 export const sqliteSchemaLock: SchemaLock = {
