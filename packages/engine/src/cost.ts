@@ -21,6 +21,14 @@ export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 }
 export const addUsage = (a: Usage, b: Usage): Usage => {
   const cacheRead = addOptional(a.cacheReadTokens, b.cacheReadTokens);
   const cacheWrite = addOptional(a.cacheWriteTokens, b.cacheWriteTokens);
+  // The usual sum, with no cache tokens, built without the spreads below (sums run per call and round).
+  if (cacheRead === 0 && cacheWrite === 0) {
+    return {
+      inputTokens: a.inputTokens + b.inputTokens,
+      outputTokens: a.outputTokens + b.outputTokens,
+      costUsd: addCost(a.costUsd, b.costUsd)
+    };
+  }
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,

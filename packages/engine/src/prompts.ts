@@ -14,7 +14,9 @@ import type { ResolvedTemplates } from "./templates.js";
 const STRUCTURE_TAG =
   /<(\s*\/?\s*)(answers|responses?|question|panel_instructions|earlier_rounds|round|draft|synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas|area|ranking|rank)(?=[\s/>]|$)/gi;
 
-export const neutraliseTags = (text: string): string => text.replace(STRUCTURE_TAG, "&lt;$1$2");
+// A text without a `<` has nothing to neutralise, and most answers have none.
+export const neutraliseTags = (text: string): string =>
+  text.includes("<") ? text.replace(STRUCTURE_TAG, "&lt;$1$2") : text;
 
 const orNone = (text: string | undefined, none: string): string =>
   text === undefined || text.trim().length === 0 ? none : text;

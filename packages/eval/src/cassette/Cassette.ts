@@ -9,6 +9,7 @@ import {
   type CassetteEntry,
   fingerprint,
   lookupId,
+  lookupIdAt,
   parseCassette,
   scopeId,
   serializeCassette,
@@ -221,8 +222,9 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
             recordedRequests.keyOf(scopeSlot, call, provider.name, request) ?? fingerprint(provider.name, request);
           const slot = `${scopeSlot}${key}`;
           if (call !== undefined) {
-            const occurrence = tickets.take(`${slot}${siteId(call)}`);
-            const named = byLookup.get(lookupId({ case: caseId, target, key, occurrence, call }));
+            const site = siteId(call);
+            const occurrence = tickets.take(`${slot}${site}`);
+            const named = byLookup.get(lookupIdAt(caseId, target, key, occurrence, site));
             if (named !== undefined) return named.response;
           }
           // a cassette recorded before calls were named: identical requests in their start order

@@ -206,11 +206,11 @@ export const executePlan = <R>(
           (target) =>
             runCaseOnTarget(planned, target, executors, plan).pipe(
               Effect.tap((result) =>
-                Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  Effect.zipRight(
-                    Effect.sync(() => void finished.push({ caseId: planned.suiteCase.id, result })),
-                    log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) })
-                  ).pipe(Effect.uninterruptible)
+                Effect.uninterruptible(
+                  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                    finished.push({ caseId: planned.suiteCase.id, result });
+                    return log.caseResult({ evalId, caseId: planned.suiteCase.id, result, endedAt: iso(now) });
+                  })
                 )
               )
             ),
