@@ -2,7 +2,7 @@ import type { LlmRequest } from "@consortium/providers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/canonicalJson.js";
-import { type CassetteEntry, fingerprint, scopeId, summarize } from "../src/cassette/format.js";
+import { type CassetteEntry, fingerprint, lookupId, scopeId, siteId, summarize } from "../src/cassette/format.js";
 import { RecordedRequests, sameJson } from "../src/cassette/recordedRequests.js";
 
 // A replay takes a call's key from the recorded entry whose request equals the call's, instead of
@@ -88,5 +88,48 @@ describe("RecordedRequests", () => {
     expect(index.keyOf(scope, member, "azure", request("one"))).toBeUndefined();
     expect(index.keyOf(scope, member, "openai", request("one", { model: "n" }))).toBeUndefined();
     expect(index.keyOf(scope, member, "openai", request("one", { temperature: 0.2 }))).toBeUndefined();
+  });
+
+  it("finds the entry a map by lookupId finds, the file's last when a line repeats, for every case, target, call and occurrence", () => {
+    const site = fc.option(
+      fc.record({
+        role: fc.constantFrom("member" as const, "arbiter" as const),
+        instance: fc.integer({ min: 0, max: 2 }),
+        iteration: fc.integer({ min: 1, max: 2 })
+      }),
+      { nil: undefined }
+    );
+    const line = fc.record({
+      case: fc.option(fc.constantFrom("c", "d", "null"), { nil: null }),
+      target: fc.option(fc.constantFrom("t", "u"), { nil: null }),
+      content: fc.constantFrom("one", "two"),
+      occurrence: fc.integer({ min: 0, max: 2 }),
+      call: site,
+      text: fc.string({ maxLength: 3 })
+    });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.array(line, { maxLength: 10 }), (lines, asked) => {
+        const entries = lines.map(
+          (one): CassetteEntry => ({
+            ...entry(one.content, one.call),
+            case: one.case,
+            target: one.target,
+            occurrence: one.occurrence,
+            response: { text: one.text, usage: { inputTokens: 1, outputTokens: 1 } }
+          })
+        );
+        const byLookup = new Map(entries.map((one) => [lookupId(one), one]));
+        const recorded = new RecordedRequests(entries);
+        for (const ask of [...lines, ...asked]) {
+          const key = fingerprint("openai", request(ask.content));
+          const expected = byLookup.get(
+            lookupId({ case: ask.case, target: ask.target, key, occurrence: ask.occurrence, call: ask.call })
+          );
+          const found = recorded.entryAt(scopeId(ask.case, ask.target), siteId(ask.call), key, ask.occurrence);
+          expect(found).toBe(expected);
+        }
+      }),
+      { numRuns: 500 }
+    );
   });
 });

@@ -9,7 +9,6 @@ import {
   type CassetteEntry,
   fingerprint,
   lookupId,
-  lookupIdAt,
   parseCassette,
   scopeId,
   serializeCassette,
@@ -208,7 +207,7 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
     LlmClient,
     Effect.gen(function* () {
       const entries = yield* readEntries(path, false);
-      const byLookup = new Map(entries.map((entry) => [lookupId(entry), entry]));
+      // One index by case, target and call serves both the request keys and the answers.
       const recordedRequests = new RecordedRequests(entries);
       const tickets = new Tickets();
 
@@ -223,12 +222,11 @@ const replay = (path: string): Layer.Layer<LlmClient, CassetteUnreadable> =>
           const slot = `${scopeSlot}${key}`;
           if (call !== undefined) {
             const site = siteId(call);
-            const occurrence = tickets.take(`${slot}${site}`);
-            const named = byLookup.get(lookupIdAt(caseId, target, key, occurrence, site));
+            const named = recordedRequests.entryAt(scopeSlot, site, key, tickets.take(`${slot}${site}`));
             if (named !== undefined) return named.response;
           }
           // a cassette recorded before calls were named: identical requests in their start order
-          const entry = byLookup.get(lookupId({ case: caseId, target, key, occurrence: tickets.take(slot) }));
+          const entry = recordedRequests.entryAt(scopeSlot, "", key, tickets.take(slot));
           if (entry !== undefined) return entry.response;
 
           const message = missMessage({ entries, caseId, target, provider: provider.name, model: request.model, key });

@@ -49,16 +49,7 @@ export const siteId = (call: CallSite | undefined): string =>
   call === undefined ? "" : JSON.stringify([call.role, call.instance, call.iteration, call.layer ?? null]);
 
 export const lookupId = (entry: Pick<CassetteEntry, "case" | "target" | "key" | "occurrence" | "call">): string =>
-  lookupIdAt(entry.case, entry.target, entry.key, entry.occurrence, siteId(entry.call));
-
-/** lookupId with the call already written by siteId (a replayed call writes it once for every use). */
-export const lookupIdAt = (
-  caseId: string | null,
-  target: string | null,
-  key: string,
-  occurrence: number,
-  site: string
-): string => JSON.stringify([caseId, target, key, occurrence, site]);
+  JSON.stringify([entry.case, entry.target, entry.key, entry.occurrence, siteId(entry.call)]);
 
 const compareText = (a: string | null, b: string | null): number =>
   a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;

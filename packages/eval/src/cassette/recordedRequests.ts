@@ -21,6 +21,21 @@ export class RecordedRequests {
   }
 
   /**
+   * The entry recorded for this case and target (`scope`), call (`site`, from siteId; "" for an entry
+   * naming none), request key and occurrence: the one a map by lookupId would give, the last such
+   * line when a file repeats one. The entries of one call are few, so no map of every entry is built.
+   */
+  entryAt(scope: string, site: string, key: string, occurrence: number): CassetteEntry | undefined {
+    const same = this.byCall.get(`${scope}${site}`);
+    if (same === undefined) return undefined;
+    for (let index = same.length - 1; index >= 0; index--) {
+      const entry = same[index]!;
+      if (entry.key === key && entry.occurrence === occurrence) return entry;
+    }
+    return undefined;
+  }
+
+  /**
    * The key of an entry of this case and target that recorded exactly `request` to `provider`: first
    * among the entries of this very call, then among those that name no call (older cassettes).
    * Undefined when none did; the caller then hashes the request.
