@@ -75,7 +75,6 @@ export interface StoreShape {
 export const makeStore = (location: string, options: StoreOptions = {}) =>
   Effect.gen(function* () {
     const backend = yield* openDatabase(location, undefined, { readOnly: options.readOnly === true });
-    const access = makeAccess(backend);
     const writer: Writer = options.writer ?? { pid: process.pid, hostname: hostname() };
     const isAlive = options.isAlive ?? isProcessAlive;
     const redactor = yield* makeRedactor(options.env ?? process.env);
@@ -90,6 +89,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
       options.commitWrites ?? backend.commitWrites ?? commitWritesWith(backend.db, backend.sql)
     );
     yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
+    const access = makeAccess(backend, batch.flush);
     const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
     const evals = makeEvalRepository(access, writer, redactor, batch);
 
