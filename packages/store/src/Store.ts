@@ -82,7 +82,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const lease = options.lease ?? DEFAULT_LEASE;
     // The first lease counts from when the run started, as its record says.
     const leaseFrom = (startedAt: string) => leaseUntil(Date.parse(startedAt), lease);
-    // Calls, run starts and ends, and case results reaching the store in the same tick share a
+    // Calls, run starts and ends, and case results reaching the store in the same turn share a
     // transaction; whatever waits is committed before the connection closes (this finalizer runs
     // before openDatabase's, which was added first).
     const batch = makeBatcher(
