@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { consortium, repoRoot } from "./binary.js";
+import { binPath, consortium, repoRoot } from "./binary.js";
 
 // The built binary keeps a code cache per command (see src/compileCache.ts): written after a command
 // succeeds, then used as it is.
@@ -16,6 +16,13 @@ const cachesIn = (home: string): Array<string> => {
   }
 };
 const research = join(repoRoot, "consortia/research.yaml");
+
+describe("the bundle", () => {
+  it("is strict code, as the ES modules it is built from: the directive opens the file", () => {
+    const bundle = readFileSync(join(dirname(binPath), "cli.cjs"), "utf8");
+    expect(bundle.startsWith('"use strict";')).toBe(true);
+  });
+});
 
 describe("the compile cache", () => {
   it("is written by a command that succeeded and used, unchanged, by the next", async () => {

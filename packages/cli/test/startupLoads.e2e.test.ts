@@ -17,33 +17,24 @@ import { consortium, repoRoot } from "./binary.js";
 
 const bundle = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 
-/** Recording wrappers, placed after esbuild's helpers (before the first module's `// path` comment). */
+/** Records what the copy runs, placed at its top: `require` of a package outside the bundle, wrapped. */
 const RECORDER = [
   'var __recordFs = require("node:fs");',
   'var __recordLoad = (name) => __recordFs.appendFileSync(process.env.CONSORTIUM_TEST_LOADS, name + "\\n");',
-  "var __recording = (wrap) => (body, state) => {",
-  "  const init = wrap(body, state);",
-  "  let recorded = false;",
-  "  return (...args) => {",
-  "    if (!recorded) { recorded = true; __recordLoad(Object.keys(body)[0]); }",
-  "    return init(...args);",
-  "  };",
-  "};",
-  "__esm = __recording(__esm);",
-  "__commonJS = __recording(__commonJS);",
   "require = ((inner) => Object.assign((id) => { __recordLoad('require ' + id); return inner(id); }, inner))(require);",
   ""
 ].join("\n");
 
-/** The bundle's modules that are not wrapped (main.ts and what it imports eagerly): always initialised. */
-const unwrappedModules = (text: string): Array<string> => {
-  const lines = text.split("\n");
-  const starts = lines.flatMap((line, index) => (/^\/\/ (\.\.\/|src\/)/.test(line) ? [index] : []));
-  return starts.flatMap((start, index) => {
-    const block = lines.slice(start, starts[index + 1] ?? lines.length).join("\n");
-    return block.includes("__esm({") || block.includes("__commonJS({") ? [] : [lines[start]!.slice(3)];
-  });
-};
+/**
+ * esbuild's `__esm` and `__commonJS` helpers each call a module's body once, as
+ * `(0, body[__getOwnPropNames(body)[0]])(…)`, the one key being the module's path: the copy records
+ * that key first.
+ */
+const INIT_CALL = /\(0,\s*(\w+)\[__getOwnPropNames\(\1\)\[0\]\]\)/g;
+
+/** The paths of the bundle's wrapped modules: `"<path>"() {` or `"<path>"(exports, module) {` in a helper's argument. */
+const wrappedModules = (text: string): Set<string> =>
+  new Set([...text.matchAll(/(?:__esm|__commonJS)\(\{\s*"([^"]+)"\(/g)].map((match) => match[1]!));
 
 /**
  * The packages a process initialised, by their node_modules folder (a bundled module's path, or the
@@ -61,7 +52,7 @@ const packagesLoaded = (names: ReadonlyArray<string>): Set<string> => {
     const inPackage = inNodeModules.exec(name);
     if (inPackage !== null) found.add(inPackage[1]!);
     // this package's own command modules, each loaded only when its command runs
-    const command = /^src\/commands\/(\w+)\.ts$/.exec(name);
+    const command = /(?:^|\/)src\/commands\/(\w+)\.ts$/.exec(name);
     if (command !== null) found.add(`command ${command[1]}`);
   }
   return found;
@@ -76,12 +67,24 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "consortium-loads-"));
   fake = await startFakeLlm();
   const text = readFileSync(bundle, "utf8");
-  const firstModule = text.search(/^\/\/ (\.\.\/|src\/)/m);
-  expect(firstModule).toBeGreaterThan(0);
-  alwaysLoaded = unwrappedModules(text);
+  const wrapped = wrappedModules(text);
+  // the recording works: the bundle still has its helpers as the recorder expects
+  expect(wrapped.size).toBeGreaterThan(100);
+  expect([...text.matchAll(INIT_CALL)]).toHaveLength(2);
+  // Every other module of the bundle (main.ts and what it imports eagerly) runs on every start.
+  const modules = JSON.parse(readFileSync(join(dirname(bundle), "cli.modules.json"), "utf8")) as Array<string>;
+  expect(modules.filter((path) => wrapped.has(path))).toHaveLength(wrapped.size);
+  alwaysLoaded = modules.filter((path) => !wrapped.has(path));
   // beside the bundle, so its requires resolve from the same node_modules
   recording = join(dirname(bundle), `cli.loads-${process.pid}.cjs`);
-  writeFileSync(recording, text.slice(0, firstModule) + RECORDER + text.slice(firstModule));
+  writeFileSync(
+    recording,
+    RECORDER +
+      text.replace(
+        INIT_CALL,
+        (_, body: string) => `(__recordLoad(__getOwnPropNames(${body})[0]), 0, ${body}[__getOwnPropNames(${body})[0]])`
+      )
+  );
 });
 afterAll(async () => {
   rmSync(recording, { force: true });
