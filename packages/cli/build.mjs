@@ -24,8 +24,13 @@ for (const file of readdirSync(outdir, { withFileTypes: true })) {
 
 const result = await build({
   absWorkingDir: here,
-  // serve's SQLite writer thread (packages/server/src/storeWriter.ts) is loaded from beside the chunks
-  entryPoints: { bin: "src/bin.ts", "store-writer": "../server/src/storeWriterThread.ts" },
+  // serve's run thread and SQLite writer thread (packages/server/src/threadRunner.ts, storeWriter.ts)
+  // are loaded from beside the chunks
+  entryPoints: {
+    bin: "src/bin.ts",
+    "run-thread": "../server/src/runThread.ts",
+    "store-writer": "../server/src/storeWriterThread.ts"
+  },
   outdir,
   bundle: true,
   splitting: true,
