@@ -6,25 +6,37 @@ import { loadSuiteFile } from "@consortium/config";
 import { RunLog } from "@consortium/engine";
 import { EvalLog, runSuite } from "@consortium/eval";
 import { LlmClient, LlmClientLive } from "@consortium/providers";
-import { Duration, Effect, Layer } from "effect";
+import { Effect, Layer } from "effect";
 import { fakeEnv, startFake } from "../fake.js";
 import { ARBITER, arbiterText, MEMBER_TEXT, writeFixtures } from "../fixtures.js";
 import { consortiumScripts } from "../scenarios/suite.js";
 import { defaultSettings } from "../settings.js";
 
 // Probe: the bench's consortium suite run in-process through runSuite, with no store, once with a
-// stub LlmClient (an Effect.sleep, no HTTP: what engine + eval cost per model call) and once with
+// stub LlmClient (a timer, no HTTP: what engine + eval cost per model call) and once with
 // the live client against the fake (adding the SDK and HTTP). The CLI's own start-up is left out.
 
 const CASES = 2000;
 const LATENCY_MS = 100;
 const settings = { ...defaultSettings, suiteMemberMs: LATENCY_MS, suiteArbiterMs: LATENCY_MS };
 
+// Shaped as the live client is (one Effect.async per attempt, a timer, "timed": it bounds the attempt
+// itself), so the difference between the two rows is the SDK and HTTP alone.
 const stub = Layer.succeed(LlmClient, {
+  answers: "timed",
   complete: (_provider, request) =>
-    Effect.as(Effect.sleep(Duration.millis(LATENCY_MS)), {
-      text: request.model === ARBITER ? arbiterText(0.92, false) : MEMBER_TEXT,
-      usage: { inputTokens: 10, outputTokens: 10 }
+    Effect.async((resume) => {
+      const timer = setTimeout(
+        () =>
+          resume(
+            Effect.succeed({
+              text: request.model === ARBITER ? arbiterText(0.92, false) : MEMBER_TEXT,
+              usage: { inputTokens: 10, outputTokens: 10 }
+            })
+          ),
+        LATENCY_MS
+      );
+      return Effect.sync(() => clearTimeout(timer));
     })
 });
 

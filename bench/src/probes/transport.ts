@@ -1,12 +1,15 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { makeLlmClient } from "@consortium/providers";
+import { Effect } from "effect";
 import OpenAI from "openai";
 import { startFake } from "../fake.js";
 import { MEMBER_TEXT } from "../fixtures.js";
 
 // Probe: the CPU one model call costs in the transport alone, before any of our code: node:http with
 // a keep-alive agent, Node's global fetch (undici), the OpenAI SDK on that fetch, and the SDK on a
-// node:http fetch. The floor under the bench's "CPU per model call".
+// node:http fetch; then our live client (packages/providers: the SDK on its own node:http fetch, the
+// attempt's timeout, redaction), one attempt per call. The floor under the bench's "CPU per model call".
 
 const CALLS = 4000;
 const IN_FLIGHT = 192;
@@ -71,6 +74,14 @@ await fake.scriptAll({ [MODEL]: { text: MEMBER_TEXT, latencyMs: 100 } });
 const endpoint = `${fake.openaiBaseUrl}/chat/completions`;
 const sdk = new OpenAI({ apiKey: "sk-probe", baseURL: fake.openaiBaseUrl, maxRetries: 0 });
 const sdkOverHttp = new OpenAI({ apiKey: "sk-probe", baseURL: fake.openaiBaseUrl, maxRetries: 0, fetch: httpFetch });
+const ours = makeLlmClient({ env: { OPENAI_API_KEY: "sk-probe", OPENAI_BASE_URL: fake.openaiBaseUrl } });
+const provider = {
+  name: "openai",
+  type: "openai",
+  baseUrl: undefined,
+  apiKeyEnv: "OPENAI_API_KEY",
+  concurrency: undefined
+} as const;
 const ask = (client: OpenAI, index: number) =>
   client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `Question ${index}` }] });
 
@@ -81,7 +92,15 @@ const transports: Record<string, (index: number) => Promise<unknown>> = {
       await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: body(index) })
     ).json(),
   "OpenAI SDK (on global fetch)": (index) => ask(sdk, index),
-  "OpenAI SDK on a node:http fetch": (index) => ask(sdkOverHttp, index)
+  "OpenAI SDK on a node:http fetch": (index) => ask(sdkOverHttp, index),
+  "our LlmClient (providers), one attempt": (index) =>
+    Effect.runPromise(
+      ours.complete(
+        provider,
+        { provider: "openai", model: MODEL, messages: [{ role: "user", content: `Question ${index}` }] },
+        { timeoutMs: 60_000 }
+      )
+    )
 };
 
 try {

@@ -21,10 +21,12 @@ export const consortium = (
     readonly whileRunning?: (pid: number) => void;
     /** Piped to standard input; without it stdin is closed (/dev/null). */
     readonly input?: string;
+    /** Another script to run in place of dist/bin.js (a copy of the bundle). */
+    readonly bin?: string;
   } = {}
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"]

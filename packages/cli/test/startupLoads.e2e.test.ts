@@ -1,76 +1,108 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consortium, repoRoot } from "./binary.js";
 
-// What a command loads decides how fast it starts: compiling code is most of a short command's time.
-// The bundle is split into chunks loaded on demand; one static import in the wrong place (the store
-// importing `pg`, the providers importing both SDKs) quietly puts a package on every start-up. These
-// tests record every module the process loads and look for packages a command must not need, by
+// What a command runs at start-up decides how fast it starts: compiling code is most of a short
+// command's time. The CLI is one CommonJS bundle in which esbuild wraps each module in a function
+// (`__esm({ "<path>"() {…} })`, `__commonJS(…)`) run when the module is first imported, so a command
+// initialises (and compiles, and caches) only the modules its imports reach; one static import in the
+// wrong place (the store importing `pg`, the providers importing both SDKs) quietly puts a package on
+// every start-up. These tests run a copy of the bundle that records each module it initialises and
+// each package it requires from node_modules, and look for packages a command must not need, by
 // package rather than by time (a timed test would flake on a loaded machine; `pnpm bench` times it).
 
-/** A loader hook, preloaded with --import, appending every module URL the process loads to a file. */
-const HOOKS = [
-  'import { appendFileSync } from "node:fs";',
-  "export async function load(url, context, next) {",
-  '  appendFileSync(process.env.CONSORTIUM_TEST_LOADS, url + "\\n");',
-  "  return next(url, context);",
-  "}"
-].join("\n");
-const PRELOAD = [
-  'import { register } from "node:module";',
-  `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`
+const bundle = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+
+/** Records what the copy runs, placed at its top: `require` of a package outside the bundle, wrapped. */
+const RECORDER = [
+  'var __recordFs = require("node:fs");',
+  'var __recordLoad = (name) => __recordFs.appendFileSync(process.env.CONSORTIUM_TEST_LOADS, name + "\\n");',
+  "require = ((inner) => Object.assign((id) => { __recordLoad('require ' + id); return inner(id); }, inner))(require);",
+  ""
 ].join("\n");
 
 /**
- * The packages a process loaded: each module outside the bundle by its node_modules folder, and each
- * chunk of the bundle by the packages it holds (esbuild keeps a `// path` comment per bundled file),
- * plus `command <name>` for each of the CLI's command modules.
+ * esbuild's `__esm` and `__commonJS` helpers each call a module's body once, as
+ * `(0, body[__getOwnPropNames(body)[0]])(…)`, the one key being the module's path: the copy records
+ * that key first.
  */
-const packagesLoaded = (urls: ReadonlyArray<string>): Set<string> => {
+const INIT_CALL = /\(0,\s*(\w+)\[__getOwnPropNames\(\1\)\[0\]\]\)/g;
+
+/** The paths of the bundle's wrapped modules: `"<path>"() {` or `"<path>"(exports, module) {` in a helper's argument. */
+const wrappedModules = (text: string): Set<string> =>
+  new Set([...text.matchAll(/(?:__esm|__commonJS)\(\{\s*"([^"]+)"\(/g)].map((match) => match[1]!));
+
+/**
+ * The packages a process initialised, by their node_modules folder (a bundled module's path, or the
+ * name it required), plus `command <name>` for each of the CLI's command modules.
+ */
+const packagesLoaded = (names: ReadonlyArray<string>): Set<string> => {
   const found = new Set<string>();
-  const name = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//g;
-  for (const url of urls) {
-    if (!url.startsWith("file:")) continue;
-    const path = fileURLToPath(url);
-    const text = path.includes("/dist/") && !path.includes("node_modules") ? readFileSync(path, "utf8") : path;
-    const lines = text === path ? [path] : text.split("\n").filter((line) => line.startsWith("// "));
-    for (const line of lines) {
-      for (const match of line.matchAll(name)) found.add(match[1]!);
-      // this package's own command modules, each loaded only when its command runs
-      const command = /^\/\/ src\/commands\/(\w+)\.ts$/.exec(line);
-      if (command !== null) found.add(`command ${command[1]}`);
+  const inNodeModules = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//;
+  for (const name of names) {
+    const required = /^require ((?:@[^/]+\/)?[^/]+)/.exec(name);
+    if (required !== null) {
+      if (!required[1]!.startsWith("node:")) found.add(required[1]!);
+      continue;
     }
+    const inPackage = inNodeModules.exec(name);
+    if (inPackage !== null) found.add(inPackage[1]!);
+    // this package's own command modules, each loaded only when its command runs
+    const command = /(?:^|\/)src\/commands\/(\w+)\.ts$/.exec(name);
+    if (command !== null) found.add(`command ${command[1]}`);
   }
   return found;
 };
 
 let dir: string;
 let fake: FakeLlm;
+let recording: string;
+let alwaysLoaded: Array<string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "consortium-loads-"));
   fake = await startFakeLlm();
+  const text = readFileSync(bundle, "utf8");
+  const wrapped = wrappedModules(text);
+  // the recording works: the bundle still has its helpers as the recorder expects
+  expect(wrapped.size).toBeGreaterThan(100);
+  expect([...text.matchAll(INIT_CALL)]).toHaveLength(2);
+  // Every other module of the bundle (main.ts and what it imports eagerly) runs on every start.
+  const modules = JSON.parse(readFileSync(join(dirname(bundle), "cli.modules.json"), "utf8")) as Array<string>;
+  expect(modules.filter((path) => wrapped.has(path))).toHaveLength(wrapped.size);
+  alwaysLoaded = modules.filter((path) => !wrapped.has(path));
+  // beside the bundle, so its requires resolve from the same node_modules
+  recording = join(dirname(bundle), `cli.loads-${process.pid}.cjs`);
+  writeFileSync(
+    recording,
+    RECORDER +
+      text.replace(
+        INIT_CALL,
+        (_, body: string) => `(__recordLoad(__getOwnPropNames(${body})[0]), 0, ${body}[__getOwnPropNames(${body})[0]])`
+      )
+  );
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  rmSync(recording, { force: true });
+  await fake.close();
+});
 
 const loadsOf = async (name: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => {
   const record = join(dir, `${name}.loads`);
   writeFileSync(record, "");
-  const preload = `data:text/javascript,${encodeURIComponent(PRELOAD)}`;
-  const result = await consortium(args, {
-    env: { ...env, CONSORTIUM_TEST_LOADS: record, NODE_OPTIONS: `--import=${preload}` }
-  });
+  const result = await consortium(args, { env: { ...env, CONSORTIUM_TEST_LOADS: record }, bin: recording });
   expect(result.stderr, name).not.toMatch(/internal error|Error:/);
   expect(result.code, `${name}: ${result.stderr}`).toBe(0);
-  return packagesLoaded(
-    readFileSync(record, "utf8")
+  return packagesLoaded([
+    ...alwaysLoaded,
+    ...readFileSync(record, "utf8")
       .split("\n")
       .filter((line) => line !== "")
-  );
+  ]);
 };
 
 describe("what start-up loads", () => {

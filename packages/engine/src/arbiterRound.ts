@@ -2,7 +2,6 @@ import type { ModelRef } from "@consortium/config";
 import type { LlmRequest } from "@consortium/providers";
 import { Effect, Ref } from "effect";
 import { type CallHooks, type CallOutcome, callModel } from "./callPolicy.js";
-import { currentCallSite } from "./callSite.js";
 import { withHistory } from "./conversation.js";
 import type { ArbiterCall } from "./result.js";
 import { callHooks, callRecordBase, providerOf, type RunContext } from "./runContext.js";
@@ -126,11 +125,11 @@ export const askArbiter = <P>(
           )
       );
       const hooks = streamingHooks(context, iteration, called, live);
-      const outcome = yield* Effect.locally(
-        callModel(context.client, provider, request, config.limits, context.gates, hooks),
-        currentCallSite,
-        { role: "arbiter", instance, iteration }
-      );
+      const outcome = yield* callModel(context.client, provider, request, config.limits, context.gates, hooks, {
+        role: "arbiter",
+        instance,
+        iteration
+      });
       const call = toArbiterCall(ref, outcome);
       if (outcome.error === null) {
         return { _tag: "Answered", read: readOnce(outcome.text), call, failures } as const;

@@ -9,8 +9,9 @@ import {
   maxCostOf,
   type OnText
 } from "@consortium/providers";
-import { Clock, Duration, Effect, Exit, Schedule } from "effect";
+import { Cause, Clock, Duration, Effect, Exit, FiberRef, Option, Schedule } from "effect";
 import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { type CallSite, currentCallSite } from "./callSite.js";
 import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
 import type { Gates } from "./gates.js";
 import type { CallErrorInfo, Usage } from "./result.js";
@@ -96,6 +97,15 @@ export const worstCaseUsd = (provider: ProviderConfig, request: LlmRequest): num
     : maxCostOf(price, promptTokenBound(request), request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
 };
 
+/** A call that failed (no defect in the cause) is recorded with its error; a defect goes on as it is. */
+const failedWith = <A>(
+  cause: Cause.Cause<LlmError>,
+  recordFailure: (error: LlmError) => Effect.Effect<A>
+): Effect.Effect<A> => {
+  const failure = Cause.isDie(cause) ? Option.none() : Cause.failureOption(cause);
+  return Option.isSome(failure) ? recordFailure(failure.value) : Effect.failCause(Cause.stripFailures(cause));
+};
+
 /** An attempt the budget did not let start. */
 const REFUSED = Symbol("refused by the budget");
 
@@ -107,6 +117,8 @@ const REFUSED = Symbol("refused by the budget");
  * case: no span, plain variables instead of Refs (one fiber runs it), the retry schedule built only
  * after a first failure, the timeout left to a client that enforces it itself ("timed"), and for a
  * client answering from memory ("local", a cassette replay) no timeout, retry or permit at all.
+ * `site` says which call of the run this is, for a client that records or replays calls (see
+ * currentCallSite); it is set for the call only.
  */
 export const callModel = (
   client: LlmClient["Type"],
@@ -114,12 +126,12 @@ export const callModel = (
   request: LlmRequest,
   limits: Limits,
   gates: Gates,
-  hooks: CallHooks
+  hooks: CallHooks,
+  site?: CallSite
 ): Effect.Effect<CallOutcome> =>
   Effect.suspend(() => {
     let attempts = 0;
     let firstStart: number | undefined;
-    let recorded: CallOutcome | undefined;
     const label = `${request.provider}/${request.model}`;
     const local = client.answers === "local";
 
@@ -174,55 +186,71 @@ export const callModel = (
       return Effect.retry(again, schedule);
     };
 
-    // An interrupt can land while a finished call is being recorded; `recorded` keeps onEnd to one call.
+    // Runs once, with the clock read at the end: always inside the call's uninterruptible region below.
     const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
-      Effect.uninterruptible(
-        Effect.suspend(() => {
-          if (recorded !== undefined) return Effect.succeed(recorded);
-          return Effect.flatMap(Clock.currentTimeMillis, (end) => {
-            if (recorded !== undefined) return Effect.succeed(recorded);
-            const start = firstStart ?? end;
-            const outcome: CallOutcome = {
-              ...result,
-              attempts,
-              latencyMs: end - start,
-              startedAtMs: start,
-              endedAtMs: end
-            };
-            recorded = outcome;
-            return Effect.as(hooks.onEnd(outcome), outcome);
-          });
-        })
-      );
+      Effect.flatMap(Clock.currentTimeMillis, (end) => {
+        const start = firstStart ?? end;
+        const outcome: CallOutcome = {
+          ...result,
+          attempts,
+          latencyMs: end - start,
+          startedAtMs: start,
+          endedAtMs: end
+        };
+        return Effect.as(hooks.onEnd(outcome), outcome);
+      });
 
-    return (local ? attempt : Effect.catchAll(attempt, retried)).pipe(
-      Effect.matchEffect({
-        onFailure: (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }),
-        onSuccess: (response) =>
-          response === REFUSED
-            ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
-                finish({
+    const ended = (response: LlmResponse | typeof REFUSED) =>
+      response === REFUSED
+        ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
+            finish({
+              text: "",
+              usage: ZERO_USAGE,
+              error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
+            })
+          )
+        : finish(
+            response.text.trim().length === 0
+              ? {
                   text: "",
-                  usage: ZERO_USAGE,
-                  error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
-                })
+                  usage: withCost(response.usage, price),
+                  error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
+                }
+              : { text: response.text, usage: withCost(response.usage, price), error: null }
+          );
+
+    const calling = local ? attempt : Effect.catchAll(attempt, retried);
+    // One uninterruptible region for the whole call: only the call itself (attempts, waits) can be
+    // interrupted, so every call that started is recorded exactly once, an interrupted one as such
+    // (the interruption then goes on). The call site is set for the client inside it and put back
+    // after. One region, not Effect.locally + onInterrupt + an uninterruptible finish: each of those
+    // is a region of its own, several Effect steps per call on a path that runs for every model call.
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(FiberRef.get(currentCallSite), (outer) => {
+        const putBack = site === undefined ? Effect.void : FiberRef.set(currentCallSite, outer);
+        return Effect.zipRight(
+          site === undefined ? Effect.void : FiberRef.set(currentCallSite, site),
+          Effect.matchCauseEffect(restore(calling), {
+            onSuccess: (response) => Effect.zipRight(putBack, ended(response)),
+            onFailure: (cause) =>
+              Effect.zipRight(
+                putBack,
+                Cause.isInterruptedOnly(cause)
+                  ? Effect.zipRight(
+                      finish({
+                        text: "",
+                        usage: ZERO_USAGE,
+                        error: {
+                          type: "Interrupted",
+                          message: `${label}: cancelled before it answered (the run ended)`
+                        }
+                      }),
+                      Effect.failCause(Cause.stripFailures(cause))
+                    )
+                  : failedWith(cause, (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }))
               )
-            : finish(
-                response.text.trim().length === 0
-                  ? {
-                      text: "",
-                      usage: withCost(response.usage, price),
-                      error: { type: "EmptyAnswer", message: `${label}: the model returned an empty answer` }
-                    }
-                  : { text: response.text, usage: withCost(response.usage, price), error: null }
-              )
-      }),
-      Effect.onInterrupt(() =>
-        finish({
-          text: "",
-          usage: ZERO_USAGE,
-          error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
-        })
-      )
+          })
+        );
+      })
     );
   });

@@ -38,7 +38,7 @@ export const makeGate = (permits: number): Gate => {
     }
     free += 1;
   };
-  const take = Effect.async<void>((resume) => {
+  const wait = Effect.async<void>((resume) => {
     if (free > 0) {
       free -= 1;
       resume(Effect.void);
@@ -52,9 +52,29 @@ export const makeGate = (permits: number): Gate => {
       else waiting.delete(waiter);
     });
   });
+  // A free permit is taken at once, without an async step: the common case when nothing is capped tight.
+  const take = Effect.suspend(() => {
+    if (free === 0) return wait;
+    free -= 1;
+    return Effect.void;
+  });
+  // One uninterruptible region: taking the permit and the work inside are interruptible, and the
+  // permit goes back however the work ends (Effect.ensuring would open a second region per call).
   return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.zipRight(restore(take), Effect.ensuring(restore(effect), Effect.sync(release)))
+      Effect.zipRight(
+        restore(take),
+        Effect.matchCauseEffect(restore(effect), {
+          onFailure: (cause) => {
+            release();
+            return Effect.failCause(cause);
+          },
+          onSuccess: (value) => {
+            release();
+            return Effect.succeed(value);
+          }
+        })
+      )
     );
 };
 

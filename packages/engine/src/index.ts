@@ -61,6 +61,7 @@ export {
 export type { Judged, JudgeRecord, JudgingMethod, RoundToJudge, Verdict } from "./judging/JudgingMethod.js";
 export { JUDGING_METHODS, type JudgingName, judgingMethod } from "./judging/methods.js";
 export { liveSynthesisReader } from "./liveSynthesis.js";
+export { locally } from "./locally.js";
 export { withSystemText } from "./memberRequest.js";
 export {
   answered,

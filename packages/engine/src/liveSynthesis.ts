@@ -61,7 +61,12 @@ const balancedClose = (masked: string, name: string, from: number) => {
  * reply's length.
  */
 export const liveSynthesisReader = (quoted: ReadonlyArray<string> = []): ((raw: string) => string) => {
-  const answers = quoted.map(squash).filter((answer) => answer.length > 0);
+  // Squashed at the first reading: most runs never stream, and build a reader all the same.
+  let squashed: ReadonlyArray<string> | undefined;
+  const answersOf = (): ReadonlyArray<string> => {
+    squashed ??= quoted.map(squash).filter((answer) => answer.length > 0);
+    return squashed;
+  };
   let previous = "";
   let last: Reading = { text: "" };
   return (raw) => {
@@ -78,7 +83,7 @@ export const liveSynthesisReader = (quoted: ReadonlyArray<string> = []): ((raw: 
         return last.open!.trim();
       }
     }
-    last = liveSynthesis(raw, answers);
+    last = liveSynthesis(raw, answersOf());
     previous = raw;
     return last.text;
   };

@@ -1,6 +1,6 @@
 import { Effect, Ref } from "effect";
 import { type CallOutcome, callModel } from "./callPolicy.js";
-import { type CallSite, currentCallSite } from "./callSite.js";
+import type { CallSite } from "./callSite.js";
 import { type Layer, memberRequest } from "./memberRequest.js";
 import { askNested } from "./nestedMember.js";
 import type { PreviousRound } from "./prompts.js";
@@ -65,9 +65,13 @@ const askInstance = (
       iteration,
       ...(layer === undefined ? {} : { layer: layer.index })
     };
-    const outcome = yield* Effect.locally(
-      callModel(context.client, provider, request, context.config.limits, context.gates, hooks),
-      currentCallSite,
+    const outcome = yield* callModel(
+      context.client,
+      provider,
+      request,
+      context.config.limits,
+      context.gates,
+      hooks,
       site
     );
     return toResponse(outcome);

@@ -24,11 +24,14 @@ const OPEN_TAG = openTagOf(TAG_PATTERN);
 export const normaliseName = (name: string): string => name.toLowerCase().replace("-", "_");
 
 /** Same length as the input, with quoted regions blanked, so positions still index the original. */
-export const maskQuotedRegions = (text: string): string =>
-  text
-    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => " ".repeat(m.length))
-    // Inline code spans: a tag in backticks is an example, never the arbiter's answer.
-    .replace(/`[^`\n]+`/g, (m) => " ".repeat(m.length));
+export const maskQuotedRegions = (text: string): string => {
+  // Each pattern runs only over a text that can match it: most replies have neither.
+  const withoutCdata = text.includes("<![CDATA[")
+    ? text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => " ".repeat(m.length))
+    : text;
+  // Inline code spans: a tag in backticks is an example, never the arbiter's answer.
+  return withoutCdata.includes("`") ? withoutCdata.replace(/`[^`\n]+`/g, (m) => " ".repeat(m.length)) : withoutCdata;
+};
 
 interface Element {
   /** Normalised: lower case, `_` for `-`. */
@@ -45,6 +48,18 @@ interface Element {
 
 const nameRegex = (name: string): string => name.replace("_", "[_-]");
 
+// A pattern per tag name, built once: building one per element read was the costliest step of
+// reading a reply. Names come from the code's own tag lists, so the map stays small.
+const sameTags = new Map<string, RegExp>();
+const sameTagOf = (name: string): RegExp => {
+  let pattern = sameTags.get(name);
+  if (pattern === undefined) {
+    pattern = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
+    sameTags.set(name, pattern);
+  }
+  return pattern;
+};
+
 /**
  * The end of `name`'s element whose content starts at `from`, counting nested elements of the same
  * name. `balanced`: the nesting came back to zero there; false when it never did and the last closing
@@ -55,7 +70,7 @@ export const findClose = (
   name: string,
   from: number
 ): { readonly contentEnd: number; readonly end: number; readonly balanced: boolean } | undefined => {
-  const same = new RegExp(`<\\s*(/)?\\s*${nameRegex(name)}(\\s[^<>]*)?>`, "gi");
+  const same = sameTagOf(name);
   same.lastIndex = from;
   let depth = 1;
   let lastClose: { contentEnd: number; end: number; balanced: boolean } | undefined;
@@ -118,7 +133,8 @@ const topLevelElements = (masked: string, openTag: RegExp = OPEN_TAG): Array<Ele
   return elements;
 };
 
-export const unwrapCdata = (text: string): string => text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1");
+export const unwrapCdata = (text: string): string =>
+  text.includes("<![CDATA[") ? text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1") : text;
 
 /** Removes one code fence wrapping the whole text (```xml ... ```), as models like to add. */
 export const stripWrappingFence = (text: string): string => {
@@ -207,8 +223,11 @@ const strayTagIn = (masked: string, element: Element): number | undefined => {
  * of `quoted` is a quotation and never counts. `onlyQuoted`: the tags found only in quotations.
  */
 const ownElements = (raw: string, elements: ReadonlyArray<Element>, quoted: ReadonlyArray<string> = []) => {
-  const quotations = quoted.map(squash).filter((text) => text.length > 0);
+  // An element's text starts with its tag's `<`, which squashing keeps: a text without one cannot hold
+  // it. Most answers have none, and squashing them and every element was most of reading a reply.
+  const quotations = quoted.flatMap((text) => (text.includes("<") ? [squash(text)] : []));
   const isQuotation = (element: Element): boolean => {
+    if (quotations.length === 0) return false;
     const span = squash(raw.slice(element.start, element.end));
     return quotations.some((text) => text.includes(span));
   };

@@ -70,14 +70,17 @@ export const roundWorstCaseUsd = (
   });
 
 /** The ending that stops the run before this round, or undefined when the round fits (or no budget applies). */
+const NO_STOP: Effect.Effect<Ending | undefined> = Effect.succeed(undefined);
+
 export const budgetStopBefore = (
   context: RunContext,
   iteration: number,
   previous: PreviousRound | undefined
-): Effect.Effect<Ending | undefined> =>
-  Effect.gen(function* () {
-    const budget = context.gates.budget;
-    if (budget === undefined) return undefined;
+): Effect.Effect<Ending | undefined> => {
+  const budget = context.gates.budget;
+  // Most runs have no budget: one step, not a generator's.
+  if (budget === undefined) return NO_STOP;
+  return Effect.gen(function* () {
     const worst = yield* roundWorstCaseUsd(context, iteration, previous);
     // Reserved and released at once: only the check, which also marks the budget reached when it fails.
     if (yield* budget.reserve(worst)) {
@@ -86,15 +89,18 @@ export const budgetStopBefore = (
     }
     return { _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd: yield* budget.spentUsd };
   });
+};
 
 /** The ending for a round in which some call was refused by the budget, if one was. */
 export const budgetStopIn = (
   context: RunContext,
   iteration: number,
   errors: ReadonlyArray<{ readonly type: string } | null>
-): Effect.Effect<Ending | undefined> =>
-  Effect.gen(function* () {
-    const budget = context.gates.budget;
-    if (budget === undefined || !errors.some((error) => error?.type === "BudgetReached")) return undefined;
-    return { _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd: yield* budget.spentUsd };
-  });
+): Effect.Effect<Ending | undefined> => {
+  const budget = context.gates.budget;
+  if (budget === undefined || !errors.some((error) => error?.type === "BudgetReached")) return NO_STOP;
+  return Effect.map(
+    budget.spentUsd,
+    (spentUsd): Ending => ({ _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd })
+  );
+};

@@ -11,11 +11,11 @@ import { answerRound } from "./layers.js";
 import type { NestedLink, RunNested } from "./nestedMember.js";
 import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
 import type { PreviousRound } from "./prompts.js";
-import { emitEvent } from "./RunEvents.js";
+import { RunEvents } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { Iteration, RunResult } from "./result.js";
 import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
-import { expandInstances, type RunContext } from "./runContext.js";
+import { emit, expandInstances, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { iterationSeed } from "./shuffle.js";
 import { decideStop } from "./stopRule.js";
@@ -89,7 +89,7 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         ...p,
         unfinished: { index: iteration, responses: [], arbiterFailures: [] }
       }));
-      yield* emitEvent({ _tag: "IterationStarted", runId: context.runId, iteration });
+      yield* emit(context, { _tag: "IterationStarted", runId: context.runId, iteration });
 
       const round = yield* answerRound(context, iteration, previous, active);
       const refusedMember = yield* budgetStopIn(
@@ -151,7 +151,7 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         unfinished: null,
         parseIssues: verdict.parseIssues.length === 0 ? p.parseIssues : [...p.parseIssues, ...verdict.parseIssues]
       }));
-      yield* emitEvent({
+      yield* emit(context, {
         _tag: "IterationEnded",
         runId: context.runId,
         iteration,
@@ -226,7 +226,7 @@ const finish = (context: RunContext, ending: Ending, startedMs: number): Effect.
     if (context.answer !== undefined) {
       yield* context.answer.end(progress.iterations.at(-1)?.index ?? 0, result.synthesis?.text ?? null);
     }
-    yield* emitEvent({ _tag: "RunEnded", runId: context.runId, status: result.status, error: result.error });
+    yield* emit(context, { _tag: "RunEnded", runId: context.runId, status: result.status, error: result.error });
     return result;
   });
 
@@ -244,7 +244,13 @@ export const runConsortium = (
 ): Effect.Effect<RunResult, StartError, LlmClient | RunLog> =>
   // A span without a captured call site: an eval starts a run per case, and that capture (an Error and
   // its stack, which Effect.fn and withSpan take by default) was the costliest step of starting one.
-  Effect.withSpan(startRun(config, prompt, options), "Engine.runConsortium", { captureStackTrace: false });
+  // A run answered from memory (a cassette replay) has no span at all: it never waits, so a span shows
+  // nothing a trace needs, and making and ending one was more Effect steps than its four calls took.
+  Effect.flatMap(LlmClient, (client) =>
+    client.answers === "local"
+      ? startRun(config, prompt, options)
+      : Effect.withSpan(startRun(config, prompt, options), "Engine.runConsortium", { captureStackTrace: false })
+  );
 
 const startRun = Effect.fnUntraced(function* (
   config: ConsortiumConfig,
@@ -259,6 +265,7 @@ const startRun = Effect.fnUntraced(function* (
 
   const client = yield* LlmClient;
   const log = yield* RunLog;
+  const events = Option.getOrUndefined(yield* Effect.serviceOption(RunEvents));
   const runId = options.runId ?? (yield* makeRunId);
   const seed = options.seed ?? (yield* Random.nextIntBetween(0, 2 ** 31 - 1));
   const startedMs = yield* Clock.currentTimeMillis;
@@ -298,6 +305,7 @@ const startRun = Effect.fnUntraced(function* (
     log,
     gates,
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] }),
+    events,
     ...(config.members.some((member) => member.consortium !== undefined) ? { runNested } : {}),
     ...(answer === undefined ? {} : { answer })
   };
@@ -313,7 +321,7 @@ const startRun = Effect.fnUntraced(function* (
         ...(options.origin === undefined ? {} : { origin: options.origin }),
         ...(options.nestedIn === undefined ? {} : { nestedIn: options.nestedIn })
       });
-      yield* emitEvent({
+      yield* emit(context, {
         _tag: "RunStarted",
         runId,
         consortium: config.name,

@@ -7,7 +7,7 @@ import type { Turn } from "./conversation.js";
 import type { Gates } from "./gates.js";
 import type { RunNested } from "./nestedMember.js";
 import type { RunProgress } from "./outcome.js";
-import { type CallRole, emitEvent } from "./RunEvents.js";
+import type { CallRole, RunEvent, RunEvents } from "./RunEvents.js";
 import type { CallRecord, RunLog } from "./RunLog.js";
 import type { ResolvedTemplates } from "./templates.js";
 import { iso } from "./text/time.js";
@@ -39,6 +39,11 @@ export interface RunContext {
   readonly log: RunLog["Type"];
   readonly gates: Gates;
   readonly progress: Ref.Ref<RunProgress>;
+  /**
+   * Where the run's progress events go, looked up once when the run starts; absent when nobody
+   * listens (an eval), and then no event is built at all.
+   */
+  readonly events: RunEvents["Type"] | undefined;
   /** Runs an included consortium (a member that is one); absent where no member is. */
   readonly runNested?: RunNested;
   /** Where the answer goes out as it is written; absent unless the run was asked to stream it. */
@@ -71,20 +76,29 @@ export const providerOf = (config: ConsortiumConfig, ref: ModelRef): Effect.Effe
     ? Effect.succeed(config.providers[ref.provider]!)
     : Effect.dieMessage(`provider "${ref.provider}" vanished after preflight`);
 
+/** Sends `event` to the run's listener, if it has one. */
+export const emit = (context: RunContext, event: RunEvent): Effect.Effect<void> =>
+  context.events === undefined ? Effect.void : context.events.emit(event);
+
+const NO_EVENT = () => Effect.void;
+
 /** Hooks that report a call's attempts, retries and end as RunEvents; `onEnd` adds the caller's own. */
 export const callHooks = (
   context: RunContext,
   call: { readonly iteration: number; readonly role: CallRole; readonly label: string },
   onEnd: (outcome: CallOutcome) => Effect.Effect<void>
 ): CallHooks => {
+  const events = context.events;
+  // Nobody listens: a call's end is the caller's record alone (a replayed case makes eight events).
+  if (events === undefined) return { onAttempt: NO_EVENT, onRetry: NO_EVENT, onEnd };
   const base = { runId: context.runId, iteration: call.iteration, role: call.role, label: call.label };
   return {
-    onAttempt: (attempt) => emitEvent({ _tag: "CallStarted", ...base, attempt }),
-    onRetry: (attempt, error, delayMs) => emitEvent({ _tag: "CallRetrying", ...base, attempt, delayMs, error }),
+    onAttempt: (attempt) => events.emit({ _tag: "CallStarted", ...base, attempt }),
+    onRetry: (attempt, error, delayMs) => events.emit({ _tag: "CallRetrying", ...base, attempt, delayMs, error }),
     onEnd: (outcome) =>
       Effect.zipRight(
         onEnd(outcome),
-        emitEvent({
+        events.emit({
           _tag: "CallEnded",
           ...base,
           latencyMs: outcome.latencyMs,

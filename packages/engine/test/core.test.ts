@@ -70,6 +70,15 @@ describe("renderTemplate", () => {
     expect(renderTemplate("x {{unknown}} y", {})).toBe("x {{unknown}} y");
   });
 
+  it("renders one template again and again with other values (it is cut once, then reused)", () => {
+    const template = "Q: {{prompt}} / {{ system }} / {{missing}} {{prompt}}";
+    expect(renderTemplate(template, { prompt: "one", system: "s1" })).toBe("Q: one / s1 / {{missing}} one");
+    expect(renderTemplate(template, { prompt: "two", system: "" })).toBe("Q: two /  / {{missing}} two");
+    expect(renderTemplate(template, { prompt: "3", system: "x", missing: "m" })).toBe("Q: 3 / x / m 3");
+    expect(renderTemplate("no placeholders", { prompt: "p" })).toBe("no placeholders");
+    expect(renderTemplate("", {})).toBe("");
+  });
+
   it("does not treat replacement patterns in values specially", () => {
     expect(renderTemplate("{{a}}", { a: "$& $1 $$" })).toBe("$& $1 $$");
   });

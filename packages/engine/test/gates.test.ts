@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest";
-import { Effect, Fiber, Ref, Supervisor, TestClock } from "effect";
+import { Effect, Fiber, Option, Ref, Supervisor, TestClock } from "effect";
 import { makeGates } from "../src/gates.js";
 import { limits, makeConfig, provider } from "./support.js";
 
@@ -67,5 +67,27 @@ describe("gates", () => {
         yield* Fiber.join(holder);
         expect(yield* Fiber.join(next)).toBe("ran");
       })
+  );
+
+  it.effect("a call that fails, dies or is interrupted while holding its permits gives them back", () =>
+    Effect.gen(function* () {
+      const config = makeConfig({ limits: limits({ concurrency: 1 }), providers: { p: provider("p", 1) } });
+      const gates = yield* makeGates(config);
+      // With one permit each, a permit kept by an earlier call leaves the next one waiting for ever.
+      const endsAtOnce = <A, E>(effect: Effect.Effect<A, E>) =>
+        Effect.gen(function* () {
+          const fiber = yield* Effect.fork(gates.enter("p")(effect));
+          yield* Effect.yieldNow();
+          const exit = yield* Fiber.poll(fiber);
+          if (Option.isNone(exit)) yield* Fiber.interrupt(fiber);
+          return Option.map(exit, (ended) => ended._tag);
+        });
+      expect(yield* endsAtOnce(Effect.fail("refused"))).toEqual(Option.some("Failure"));
+      expect(yield* endsAtOnce(Effect.die("broken"))).toEqual(Option.some("Failure"));
+      const holder = yield* Effect.fork(gates.enter("p")(Effect.never));
+      yield* Effect.yieldNow();
+      yield* Fiber.interrupt(holder);
+      expect(yield* endsAtOnce(Effect.succeed("ran"))).toEqual(Option.some("Success"));
+    })
   );
 });

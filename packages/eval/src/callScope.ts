@@ -1,3 +1,4 @@
+import { locally } from "@consortium/engine";
 import { Effect, FiberRef, Ref } from "effect";
 
 /**
@@ -26,8 +27,8 @@ export const withCallScope = <A, E, R>(
   target: string,
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<{ readonly value: A; readonly replayMisses: ReadonlyArray<string> }, E, R> =>
-  Effect.gen(function* () {
-    const replayMisses = yield* Ref.make<ReadonlyArray<string>>([]);
-    const value = yield* Effect.locally(effect, currentCallScope, { caseId, target, replayMisses });
-    return { value, replayMisses: yield* Ref.get(replayMisses) };
-  });
+  Effect.flatMap(Ref.make<ReadonlyArray<string>>([]), (replayMisses) =>
+    Effect.flatMap(locally(effect, currentCallScope, { caseId, target, replayMisses }), (value) =>
+      Effect.map(Ref.get(replayMisses), (misses) => ({ value, replayMisses: misses }))
+    )
+  );

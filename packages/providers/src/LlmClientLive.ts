@@ -2,12 +2,12 @@ import type { ProviderConfig } from "@consortium/config";
 import { Effect, Layer, Redacted } from "effect";
 import { classifyError } from "./classifyError.js";
 import { type Connection, connect, connectionKey } from "./connection.js";
-import { AuthFailed, attemptTimedOut, MalformedResponse } from "./errors.js";
+import { AuthFailed, attemptTimedOut, type LlmError, MalformedResponse } from "./errors.js";
 import { type AttemptOptions, LlmClient, type OnText } from "./LlmClient.js";
 import { baseUrlOf, type Env } from "./providerEnv.js";
 import { isSdkLoaded, loadSdk } from "./sdks.js";
 import { SecretSet, secretsOfEnv, urlCredentials } from "./secrets.js";
-import type { LlmRequest } from "./types.js";
+import type { LlmRequest, LlmResponse } from "./types.js";
 
 export interface LlmClientOptions {
   /** Where keys and base URLs are read from, once per provider on its first call. Default process.env. */
@@ -18,7 +18,7 @@ export interface LlmClientOptions {
 
 /**
  * The live client over the official SDKs: one attempt per call, no SDK retries, and interruption
- * aborts the HTTP request (Effect.tryPromise hands the SDK an AbortSignal). It is also where model
+ * aborts the HTTP request (the SDK is handed the attempt's AbortSignal). It is also where model
  * output enters the system, so it is where secrets leave it: every answer and every error message is
  * scrubbed of the keys it knows (key-like variables, every provider's key variable, URL credentials).
  */
@@ -44,75 +44,113 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
     return connection;
   };
 
-  // Untraced: the per-call hot path, where a span cost ~0.1 ms of CPU per call (docs/benchmarks.md).
-  const complete = Effect.fnUntraced(function* (
+  // One attempt is one Effect.async, no generator or span: this runs for every model call (thousands
+  // in a suite). It owns the one AbortController of the attempt, aborted by its timer or by an
+  // interrupt (the async's canceler); Effect.tryPromise would add a second one per call.
+  const attemptOnce = (
+    provider: ProviderConfig,
+    request: LlmRequest,
+    attempt: AttemptOptions | undefined,
+    onText: OnText | undefined
+  ): Effect.Effect<LlmResponse, LlmError> =>
+    Effect.async<LlmResponse, LlmError>((resume) => {
+      const connection = connectionFor(provider);
+      const { model } = request;
+      const name = provider.name;
+      const sendOnce = connection.send;
+      if (sendOnce === undefined) {
+        // preflight() catches this before a run starts; this guards callers that skip it.
+        resume(
+          Effect.fail(
+            new AuthFailed({
+              provider: name,
+              model,
+              status: 401,
+              message: `${name}/${model}: ${connection.keyVariable} is not set`
+            })
+          )
+        );
+        return;
+      }
+      // Streamed text is scrubbed on its way out too; a piece that may begin a key waits for the next.
+      const scrubber = onText === undefined ? undefined : known.scrubber();
+      const heard =
+        onText === undefined || scrubber === undefined
+          ? undefined
+          : (delta: string) => {
+              const out = scrubber.push(delta);
+              if (out.length > 0) onText(out);
+            };
+      const controller = new AbortController();
+      let timedOut = false;
+      let settled = false;
+      // The attempt's timeout is a timer aborting the request, not a fiber racing it.
+      const timer =
+        attempt === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              controller.abort();
+            }, attempt.timeoutMs);
+      const done = (): boolean => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (settled) return false;
+        settled = true;
+        return true;
+      };
+      sendOnce(request, controller.signal, heard).then(
+        (raw) => {
+          if (!done()) return;
+          const response = connection.read(raw);
+          if (typeof response === "string") {
+            resume(
+              Effect.fail(
+                new MalformedResponse({
+                  provider: name,
+                  model,
+                  message: known.scrub(`${name}/${model}: malformed response: ${response}`)
+                })
+              )
+            );
+            return;
+          }
+          if (onText !== undefined && scrubber !== undefined) {
+            const rest = scrubber.end();
+            if (rest.length > 0) onText(rest);
+          }
+          resume(Effect.succeed({ ...response, text: known.scrub(response.text) }));
+        },
+        (error: unknown) => {
+          if (!done()) return;
+          resume(
+            Effect.fail(
+              timedOut && attempt !== undefined
+                ? attemptTimedOut(name, model, attempt.timeoutMs)
+                : classifyError(error, { provider: name, model, keyVariable: connection.keyVariable, secrets })
+            )
+          );
+        }
+      );
+      // Interrupted: abort the request; whatever it settles with afterwards is nobody's answer.
+      return Effect.sync(() => {
+        if (!done()) return;
+        controller.abort();
+      });
+    });
+
+  const complete = (
     provider: ProviderConfig,
     request: LlmRequest,
     attempt?: AttemptOptions,
     onText?: OnText
-  ) {
+  ): Effect.Effect<LlmResponse, LlmError> =>
     // the SDK loads on the first call of its provider type, not when the process starts
-    if (!isSdkLoaded(provider.type)) yield* Effect.promise(() => loadSdk(provider.type));
-    const connection = connectionFor(provider);
-    const { model } = request;
-    const name = provider.name;
-    if (connection.send === undefined) {
-      // preflight() catches this before a run starts; this guards callers that skip it.
-      return yield* new AuthFailed({
-        provider: name,
-        model,
-        status: 401,
-        message: `${name}/${model}: ${connection.keyVariable} is not set`
-      });
-    }
-    // Streamed text is scrubbed on its way out too; a piece that may begin a key waits for the next.
-    const scrubber = onText === undefined ? undefined : known.scrubber();
-    const heard =
-      onText === undefined || scrubber === undefined
-        ? undefined
-        : (delta: string) => {
-            const out = scrubber.push(delta);
-            if (out.length > 0) onText(out);
-          };
-    const sendOnce = connection.send;
-    const send =
-      heard === undefined ? sendOnce : (request: LlmRequest, signal: AbortSignal) => sendOnce(request, signal, heard);
-    // The attempt's timeout is a timer aborting the request, not a fiber racing it.
-    let timedOut = false;
-    const raw = yield* Effect.tryPromise({
-      try: (signal) => {
-        if (attempt === undefined) return send(request, signal);
-        const timer = new AbortController();
-        const onInterrupt = () => timer.abort(signal.reason);
-        signal.addEventListener("abort", onInterrupt, { once: true });
-        const timeout = setTimeout(() => {
-          timedOut = true;
-          timer.abort();
-        }, attempt.timeoutMs);
-        return send(request, timer.signal).finally(() => {
-          clearTimeout(timeout);
-          signal.removeEventListener("abort", onInterrupt);
-        });
-      },
-      catch: (error) =>
-        timedOut && attempt !== undefined
-          ? attemptTimedOut(name, model, attempt.timeoutMs)
-          : classifyError(error, { provider: name, model, keyVariable: connection.keyVariable, secrets })
-    });
-    const response = connection.read(raw);
-    if (typeof response === "string") {
-      return yield* new MalformedResponse({
-        provider: name,
-        model,
-        message: known.scrub(`${name}/${model}: malformed response: ${response}`)
-      });
-    }
-    if (onText !== undefined && scrubber !== undefined) {
-      const rest = scrubber.end();
-      if (rest.length > 0) onText(rest);
-    }
-    return { ...response, text: known.scrub(response.text) };
-  });
+    isSdkLoaded(provider.type)
+      ? attemptOnce(provider, request, attempt, onText)
+      : Effect.zipRight(
+          Effect.promise(() => loadSdk(provider.type)),
+          Effect.suspend(() => attemptOnce(provider, request, attempt, onText))
+        );
 
   return { complete, answers: "timed" };
 };

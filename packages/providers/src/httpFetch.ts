@@ -1,9 +1,11 @@
 import http from "node:http";
 import https from "node:https";
+import { WholeReply } from "./wholeReply.js";
 
 // The `fetch` the SDK clients are given: node:http(s) with keep-alive agents. Node's global fetch
 // (undici) cost about twice the CPU per call for the same requests, and the SDKs need nothing it adds.
-// A JSON reply (every member call) is read whole before the Response is made: one buffer, no stream.
+// A JSON reply (every member call) is read whole before it is answered: one buffer, no stream, handed
+// over as a WholeReply (wholeReply.ts), which reads it without the web stream a Response would build.
 // An event stream (`text/event-stream`, a streamed completion) is handed over as soon as its headers
 // arrive, its body a web ReadableStream fed as the bytes come, so the SDK can read events live.
 // An abort (the engine's attempt timeout, or an interrupt) destroys the request, before or during the
@@ -24,7 +26,8 @@ const abortError = (signal: AbortSignal): Error => {
 const headersOf = (init: RequestInit["headers"]): Record<string, string> => {
   const headers: Record<string, string> = {};
   if (init === undefined) return headers;
-  new Headers(init).forEach((value, name) => {
+  // The SDKs hand over a Headers: read it as it is rather than copying it into another first.
+  (init instanceof Headers ? init : new Headers(init)).forEach((value, name) => {
     headers[name] = value;
   });
   return headers;
@@ -82,13 +85,9 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
     };
     const request = send(url, { method: init.method ?? "GET", agent, headers }, (response) => {
       const status = response.statusCode ?? 0;
-      const responseInit = {
-        status,
-        statusText: response.statusMessage ?? "",
-        headers: responseHeaders(response.headers)
-      };
+      const statusText = response.statusMessage ?? "";
       if (isEventStream(response) && !NO_BODY.has(status)) {
-        streamBody(response, responseInit);
+        streamBody(response, { status, statusText, headers: responseHeaders(response.headers) });
         return;
       }
       const chunks: Array<Buffer> = [];
@@ -103,7 +102,8 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
         settled = true;
         signal?.removeEventListener("abort", onAbort);
         try {
-          resolve(new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), responseInit));
+          const bytes = NO_BODY.has(status) ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          resolve(new WholeReply(url.href, status, statusText, response.headers, bytes) as unknown as Response);
         } catch (cause) {
           // A status fetch cannot represent (outside 200-599).
           reject(cause);

@@ -75,7 +75,6 @@ export interface StoreShape {
 export const makeStore = (location: string, options: StoreOptions = {}) =>
   Effect.gen(function* () {
     const backend = yield* openDatabase(location, undefined, { readOnly: options.readOnly === true });
-    const access = makeAccess(backend);
     const writer: Writer = options.writer ?? { pid: process.pid, hostname: hostname() };
     const isAlive = options.isAlive ?? isProcessAlive;
     const redactor = yield* makeRedactor(options.env ?? process.env);
@@ -83,13 +82,14 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const lease = options.lease ?? DEFAULT_LEASE;
     // The first lease counts from when the run started, as its record says.
     const leaseFrom = (startedAt: string) => leaseUntil(Date.parse(startedAt), lease);
-    // Calls, run starts and ends, and case results reaching the store in the same tick share a
+    // Calls, run starts and ends, and case results reaching the store in the same turn share a
     // transaction; whatever waits is committed before the connection closes (this finalizer runs
     // before openDatabase's, which was added first).
     const batch = makeBatcher(
       options.commitWrites ?? backend.commitWrites ?? commitWritesWith(backend.db, backend.sql)
     );
     yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
+    const access = makeAccess(backend, batch.flush);
     const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
     const evals = makeEvalRepository(access, writer, redactor, batch);
 

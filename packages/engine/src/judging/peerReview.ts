@@ -2,7 +2,6 @@ import type { LlmRequest } from "@consortium/providers";
 import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
 import { callModel } from "../callPolicy.js";
-import { currentCallSite } from "../callSite.js";
 import { liveSynthesisReader } from "../liveSynthesis.js";
 import { describeError } from "../outcome.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
@@ -58,11 +57,11 @@ const review = (
         })
     );
     const provider = yield* providerOf(context.config, member);
-    const outcome = yield* Effect.locally(
-      callModel(context.client, provider, request, context.config.limits, context.gates, hooks),
-      currentCallSite,
-      { role: "reviewer", instance: instance.instance, iteration }
-    );
+    const outcome = yield* callModel(context.client, provider, request, context.config.limits, context.gates, hooks, {
+      role: "reviewer",
+      instance: instance.instance,
+      iteration
+    });
     return {
       member: instance.member,
       instance: instance.instance,

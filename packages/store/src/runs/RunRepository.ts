@@ -104,7 +104,7 @@ export const makeRunRepository = (
     });
   });
 
-  // Once per model call: untraced, and batched with the other calls ending in the same tick.
+  // Once per model call: untraced, and batched with the other calls ending in the same turn of the event loop.
   const callEnded = (call: CallRecord): Effect.Effect<void, StoreError> =>
     write("record call", () => {
       const row = callRow(call, redactor.current());
