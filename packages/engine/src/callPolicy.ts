@@ -226,11 +226,11 @@ export const callModel = (
     // after. One region, not Effect.locally + onInterrupt + an uninterruptible finish: each of those
     // is a region of its own, several Effect steps per call on a path that runs for every model call.
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(FiberRef.get(currentCallSite), (outer) => {
-        const putBack = site === undefined ? Effect.void : FiberRef.set(currentCallSite, outer);
-        return Effect.zipRight(
-          site === undefined ? Effect.void : FiberRef.set(currentCallSite, site),
-          Effect.matchCauseEffect(restore(calling), {
+      Effect.flatMap(
+        site === undefined ? FiberRef.get(currentCallSite) : FiberRef.getAndSet(currentCallSite, site),
+        (outer) => {
+          const putBack = site === undefined ? Effect.void : FiberRef.set(currentCallSite, outer);
+          return Effect.matchCauseEffect(restore(calling), {
             onSuccess: (response) => Effect.zipRight(putBack, ended(response)),
             onFailure: (cause) =>
               Effect.zipRight(
@@ -249,8 +249,8 @@ export const callModel = (
                     )
                   : failedWith(cause, (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }))
               )
-          })
-        );
-      })
+          });
+        }
+      )
     );
   });

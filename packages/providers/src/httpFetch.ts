@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 import { WholeReply } from "./wholeReply.js";
 
 // The `fetch` the SDK clients are given: node:http(s) with keep-alive agents. Node's global fetch
@@ -50,6 +51,27 @@ const responseHeaders = (raw: http.IncomingHttpHeaders): Headers => {
   return headers;
 };
 
+interface Target {
+  readonly href: string;
+  readonly protocol: string;
+  readonly options: http.RequestOptions;
+}
+
+// A client sends every call of a kind to the same URL: parse each once, not per call.
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 256;
+
+const targetOf = (input: string): Target => {
+  let target = targets.get(input);
+  if (target === undefined) {
+    const url = new URL(input);
+    target = { href: url.href, protocol: url.protocol, options: urlToHttpOptions(url) };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(input, target);
+  }
+  return target;
+};
+
 /** Statuses whose Response may not carry a body. */
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -61,7 +83,7 @@ const isEventStream = (response: http.IncomingMessage): boolean =>
 
 export const httpFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
   new Promise<Response>((resolve, reject) => {
-    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const url = targetOf(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const agent = url.protocol === "https:" ? agents["https:"] : url.protocol === "http:" ? agents["http:"] : undefined;
     if (agent === undefined) {
       reject(new TypeError(`unsupported protocol ${url.protocol}`));
@@ -83,7 +105,7 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
       signal?.removeEventListener("abort", onAbort);
       reject(cause);
     };
-    const request = send(url, { method: init.method ?? "GET", agent, headers }, (response) => {
+    const request = send({ ...url.options, method: init.method ?? "GET", agent, headers }, (response) => {
       const status = response.statusCode ?? 0;
       const statusText = response.statusMessage ?? "";
       if (isEventStream(response) && !NO_BODY.has(status)) {

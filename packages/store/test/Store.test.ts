@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest";
 import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer } from "effect";
 import { sql } from "kysely";
-import { BUSY_TIMEOUT_MS, openSqlite } from "../src/sqlite/openSqlite.js";
+import { BUSY_TIMEOUT_MS, CACHE_KIB, openSqlite } from "../src/sqlite/openSqlite.js";
 import { arbiterCall, callsOfRun, config, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
 
 const tmp = tempDir();
@@ -283,7 +283,7 @@ describe("Store: runs", () => {
 });
 
 describe("Store: opening", () => {
-  it.effect("creates the folder, and sets WAL, busy timeout, foreign keys and synchronous=NORMAL", () => {
+  it.effect("creates the folder, and sets WAL, busy timeout, foreign keys, synchronous=NORMAL and a 2 MB page cache", () => {
     const path = join(tmp.dir, "deep", "er", "consortium.db");
     return Effect.gen(function* () {
       yield* Store;
@@ -307,6 +307,8 @@ describe("Store: opening", () => {
         expect(yield* pragma("foreign_keys")).toBe(1);
         // 0 OFF, 1 NORMAL, 2 FULL (the default)
         expect(yield* pragma("synchronous")).toBe(1);
+        // negative: KiB
+        expect(yield* pragma("cache_size")).toBe(-CACHE_KIB);
       } finally {
         yield* Effect.promise(() => backend.db.destroy());
       }
