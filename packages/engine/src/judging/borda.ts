@@ -13,8 +13,10 @@ export interface BordaPlace {
 // Made at the first tie it breaks, not when the module loads: creating a collator loads ICU's data,
 // several milliseconds of every run's start-up, most of which never compare two labels.
 let natural: Intl.Collator | undefined;
-const naturalOrder = (a: string, b: string): number =>
-  (natural ??= new Intl.Collator("en", { numeric: true, sensitivity: "base" })).compare(a, b);
+const naturalOrder = (a: string, b: string): number => {
+  natural ??= new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+  return natural.compare(a, b);
+};
 
 export const bordaCount = (
   labels: ReadonlyArray<string>,
