@@ -9,6 +9,7 @@
 //                 its cache files.
 //   dist/store-writer.js  serve's SQLite writer thread (packages/server/src/storeWriter.ts), loaded
 //                 from beside the bundle by a worker: an ES module of its own.
+//   dist/run-thread.js    serve's run thread (packages/server/src/threadRunner.ts), the same way.
 
 // Usage: node build.mjs [outdir] [package.json whose version --version prints] [metafile.json]
 // (the published `consortium` package builds its copy of the CLI with all three: the metafile lists
@@ -85,9 +86,9 @@ const bin = await build({
   define: { ...versionDefine, __CLI_BUNDLE_ID__: JSON.stringify(bundleId) },
   banner: { js: "#!/usr/bin/env node" }
 });
-const storeWriter = await build({
+const threads = await build({
   ...common,
-  entryPoints: { "store-writer": "../server/src/storeWriterThread.ts" },
+  entryPoints: { "store-writer": "../server/src/storeWriterThread.ts", "run-thread": "../server/src/runThread.ts" },
   format: "esm",
   external: ["better-sqlite3", "pg"],
   banner: {
@@ -100,7 +101,7 @@ const storeWriter = await build({
 });
 
 if (process.argv[4] !== undefined) {
-  const builds = [cli, bin, storeWriter];
+  const builds = [cli, bin, threads];
   writeFileSync(
     process.argv[4],
     JSON.stringify({

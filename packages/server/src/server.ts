@@ -9,13 +9,15 @@ import { sendError, sendJson } from "./http.js";
 import type { ServeOptions } from "./options.js";
 import { makeRunner, StartFailed } from "./Runner.js";
 import { makeRunSlots } from "./slots.js";
+import { makeThreadRunner } from "./threadRunner.js";
 
 // `consortium serve`: an OpenAI-compatible HTTP server where every consortium is a model.
 //
 // Plain node:http rather than @effect/platform's HttpServer: the server's hard parts are socket-level
 // (a client that disconnects must abort its run at once, a body refused by size before it is read,
 // idle keep-alive connections closed on shutdown while busy ones finish), and node:http exposes each
-// of them directly. The runs themselves are Effect fibers on one shared runtime (Runner.ts).
+// of them directly. The runs themselves are Effect fibers on one shared runtime (Runner.ts), on a
+// thread of their own when the CLI is bundled (threadRunner.ts).
 
 export interface RunningServer {
   readonly url: string;
@@ -27,7 +29,8 @@ export interface RunningServer {
 const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") ?? "";
 
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
-  const runner = await makeRunner({ db: options.db, noLog: options.noLog });
+  const runnerOptions = { db: options.db, noLog: options.noLog };
+  const runner = (await makeThreadRunner(runnerOptions)) ?? (await makeRunner(runnerOptions));
   const catalog = makeCatalog(options.dir, options.log);
   const slots = makeRunSlots(options.maxRuns, options.maxQueue);
   let stopping = false;

@@ -12,6 +12,10 @@ import { arbiterReply, type Served, serve } from "./support.js";
 // `consortium serve` end to end: the built CLI spawned as a server, the fake LLM server behind it, and
 // the official `openai` client in front, as any OpenAI-compatible tool would use it.
 
+// how long a readiness poll may take on a loaded machine (a new server's first run loads the SDK):
+// a bound on waiting, not a timing assertion
+const WAIT = { timeout: 15_000, interval: 20 };
+
 const SYNTHESIS = "Canberra is the capital of Australia. It was chosen in 1908 as a compromise.";
 
 let fake: FakeLlm;
@@ -107,6 +111,27 @@ describe("consortium serve", () => {
     expect(last?.usage?.total_tokens).toBeGreaterThan(0);
   });
 
+  it("runs each request with its own system message, however many different ones came before", async () => {
+    const ask = async (system: string | undefined) => {
+      fake.reset();
+      fake.script("judge-m", { text: arbiterReply(SYNTHESIS) });
+      const completion = await client.chat.completions.create({
+        model: "capital",
+        messages: [
+          ...(system === undefined ? [] : [{ role: "system" as const, content: system }]),
+          { role: "user", content: "Q?" }
+        ]
+      });
+      expect(completion.choices[0]?.message.content).toBe(SYNTHESIS);
+      return fake.requests.find((r) => r.model === "gpt-m")?.system;
+    };
+    expect(await ask(undefined)).toBeUndefined();
+    // more distinct system messages than a server keeps consortium copies for, then the first again
+    for (let i = 0; i < 40; i++) expect(await ask(`Answer as reader ${i}.`)).toBe(`Answer as reader ${i}.`);
+    expect(await ask(undefined)).toBeUndefined();
+    expect(await ask("Answer as reader 3.")).toBe("Answer as reader 3.");
+  });
+
   it("carries earlier turns to the members as prior messages", async () => {
     await client.chat.completions.create({
       model: "capital",
@@ -152,7 +177,7 @@ describe("consortium serve", () => {
         .create({ model: "slow", messages: [{ role: "user", content: "wait" }] }, { signal: controller.signal })
         .catch(() => undefined)
     );
-    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(2));
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(2), WAIT);
     const refused = await client.chat.completions
       .create({ model: "capital", messages: [{ role: "user", content: "Q?" }] })
       .catch((e: unknown) => e);
@@ -160,9 +185,13 @@ describe("consortium serve", () => {
     const headers = (refused as InstanceType<typeof OpenAI.RateLimitError>).headers;
     expect(Number(headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(headers.get("retry-after-ms"))).toBeGreaterThan(0);
+    const interrupted = () => server.stderr().match(/ 503 run \S+ was interrupted/g)?.length ?? 0;
+    const before = interrupted();
     for (const controller of controllers) controller.abort();
     await Promise.all(busy);
     await fake.idle();
+    // the slots are free once the server has ended both runs (a client's abort returns at once)
+    await vi.waitFor(() => expect(interrupted()).toBe(before + 2), WAIT);
   });
 
   it("a client that disconnects interrupts its run: recorded interrupted, the member request aborted", async () => {
@@ -171,7 +200,7 @@ describe("consortium serve", () => {
     const pending = client.chat.completions
       .create({ model: "slow", messages: [{ role: "user", content: "wait" }] }, { signal: controller.signal })
       .catch((e: unknown) => e);
-    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1), WAIT);
     const logged = server.waitForLog(/POST \/v1\/chat\/completions 503 run \S+ was interrupted/);
     controller.abort();
     expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
@@ -286,7 +315,7 @@ describe("consortium serve access", () => {
     fake.script("slow-m", { text: "Canberra.", latencyMs: 400 });
     const local = new OpenAI({ baseURL: `${graceful.url}/v1`, apiKey: "unused", maxRetries: 0 });
     const answer = local.chat.completions.create({ model: "slow", messages: [{ role: "user", content: "Q?" }] });
-    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1), WAIT);
     graceful.child.kill("SIGTERM");
     const completion = await answer;
     expect(completion.choices[0]?.message.content).toBe(SYNTHESIS);
@@ -301,7 +330,7 @@ describe("consortium serve access", () => {
     const answer = local.chat.completions
       .create({ model: "slow", messages: [{ role: "user", content: "Q?" }] })
       .catch((e: unknown) => e);
-    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1), WAIT);
     hurried.child.kill("SIGTERM");
     const refused = await answer;
     expect(refused).toBeInstanceOf(OpenAI.APIError);

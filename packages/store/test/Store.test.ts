@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest";
 import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer } from "effect";
 import { sql } from "kysely";
-import { BUSY_TIMEOUT_MS, openSqlite } from "../src/sqlite/openSqlite.js";
+import { BUSY_TIMEOUT_MS, CACHE_KIB, openSqlite } from "../src/sqlite/openSqlite.js";
 import { arbiterCall, callsOfRun, config, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
 
 const tmp = tempDir();
@@ -283,35 +283,40 @@ describe("Store: runs", () => {
 });
 
 describe("Store: opening", () => {
-  it.effect("creates the folder, and sets WAL, busy timeout, foreign keys and synchronous=NORMAL", () => {
-    const path = join(tmp.dir, "deep", "er", "consortium.db");
-    return Effect.gen(function* () {
-      yield* Store;
-      const db = new BetterSqlite3(path);
-      try {
-        // journal_mode is stored in the file; the other pragmas are per connection, so check ours.
-        expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      } finally {
-        db.close();
-      }
-      // The connection the store writes through, opening a new file: on a file already in WAL mode
-      // this SQLite build starts at synchronous=NORMAL by itself, so only a first open tells.
-      const backend = openSqlite(join(tmp.dir, "fresh", "consortium.db"));
-      try {
-        const pragma = (name: string) =>
-          Effect.promise(() => sql.raw(`pragma ${name}`).execute(backend.db)).pipe(
-            Effect.map((result) => Object.values(result.rows[0] as Record<string, unknown>)[0])
-          );
-        expect(yield* pragma("journal_mode")).toBe("wal");
-        expect(yield* pragma("busy_timeout")).toBe(BUSY_TIMEOUT_MS);
-        expect(yield* pragma("foreign_keys")).toBe(1);
-        // 0 OFF, 1 NORMAL, 2 FULL (the default)
-        expect(yield* pragma("synchronous")).toBe(1);
-      } finally {
-        yield* Effect.promise(() => backend.db.destroy());
-      }
-    }).pipe(Effect.provide(Store.layer(path)));
-  });
+  it.effect(
+    "creates the folder, and sets WAL, busy timeout, foreign keys, synchronous=NORMAL and a 2 MB page cache",
+    () => {
+      const path = join(tmp.dir, "deep", "er", "consortium.db");
+      return Effect.gen(function* () {
+        yield* Store;
+        const db = new BetterSqlite3(path);
+        try {
+          // journal_mode is stored in the file; the other pragmas are per connection, so check ours.
+          expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+        } finally {
+          db.close();
+        }
+        // The connection the store writes through, opening a new file: on a file already in WAL mode
+        // this SQLite build starts at synchronous=NORMAL by itself, so only a first open tells.
+        const backend = openSqlite(join(tmp.dir, "fresh", "consortium.db"));
+        try {
+          const pragma = (name: string) =>
+            Effect.promise(() => sql.raw(`pragma ${name}`).execute(backend.db)).pipe(
+              Effect.map((result) => Object.values(result.rows[0] as Record<string, unknown>)[0])
+            );
+          expect(yield* pragma("journal_mode")).toBe("wal");
+          expect(yield* pragma("busy_timeout")).toBe(BUSY_TIMEOUT_MS);
+          expect(yield* pragma("foreign_keys")).toBe(1);
+          // 0 OFF, 1 NORMAL, 2 FULL (the default)
+          expect(yield* pragma("synchronous")).toBe(1);
+          // negative: KiB
+          expect(yield* pragma("cache_size")).toBe(-CACHE_KIB);
+        } finally {
+          yield* Effect.promise(() => backend.db.destroy());
+        }
+      }).pipe(Effect.provide(Store.layer(path)));
+    }
+  );
 
   it.effect("reports a path it cannot open as a StoreError naming the path, not a stack trace", () => {
     const blocker = join(tmp.dir, "a-file");

@@ -14,6 +14,13 @@ import { sqliteColumnTypes, sqliteSql } from "./sql.js";
 /** How long a writer waits for another process's lock before giving up. Our transactions are short. */
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The page cache of a writing connection, in KiB: SQLite's own default. This build of better-sqlite3
+ * raises it to 16 MB, and a writer, which appends, filled it with pages it never read again: an eval
+ * writing a 15 MB database ended with all of it cached, 14 MB more peak RSS for no CPU saved.
+ */
+export const CACHE_KIB = 2000;
+
 /** Bytes a page of a new database holds. */
 const PAGE_SIZE = 16_384;
 
@@ -45,6 +52,7 @@ const configured = (sqlite: BetterSqlite3.Database, isNew: boolean): BetterSqlit
     }
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`cache_size = -${CACHE_KIB}`);
   } catch (cause) {
     sqlite.close();
     throw cause;
