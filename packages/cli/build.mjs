@@ -74,6 +74,21 @@ writeFileSync(
       .map(([path]) => path)
   )
 );
+// V8 keeps a script's source for as long as the script lives (it compiles functions lazily from it),
+// and a single character above U+00FF makes it keep the whole source two bytes a character: 13 of
+// them (dashes, arrows, quotes in regular expressions and the viewer's templates) held 7.4 MB of heap
+// instead of 3.7 for the process's life, about 18 MB of peak RSS in a 2,000-case eval. esbuild
+// escapes such characters in strings but leaves regular expressions and template literals as they
+// are. A \u escape means the same character in a string, a template's text and a regular expression;
+// only a tagged template's raw text would differ, and no tag in this code reads raw text. The source
+// map's columns after an escape on its line shift by five.
+const asLatin1 = (text) => {
+  // after a backslash the escape would be read as the letter u: no such place today, so stop if one appears
+  if (/\\[\u0100-\uffff]/.test(text)) throw new Error("cli.cjs: a character above U+00FF follows a backslash");
+  return text.replace(/[\u0100-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+};
+writeFileSync(`${outdir}/cli.cjs`, asLatin1(readFileSync(`${outdir}/cli.cjs`, "utf8")));
+
 const bundleId = createHash("sha256")
   .update(readFileSync(`${outdir}/cli.cjs`))
   .digest("hex")

@@ -22,6 +22,11 @@ describe("the bundle", () => {
     const bundle = readFileSync(join(dirname(binPath), "cli.cjs"), "utf8");
     expect(bundle.startsWith('"use strict";')).toBe(true);
   });
+
+  it("is Latin-1 text, so the source V8 keeps for the process's life takes one byte a character", () => {
+    const bundle = readFileSync(join(dirname(binPath), "cli.cjs"), "utf8");
+    expect(bundle.match(/[\u0100-\uffff]/g) ?? []).toEqual([]);
+  });
 });
 
 describe("the compile cache", () => {
