@@ -72,6 +72,9 @@ export const sumUsage = (calls: ReadonlyArray<CostedCall>): Usage =>
 /** The whole run: totals, and whether every call's model had a price. */
 export const runUsage = (rounds: ReadonlyArray<Round | UnfinishedIteration>): RunUsage => {
   const calls = rounds.flatMap(callsOf);
-  const unpriced = [...new Set(calls.filter((call) => call.usage.costUsd === null).map((call) => call.model))].sort();
+  // One pass, and no sort when every call was priced (a run's end computes this).
+  const unpricedModels = new Set<string>();
+  for (const call of calls) if (call.usage.costUsd === null) unpricedModels.add(call.model);
+  const unpriced = unpricedModels.size === 0 ? [] : [...unpricedModels].sort();
   return { ...sumUsage(calls), costComplete: unpriced.length === 0, unpricedModels: unpriced };
 };
