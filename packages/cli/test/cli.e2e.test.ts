@@ -185,6 +185,26 @@ describe("consortium (the built binary)", () => {
     }
   });
 
+  it.runIf(process.platform === "linux")(
+    "a database under a folder that takes no new entries (/proc) is one line and exit 2, not a hang",
+    async () => {
+      // node's recursive mkdir loops for ever there; a hung CLI is killed so the test fails instead
+      let guard: NodeJS.Timeout | undefined;
+      const run = await consortium(["runs", "--db", "/proc/consortium-no-such/runs.db"], {
+        whileRunning: (pid) => {
+          guard = setTimeout(() => process.kill(pid, "SIGKILL"), 60_000);
+        }
+      });
+      clearTimeout(guard);
+      expect(run.signal).toBeNull();
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("/proc/consortium-no-such/runs.db");
+    },
+    90_000
+  );
+
   it("SIGINT ends the command with exit code 130", async () => {
     const dir = tempDir({ "suite.yaml": "name: s\ntargets: [{model: gpt-4.1}]\ncases: [{file: blocked.jsonl}]\n" });
     // The case file is a FIFO we hold open without writing: validate waits on it when the signal comes.

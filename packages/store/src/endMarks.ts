@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { closeSync, openSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { makeFolder } from "./makeFolder.js";
 
 // A run still `running` in the database whose process is gone either died (a crash, SIGKILL) or ended
 // normally but could not write its ending (a full disk). The database alone cannot tell them apart:
@@ -57,7 +58,7 @@ export const makeEndMarks = (dbPath: string): EndMarks => {
     try {
       touch(path);
     } catch {
-      mkdirSync(folder, { recursive: true });
+      makeFolder(folder);
       touch(path);
     }
     spares.push(path);

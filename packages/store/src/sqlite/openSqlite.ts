@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type Migration, Migrator, sql } from "kysely";
 import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
+import { makeFolder } from "../makeFolder.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
 import type { CommitWrites } from "../runs/callWrites.js";
@@ -34,7 +34,7 @@ export const makeMigrator = (db: Kysely<unknown>, list: Readonly<Record<string, 
 const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
 
 const connect = (path: string): { readonly db: Kysely<Database>; readonly sqlite: BetterSqlite3.Database } => {
-  if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
+  if (!isInMemory(path)) makeFolder(dirname(path));
   const sqlite = configured(new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS }), true);
   return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
 };
