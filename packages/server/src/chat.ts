@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ConsortiumConfig } from "@consortium/config";
 import { describeEvent, type RunResult, withSystemText } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import { shuttingDownError, tooManyRuns } from "./busy.js";
