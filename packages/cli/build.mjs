@@ -9,7 +9,7 @@
 //                 its cache files.
 //   dist/store-writer.js  serve's SQLite writer thread (packages/server/src/storeWriter.ts), loaded
 //                 from beside the bundle by a worker: an ES module of its own.
-//   dist/run-thread.js    serve's run thread (packages/server/src/threadRunner.ts), the same way.
+//   dist/run-thread.js    serve's run thread (packages/server/src/runThread.ts), the same way.
 
 // Usage: node build.mjs [outdir] [package.json whose version --version prints] [metafile.json]
 // (the published `consortium` package builds its copy of the CLI with all three: the metafile lists

@@ -113,7 +113,8 @@ const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded">
   recordEvalEnded: unimplemented("recordEvalEnded"),
   listEvals: unimplemented("listEvals"),
   getEval: unimplemented("getEval"),
-  sweepAbandoned: unimplemented("sweepAbandoned")
+  sweepAbandoned: unimplemented("sweepAbandoned"),
+  interruptRuns: unimplemented("interruptRuns")
 };
 
 describe("StoreRunLog when writes fail", () => {
