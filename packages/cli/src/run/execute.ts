@@ -1,5 +1,5 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels, type JudgingMethodName } from "@consortium/config";
-import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
+import { RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
@@ -11,7 +11,6 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
-import { terminalSafe } from "../terminal.js";
 import { writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
@@ -144,10 +143,7 @@ export const executeRun = (flags: RunFlags) =>
       : undefined;
     const streamed = streamsAnswer(flags)
       ? answerOnStdout((text, done) =>
-          process.stdout.write(
-            process.stdout.isTTY === true ? terminalSafe(text) : text,
-            done === undefined ? undefined : () => done()
-          )
+          process.stdout.write(safeText(text), done === undefined ? undefined : () => done())
         )
       : undefined;
     const events =
