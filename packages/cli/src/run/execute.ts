@@ -11,7 +11,7 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
-import { writeOutput } from "../writeOutput.js";
+import { checkWritable, writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
@@ -135,6 +135,7 @@ export const executeRun = (flags: RunFlags) =>
     const prompt = yield* readPrompt(target.prompt, flags);
     // before any key is looked at or any request made
     if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
+    yield* checkWritable([flags.output]);
     // the store's `git status` for the run's file starts now, while the store and the SDKs load
     const source = config.source;
     if (!flags.noLog && source !== undefined) yield* Effect.map(storeModule, (store) => store.prefetchGitInfo(source));
