@@ -60,15 +60,11 @@ const loadConfig = (target: Target, flags: RunFlags) =>
     return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
   });
 
+/** The argument and piped standard input; undefined when there is neither. */
 const readPrompt = (argument: string | undefined, flags: RunFlags) =>
-  Effect.gen(function* () {
-    const piped = flags.noStdin ? undefined : yield* Effect.promise(() => readStdin());
-    const prompt = combinePrompt(argument, piped);
-    if (prompt === undefined) {
-      return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
-    }
-    return prompt;
-  });
+  Effect.map(flags.noStdin ? Effect.succeed(undefined) : Effect.promise(() => readStdin()), (piped) =>
+    combinePrompt(argument, piped)
+  );
 
 /** SQLite (a native addon) is loaded only when the run is recorded. */
 const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
@@ -133,8 +129,11 @@ export const executeRun = (flags: RunFlags) =>
     if (target instanceof UsageError) return yield* target;
     const config = yield* loadConfig(target, flags);
     const prompt = yield* readPrompt(target.prompt, flags);
-    // before any key is looked at or any request made
+    // before any key is looked at or any request made; without a prompt, for one of the default size
     if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
+    if (prompt === undefined) {
+      return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
+    }
     yield* checkWritable([flags.output]);
     // the store's `git status` for the run's file starts now, while the store and the SDKs load
     const source = config.source;
