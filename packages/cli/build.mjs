@@ -9,7 +9,7 @@
 //                 its cache files.
 //   dist/store-writer.js  serve's SQLite writer thread (packages/server/src/storeWriter.ts), loaded
 //                 from beside the bundle by a worker: an ES module of its own.
-//   dist/run-thread.js    serve's run thread (packages/server/src/threadRunner.ts), the same way.
+//   dist/run-thread.js    serve's run thread (packages/server/src/runThread.ts), the same way.
 
 // Usage: node build.mjs [outdir] [package.json whose version --version prints] [metafile.json]
 // (the published `consortium` package builds its copy of the CLI with all three: the metafile lists
@@ -48,6 +48,22 @@ const common = {
 // and spaces a file is 40 % smaller. Names stay, for stack traces and anything reading `.name`.
 const minified = { minifyWhitespace: true, minifySyntax: true };
 const versionDefine = { __CONSORTIUM_VERSION__: JSON.stringify(version) };
+// effect/Schema imports effect/FastCheck (fast-check, to generate values for property tests), and in a
+// bundle whose modules are initialised on first import, initialising Schema initialises all 223 of
+// fast-check's: every command ran them at start. No command generates test values, so the bundles get
+// an empty module in its place (a call into it would fail as "… is not a function"); any other
+// importer of fast-check stops the build rather than get it.
+const withoutFastCheck = {
+  name: "without-fast-check",
+  setup(b) {
+    b.onResolve({ filter: /^fast-check$/ }, (args) =>
+      /[\\/]effect[\\/]dist[\\/](esm|cjs)[\\/]FastCheck\.js$/.test(args.importer)
+        ? { path: "fast-check", namespace: "without-fast-check" }
+        : { errors: [{ text: `fast-check is left out of the CLI bundle, but ${args.importer} imports it` }] }
+    );
+    b.onLoad({ filter: /.*/, namespace: "without-fast-check" }, () => ({ contents: "export {};", loader: "js" }));
+  }
+};
 
 const cli = await build({
   ...common,
@@ -55,6 +71,7 @@ const cli = await build({
   outExtension: { ".js": ".cjs" },
   format: "cjs",
   ...minified,
+  plugins: [withoutFastCheck],
   // native addon, and the PostgreSQL client (its optional native half is never loaded): both loaded
   // from node_modules at run time
   external: ["better-sqlite3", "pg"],
@@ -108,6 +125,7 @@ const threads = await build({
   format: "esm",
   // serve loads both before it says it is ready, and its run thread lives as long as the server
   ...minified,
+  plugins: [withoutFastCheck],
   external: ["better-sqlite3", "pg"],
   banner: {
     js: [

@@ -7,7 +7,7 @@ import { type FakeProcess, fakeEnv } from "../fake.js";
 import { ARBITER, confidentArbiter, member, PROMPT, RUN_MEMBER } from "../fixtures.js";
 import { cliBin } from "../paths.js";
 import type { Row } from "../report.js";
-import { nodeFlagsFor, type Settings } from "../settings.js";
+import type { Settings } from "../settings.js";
 
 // Scenario: `consortium serve` under load. 200 clients ask at once, 64 run slots: the rest wait in the
 // server's line (the default --max-queue, 4 × --max-runs, holds them all); a client told 429 would come
@@ -19,6 +19,14 @@ const MAX_RUNS = 64;
 const MEMBER_MS = 200;
 const ARBITER_MS = 50;
 const TARGET_RATIO = 1.15;
+
+/**
+ * --cpu-prof for a server with threads: a folder of its own and node's own file names, which carry
+ * the thread id, so the run and writer threads write their profiles beside the main thread's (one
+ * fixed name would have every thread overwrite the same file).
+ */
+const threadProfileFlags = (settings: Settings, label: string): Array<string> =>
+  settings.cpuProfileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(settings.cpuProfileDir, label)];
 
 /** serve's first stdout line, `{"listening": …}`, once it listens. */
 export const readyLine = (child: ReturnType<typeof spawn>): Promise<string> =>
@@ -121,7 +129,7 @@ const serveOnce = async (
   const child = spawn(
     process.execPath,
     [
-      ...nodeFlagsFor(settings, `serve-${store.name.replace(/\W+/g, "")}`),
+      ...threadProfileFlags(settings, `serve-${store.name.replace(/\W+/g, "")}`),
       cliBin,
       "serve",
       "--port",

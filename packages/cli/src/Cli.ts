@@ -20,8 +20,11 @@ import type { serve } from "./commands/serve.js";
 import type { validate } from "./commands/validate.js";
 import type { view } from "./commands/view.js";
 import { ExitCode } from "./exitCode.js";
+import { UsageError } from "./failures.js";
 import { commandHelp, type HelpSource, requestedHelp, topHelp } from "./help.js";
+import { holdParseErrors } from "./parseErrors.js";
 import { type Rendered, renderDefect, renderFailure } from "./render.js";
+import { optionProblem } from "./unknownOption.js";
 
 // The command tree, apart from the process wiring in bin.ts so tests can run it in-process.
 
@@ -111,6 +114,22 @@ const helpFor = (args: ReadonlyArray<string>, subcommands: ReadonlyArray<Subcomm
   return asked.command === undefined ? topHelp(DESCRIPTION, helpSources) : commandHelp(asked.command);
 };
 
+/**
+ * An option the command `args` names does not have, or one missing its value (a command with commands
+ * of its own is left to the parser).
+ */
+const optionProblemOf = (
+  [name, ...rest]: ReadonlyArray<string>,
+  subcommands: ReadonlyArray<Subcommand>
+): UsageError | undefined => {
+  const command = subcommands.length === 1 ? helpSourcesOf(subcommands)[0] : undefined;
+  if (command === undefined || command[0] !== name) return undefined;
+  const problem = optionProblem(rest, command[1]());
+  return problem === undefined
+    ? undefined
+    : new UsageError({ message: `${problem} (\`consortium ${name} --help\` lists the options)`, help: false });
+};
+
 /** Prints a failure in its one rendering and gives its exit code. */
 const report = ({ text, code }: Rendered): Effect.Effect<ExitCode> =>
   text === undefined ? Effect.succeed(code) : Effect.as(Console.error(text), code);
@@ -126,6 +145,8 @@ export const runCli = (argv: ReadonlyArray<string>, version: string) =>
       // bare `consortium` shows the help rather than doing nothing
       const help = helpFor(argv.slice(2), subcommands);
       if (help !== undefined) return Effect.as(Console.log(help.trimEnd()), ExitCode.Ok);
+      const badOption = optionProblemOf(bareContinue(argv).slice(2), subcommands);
+      if (badOption !== undefined) return report(renderFailure(badOption));
       return runTree(subcommands, argv, version);
     }
   );
@@ -135,7 +156,12 @@ const runTree = (
   argv: ReadonlyArray<string>,
   version: string
 ) =>
-  Command.run(consortiumOf(subcommands), { name: "consortium", version })(bareContinue(argv)).pipe(
+  holdParseErrors((gate) =>
+    Command.run(consortiumOf(subcommands.map((command) => gate(command)) as unknown as typeof subcommands), {
+      name: "consortium",
+      version
+    })(bareContinue(argv))
+  ).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     // typed: every failure a command declares must be a CliFailure, rendered exhaustively
     Effect.catchAll((error) => report(renderFailure(error))),

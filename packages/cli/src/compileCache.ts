@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { constants, Script } from "node:vm";
+import { makeFolder } from "@consortium/config/makeFolder";
 
 // Node 20 compiles the CLI from source on every start (its own compile cache came with Node 22), and
 // compiling is about as long as everything else a short command does. So the CLI is bundled as one
@@ -86,7 +87,7 @@ export const runBundle = (file: string, cacheFile: string | undefined): LoadedBu
       if (cacheFile === undefined || cache === "accepted") return;
       try {
         const dir = dirname(cacheFile);
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        makeFolder(dir, 0o700);
         // written aside and renamed: a process starting meanwhile reads the old file or the new, never half
         const partial = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });

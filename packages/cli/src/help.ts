@@ -10,7 +10,7 @@ import { EXAMPLES, TOP_EXAMPLES } from "./helpExamples.js";
 /** A command's name and its help document from @effect/cli (`Command.getHelp`), made on demand. */
 export type HelpSource = readonly [name: string, doc: () => HelpDoc.HelpDoc];
 
-const spanText = (span: Span.Span): string => {
+export const spanText = (span: Span.Span): string => {
   switch (span._tag) {
     case "Text":
     case "URI":
@@ -49,7 +49,11 @@ const sectionsOf = (doc: HelpDoc.HelpDoc): Sections => {
   return sections;
 };
 
-const paragraphs = (doc: HelpDoc.HelpDoc): Array<string> =>
+/** Every definition (argument, option, command) of a help document, by the header it is listed under. */
+export const definitionsOf = (doc: HelpDoc.HelpDoc): ReadonlyMap<string, ReadonlyArray<Definition>> =>
+  sectionsOf(doc).lists;
+
+export const paragraphs = (doc: HelpDoc.HelpDoc): Array<string> =>
   flatten(doc)
     .filter((block): block is HelpDoc.Paragraph => block._tag === "Paragraph")
     .map((block) => spanText(block.value).trim());

@@ -8,6 +8,7 @@ import * as ValidationError from "@effect/cli/ValidationError";
 import * as Match from "effect/Match";
 import { ExitCode } from "./exitCode.js";
 import type { InvalidFiles, RunFailed, SilentExit, UsageError } from "./failures.js";
+import { paragraphs } from "./help.js";
 
 // THE place an expected failure becomes stderr text and an exit code. Commands fail with tagged
 // errors; they never print errors or pick exit codes themselves. `CliFailure` is every error a command
@@ -61,9 +62,21 @@ const renderOwn = Match.type<Exclude<CliFailure, ValidationError.ValidationError
   })
 );
 
+/**
+ * What @effect/cli found wrong (a missing argument, a value of the wrong type), on one line with where
+ * to look; its own printing of it is held back (parseErrors.ts).
+ */
+const parseError = (error: ValidationError.ValidationError): string => {
+  const what = paragraphs(error.error)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .replace(/ is not a integer/g, " is not an integer")
+    .trim();
+  return `${what === "" ? "invalid command line" : what} (\`consortium --help\` for usage)`;
+};
+
 export const renderFailure = (error: CliFailure): Rendered =>
-  // @effect/cli printed what was wrong (unknown flag, missing argument); add where to look
-  ValidationError.isValidationError(error) ? badInput(HELP_HINT) : renderOwn(error);
+  ValidationError.isValidationError(error) ? badInput(parseError(error)) : renderOwn(error);
 
 /** A bug, not bad input (a defect, or a failure no command declares): one line, the stack only with CONSORTIUM_DEBUG. */
 export const renderDefect = (defect: unknown): Rendered => {

@@ -156,6 +156,23 @@ describe("consortium save", () => {
     );
   });
 
+  it.runIf(process.platform === "linux")(
+    "where consortia/ cannot be made (a working folder under /proc) is one line and exit 2, not a hang",
+    async () => {
+      // node's recursive mkdir loops for ever there; a hung CLI is killed so the test fails instead
+      const saved = await consortium(["save", "x", "-m", "gpt-4.1", "--arbiter", "gpt-4.1"], {
+        cwd: "/proc/self",
+        killAfterMs: 60_000
+      });
+      expect(saved.signal).toBeNull();
+      expect(saved.code).toBe(2);
+      expect(saved.stderr).not.toMatch(STACK_FRAME);
+      expect(saved.stderr.trim().split("\n")).toHaveLength(1);
+      expect(saved.stderr).toMatch(/^cannot write consortia\/x\.yaml: .*ENOENT/);
+    },
+    90_000
+  );
+
   it("refuses a bad name or a bad member with the file's own checks, writing nothing", async () => {
     const run = await cli(["save", "bad name", "-m", "x", "--arbiter", "openai/arbiter-model"]);
     expect(run.code).toBe(2);

@@ -40,7 +40,9 @@ describe("base URLs", () => {
 
   it.each([
     ["malformed", "http://[::1/v1", "is not a valid URL"],
-    ["with credentials", "http://bob:swordfish99@127.0.0.1:9/v1", "contains credentials"]
+    ["with credentials", "http://bob:swordfish99@127.0.0.1:9/v1", "contains credentials"],
+    ["without a scheme", "notaurl", "must be an http:// or https:// URL"],
+    ["with another scheme", "ftp://127.0.0.1:9/v1", "must be an http:// or https:// URL"]
   ])("an OPENAI_BASE_URL %s is exit 2 before any call, not retried", async (_, url, problem) => {
     const file = join(dir, "plain.yaml");
     writeFileSync(file, "name: plain\nmembers: [openai/m]\narbiter: openai/m\n");

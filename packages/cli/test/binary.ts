@@ -19,6 +19,8 @@ export const consortium = (
     readonly cwd?: string;
     readonly env?: NodeJS.ProcessEnv;
     readonly whileRunning?: (pid: number) => void;
+    /** Kills the command (SIGKILL) if it still runs after this long: a test of a hang fails instead. */
+    readonly killAfterMs?: number;
     /** Piped to standard input; without it stdin is closed (/dev/null). */
     readonly input?: string;
     /** Another script to run in place of dist/bin.js (a copy of the bundle). */
@@ -41,7 +43,12 @@ export const consortium = (
       stderr += chunk.toString();
     });
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    const guard =
+      options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    });
     if (child.pid !== undefined) options.whileRunning?.(child.pid);
   });
 

@@ -169,18 +169,39 @@ describe("consortium (the built binary)", () => {
     expect(empty.stderr).toContain("No consortium files");
   });
 
-  it("an unknown flag or a missing argument is bad input: exit 2 with a hint", async () => {
+  it("an unknown flag or a missing argument is bad input: exit 2, one line with a hint", async () => {
     for (const args of [
       ["list", "--bogus"],
       ["validate", "--bogus", "x.yaml"],
       ["validate"],
       ["frobnicate"],
-      ["--bogus"]
+      ["--bogus"],
+      ["runs", "--limit", "abc"]
     ]) {
       const run = await consortium(args);
       expect(run.code, args.join(" ")).toBe(2);
-      expect(run.stderr, args.join(" ")).toContain("consortium --help");
+      expect(run.stderr, args.join(" ")).toMatch(/consortium( \w+)? --help/);
+      expect(run.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
       expect(run.stderr).not.toMatch(STACK_FRAME);
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it("an unknown option is named as one, not taken for a consortium, a suite file or a prompt", async () => {
+    for (const [args, message] of [
+      [["run", "--bogus", "x"], "unknown option --bogus"],
+      [["run", "research", "hi", "--bogus=1"], "unknown option --bogus"],
+      [["eval", "suite.yaml", "--bogus"], "unknown option --bogus"],
+      [["run", "research", "--system"], "--system needs a value"],
+      [["runs", "--limit", "abc"], "'abc' is not an integer"],
+      [["runs", "--limit", "0"], "--limit must be a positive integer, not 0"],
+      [["runs", "--limit", "-1"], "--limit must be a positive integer, not -1"],
+      [["evals", "--limit=0"], "--limit must be a positive integer, not 0"]
+    ] as const) {
+      const run = await consortium(args, { env: { OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "" } });
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(run.stderr, args.join(" ")).toContain(message);
       expect(run.stdout).toBe("");
     }
   });
@@ -189,18 +210,31 @@ describe("consortium (the built binary)", () => {
     "a database under a folder that takes no new entries (/proc) is one line and exit 2, not a hang",
     async () => {
       // node's recursive mkdir loops for ever there; a hung CLI is killed so the test fails instead
-      let guard: NodeJS.Timeout | undefined;
       const run = await consortium(["runs", "--db", "/proc/consortium-no-such/runs.db"], {
-        whileRunning: (pid) => {
-          guard = setTimeout(() => process.kill(pid, "SIGKILL"), 60_000);
-        }
+        killAfterMs: 60_000
       });
-      clearTimeout(guard);
       expect(run.signal).toBeNull();
       expect(run.code).toBe(2);
       expect(run.stderr).not.toMatch(STACK_FRAME);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
       expect(run.stderr).toContain("/proc/consortium-no-such/runs.db");
+    },
+    90_000
+  );
+
+  it.runIf(process.platform === "linux")(
+    "a compile cache folder under /proc is done without, not a hang",
+    async () => {
+      // the cache's folder is made after the command succeeds: node's recursive mkdir loops for ever
+      // there, so a hung CLI is killed and the test fails instead
+      const run = await consortium(["schema"], {
+        env: { XDG_CACHE_HOME: "/proc/consortium-no-such/cache", CONSORTIUM_NO_COMPILE_CACHE: "" },
+        killAfterMs: 60_000
+      });
+      expect(run.signal).toBeNull();
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout)).toEqual(consortiumSchema);
     },
     90_000
   );

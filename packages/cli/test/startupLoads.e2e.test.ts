@@ -106,12 +106,13 @@ const loadsOf = async (name: string, args: ReadonlyArray<string>, env: NodeJS.Pr
 };
 
 describe("what start-up loads", () => {
-  it("validate loads the config code (yaml), Effect and its own command, and no SDK, database driver, kysely, ajv or other command", async () => {
+  it("validate loads the config code (yaml), Effect and its own command, and no SDK, database driver, kysely, ajv, fast-check, zod or other command", async () => {
     const loaded = await loadsOf("validate", ["validate", join(repoRoot, "consortia/research.yaml")]);
     // the recording works: these are what validate needs
     expect(loaded).toContain("yaml");
     expect(loaded).toContain("effect");
-    for (const heavy of ["openai", "@anthropic-ai/sdk", "pg", "better-sqlite3", "kysely", "ajv"]) {
+    // fast-check (effect's property testing, reached through effect/Schema) and zod (the MCP SDK's) too
+    for (const heavy of ["openai", "@anthropic-ai/sdk", "pg", "better-sqlite3", "kysely", "ajv", "fast-check", "zod"]) {
       expect(loaded, heavy).not.toContain(heavy);
     }
     // nor the other commands' modules (their options and descriptions); options.ts is the shared helpers
@@ -119,7 +120,7 @@ describe("what start-up loads", () => {
     expect(commands).toEqual(["command validate"]);
   });
 
-  it("a recorded run of an OpenAI-only consortium loads OpenAI's SDK and SQLite, not Anthropic's SDK, pg or ajv", async () => {
+  it("a recorded run of an OpenAI-only consortium loads OpenAI's SDK and SQLite, not Anthropic's SDK, pg, ajv, fast-check or zod", async () => {
     fake.script("member-model", { text: "Canberra." });
     fake.script("arbiter-model", {
       text: "<synthesis>Canberra.</synthesis><confidence>0.9</confidence><needs_iteration>false</needs_iteration>"
@@ -132,6 +133,8 @@ describe("what start-up loads", () => {
     expect(loaded).toContain("openai");
     expect(loaded).toContain("better-sqlite3");
     expect(loaded).toContain("kysely");
-    for (const unused of ["@anthropic-ai/sdk", "pg", "ajv"]) expect(loaded, unused).not.toContain(unused);
+    for (const unused of ["@anthropic-ai/sdk", "pg", "ajv", "fast-check", "zod"]) {
+      expect(loaded, unused).not.toContain(unused);
+    }
   });
 });

@@ -109,7 +109,11 @@ describe("preflight: base URLs", () => {
 
   it.effect.each([
     ["http://[::1/v1", "is not a valid URL"],
-    ["http://alice:hunter2hunter2@proxy.example/v1", "contains credentials"]
+    ["http://alice:hunter2hunter2@proxy.example/v1", "contains credentials"],
+    // no http(s) scheme: the SDK would only fail at the first call, retrying it as a connection error
+    ["notaurl", "must be an http:// or https:// URL"],
+    ["http//x", "must be an http:// or https:// URL"],
+    ["ftp://h/v1", "must be an http:// or https:// URL"]
   ])("OPENAI_BASE_URL=%s is refused before any call, without repeating the URL", ([url, problem]) =>
     Effect.gen(function* () {
       const result = yield* Effect.either(preflight(openaiOnly, refs, { OPENAI_API_KEY: "k", OPENAI_BASE_URL: url }));

@@ -5,14 +5,14 @@ import {
   type RunEvent,
   RunEvents,
   RunLog,
-  type RunResult,
   runConsortium,
   type Turn
 } from "@consortium/engine";
 import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
-import { isPostgresUrl, resolveDbPath, StoreRunLog } from "@consortium/store";
-import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect";
+import { isPostgresUrl, resolveDbPath, Store, StoreRunLog } from "@consortium/store";
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect";
 import { findConversation } from "./conversationLink.js";
+import { type RunSummary, summarise } from "./runSummary.js";
 import { makeStoreWriter } from "./storeWriter.js";
 
 // One runtime for every request a server answers: one set of SDK clients (connections are reused
@@ -26,16 +26,21 @@ export interface RunRequest {
   /** "serve" or "mcp": stored with the run. */
   readonly origin: string;
   readonly signal: AbortSignal;
+  /** Made by the runner when not given. */
+  readonly runId?: string;
   readonly onEvent?: (event: RunEvent) => void;
   /** Send the answer to `onEvent` as it is written (SynthesisDelta, SynthesisFinal). */
   readonly streamSynthesis?: boolean;
 }
 
 export type RunOutcome =
-  | { readonly _tag: "Finished"; readonly result: RunResult }
+  | { readonly _tag: "Finished"; readonly result: RunSummary }
   | { readonly _tag: "Interrupted"; readonly runId: string }
-  /** The run could not start (a missing key, an unknown provider) or hit a bug: one line. */
-  | { readonly _tag: "Error"; readonly runId: string; readonly message: string };
+  /**
+   * The run could not start (a missing key, an unknown provider) or hit a bug: one line. `interrupted`
+   * when it was cut short by its thread's death (and is so stored); otherwise it is `failed`.
+   */
+  | { readonly _tag: "Error"; readonly runId: string; readonly message: string; readonly interrupted?: true };
 
 export interface Runner {
   readonly run: (request: RunRequest) => Promise<RunOutcome>;
@@ -70,7 +75,7 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
     throw new StartFailed(`database: ${error instanceof Error ? error.message : String(error)}`);
   }
   const run = async (request: RunRequest): Promise<RunOutcome> => {
-    const runId = await runtime.runPromise(makeRunId);
+    const runId = request.runId ?? (await runtime.runPromise(makeRunId));
     // a follow-up from a chat client joins the stored conversation its history came from
     const run = Effect.flatMap(findConversation(request.config.name, request.history), (conversation) =>
       runConsortium(request.config, request.prompt, {
@@ -84,7 +89,7 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
     const program =
       request.onEvent === undefined ? run : run.pipe(Effect.provide(RunEvents.fromCallback(request.onEvent)));
     const exit = await runtime.runPromiseExit(program, { signal: request.signal });
-    if (Exit.isSuccess(exit)) return { _tag: "Finished", result: exit.value };
+    if (Exit.isSuccess(exit)) return { _tag: "Finished", result: summarise(exit.value) };
     if (Cause.isInterruptedOnly(exit.cause)) return { _tag: "Interrupted", runId };
     const failure = Cause.failureOption(exit.cause);
     if (failure._tag === "Some" && isStartError(failure.value)) {
@@ -92,10 +97,18 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
     }
     return { _tag: "Error", runId, message: `internal error: ${Cause.pretty(exit.cause).split("\n")[0] ?? "unknown"}` };
   };
+  /** Marks runs this runtime did not run to their end (their thread died) `interrupted`; how many were. */
+  const interruptLost = (runIds: ReadonlyArray<string>, reason: string): Promise<number> =>
+    runtime.runPromise(
+      Effect.flatMap(Effect.serviceOption(Store), (store) =>
+        Option.isNone(store) ? Effect.succeed(0) : store.value.interruptRuns(runIds, reason)
+      )
+    );
   const dispose = async () => {
     // the store commits what is waiting before it closes; the writer thread ends after it
     await runtime.dispose();
     await writer?.close();
   };
-  return { run, dispose } satisfies Runner;
+  const runner: Runner = { run, dispose };
+  return { ...runner, interruptLost };
 };

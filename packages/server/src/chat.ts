@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { describeEvent, type RunResult, withSystemText } from "@consortium/engine";
+import { describeEvent, withSystemText } from "@consortium/engine";
 import { ApiError } from "./ApiError.js";
 import { shuttingDownError, tooManyRuns } from "./busy.js";
 import type { Catalog } from "./catalog.js";
@@ -7,6 +7,7 @@ import { parseChatRequest, parseJsonBody } from "./chatRequest.js";
 import { chatCompletion, chunk, completionId, consortiumInfo, usageOf } from "./completion.js";
 import { readBody, sendError, sendJson } from "./http.js";
 import type { Runner, RunOutcome } from "./Runner.js";
+import type { RunSummary } from "./runSummary.js";
 import type { RunSlots } from "./slots.js";
 
 // POST /v1/chat/completions: one consortium run per request.
@@ -53,7 +54,7 @@ const failedRun = (outcome: RunOutcome, stopping: boolean): ApiError | undefined
       );
     case "Error":
       return new ApiError(500, "server_error", `run ${outcome.runId} could not run: ${outcome.message}`, {
-        extra: { consortium: { runId: outcome.runId, status: "failed" } }
+        extra: { consortium: { runId: outcome.runId, status: outcome.interrupted ? "interrupted" : "failed" } }
       });
   }
 };
@@ -92,7 +93,7 @@ const answerChunks = (res: ServerResponse, model: string) => {
       revised = true;
       comment(res, "the answer sent so far was replaced: the final answer is the run's synthesis");
     },
-    end: (result: RunResult): void => {
+    end: (result: RunSummary): void => {
       const chunkId = open(result.runId);
       // The engine has sent the whole answer by now; this only guards a listener that missed a piece.
       const text = result.synthesis?.text ?? "";

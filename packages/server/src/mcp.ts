@@ -63,7 +63,7 @@ const runResult = (outcome: RunOutcome): CallToolResult => {
         runId: result.runId,
         status: result.status,
         confidence: result.synthesis?.confidence ?? null,
-        iterations: result.iterations.length,
+        iterations: result.iterations,
         costUsd: result.usage.costUsd,
         synthesis: result.synthesis?.text ?? null,
         error: result.error

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ConsortiumConfig } from "@consortium/config";
 import { makeRunner, type RunOutcome, StartFailed } from "./Runner.js";
-import type { RunnerOptions, ThreadReply, ThreadRequest } from "./threadRunner.js";
+import type { RunnerOptions, ThreadReply, ThreadRequest } from "./runThreadClient.js";
 
 // The run thread's side (see threadRunner.ts): the server's one runtime, its runs started, aborted
 // and reported as the main thread asks. Configs arrive once and are kept by id until the main thread
@@ -48,11 +48,12 @@ const start = async () => {
           config === undefined
             ? Promise.resolve({
                 _tag: "Error",
-                runId: "-",
+                runId: request.runId,
                 message: "internal error: the run's consortium was not sent"
               })
             : runner.run({
                 config,
+                runId: request.runId,
                 prompt: request.prompt,
                 history: request.history,
                 origin: request.origin,
@@ -64,7 +65,7 @@ const start = async () => {
           .catch(
             (error: unknown): RunOutcome => ({
               _tag: "Error",
-              runId: "-",
+              runId: request.runId,
               message: `internal error: ${error instanceof Error ? error.message : String(error)}`
             })
           )
@@ -79,6 +80,13 @@ const start = async () => {
         return;
       case "forget":
         configs.delete(request.configId);
+        return;
+      case "lost":
+        void runner.interruptLost(request.runIds, request.reason).then(
+          (marked) => reply({ type: "lostMarked", marked }),
+          (error: unknown) =>
+            reply({ type: "lostMarked", marked: 0, error: error instanceof Error ? error.message : String(error) })
+        );
         return;
       case "dispose":
         void runner.dispose().finally(() => {

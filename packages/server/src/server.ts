@@ -30,7 +30,7 @@ const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.
 
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
   const runnerOptions = { db: options.db, noLog: options.noLog };
-  const runner = (await makeThreadRunner(runnerOptions)) ?? (await makeRunner(runnerOptions));
+  const runner = (await makeThreadRunner(runnerOptions, options.log)) ?? (await makeRunner(runnerOptions));
   const catalog = makeCatalog(options.dir, options.log);
   const slots = makeRunSlots(options.maxRuns, options.maxQueue);
   let stopping = false;

@@ -14,7 +14,7 @@ import type { Writer } from "./rows.js";
 import { type CommitWrites, commitWritesWith } from "./runs/callWrites.js";
 import { findTurn, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
-import { sweepAbandoned } from "./sweep.js";
+import { interruptRuns, sweepAbandoned } from "./sweep.js";
 import type {
   EvalEndRecord,
   EvalResultRecord,
@@ -70,6 +70,11 @@ export interface StoreShape {
    * that are gone; on others, writers whose lease ran out. Runs on open.
    */
   readonly sweepAbandoned: () => Effect.Effect<number, StoreError>;
+  /**
+   * Marks runs of this process still `running` as `interrupted` with `error`: runs whose writer was
+   * lost while the process lives on (the sweep only asks whether processes live).
+   */
+  readonly interruptRuns: (runIds: ReadonlyArray<string>, error: string) => Effect.Effect<number, StoreError>;
 }
 
 export const makeStore = (location: string, options: StoreOptions = {}) =>
@@ -131,7 +136,13 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
           evals.recordEvalStarted(started, git, leaseFrom(started.startedAt))
         ),
       findTurn: (query) => access.read("find a conversation's turn", (db) => findTurn(db, query)),
-      sweepAbandoned: sweepAbandonedNow
+      sweepAbandoned: sweepAbandonedNow,
+      interruptRuns: (runIds, error) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          access.write("mark lost runs interrupted", (db) =>
+            interruptRuns(db, runIds, error, new Date(now).toISOString())
+          )
+        )
     });
   });
 

@@ -26,7 +26,10 @@ const make = Effect.gen(function* () {
     runEnded: (run) =>
       Effect.flatMap(
         backlog.finish(run.runId, { what: `run end (${run.status})`, write: store.runEnded(run) }),
-        (lost) => Effect.sync(() => (lost === 0 ? marks.recorded(run.runId) : marks.unrecorded(run.runId, new Date())))
+        (finished) =>
+          Effect.sync(() =>
+            finished.lastWritten ? marks.recorded(run.runId) : marks.unrecorded(run.runId, new Date())
+          )
       )
   });
 });

@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import type { Backend, Db } from "./Db.js";
-import { messageOf, StoreError } from "./errors.js";
+import { isRefusal, messageOf, StoreError } from "./errors.js";
 
 // How the repositories reach the database: every failure becomes one StoreError line naming the
 // operation and the location, and a write, once started, is not cut short. Before a read, the rows
@@ -12,14 +12,19 @@ export interface Access {
   readonly read: <A>(operation: string, run: (db: Db) => Promise<A>) => Effect.Effect<A, StoreError>;
   /** Uninterruptible: that is how an interrupted run still gets its `interrupted` ending recorded. */
   readonly write: <A>(operation: string, run: (db: Db) => Promise<A>) => Effect.Effect<A, StoreError>;
-  readonly fail: (operation: string, reason: string) => StoreError;
+  readonly fail: (operation: string, reason: string, refused?: boolean) => StoreError;
 }
 
 export const makeAccess = (backend: Backend, pending: () => Promise<void> = () => Promise.resolve()): Access => {
-  const fail = (operation: string, reason: string) =>
-    new StoreError({ operation, path: backend.location, message: `${operation} (${backend.location}): ${reason}` });
+  const fail = (operation: string, reason: string, refused = false) =>
+    new StoreError({
+      operation,
+      path: backend.location,
+      message: `${operation} (${backend.location}): ${reason}`,
+      ...(refused ? { refused } : {})
+    });
   const attempt = <A>(operation: string, run: () => Promise<A>) =>
-    Effect.tryPromise({ try: run, catch: (cause) => fail(operation, messageOf(cause)) });
+    Effect.tryPromise({ try: run, catch: (cause) => fail(operation, messageOf(cause), isRefusal(cause)) });
   return {
     location: backend.location,
     read: (operation, run) => attempt(operation, () => pending().then(() => run(backend.db))),

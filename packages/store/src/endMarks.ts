@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { makeFolder } from "./makeFolder.js";
+import { makeFolder } from "@consortium/config/makeFolder";
 
 // A run still `running` in the database whose process is gone either died (a crash, SIGKILL) or ended
 // normally but could not write its ending (a full disk). The database alone cannot tell them apart:

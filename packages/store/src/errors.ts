@@ -5,6 +5,11 @@ export class StoreError extends Data.TaggedError("StoreError")<{
   readonly operation: string;
   readonly path: string;
   readonly message: string;
+  /**
+   * The database refused what was written (a value it cannot store, a constraint), not the moment
+   * (a lock, a full disk): the same write would fail the same way, so it is not worth retrying.
+   */
+  readonly refused?: boolean;
 }> {}
 
 export class RunNotFound extends Data.TaggedError("RunNotFound")<{ readonly id: string }> {
@@ -58,4 +63,20 @@ const causeOf = (code: string | undefined): string => {
     return "disk full or a file-size limit reached: ";
   }
   return "";
+};
+
+/**
+ * Whether `cause` is the database refusing the data itself. PostgreSQL: SQLSTATE classes 22 (data
+ * exception, such as text jsonb cannot hold) and 23 (integrity constraint violation). SQLite: a
+ * constraint, a datatype mismatch, a value too big.
+ */
+export const isRefusal = (cause: unknown): boolean => {
+  const code = (cause as { readonly code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  return (
+    /^2[23][0-9A-Z]{3}$/.test(code) ||
+    code.startsWith("SQLITE_CONSTRAINT") ||
+    code === "SQLITE_MISMATCH" ||
+    code === "SQLITE_TOOBIG"
+  );
 };

@@ -50,6 +50,59 @@ const unrecordedMessage = (row: Leased, endedAt: string): string =>
   `not recorded: the process that wrote this (pid ${row.pid} on ${row.hostname}) ended normally at ${endedAt} ` +
   "but could not write its ending (a full disk, a file-size limit): its answer was delivered, this record is incomplete";
 
+// One statement per row, guarded by `status = 'running'`: if the writer ends the run between our read
+// and this update, its own ending wins.
+const interruptRun = async (
+  db: Db,
+  run: { readonly id: string; readonly started_at: string },
+  endedAt: string,
+  error: string
+): Promise<number> => {
+  const result = await db
+    .updateTable("runs")
+    .set({
+      status: "interrupted",
+      ended_at: endedAt,
+      duration_ms: elapsedMs(run.started_at, endedAt),
+      error,
+      // The finished calls are all there; make the totals agree with them.
+      input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,
+      output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,
+      iterations: sql<number>`(select coalesce(max(iteration), 0) from calls where run_id = runs.id)`,
+      // null (not 0) when no finished call was priced; incomplete when one that used tokens was not
+      cost_usd: sql<number | null>`(select sum(cost_usd) from calls where run_id = runs.id)`,
+      cost_complete: sql<boolean>`not exists (select 1 from calls where run_id = runs.id and cost_usd is null
+        and (input_tokens > 0 or output_tokens > 0))`
+    })
+    .where("id", "=", run.id)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+};
+
+/**
+ * Marks these runs `interrupted` with `error` where they are still `running`: runs whose writer in
+ * this process was lost (a server's run thread that died) while the process, which the sweep asks
+ * about, lives on. Returns how many rows it changed.
+ */
+export const interruptRuns = async (
+  db: Db,
+  runIds: ReadonlyArray<string>,
+  error: string,
+  now: string
+): Promise<number> => {
+  if (runIds.length === 0) return 0;
+  const runs = await db
+    .selectFrom("runs")
+    .select(["id", "started_at"])
+    .where("id", "in", runIds)
+    .where("status", "=", "running")
+    .execute();
+  let changed = 0;
+  for (const run of runs) changed += await interruptRun(db, run, now, error);
+  return changed;
+};
+
 /** Marks abandoned runs and eval shards `interrupted`; returns how many rows it changed. */
 export const sweepAbandoned = async (
   db: Db,
@@ -75,31 +128,11 @@ export const sweepAbandoned = async (
       .execute()
   ).filter((row) => isAbandoned(row, sweeper));
   let changed = 0;
-  // One statement per row, each guarded by `status = 'running'`: if the writer ends the run between
-  // our read and this update, its own ending wins.
   for (const run of runs) {
     const mark = takeEndMark(dbPath, run.id);
     const endedAt = mark?.kind === "unrecorded" ? mark.endedAt : now;
-    const result = await db
-      .updateTable("runs")
-      .set({
-        status: "interrupted",
-        ended_at: endedAt,
-        duration_ms: elapsedMs(run.started_at, endedAt),
-        error: mark?.kind === "unrecorded" ? unrecordedMessage(run, endedAt) : abandonedMessage(run, sweeper),
-        // The finished calls are all there; make the totals agree with them.
-        input_tokens: sql<number>`(select coalesce(sum(input_tokens), 0) from calls where run_id = runs.id)`,
-        output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,
-        iterations: sql<number>`(select coalesce(max(iteration), 0) from calls where run_id = runs.id)`,
-        // null (not 0) when no finished call was priced; incomplete when one that used tokens was not
-        cost_usd: sql<number | null>`(select sum(cost_usd) from calls where run_id = runs.id)`,
-        cost_complete: sql<boolean>`not exists (select 1 from calls where run_id = runs.id and cost_usd is null
-          and (input_tokens > 0 or output_tokens > 0))`
-      })
-      .where("id", "=", run.id)
-      .where("status", "=", "running")
-      .executeTakeFirst();
-    changed += Number(result.numUpdatedRows);
+    const error = mark?.kind === "unrecorded" ? unrecordedMessage(run, endedAt) : abandonedMessage(run, sweeper);
+    changed += await interruptRun(db, run, endedAt, error);
   }
   for (const shard of shards) {
     const updated = await db.transaction().execute(async (trx) => {

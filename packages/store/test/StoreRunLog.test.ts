@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { RunLog } from "@consortium/engine";
 import { Store, StoreError, StoreRunLog, type StoreShape } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
-import { Deferred, Effect, Either, Fiber, Layer, Logger } from "effect";
+import { Context, Deferred, Effect, Either, Fiber, Layer, Logger } from "effect";
 import { arbiterCall, callsOfRun, memberCall, runEnded, runStarted, tempDir } from "./fixtures.js";
 
 const tmp = tempDir();
@@ -113,7 +113,8 @@ const unused: Omit<StoreShape, "path" | "runStarted" | "callEnded" | "runEnded">
   recordEvalEnded: unimplemented("recordEvalEnded"),
   listEvals: unimplemented("listEvals"),
   getEval: unimplemented("getEval"),
-  sweepAbandoned: unimplemented("sweepAbandoned")
+  sweepAbandoned: unimplemented("sweepAbandoned"),
+  interruptRuns: unimplemented("interruptRuns")
 };
 
 describe("StoreRunLog when writes fail", () => {
@@ -161,6 +162,58 @@ describe("StoreRunLog when writes fail", () => {
       Effect.provide(flakyStore(() => true, written)),
       Effect.provide(logs.layer)
     );
+  });
+
+  it.effect("drops a write the database refuses for its content at once, and writes the rest of the run", () => {
+    const written: Array<string> = [];
+    const logs = captureLogs();
+    let tries = 0;
+    // A row the database will refuse however often it is sent (PostgreSQL's "invalid input syntax
+    // for type json"): retrying it before each later write held the whole run back, its ending too.
+    const refusing = Layer.map(
+      flakyStore(() => false, written),
+      (context) => {
+        const store = Context.get(context, Store);
+        return Context.add(context, Store, {
+          ...store,
+          callEnded: (call) =>
+            call.instance === 2
+              ? Effect.suspend(() => {
+                  tries += 1;
+                  return Effect.fail(
+                    new StoreError({
+                      operation: "record call",
+                      path: FLAKY,
+                      message: "invalid input syntax for type json",
+                      refused: true
+                    })
+                  );
+                })
+              : store.callEnded(call)
+        });
+      }
+    );
+    return Effect.gen(function* () {
+      const log = yield* RunLog;
+      yield* log.runStarted(runStarted("bad-row"));
+      yield* log.callEnded(memberCall("bad-row", 1, 1));
+      yield* log.callEnded(memberCall("bad-row", 1, 2));
+      yield* log.callEnded(arbiterCall("bad-row", 1));
+      yield* log.runEnded(runEnded("bad-row", "completed"));
+      expect(written).toEqual([
+        "start bad-row",
+        "call bad-row member 1.1",
+        "call bad-row arbiter 1.0",
+        "end bad-row completed"
+      ]);
+      expect(tries).toBe(1);
+      expect(logs.lines).toEqual([
+        `WARN: run bad-row: could not save the member call openai/gpt-4.1-mini#2 of iteration 1 to ${FLAKY} (invalid input syntax for type json); not retried: the database refuses it`,
+        `WARN: run bad-row: 1 record(s) could not be saved to ${FLAKY}; its stored record is incomplete (the result itself is unaffected)`
+      ]);
+      // The ending is in the database: nothing left beside it for the sweep to explain.
+      expect(existsSync(`${FLAKY}-runs/bad-row.unrecorded`)).toBe(false);
+    }).pipe(Effect.provide(StoreRunLog.layer), Effect.provide(refusing), Effect.provide(logs.layer));
   });
 
   it.effect("keeps one run's failures from holding back another run's writes", () => {

@@ -120,6 +120,11 @@ describe.each(backends)("the store on $name", (backend) => {
         ]);
         const ghost = outcomes[3];
         expect(ghost?._tag === "Left" ? ghost.left.message : "").toContain("run ghost was never recorded as started");
+        // Its start may yet land (a retried write): not a refusal of what it holds
+        expect(ghost?._tag === "Left" ? ghost.left.refused : "").toBeUndefined();
+        // A row the database itself refuses, here a call of no run, would be refused again if retried
+        const orphan = yield* Effect.either(store.callEnded(memberCall("orphan", 1, 1)));
+        expect(orphan._tag === "Left" ? orphan.left.refused : undefined).toBe(true);
         yield* Effect.all(
           ids.map((id) => store.runEnded(runEnded(id, "completed"))),
           { concurrency: "unbounded" }
@@ -492,6 +497,33 @@ describe.each(backends)("the store on $name", (backend) => {
       const nul = backend.name === "postgres" ? "\uFFFD" : "\u0000";
       expect(run.calls[0]?.text).toBe(`before${nul}after`);
       expect(run.calls[0]?.parsed).toEqual({ note: `x${nul}y` });
+    })
+  );
+
+  it.effect("stores model output with an unpaired surrogate in it, and the run still ends as it did", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      const lone = "only lone \ud800 here, then \udc00 alone";
+      const run = yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("lone"));
+        yield* store.callEnded(
+          memberCall("lone", 1, 1, { text: lone, parsed: { note: lone, [`key \udbff`]: "\ud83d\ude00 paired" } })
+        );
+        yield* store.runEnded(runEnded("lone", "completed"));
+        return yield* store.getRun("lone");
+      }).pipe(Effect.provide(Store.layer(location)));
+      expect(run.status).toBe("completed");
+      expect(run.calls).toHaveLength(1);
+      // Text that is not well-formed UTF-16 has no UTF-8 form. PostgreSQL's jsonb refuses it even
+      // escaped, so there each lone half becomes U+FFFD; a surrogate pair (an emoji) is kept.
+      if (backend.name === "postgres") {
+        const fixed = "only lone \uFFFD here, then \uFFFD alone";
+        expect(run.calls[0]?.text).toBe(fixed);
+        expect(run.calls[0]?.parsed).toEqual({ note: fixed, "key \uFFFD": "\ud83d\ude00 paired" });
+      } else {
+        expect(run.calls[0]?.text).toMatch(/^only lone \uFFFD+ here, then \uFFFD+ alone$/);
+      }
     })
   );
 

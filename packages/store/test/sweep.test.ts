@@ -120,4 +120,29 @@ describe("sweep of abandoned runs", () => {
       }).pipe(Effect.provide(Store.layer(path, { writer: { pid: DEAD, hostname: here }, isAlive: () => alive })));
     });
   });
+
+  it.effect("marks the named runs still running interrupted on demand, with the reason given", () => {
+    const path = join(tmp.dir, "lost.db");
+    const marked = Effect.gen(function* () {
+      const store = yield* Store;
+      yield* store.runStarted(runStarted("lost"));
+      yield* store.callEnded(memberCall("lost", 1, 1));
+      yield* store.runStarted(runStarted("other"));
+      yield* store.runStarted(runStarted("ended"));
+      yield* store.runEnded(runEnded("ended", "completed"));
+      expect(yield* store.interruptRuns(["lost", "ended", "never-started"], "interrupted: its thread died")).toBe(1);
+      expect(yield* store.getRun("lost")).toMatchObject({
+        status: "interrupted",
+        error: "interrupted: its thread died",
+        endedAt: "2025-01-02T10:00:30.000Z",
+        durationMs: 30_000,
+        inputTokens: 21,
+        iterations: 1
+      });
+      expect((yield* store.getRun("other")).status).toBe("running");
+      expect((yield* store.getRun("ended")).status).toBe("completed");
+      expect(yield* store.interruptRuns([], "nothing")).toBe(0);
+    }).pipe(Effect.provide(Store.layer(path, { isAlive: () => true })));
+    return Effect.zipRight(TestClock.setTime(Date.parse("2025-01-02T10:00:30.000Z")), marked);
+  });
 });

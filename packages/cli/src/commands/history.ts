@@ -5,7 +5,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { storeModule, viewModule } from "../lazy.js";
 import { writeOutput } from "../writeOutput.js";
-import { db, html } from "./options.js";
+import { db, html, limit } from "./options.js";
 
 // `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
 
@@ -35,10 +35,7 @@ const evalsReport = Effect.promise(() => import("../evalsReport.js"));
 export const runs = Command.make(
   "runs",
   {
-    limit: Options.integer("limit").pipe(
-      Options.withDescription("how many runs, newest first (default 20)"),
-      Options.withDefault(20)
-    ),
+    limit: limit("runs"),
     json,
     noEvals: Options.boolean("no-evals").pipe(Options.withDescription("leave out the runs of eval cases")),
     db
@@ -54,10 +51,7 @@ export const runs = Command.make(
 export const evals = Command.make(
   "evals",
   {
-    limit: Options.integer("limit").pipe(
-      Options.withDescription("how many evals, newest first (default 20)"),
-      Options.withDefault(20)
-    ),
+    limit: limit("evals"),
     json,
     db
   },

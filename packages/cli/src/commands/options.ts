@@ -1,4 +1,7 @@
+import * as HelpDoc from "@effect/cli/HelpDoc";
 import * as Options from "@effect/cli/Options";
+import * as ValidationError from "@effect/cli/ValidationError";
+import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 
 // Options several commands share, defined once so their names and help read the same everywhere.
@@ -42,3 +45,15 @@ export const maxCost = optional(
 /** `--html <file>`: one self-contained page (inline CSS, JS and data; no URL loaded) for CI artifacts. */
 export const html = (what: string) =>
   optional(Options.text("html"), `write ${what} as one self-contained HTML file here (for CI artifacts)`);
+
+/** `--limit N` of the listing commands: a count of rows, so 0 or -1 is a mistake, never "all" or "none". */
+export const limit = (what: string) =>
+  Options.integer("limit").pipe(
+    Options.mapEffect((n) =>
+      n >= 1
+        ? Effect.succeed(n)
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--limit must be a positive integer, not ${n}`)))
+    ),
+    Options.withDescription(`how many ${what}, newest first (default 20)`),
+    Options.withDefault(20)
+  );

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatConsortiumYaml } from "@consortium/config";
+import { makeFolder } from "@consortium/config/makeFolder";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
@@ -48,11 +49,15 @@ export const executeSave = (flags: SaveFlags) =>
       schema === undefined ? "consortium.schema.json" : relative(dirname(file), schema).split(sep).join("/");
     yield* Effect.tryPromise({
       try: async () => {
-        await mkdir(dirname(file), { recursive: true });
+        makeFolder(dirname(file));
         await writeFile(file, formatConsortiumYaml(data, schemaRef));
       },
       catch: (error) =>
-        new UsageError({ message: `cannot write ${shown}: ${error instanceof Error ? error.message : String(error)}` })
+        new UsageError({
+          message: `cannot write ${shown}: ${error instanceof Error ? error.message : String(error)}`,
+          // the path is what is wrong, not how the command was called
+          help: false
+        })
     });
     yield* Console.log(`saved ${shown}; run it with: consortium run ${flags.name} "<prompt>"`);
   });

@@ -11,10 +11,16 @@ const semantic = (path: Path, message: string, source: Problem["source"] = "sema
 /** `scheme://user@` or `scheme://user:password@`: credentials that would end up in git, logs and rows. */
 const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
 
+const HTTP_URL = /^https?:\/\//i;
+
+/** The schema's own message for a base_url without an http(s) scheme, so a variable reads the same. */
+const NOT_HTTP = "must be an http:// or https:// URL";
+
 /**
- * What is wrong with a base URL beyond the schema's http(s) pattern: credentials inside it (refused like
- * a literal key, and never repeated in the message) or a URL that does not parse. Shared with the
- * providers' own check of the *_BASE_URL variables.
+ * What is wrong with a base URL: credentials inside it (refused like a literal key, and never repeated
+ * in the message), no http(s) scheme, or a URL that does not parse. Shared with the providers' own
+ * check of the *_BASE_URL variables, which no schema sees: without it `notaurl` reached the SDK, which
+ * failed every attempt of every call as a connection error.
  */
 export const baseUrlProblem = (value: string): { readonly message: string; readonly secret: boolean } | undefined => {
   if (URL_CREDENTIALS.test(value)) {
@@ -24,7 +30,7 @@ export const baseUrlProblem = (value: string): { readonly message: string; reado
       secret: true
     };
   }
-  if (!/^https?:\/\//i.test(value)) return undefined;
+  if (!HTTP_URL.test(value)) return { message: NOT_HTTP, secret: false };
   try {
     new URL(value);
     return undefined;
@@ -48,7 +54,8 @@ export const providerProblems = (providers: unknown, base: Path): Array<Problem>
       });
     }
     const problem = typeof provider.base_url === "string" ? baseUrlProblem(provider.base_url) : undefined;
-    if (problem !== undefined) {
+    // in a file the schema's pattern already says a scheme is missing
+    if (problem !== undefined && problem.message !== NOT_HTTP) {
       problems.push(semantic([...base, name, "base_url"], problem.message, problem.secret ? "secret" : "semantic"));
     }
     return problems;

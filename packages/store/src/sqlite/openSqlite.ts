@@ -1,9 +1,9 @@
 import { dirname } from "node:path";
+import { makeFolder } from "@consortium/config/makeFolder";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type Migration, Migrator, sql } from "kysely";
 import type { Database } from "../Database.js";
 import type { Backend } from "../Db.js";
-import { makeFolder } from "../makeFolder.js";
 import type { SchemaLock } from "../migrate.js";
 import { inCodeMigrations, migrationsFor } from "../migrations.js";
 import type { CommitWrites } from "../runs/callWrites.js";

@@ -14,6 +14,13 @@ describe("makeFolder", () => {
     makeFolder(root);
   });
 
+  it("gives every folder it makes the mode asked for", () => {
+    const root = mkdtempSync(join(tmpdir(), "consortium-folder-"));
+    makeFolder(join(root, "a", "b"), 0o700);
+    expect(statSync(join(root, "a")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root, "a", "b")).mode & 0o777).toBe(0o700);
+  });
+
   it("fails with the system's error where a file stands in the way", () => {
     const root = mkdtempSync(join(tmpdir(), "consortium-folder-"));
     makeFolder(join(root, "x"));
