@@ -39,6 +39,8 @@ export interface StoreOptions {
   readonly isAlive?: (pid: number) => boolean;
   /** Reading only (the viewer): SQLite refuses writes; nothing is migrated, swept or renewed. */
   readonly readOnly?: boolean;
+  /** For commands that only read: a SQLite file that is not there is an error, not created. */
+  readonly mustExist?: boolean;
   /** How long this writer's leases last and how often it renews them (default 2 min, every 30 s). */
   readonly lease?: LeaseSettings;
   /**
@@ -79,7 +81,10 @@ export interface StoreShape {
 
 export const makeStore = (location: string, options: StoreOptions = {}) =>
   Effect.gen(function* () {
-    const backend = yield* openDatabase(location, undefined, { readOnly: options.readOnly === true });
+    const backend = yield* openDatabase(location, undefined, {
+      readOnly: options.readOnly === true,
+      mustExist: options.mustExist === true
+    });
     const writer: Writer = options.writer ?? { pid: process.pid, hostname: hostname() };
     const isAlive = options.isAlive ?? isProcessAlive;
     const redactor = yield* makeRedactor(options.env ?? process.env);

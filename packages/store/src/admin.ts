@@ -4,7 +4,7 @@ import type { RunsTable } from "./Database.js";
 import type { Db } from "./Db.js";
 import { messageOf, StoreError } from "./errors.js";
 import { migrate, type SchemaStatus, schemaStatus } from "./migrate.js";
-import { connect, displayLocation, openDatabase } from "./openDatabase.js";
+import { type ConnectOptions, connect, displayLocation, openDatabase } from "./openDatabase.js";
 
 // A database as a whole, for `consortium db`: its schema version, migrating it on purpose (for teams
 // whose everyday user may not own the schema), and copying a history from one database into another
@@ -21,11 +21,12 @@ const fail = (operation: string, location: string) => (cause: unknown) =>
 const withConnection = <A>(
   location: string,
   operation: string,
-  work: (backend: Awaited<ReturnType<typeof connect>>) => Promise<A>
+  work: (backend: Awaited<ReturnType<typeof connect>>) => Promise<A>,
+  options: ConnectOptions = {}
 ) =>
   Effect.tryPromise({
     try: async () => {
-      const backend = await connect(location);
+      const backend = await connect(location, options);
       try {
         return await work(backend);
       } finally {
@@ -39,12 +40,17 @@ export interface DatabaseStatus extends SchemaStatus {
   readonly location: string;
 }
 
-/** Which migrations this database has and lacks; changes nothing. */
+/** Which migrations this database has and lacks; changes nothing, and creates no SQLite file. */
 export const databaseStatus = (location: string): Effect.Effect<DatabaseStatus, StoreError> =>
-  withConnection(location, "read the schema version", async (backend) => ({
-    location: backend.location,
-    ...(await schemaStatus(backend.db, backend.lock, backend.migrations))
-  }));
+  withConnection(
+    location,
+    "read the schema version",
+    async (backend) => ({
+      location: backend.location,
+      ...(await schemaStatus(backend.db, backend.lock, backend.migrations))
+    }),
+    { mustExist: true }
+  );
 
 /** Applies what is pending, under the backend's lock; returns the names it applied. */
 export const migrateDatabase = (
@@ -166,7 +172,8 @@ const copyRows = async (source: Db, target: Db): Promise<CopyCounts> => {
 export const copyDatabase = (from: string, to: string): Effect.Effect<CopyCounts, StoreError> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const source = yield* openDatabase(from);
+      // A source that is not there is a mistake, not an empty history to copy.
+      const source = yield* openDatabase(from, undefined, { mustExist: true });
       const target = yield* openDatabase(to);
       return yield* Effect.tryPromise({
         try: () => target.db.transaction().execute((trx) => copyRows(source.db, trx)),

@@ -11,14 +11,17 @@ import { db, html, limit } from "./options.js";
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
 
-/** Runs `use` with the store at the path the flags and environment name, closing it afterwards (also used by `diff`). */
+/**
+ * Runs `use` with the store at the path the flags and environment name, closing it afterwards (also
+ * used by `diff`). These commands only read: a database file that is not there is an error, not made.
+ */
 export const withStore = <A, E>(
   path: string | undefined,
   use: (store: typeof import("@consortium/store"), shape: import("@consortium/store").StoreShape) => Effect.Effect<A, E>
 ) =>
   Effect.flatMap(storeModule, (module) =>
     Effect.flatMap(module.Store, (store) => use(module, store)).pipe(
-      Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path })))
+      Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path }), { mustExist: true }))
     )
   );
 

@@ -46,8 +46,8 @@ export const serveView = (flags: ViewFlags) =>
     }
     const path = resolveDbPath({ flag: flags.db });
     // Migrating and marking abandoned runs is what any command does on open; the server's own
-    // connection then reads only.
-    yield* Effect.scoped(Layer.build(Store.layer(path)));
+    // connection then reads only. A database that is not there is not made: there is nothing to view.
+    yield* Effect.scoped(Layer.build(Store.layer(path, { mustExist: true })));
     const serve = Effect.gen(function* () {
       const store = yield* Store;
       const viewer = yield* Effect.acquireRelease(
