@@ -58,6 +58,34 @@ describe("cost on the command line", () => {
     expect(ws.fake.requests).toHaveLength(0);
   });
 
+  it("an estimate needs no prompt, and estimate takes an ad-hoc consortium as run does", async () => {
+    const file = write("priced3.yaml", priced.replace("name: priced", "name: priced3"));
+    const adHoc = ["-m", "openai/gpt-4.1-mini:2", "--arbiter", "anthropic/claude-haiku-4-5"];
+    for (const args of [
+      ["run", file, "--estimate"],
+      ["run", ...adHoc, "--estimate"],
+      ["estimate", ...adHoc],
+      ["estimate", file, "--max-iterations", "1"]
+    ]) {
+      const result = await consortium(args, { env: noKeys() });
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      expect(result.stdout, args.join(" ")).toContain("a prompt of about 500 tokens");
+      expect(result.stdout, args.join(" ")).toMatch(/^total\s+\$\d/m);
+    }
+    // the flags are laid over the file as run lays them: one round at most costs less at worst than two
+    const worst = async (...extra: Array<string>) =>
+      (
+        JSON.parse((await consortium(["estimate", file, "--json", ...extra], { env: noKeys() })).stdout) as {
+          worstUsd: number;
+        }
+      ).worstUsd;
+    expect(await worst("--max-iterations", "1")).toBeLessThan(await worst());
+    const none = await consortium(["estimate"], { env: noKeys() });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--arbiter");
+    expect(ws.fake.requests).toHaveLength(0);
+  });
+
   it("refuses --max-cost when a model has no price, and warns once about unpriced models", async () => {
     const file = write(
       "unpriced.yaml",

@@ -175,14 +175,15 @@ describe("consortium run", () => {
     expect(result.stderr).toContain("no prompt");
   });
 
-  it("still prints the answer when --output cannot be written, and says why (exit 2)", async () => {
+  it("an --output that cannot be written is found before any call, and says why (exit 2)", async () => {
     fake.script("arbiter-model", { text: arbiterReply({ text: "Canberra.", confidence: 1, again: false }) });
     const file = writeConsortium("badout", "members: [openai/gpt-4.1-mini]\narbiter: openai/arbiter-model\n");
     const result = await run([file, "Q", "--no-log", "-o", join(dir, "no-such-dir", "out.json")]);
-    expect(result.stdout.trim()).toBe("Canberra.");
+    expect(result.stdout).toBe("");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("cannot write");
     expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("appends piped standard input to the prompt, and takes it alone as the prompt", async () => {

@@ -72,7 +72,11 @@ const requireCurrent = async (backend: OpenBackend, list: Readonly<Record<string
  * scope ends. Fails with a one-line StoreError naming the location. `readOnly` (the viewer) migrates
  * nothing and writes nothing: the schema must already be current.
  */
-export const openDatabase = (location: string, list?: Readonly<Record<string, Migration>>, options: ConnectOptions = {}) =>
+export const openDatabase = (
+  location: string,
+  list?: Readonly<Record<string, Migration>>,
+  options: ConnectOptions = {}
+) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Db } from "./Db.js";
 import { removeDeadSpares, takeEndMark } from "./endMarks.js";
 import { finishEvalIfComplete } from "./evals/finishEval.js";
+import { callsCost, callsCostComplete } from "./runs/callsCost.js";
 
 // A run (or an eval's shard) still marked `running` whose writer is gone was cut short: a crash, a
 // SIGKILL, a closed laptop lid, a CI runner torn down. Say so, rather than leaving it `running`
@@ -70,9 +71,8 @@ const interruptRun = async (
       output_tokens: sql<number>`(select coalesce(sum(output_tokens), 0) from calls where run_id = runs.id)`,
       iterations: sql<number>`(select coalesce(max(iteration), 0) from calls where run_id = runs.id)`,
       // null (not 0) when no finished call was priced; incomplete when one that used tokens was not
-      cost_usd: sql<number | null>`(select sum(cost_usd) from calls where run_id = runs.id)`,
-      cost_complete: sql<boolean>`not exists (select 1 from calls where run_id = runs.id and cost_usd is null
-        and (input_tokens > 0 or output_tokens > 0))`
+      cost_usd: callsCost,
+      cost_complete: callsCostComplete
     })
     .where("id", "=", run.id)
     .where("status", "=", "running")

@@ -17,8 +17,9 @@ export interface RunSummary {
   readonly confidence: number | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** While the run is going: what its finished calls cost so far (null when none was priced). */
   readonly costUsd: number | null;
-  /** false: some call's model had no price and costUsd is a lower bound; null while running (or unknown). */
+  /** false: some call's model had no price and costUsd is a lower bound; null when unknown (older rows). */
   readonly costComplete: boolean | null;
   /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
   readonly origin: string | null;
@@ -76,8 +77,9 @@ export interface StoredRun {
   readonly iterations: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** While the run is going: what its finished calls cost so far (null when none was priced). */
   readonly costUsd: number | null;
-  /** false: some call's model had no price and costUsd is a lower bound; null while running (or unknown). */
+  /** false: some call's model had no price and costUsd is a lower bound; null when unknown (older rows). */
   readonly costComplete: boolean | null;
   readonly startedAt: string;
   readonly endedAt: string | null;

@@ -61,6 +61,51 @@ describe.each(backends)("call costs on $name", (backend) => {
     })
   );
 
+  it.effect("a run still going shows what its finished calls cost so far, said to be so far", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("going"));
+        yield* store.callEnded(memberCall("going", 1, 1, { usage: priced(0.0025) }));
+        yield* store.callEnded(memberCall("going", 1, 2, { usage: priced(0.0005) }));
+        yield* store.runStarted(runStarted("going-unpriced", { startedAt: "2025-01-02T11:00:00.000Z" }));
+        yield* store.callEnded(memberCall("going-unpriced", 1, 1, { usage: priced(0.001) }));
+        yield* store.callEnded(memberCall("going-unpriced", 1, 2, { model: "mystery-1", usage: unpriced }));
+        yield* store.runStarted(runStarted("just-started", { startedAt: "2025-01-02T12:00:00.000Z" }));
+
+        const listed = yield* store.listRuns();
+        expect(listed.map((summary) => [summary.id, summary.status, summary.costComplete])).toEqual([
+          ["just-started", "running", true],
+          ["going-unpriced", "running", false],
+          ["going", "running", true]
+        ]);
+        const [justStarted, goingUnpriced, going] = listed;
+        expect(justStarted?.costUsd).toBeNull();
+        expect(goingUnpriced?.costUsd).toBeCloseTo(0.001, 10);
+        expect(going?.costUsd).toBeCloseTo(0.003, 10);
+        const table = formatRunsTable(listed);
+        // ids as the table shortens them
+        expect(table).toMatch(/^going-un .*≥\$0\.0010 so far/m);
+        expect(table).toMatch(/^going .*\$0\.0030 so far/m);
+        expect(table).not.toMatch(/^just-sta .*so far/m);
+
+        const run = yield* store.getRun("going");
+        expect(run.costUsd).toBeCloseTo(0.003, 10);
+        expect(formatRun(run)).toContain("$0.0030 so far");
+        const partial = yield* store.getRun("going-unpriced");
+        expect(partial.costComplete).toBe(false);
+        expect(formatRun(partial)).toContain("$0.0010 so far (incomplete: no price for openai/mystery-1)");
+
+        // once it ends, the run's own total is what shows, with nothing said of "so far"
+        yield* store.runEnded(runEnded("going", "completed"));
+        const ended = yield* store.getRun("going");
+        expect(formatRun(ended)).not.toContain("so far");
+        expect(formatRunsTable(yield* store.listRuns())).not.toMatch(/^going .*so far/m);
+      }).pipe(Effect.provide(Store.layer(location)));
+    })
+  );
+
   // live: the sweep stamps the real time as the end of what it marks
   it.live("a run cut short gets the sum of its calls' costs, incomplete when one was unpriced", () =>
     Effect.gen(function* () {

@@ -1,3 +1,4 @@
+import { safeText } from "@consortium/engine/text";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
@@ -22,7 +23,7 @@ export const diff = Command.make(
         const runB = yield* store.getRun(b);
         const { diffRuns, formatDiff } = yield* viewModule;
         const difference = diffRuns(runA, runB);
-        yield* json ? Console.log(JSON.stringify(difference, null, 2)) : Console.log(formatDiff(difference));
+        yield* json ? Console.log(JSON.stringify(difference, null, 2)) : Console.log(safeText(formatDiff(difference)));
       })
     )
 ).pipe(

@@ -2,7 +2,8 @@ import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Effect from "effect/Effect";
-import { flag } from "./options.js";
+import * as Option from "effect/Option";
+import { consortiumFlags, flag } from "./options.js";
 
 export const DEFAULT_ESTIMATE_PROMPT_TOKENS = 500;
 
@@ -10,8 +11,13 @@ export const estimate = Command.make(
   "estimate",
   {
     target: Args.text({ name: "consortium" }).pipe(
-      Args.withDescription("a consortium file, or a name: research → consortia/research.yaml")
+      Args.withDescription(
+        "a consortium file, or a name: research → consortia/research.yaml (none with -m … --arbiter …, as run takes)"
+      ),
+      Args.optional,
+      Args.map(Option.getOrUndefined)
     ),
+    ...consortiumFlags,
     promptTokens: Options.integer("prompt-tokens").pipe(
       Options.withDescription("the size of the prompt to estimate for, in tokens"),
       Options.withDefault(DEFAULT_ESTIMATE_PROMPT_TOKENS)

@@ -1,3 +1,4 @@
+import { safeText } from "@consortium/engine/text";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
@@ -8,6 +9,7 @@ import { writeOutput } from "../writeOutput.js";
 import { db, html, limit } from "./options.js";
 
 // `runs` and `show`: reading the record back. The store (and its native SQLite addon) loads only here.
+// What they print holds models' words (answers, previews), made inert for a terminal with safeText.
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
 
@@ -46,7 +48,7 @@ export const runs = Command.make(
   ({ limit, json, noEvals, db }) =>
     withStore(db, (module, store) =>
       Effect.flatMap(store.listRuns({ limit, ...(noEvals ? { excludeOrigin: "eval" } : {}) }), (list) =>
-        json ? printJson(list) : Console.log(module.formatRunsTable(list))
+        json ? printJson(list) : Console.log(safeText(module.formatRunsTable(list)))
       )
     )
 ).pipe(Command.withDescription("List recent runs from the database; an eval case's run says (eval)."));
@@ -61,7 +63,7 @@ export const evals = Command.make(
   ({ limit, json, db }) =>
     withStore(db, (_, store) =>
       Effect.flatMap(Effect.all([store.listEvals({ limit }), evalsReport]), ([list, report]) =>
-        json ? printJson(list) : Console.log(report.formatEvalsTable(list))
+        json ? printJson(list) : Console.log(safeText(report.formatEvalsTable(list)))
       )
     )
 ).pipe(Command.withDescription("List past evals: suite, status, results passed."));
@@ -83,7 +85,7 @@ export const show = Command.make(
       store.getRun(id).pipe(
         Effect.flatMap((run) => {
           if (html !== undefined) return writeHtml(html, (view) => view.runReportHtml(run));
-          return json ? printJson(run) : Console.log(module.formatRun(run));
+          return json ? printJson(run) : Console.log(safeText(module.formatRun(run)));
         }),
         // not a run: perhaps an eval; if neither, the run's "no run with id" stands
         Effect.catchTag("RunNotFound", (notFound) =>
@@ -93,7 +95,7 @@ export const show = Command.make(
               if (html !== undefined) return writeHtml(html, (view) => view.storedEvalReportHtml(stored));
               return json
                 ? printJson(stored)
-                : Effect.flatMap(evalsReport, (report) => Console.log(report.formatEval(stored)));
+                : Effect.flatMap(evalsReport, (report) => Console.log(safeText(report.formatEval(stored))));
             })
           )
         )

@@ -26,7 +26,7 @@ import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, viewModule } from "../lazy.js";
-import { writeOutput } from "../writeOutput.js";
+import { checkWritable, writeOutput } from "../writeOutput.js";
 import { type EvalProgress, makeEvalProgress } from "./progress.js";
 
 // `consortium eval`: a suite's cases × targets through the engine, then the reports. Loaded lazily.
@@ -192,6 +192,7 @@ export const executeEval = (flags: EvalFlags) =>
       yield* Effect.sync(() => process.stdout.write(renderSuiteEstimate(suite.name, estimatePlan(plan))));
       return;
     }
+    yield* checkWritable([flags.output, flags.junit, flags.html, flags.record]);
     const progress =
       flags.quiet === true
         ? undefined

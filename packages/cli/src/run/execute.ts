@@ -1,5 +1,5 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels, type JudgingMethodName } from "@consortium/config";
-import { RunEvents, RunLog, type RunResult, runConsortium } from "@consortium/engine";
+import { RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
@@ -11,8 +11,7 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
-import { terminalSafe } from "../terminal.js";
-import { writeOutput } from "../writeOutput.js";
+import { checkWritable, writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
@@ -61,15 +60,11 @@ const loadConfig = (target: Target, flags: RunFlags) =>
     return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
   });
 
+/** The argument and piped standard input; undefined when there is neither. */
 const readPrompt = (argument: string | undefined, flags: RunFlags) =>
-  Effect.gen(function* () {
-    const piped = flags.noStdin ? undefined : yield* Effect.promise(() => readStdin());
-    const prompt = combinePrompt(argument, piped);
-    if (prompt === undefined) {
-      return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
-    }
-    return prompt;
-  });
+  Effect.map(flags.noStdin ? Effect.succeed(undefined) : Effect.promise(() => readStdin()), (piped) =>
+    combinePrompt(argument, piped)
+  );
 
 /** SQLite (a native addon) is loaded only when the run is recorded. */
 const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
@@ -134,8 +129,12 @@ export const executeRun = (flags: RunFlags) =>
     if (target instanceof UsageError) return yield* target;
     const config = yield* loadConfig(target, flags);
     const prompt = yield* readPrompt(target.prompt, flags);
-    // before any key is looked at or any request made
+    // before any key is looked at or any request made; without a prompt, for one of the default size
     if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
+    if (prompt === undefined) {
+      return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
+    }
+    yield* checkWritable([flags.output]);
     // the store's `git status` for the run's file starts now, while the store and the SDKs load
     const source = config.source;
     if (!flags.noLog && source !== undefined) yield* Effect.map(storeModule, (store) => store.prefetchGitInfo(source));
@@ -144,10 +143,7 @@ export const executeRun = (flags: RunFlags) =>
       : undefined;
     const streamed = streamsAnswer(flags)
       ? answerOnStdout((text, done) =>
-          process.stdout.write(
-            process.stdout.isTTY === true ? terminalSafe(text) : text,
-            done === undefined ? undefined : () => done()
-          )
+          process.stdout.write(safeText(text), done === undefined ? undefined : () => done())
         )
       : undefined;
     const events =

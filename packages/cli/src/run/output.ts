@@ -1,4 +1,4 @@
-import { formatDuration, type RunResult } from "@consortium/engine";
+import { formatDuration, type RunResult, safeText } from "@consortium/engine";
 
 // What `run` puts on stdout: only the result. Text mode is the synthesis alone, so
 // `consortium run research "…" > answer.md` gives a clean file; --raw adds every answer before it.
@@ -22,8 +22,8 @@ const rawTranscript = (result: RunResult): Array<string> =>
         ])
   ]);
 
+/** The answer (or the transcript) as text to print: every model's words made inert for a terminal. */
 export const formatResult = (result: RunResult, options: { readonly raw: boolean }): string => {
   const text = result.synthesis?.text ?? "";
-  if (!options.raw) return text;
-  return [...rawTranscript(result), "=== synthesis ===", text].join("\n");
+  return safeText(options.raw ? [...rawTranscript(result), "=== synthesis ===", text].join("\n") : text);
 };

@@ -1,4 +1,4 @@
-import { ansi, describeEvent, type RunEvent } from "@consortium/engine";
+import { ansi, describeEvent, type RunEvent, safeText } from "@consortium/engine";
 
 // The live display on a terminal's stderr: one line per call of the current round (started, done,
 // retrying in 2s because 429, failed), redrawn in place, then the round's verdict. Only ever drawn
@@ -29,8 +29,10 @@ export const makeProgress = (write: (text: string) => void, colors: boolean): Pr
 
   return {
     onEvent: (event) => {
-      const text = describeEvent(event);
-      if (text === undefined) return;
+      const described = describeEvent(event);
+      if (described === undefined) return;
+      // a failed call's reason is a provider's words, and may quote the model
+      const text = safeText(described);
       switch (event._tag) {
         case "CallStarted":
         case "CallRetrying":

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseDuration } from "@consortium/config";
+import { safeText } from "@consortium/engine/text";
 import { isLoopback, parseSize, StartFailed, startServer, untilSignal } from "@consortium/server";
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
@@ -58,7 +59,8 @@ const check = (flags: ServeFlags) =>
 export const executeServe = (flags: ServeFlags) =>
   Effect.gen(function* () {
     const checked = yield* check(flags);
-    const log = (line: string) => process.stderr.write(`${line}\n`);
+    // a line can carry a provider's or a model's words (a failed run's error)
+    const log = (line: string) => process.stderr.write(`${safeText(line)}\n`);
     const server = yield* Effect.tryPromise({
       try: () =>
         startServer({

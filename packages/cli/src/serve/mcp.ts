@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { safeText } from "@consortium/engine/text";
 import { StartFailed, startMcp } from "@consortium/server";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
@@ -10,7 +11,8 @@ declare const __CONSORTIUM_VERSION__: string;
 
 export const executeMcp = (flags: { readonly dir: string; readonly db: string | undefined; readonly noLog: boolean }) =>
   Effect.gen(function* () {
-    const log = (line: string) => process.stderr.write(`${line}\n`);
+    // a line can carry a provider's or a model's words (a failed run's error)
+    const log = (line: string) => process.stderr.write(`${safeText(line)}\n`);
     const server = yield* Effect.tryPromise({
       try: () =>
         startMcp({

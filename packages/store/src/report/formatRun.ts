@@ -177,12 +177,16 @@ const unpricedModels = (run: StoredRun): ReadonlyArray<string> => {
   return [...new Set(models)].sort();
 };
 
-/** The run's cost, said to be a lower bound when some call's model had no price. */
+/**
+ * The run's cost, said to be a lower bound when some call's model had no price, and to be so far
+ * while the run is going (the cost of the calls finished until now).
+ */
 const runCost = (run: StoredRun): ReadonlyArray<string> => {
-  if (run.costComplete !== false) return run.costUsd === null ? [] : [formatCost(run.costUsd)];
+  const cost = run.costUsd === null ? null : `${formatCost(run.costUsd)}${run.status === "running" ? " so far" : ""}`;
+  if (run.costComplete !== false) return cost === null ? [] : [cost];
   const models = unpricedModels(run);
   const missing = models.length === 0 ? "some calls had no price" : `no price for ${models.join(", ")}`;
-  return [`${run.costUsd === null ? "cost unknown" : formatCost(run.costUsd)} (incomplete: ${missing})`];
+  return [`${cost ?? "cost unknown"} (incomplete: ${missing})`];
 };
 
 const totals = (run: StoredRun): string => {

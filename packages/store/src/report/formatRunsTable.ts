@@ -23,10 +23,18 @@ export const shortIds = (ids: ReadonlyArray<string>): ReadonlyArray<string> => {
 
 const tokens = (run: RunSummary): string => formatCount(run.inputTokens + run.outputTokens);
 
-/** A lower bound is marked as one, and a run no call of which had a price says so rather than "-". */
-export const formatRunCost = (run: Pick<RunSummary, "costUsd" | "costComplete">): string => {
-  if (run.costComplete !== false) return formatCost(run.costUsd);
-  return run.costUsd === null ? "no price" : `≥${formatCost(run.costUsd)}`;
+/**
+ * A lower bound is marked as one, and a run no call of which had a price says so rather than "-"; a
+ * run still going shows what its finished calls cost so far, said to be so far.
+ */
+export const formatRunCost = (run: Pick<RunSummary, "costUsd" | "costComplete" | "status">): string => {
+  const cost =
+    run.costComplete !== false
+      ? formatCost(run.costUsd)
+      : run.costUsd === null
+        ? "no price"
+        : `≥${formatCost(run.costUsd)}`;
+  return run.status === "running" && run.costUsd !== null ? `${cost} so far` : cost;
 };
 
 const LOWER_BOUND_NOTE = "≥: some calls had no price; the cost shown is a lower bound";

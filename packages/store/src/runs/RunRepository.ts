@@ -20,6 +20,7 @@ import {
   type Writer
 } from "../rows.js";
 import type { RunSummary, StoredRun } from "../types.js";
+import { callsCost, callsCostComplete } from "./callsCost.js";
 import type { BatchedWrite, CallRow } from "./callWrites.js";
 import { factorResult } from "./resultCalls.js";
 
@@ -144,8 +145,11 @@ export const makeRunRepository = (
           "confidence",
           "input_tokens",
           "output_tokens",
-          "cost_usd",
-          "cost_complete",
+          // a run still going: what its finished calls cost so far
+          sql<number | null>`case when status = 'running' then ${callsCost} else cost_usd end`.as("cost_usd"),
+          sql<SqlBool | null>`case when status = 'running' then ${callsCostComplete} else cost_complete end`.as(
+            "cost_complete"
+          ),
           "origin",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
@@ -225,7 +229,17 @@ export const makeRunRepository = (
         .orderBy("started_at")
         .orderBy("id")
         .execute();
-      return run === undefined ? undefined : toStoredRun(run, calls, turns);
+      if (run === undefined) return undefined;
+      // a run still going: what its finished calls cost so far
+      const cost =
+        run.status !== "running"
+          ? run
+          : await db
+              .selectFrom("runs")
+              .select([callsCost.as("cost_usd"), callsCostComplete.as("cost_complete")])
+              .where("id", "=", id)
+              .executeTakeFirstOrThrow();
+      return toStoredRun({ ...run, cost_usd: cost.cost_usd, cost_complete: cost.cost_complete }, calls, turns);
     });
     if (found === undefined) return yield* new RunNotFound({ id });
     return found;

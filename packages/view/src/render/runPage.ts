@@ -85,7 +85,7 @@ export const renderRunMain = (run: StoredRun, options: RunPageOptions): Html => 
 ${run.outerRunId === null ? "" : html`<dt>included by</dt><dd>member of run ${runRef(run.outerRunId, options.mode)}</dd>`}
 <dt>config</dt><dd>sha256:${run.configHash.slice(0, 16)} ${source(run)}</dd>
 <dt>started</dt><dd>${formatTime(run.startedAt)} UTC${run.endedAt === null ? "" : ` · ended ${formatTime(run.endedAt)} UTC`}</dd>
-<dt>totals</dt><dd>${run.iterations} round${run.iterations === 1 ? "" : "s"} · ${tokens(run.inputTokens, run.outputTokens)} · ${cost(run.costUsd)}${run.costComplete === false ? " (incomplete: some calls had no price)" : ""} · ${run.durationMs === null ? "not ended" : duration(run.durationMs)} · ${run.calls.length} calls${failedCalls > 0 ? `, ${failedCalls} failed` : ""}</dd>
+<dt>totals</dt><dd>${run.iterations} round${run.iterations === 1 ? "" : "s"} · ${tokens(run.inputTokens, run.outputTokens)} · ${cost(run.costUsd)}${run.status === "running" && run.costUsd !== null ? " so far" : ""}${run.costComplete === false ? " (incomplete: some calls had no price)" : ""} · ${run.durationMs === null ? "not ended" : duration(run.durationMs)} · ${run.calls.length} calls${failedCalls > 0 ? `, ${failedCalls} failed` : ""}</dd>
 ${run.error === null ? "" : html`<dt>error</dt><dd class="error">${run.error}</dd>`}
 ${(run.result?.warnings ?? []).map((warning) => html`<dt>warning</dt><dd>${warning}</dd>`)}
 </dl>
