@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +133,14 @@ describe("sharded evals", () => {
     expect(notReport.stderr.split("\n")[0]).toBe(`--merge: ${suite} is not an eval's JSON report (consortium eval -o)`);
     const withShard = await consortium(["eval", "--merge", one, "--shard", "1/2"]);
     expect(withShard.code).toBe(2);
-    for (const run of [overlap, suites, notReport, withShard]) expect(run.stderr).not.toMatch(STACK_FRAME);
+    // a CI matrix whose other job never uploaded its report: no merged report passes for the whole suite
+    const alone = await consortium(["eval", "--merge", one, "-o", join(dir, "alone.json")]);
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toBe("");
+    expect(alone.stderr.trim()).toBe(
+      `cannot merge an incomplete eval: shard 2/2 is missing (given: shard 1/2 in ${one})`
+    );
+    expect(existsSync(join(dir, "alone.json"))).toBe(false);
+    for (const run of [overlap, suites, notReport, withShard, alone]) expect(run.stderr).not.toMatch(STACK_FRAME);
   });
 });

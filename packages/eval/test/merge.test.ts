@@ -81,6 +81,36 @@ describe("mergeReports", () => {
     expect(Either.isLeft(mergeReports([]))).toBe(true);
   });
 
+  it("refuses shards that do not make the whole suite: one missing, split differently, or given twice", () => {
+    const one = shard(1, [["a", true]]);
+    expect(mergeReports([one])).toEqual(
+      Either.left("cannot merge an incomplete eval: shard 2/2 is missing (given: shard 1/2 in shard-1.json)")
+    );
+    const ofThree = (index: number) => ({
+      ...shard(index, []),
+      report: { ...shard(index, []).report, shard: { index, count: 3 } }
+    });
+    expect(mergeReports([ofThree(3), ofThree(1)])).toEqual(
+      Either.left(
+        "cannot merge an incomplete eval: shard 2/3 is missing (given: shard 1/3 in shard-1.json, shard 3/3 in shard-3.json)"
+      )
+    );
+    expect(mergeReports([one, ofThree(2)])).toEqual(
+      Either.left("cannot merge shards of different splits: shard-1.json is shard 1/2, shard-2.json is shard 2/3")
+    );
+    // no cases to overlap (a filter left this shard none), yet the same shard twice
+    const empty = shard(2, []);
+    expect(mergeReports([one, empty, { ...empty, name: "again.json" }])).toEqual(
+      Either.left("cannot merge shard 2/2 twice: it is both shard-2.json and again.json")
+    );
+    const whole = { ...shard(1, [["b", true]]), name: "whole.json" };
+    const wholeReport = { ...whole, report: { ...whole.report, shard: null } };
+    expect(mergeReports([one, wholeReport])).toEqual(
+      Either.left("cannot merge a whole eval with shards: whole.json ran every case, shard-1.json is shard 1/2")
+    );
+    expect(Either.isRight(mergeReports([wholeReport]))).toBe(true);
+  });
+
   it("takes only what has a report's shape", () => {
     expect(asEvalReport(shard(1, [["a", true]]).report)).toBeDefined();
     expect(asEvalReport({ suite: "smoke" })).toBeUndefined();

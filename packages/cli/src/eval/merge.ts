@@ -49,6 +49,8 @@ export const executeMerge = (files: ReadonlyArray<string>, flags: Omit<EvalFlags
     }
     const reports = yield* Effect.forEach(files, readReport);
     const merged = mergeReports(reports);
-    if (Either.isLeft(merged)) return yield* new UsageError({ message: merged.left });
+    // The reports, not the command line, are at fault: no pointer to --help. Exit 2, bad input (not 1,
+    // a missed threshold): no report is made, and a CI matrix missing a shard must not read as judged.
+    if (Either.isLeft(merged)) return yield* new UsageError({ message: merged.left, help: false });
     yield* deliverReport(merged.right, flags);
   });

@@ -4,7 +4,8 @@ import type { CaseReport, EvalReport } from "./types.js";
 
 // One report from the JSON reports of an eval's shards (`consortium eval --merge`), with no database:
 // the cases side by side, every target summarised again over all of them (a pass rate is a property
-// of the whole suite, not of a shard). Reports that cannot be one eval are refused, not blended.
+// of the whole suite, not of a shard). Reports that cannot be one eval are refused, not blended, and
+// so are shards that are not the whole of their split.
 
 export interface NamedReport {
   /** Where the report came from (its file), for messages. */
@@ -16,6 +17,46 @@ const same = <A>(values: ReadonlyArray<A>): A | undefined =>
   values.every((value) => value === values[0]) ? values[0] : undefined;
 
 const shardOrder = (named: NamedReport): number => named.report.shard?.index ?? 0;
+
+const shardName = (shard: { readonly index: number; readonly count: number }): string =>
+  `shard ${shard.index}/${shard.count}`;
+
+/**
+ * Why these reports are not every shard of one split exactly once, or undefined when they are. A
+ * merge missing a shard would report on part of the suite as if it were the whole: a CI matrix whose
+ * job never uploaded its report would pass on the cases it did not run.
+ */
+const incompleteShards = (reports: ReadonlyArray<NamedReport>): string | undefined => {
+  const sharded = reports.filter((named) => named.report.shard !== null && named.report.shard !== undefined);
+  const [first] = sharded;
+  if (first === undefined) return undefined;
+  const whole = reports.find((named) => named.report.shard === null || named.report.shard === undefined);
+  const firstShard = first.report.shard!;
+  if (whole !== undefined) {
+    return `cannot merge a whole eval with shards: ${whole.name} ran every case, ${first.name} is ${shardName(firstShard)}`;
+  }
+  const byIndex = new Map<number, NamedReport>();
+  for (const named of sharded) {
+    const shard = named.report.shard!;
+    if (shard.count !== firstShard.count) {
+      return `cannot merge shards of different splits: ${first.name} is ${shardName(firstShard)}, ${named.name} is ${shardName(shard)}`;
+    }
+    const earlier = byIndex.get(shard.index);
+    if (earlier !== undefined) {
+      return `cannot merge ${shardName(shard)} twice: it is both ${earlier.name} and ${named.name}`;
+    }
+    byIndex.set(shard.index, named);
+  }
+  const missing = Array.from({ length: firstShard.count }, (_, index) => index + 1).filter(
+    (index) => !byIndex.has(index)
+  );
+  if (missing.length === 0) return undefined;
+  const given = [...byIndex.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, named]) => `${shardName({ index, count: firstShard.count })} in ${named.name}`);
+  const names = missing.map((index) => shardName({ index, count: firstShard.count }));
+  return `cannot merge an incomplete eval: ${names.join(", ")} ${missing.length === 1 ? "is" : "are"} missing (given: ${given.join(", ")})`;
+};
 
 export const mergeReports = (reports: ReadonlyArray<NamedReport>): Either.Either<EvalReport, string> => {
   const [first, ...rest] = reports;
@@ -50,6 +91,9 @@ export const mergeReports = (reports: ReadonlyArray<NamedReport>): Either.Either
       seen.set(suiteCase.id, name);
     }
   }
+
+  const incomplete = incompleteShards(reports);
+  if (incomplete !== undefined) return Either.left(incomplete);
 
   const ordered = [...reports].sort((a, b) => shardOrder(a) - shardOrder(b));
   const cases: ReadonlyArray<CaseReport> = ordered.flatMap((named) => named.report.cases);
