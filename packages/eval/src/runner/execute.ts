@@ -1,4 +1,4 @@
-import type { SuiteTarget } from "@consortium/config";
+import { addUsd, type SuiteTarget } from "@consortium/config";
 import { iso } from "@consortium/engine";
 import { Cause, Clock, Effect, Exit } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
@@ -96,7 +96,7 @@ const runOnce = <R>(
         usage: outcome.usage,
         judgeUsage,
         // the case's cost includes its grading; unknown if either part is
-        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : outcome.costUsd + judgeCostUsd,
+        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : addUsd(outcome.costUsd, judgeCostUsd),
         runId: outcome.runId,
         status: outcome.status,
         error,
