@@ -122,6 +122,9 @@ describe("sharded evals", () => {
     const { evalId } = JSON.parse(readFileSync(join(dir, "shard-1.json"), "utf8"));
     const shown = await consortium(["show", evalId, "--db", db, "--json"]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ status: "error", missingShards: [2] });
+    expect((await consortium(["show", evalId, "--db", db])).stdout).toContain(
+      "missing: shard 2/2 never started here, and cannot join: this shard ran without a shared --eval-id"
+    );
 
     const whole = await consortium(["eval", suite, "--replay", cassette, "--eval-id", "ci-1", "--db", db]);
     expect([0, 1]).toContain(whole.code);
