@@ -478,6 +478,26 @@ describe.each(backends)("the store on $name", (backend) => {
         missingShards: [2],
         summary: { suite: "smoke" }
       });
+
+      // its process killed instead: the sweep that marks the shard interrupted ends the eval too
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.recordEvalStarted({
+          evalId: "killed-alone",
+          suite: "smoke",
+          sourceFile: null,
+          config: { targets: ["a"], caseIds: ["c1"], threshold: 1, joinable: false },
+          startedAt: "2025-01-02T10:00:00.000Z",
+          shard: { index: 2, count: 3 }
+        });
+      }).pipe(
+        Effect.provide(Store.layer(location, { writer: { pid: 4_000_003, hostname: here }, isAlive: () => true }))
+      );
+      const swept = yield* Effect.flatMap(Store, (store) => store.getEval("killed-alone")).pipe(
+        Effect.provide(Store.layer(location, { isAlive: (pid) => pid !== 4_000_003 }))
+      );
+      expect(swept).toMatchObject({ status: "interrupted", missingShards: [1, 3] });
+      expect(swept.endedAt).not.toBeNull();
     })
   );
 
