@@ -4,6 +4,7 @@ import { Cause, Clock, Effect, Exit } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
+import type { InvalidEvalOption } from "../errors.js";
 import { calibrate } from "../report/calibration.js";
 import { compareWithMembers } from "../report/comparisons.js";
 import { outcomeOf } from "../report/exitCode.js";
@@ -191,7 +192,7 @@ export const executePlan = <R>(
   plan: SuitePlan,
   executors: Executors<R>,
   evalId: string
-): Effect.Effect<EvalReport, never, R | EvalLog> =>
+): Effect.Effect<EvalReport, InvalidEvalOption, R | EvalLog> =>
   Effect.gen(function* () {
     const log = yield* EvalLog;
     const started = yield* Clock.currentTimeMillis;
