@@ -24,6 +24,7 @@ const settings = { ...defaultSettings, suiteMemberMs: LATENCY_MS, suiteArbiterMs
 // itself), so the difference between the two rows is the SDK and HTTP alone.
 const stub = Layer.succeed(LlmClient, {
   answers: "timed",
+  ignoresCallSite: true,
   complete: (_provider, request) =>
     Effect.async((resume) => {
       const timer = setTimeout(

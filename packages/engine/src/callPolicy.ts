@@ -9,7 +9,7 @@ import {
   maxCostOf,
   type OnText
 } from "@consortium/providers";
-import { Cause, Clock, Duration, Effect, Exit, FiberRef, Option, Schedule } from "effect";
+import { Cause, Duration, Effect, Exit, FiberRef, Option, Schedule } from "effect";
 import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
 import { type CallSite, currentCallSite } from "./callSite.js";
 import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
@@ -149,9 +149,11 @@ export const callModel = (
             })
           );
 
-    const send = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    // The clock is read where it is needed, in the step that needs it: Clock.currentTimeMillis is
+    // three Effect steps, clockWith one.
+    const send = Effect.clockWith((clock) => {
       attempts += 1;
-      firstStart ??= now;
+      firstStart ??= clock.unsafeCurrentTimeMillis();
       return Effect.zipRight(hooks.onAttempt(attempts), complete);
     });
 
@@ -188,7 +190,8 @@ export const callModel = (
 
     // Runs once, with the clock read at the end: always inside the call's uninterruptible region below.
     const finish = (result: { text: string; usage: Usage; error: CallErrorInfo | null }) =>
-      Effect.flatMap(Clock.currentTimeMillis, (end) => {
+      Effect.clockWith((clock) => {
+        const end = clock.unsafeCurrentTimeMillis();
         const start = firstStart ?? end;
         const outcome: CallOutcome = {
           ...result,
@@ -225,32 +228,37 @@ export const callModel = (
     // (the interruption then goes on). The call site is set for the client inside it and put back
     // after. One region, not Effect.locally + onInterrupt + an uninterruptible finish: each of those
     // is a region of its own, several Effect steps per call on a path that runs for every model call.
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(
-        site === undefined ? FiberRef.get(currentCallSite) : FiberRef.getAndSet(currentCallSite, site),
-        (outer) => {
-          const putBack = site === undefined ? Effect.void : FiberRef.set(currentCallSite, outer);
-          return Effect.matchCauseEffect(restore(calling), {
-            onSuccess: (response) => Effect.zipRight(putBack, ended(response)),
-            onFailure: (cause) =>
-              Effect.zipRight(
-                putBack,
-                Cause.isInterruptedOnly(cause)
-                  ? Effect.zipRight(
-                      finish({
-                        text: "",
-                        usage: ZERO_USAGE,
-                        error: {
-                          type: "Interrupted",
-                          message: `${label}: cancelled before it answered (the run ended)`
-                        }
-                      }),
-                      Effect.failCause(Cause.stripFailures(cause))
-                    )
-                  : failedWith(cause, (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) }))
+    // A client that never reads the call site (the live one) is not handed one: setting a FiberRef
+    // copies the fiber's map of them, and putting it back copies it again, for every call.
+    const placed = site === undefined || client.ignoresCallSite === true ? undefined : site;
+    const settle = (
+      restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>,
+      putBack?: Effect.Effect<void>
+    ) => {
+      const after = <A>(next: Effect.Effect<A>): Effect.Effect<A> =>
+        putBack === undefined ? next : Effect.zipRight(putBack, next);
+      return Effect.matchCauseEffect(restore(calling), {
+        onSuccess: (response) => after(ended(response)),
+        onFailure: (cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? after(
+                Effect.zipRight(
+                  finish({
+                    text: "",
+                    usage: ZERO_USAGE,
+                    error: { type: "Interrupted", message: `${label}: cancelled before it answered (the run ended)` }
+                  }),
+                  Effect.failCause(Cause.stripFailures(cause))
+                )
               )
-          });
-        }
-      )
+            : after(failedWith(cause, (error) => finish({ text: "", usage: ZERO_USAGE, error: errorInfo(error) })))
+      });
+    };
+    return Effect.uninterruptibleMask((restore) =>
+      placed === undefined
+        ? settle(restore)
+        : Effect.flatMap(FiberRef.getAndSet(currentCallSite, placed), (outer) =>
+            settle(restore, FiberRef.set(currentCallSite, outer))
+          )
     );
   });

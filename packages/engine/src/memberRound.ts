@@ -17,9 +17,9 @@ const askInstance = (
   previous: PreviousRound | undefined,
   layer: Layer | undefined
 ): Effect.Effect<MemberResponse> =>
-  Effect.gen(function* () {
+  // Not a generator: this runs once per member call, and each yield is Effect steps of its own.
+  Effect.flatMap(providerOf(context.config, instance.config), (provider) => {
     const request = memberRequest(context, instance, iteration, previous, layer);
-    const provider = yield* providerOf(context.config, instance.config);
     const toResponse = (outcome: CallOutcome): MemberResponse => ({
       member: instance.member,
       instance: instance.instance,
@@ -65,16 +65,10 @@ const askInstance = (
       iteration,
       ...(layer === undefined ? {} : { layer: layer.index })
     };
-    const outcome = yield* callModel(
-      context.client,
-      provider,
-      request,
-      context.config.limits,
-      context.gates,
-      hooks,
-      site
+    return Effect.map(
+      callModel(context.client, provider, request, context.config.limits, context.gates, hooks, site),
+      toResponse
     );
-    return toResponse(outcome);
   });
 
 /**

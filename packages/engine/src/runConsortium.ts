@@ -1,6 +1,6 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { checkProvidersExist, type Env, LlmClient, preflight, type StartError } from "@consortium/providers";
-import { Cause, Clock, Duration, Effect, Exit, Option, Random, Ref } from "effect";
+import { Cause, Clock, Effect, Exit, Option, Random, Ref } from "effect";
 import { makeAnswerStream } from "./answerStream.js";
 import type { Budget } from "./budget.js";
 import type { ConversationLink, Turn } from "./conversation.js";
@@ -17,6 +17,7 @@ import type { Iteration, RunResult } from "./result.js";
 import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
 import { emit, expandInstances, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
+import { withRunTimeout } from "./runTimeout.js";
 import { iterationSeed } from "./shuffle.js";
 import { decideStop } from "./stopRule.js";
 import { eliminate } from "./strategy.js";
@@ -333,7 +334,7 @@ const startRun = Effect.fnUntraced(function* (
       const rounds =
         client.answers === "local"
           ? Effect.map(iterate(context), Option.some)
-          : iterate(context).pipe(Effect.timeoutOption(Duration.millis(config.limits.runTimeoutMs)));
+          : withRunTimeout(iterate(context), config.limits.runTimeoutMs);
       const exit = yield* Effect.exit(restore(rounds));
       const result = yield* finish(context, endingOf(exit, config.limits.runTimeoutMs), startedMs);
       // An interrupt (or a bug) still ends the effect that way, after the run was recorded.

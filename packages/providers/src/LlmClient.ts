@@ -43,5 +43,11 @@ export class LlmClient extends Context.Tag("@consortium/providers/LlmClient")<
       onText?: OnText
     ) => Effect.Effect<LlmResponse, LlmError>;
     readonly answers?: Answers;
+    /**
+     * true: this client never reads the engine's call site (which call of the run a request is), so
+     * the caller need not set it around each call. Absent: it is set (a recording or replaying client
+     * needs it).
+     */
+    readonly ignoresCallSite?: boolean;
   }
 >() {}

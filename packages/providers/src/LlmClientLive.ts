@@ -152,7 +152,7 @@ export const makeLlmClient = (options: LlmClientOptions = {}): LlmClient["Type"]
           Effect.suspend(() => attemptOnce(provider, request, attempt, onText))
         );
 
-  return { complete, answers: "timed" };
+  return { complete, answers: "timed", ignoresCallSite: true };
 };
 
 /** The live client reading process.env. */
