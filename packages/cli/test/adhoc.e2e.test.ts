@@ -156,6 +156,16 @@ describe("consortium save", () => {
     );
   });
 
+  it("outside the CLI's repository, the modeline is the documented path, never one into the CLI's own folder", async () => {
+    // a folder in no git repository and with no schemas/ of its own; the CLI's schema lives elsewhere
+    const dir = mkdtempSync(join(tmpdir(), "consortium-save-"));
+    const saved = await consortium(["save", "y", "-m", "gpt-4.1", "--arbiter", "gpt-4.1"], { cwd: dir });
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(readFileSync(join(dir, "consortia", "y.yaml"), "utf8").split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=../schemas/consortium.schema.json"
+    );
+  });
+
   it.runIf(process.platform === "linux")(
     "where consortia/ cannot be made (a working folder under /proc) is one line and exit 2, not a hang",
     async () => {

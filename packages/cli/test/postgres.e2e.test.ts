@@ -43,6 +43,22 @@ describe.runIf(enabled)("commands on a postgres:// database", () => {
     expect(shown.stdout).toContain("confidence 0.90");
   });
 
+  it("an answer holding an unpaired surrogate is stored, and the run ends completed, not interrupted", async () => {
+    const url = await freshSchemaUrl(`cli_${process.pid}_lone`);
+    fake.script("fast", { text: "only lone \ud800 here" });
+    fake.script("judge", { text: CONFIDENT });
+    const ran = await consortium(["run", file, "Capital of Australia?", "--json", "--db", url], {
+      env: fakeLlmEnv(fake)
+    });
+    // no "could not save" warning: every row landed
+    expect(ran.stderr).not.toContain("could not save");
+    expect(ran.code).toBe(0);
+    const { runId } = JSON.parse(ran.stdout);
+    const shown = JSON.parse((await consortium(["show", runId, "--json", "--db", url])).stdout);
+    expect(shown.status).toBe("completed");
+    expect(shown.calls.map((call: { text: string | null }) => call.text)).toContain("only lone \uFFFD here");
+  });
+
   it("a wrong password or an unreachable server is one line on stderr and exit 2, without the password", async () => {
     const url = new URL(process.env.CONSORTIUM_TEST_PG_URL ?? "");
     url.password = "wrong-password-x";

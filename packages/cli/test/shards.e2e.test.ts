@@ -115,6 +115,35 @@ describe("sharded evals", () => {
     expect(shown.stdout).toContain("missing: shard 1/3, 3/3 never started here");
   });
 
+  it("a shard with no id to share warns and its eval ends as an error; an ended eval or another suite's is refused", async () => {
+    const db = join(dir, "joins.db");
+    const alone = await shardRun(1, 2, ["--db", db]);
+    expect(alone.stderr).toContain("warning: --shard 1/2 without --eval-id: the other shards cannot join this eval");
+    const { evalId } = JSON.parse(readFileSync(join(dir, "shard-1.json"), "utf8"));
+    const shown = await consortium(["show", evalId, "--db", db, "--json"]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: "error", missingShards: [2] });
+    expect((await consortium(["show", evalId, "--db", db])).stdout).toContain(
+      "missing: shard 2/2 never started here, and cannot join: this shard ran without a shared --eval-id"
+    );
+
+    const whole = await consortium(["eval", suite, "--replay", cassette, "--eval-id", "ci-1", "--db", db]);
+    expect([0, 1]).toContain(whole.code);
+    const ended = JSON.parse((await consortium(["show", "ci-1", "--db", db, "--json"])).stdout);
+    const again = await shardRun(1, 2, ["--eval-id", "ci-1", "--db", db]);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(
+      `--eval-id: eval ci-1 has ended (${ended.status}): a shard cannot be added to it or run again; use a new --eval-id`
+    );
+    const mixed = await shardRun(1, 2, ["--eval-id", "ci-2", "--db", db]);
+    expect([0, 1]).toContain(mixed.code);
+    const other = await shardRun(2, 2, ["--eval-id", "ci-2", "--db", db, "--target", "openai/gpt-4.1-mini"]);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim()).toMatch(/^--eval-id: eval ci-2 has targets .*, not openai\/gpt-4\.1-mini: /);
+    const after = JSON.parse((await consortium(["show", "ci-1", "--db", db, "--json"])).stdout);
+    expect(after.results).toHaveLength(ended.results.length);
+    for (const run of [alone, again, other]) expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
   it("--merge refuses reports that overlap or come from different suites: exit 2 and the reason", async () => {
     await shardRun(1, 2, ["--no-log"]);
     const one = join(dir, "shard-1.json");

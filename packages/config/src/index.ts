@@ -20,6 +20,7 @@ export {
 } from "./prices/coverage.js";
 export { lookupPrice, priceOf } from "./prices/lookup.js";
 export { BUILTIN_PRICES, type PriceList, type PriceOrigin } from "./prices/table.js";
+export { addUsd, roundUsd } from "./prices/usd.js";
 export { splitRegexLiteral } from "./regexLiteral.js";
 export { resolveConsortiumPath } from "./resolve.js";
 export { formatConsortiumYaml } from "./save.js";

@@ -1,4 +1,4 @@
-import { type ModelPrice, type ProviderConfig, priceOf } from "@consortium/config";
+import { addUsd, type ModelPrice, type ProviderConfig, priceOf } from "@consortium/config";
 import { costOf, type Usage as Tokens } from "@consortium/providers";
 import type { ArbiterCall, MemberResponse, RunUsage, UnfinishedIteration, Usage } from "./result.js";
 
@@ -12,7 +12,7 @@ export const withCost = (tokens: Tokens, price: ModelPrice | undefined): Usage =
   costUsd: tokens.inputTokens === 0 && tokens.outputTokens === 0 ? 0 : costOf(tokens, price)
 });
 
-const addCost = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : a + b);
+const addCost = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : addUsd(a, b));
 
 const addOptional = (a: number | undefined, b: number | undefined): number => (a ?? 0) + (b ?? 0);
 

@@ -1,6 +1,7 @@
 import { describeError } from "./outcome.js";
 import type { RunEvent } from "./RunEvents.js";
 import { formatDuration } from "./text/duration.js";
+import { plural } from "./text/line.js";
 
 // One short line per progress event, for a live display or a log. Pure, so every display says the
 // same thing the same way; undefined for events not worth a line of their own.
@@ -11,7 +12,7 @@ const modelOf = (label: string): string => label.replace(/#\d+$/, "");
 export const describeEvent = (event: RunEvent): string | undefined => {
   switch (event._tag) {
     case "RunStarted":
-      return `run ${event.runId}: ${event.consortium}, ${event.members.length} members, up to ${event.maxIterations} rounds`;
+      return `run ${event.runId}: ${event.consortium}, ${plural(event.members.length, "member")}, up to ${plural(event.maxIterations, "round")}`;
     case "IterationStarted":
       return `round ${event.iteration}`;
     case "CallStarted":

@@ -1,4 +1,12 @@
-import { type ConsortiumConfig, type MemberConfig, type ModelParams, type ModelRef, priceOf } from "@consortium/config";
+import {
+  addUsd,
+  type ConsortiumConfig,
+  type MemberConfig,
+  type ModelParams,
+  type ModelRef,
+  priceOf,
+  roundUsd
+} from "@consortium/config";
 import { maxCostOf } from "@consortium/providers";
 import { DEFAULT_RESERVED_OUTPUT_TOKENS, textTokenBound } from "./budget.js";
 import { LAYER_TEMPLATE, REVIEW_TEMPLATE } from "./judging/templates.js";
@@ -78,14 +86,14 @@ export class EstimateBuilder {
       ([model, entry]): ModelEstimate => ({
         model,
         calls: { ...entry.calls },
-        worstUsd: entry.priced ? entry.worst : null,
-        typicalUsd: entry.priced ? entry.typical : null
+        worstUsd: entry.priced ? roundUsd(entry.worst) : null,
+        typicalUsd: entry.priced ? roundUsd(entry.typical) : null
       })
     );
     return {
       models,
-      worstUsd: models.reduce((sum, model) => sum + (model.worstUsd ?? 0), 0),
-      typicalUsd: models.reduce((sum, model) => sum + (model.typicalUsd ?? 0), 0),
+      worstUsd: models.reduce((sum, model) => addUsd(sum, model.worstUsd ?? 0), 0),
+      typicalUsd: models.reduce((sum, model) => addUsd(sum, model.typicalUsd ?? 0), 0),
       unpricedModels: models.filter((model) => model.worstUsd === null).map((model) => model.model)
     };
   }

@@ -181,6 +181,21 @@ describe("describeEvent", () => {
   });
 });
 
+describe("describeEvent: a run's first line", () => {
+  it("counts members and rounds in the singular and the plural", () => {
+    const started = (members: number, maxIterations: number) =>
+      describeEvent({
+        _tag: "RunStarted",
+        runId: "r",
+        consortium: "c",
+        members: Array.from({ length: members }, (_, i) => `openai/m#${i + 1}`),
+        maxIterations
+      });
+    expect(started(1, 1)).toBe("run r: c, 1 member, up to 1 round");
+    expect(started(2, 3)).toBe("run r: c, 2 members, up to 3 rounds");
+  });
+});
+
 describe("run ids", () => {
   it("sort by time and are 26 Crockford base-32 characters", () => {
     const zero = new Uint8Array(16);

@@ -1,4 +1,5 @@
 import { Context, Effect, Layer } from "effect";
+import type { InvalidEvalOption } from "./errors.js";
 import type { EvalOutcome } from "./report/exitCode.js";
 import type { CaseTargetResult, EvalReport } from "./report/types.js";
 
@@ -43,7 +44,11 @@ export interface EvalEnded {
 export class EvalLog extends Context.Tag("@consortium/eval/EvalLog")<
   EvalLog,
   {
-    readonly evalStarted: (event: EvalStarted) => Effect.Effect<void>;
+    /**
+     * Fails only when the record refuses this eval outright (an --eval-id that names an ended eval,
+     * or one of another suite): the eval then stops before any case runs.
+     */
+    readonly evalStarted: (event: EvalStarted) => Effect.Effect<void, InvalidEvalOption>;
     readonly caseResult: (event: EvalCaseResult) => Effect.Effect<void>;
     readonly evalEnded: (event: EvalEnded) => Effect.Effect<void>;
   }

@@ -1,4 +1,4 @@
-import type { ModelPrice } from "@consortium/config";
+import { type ModelPrice, roundUsd } from "@consortium/config";
 import type { Usage } from "./types.js";
 
 // What one call cost, from its tokens and its model's price (USD per million tokens). Cache reads and
@@ -15,9 +15,9 @@ export const costOf = (usage: Usage, price: ModelPrice | undefined): number | nu
     cacheRead * (price.cachedInput ?? price.input) +
     cacheWrite * (price.cacheWrite ?? price.input) +
     usage.outputTokens * price.output;
-  return micro / 1_000_000;
+  return roundUsd(micro / 1_000_000);
 };
 
 /** The most a call can cost: every prompt token uncached, every allowed output token written. */
 export const maxCostOf = (price: ModelPrice, promptTokens: number, maxOutputTokens: number): number =>
-  (promptTokens * Math.max(price.input, price.cacheWrite ?? 0) + maxOutputTokens * price.output) / 1_000_000;
+  roundUsd((promptTokens * Math.max(price.input, price.cacheWrite ?? 0) + maxOutputTokens * price.output) / 1_000_000);

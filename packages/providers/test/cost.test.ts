@@ -28,6 +28,14 @@ describe("cost of a call", () => {
     expect(maxCostOf(price, 1000, 500)).toBeCloseTo((1000 * 3.75 + 500 * 15) / 1e6, 12);
   });
 
+  it("gives whole decimal amounts, without floating-point noise", () => {
+    const price = { input: 0.4, output: 1.6 };
+    // (1 × 0.4 + 3 × 1.6) / 1e6 is 0.000005200000000000001 in plain arithmetic
+    expect(String(costOf({ inputTokens: 1, outputTokens: 3 }, price))).toBe("0.0000052");
+    expect(String(costOf({ inputTokens: 1, outputTokens: 2 }, price))).toBe("0.0000036");
+    expect(String(maxCostOf(price, 1, 3))).toBe("0.0000052");
+  });
+
   it.live("reads the cached counts both protocols report", () =>
     Effect.gen(function* () {
       fake.script("gpt-cache", { text: "ok", usage: { input: 100, output: 7, cached: 60 } });

@@ -91,7 +91,10 @@ export interface CallsTable {
   readonly layer: number | null;
 }
 
-/** passed / failed: met or missed its threshold; error: could not be trusted (e.g. a replay miss). */
+/**
+ * passed / failed: met or missed its threshold; error: could not be trusted (e.g. a replay miss, or
+ * a shard that ended where no other shard can join it: the suite was never run whole).
+ */
 export type StoredEvalStatus = "running" | "passed" | "failed" | "error" | "interrupted";
 
 export interface EvalsTable {

@@ -3,7 +3,7 @@ import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect";
 import { makeAccess } from "./access.js";
 import { makeBatcher } from "./batch.js";
-import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "./errors.js";
+import type { AmbiguousRunId, EvalJoinRefused, EvalNotFound, RunNotFound, StoreError } from "./errors.js";
 import { makeEvalRepository } from "./evals/EvalRepository.js";
 import { DEFAULT_LEASE, type LeaseSettings, leaseUntil, renewLeases } from "./leases.js";
 import { isProcessAlive } from "./liveness.js";
@@ -62,7 +62,8 @@ export interface StoreShape {
   readonly getRun: (idOrPrefix: string) => Effect.Effect<StoredRun, StoreError | RunNotFound | AmbiguousRunId>;
   /** The newest run of a consortium with this prompt and synthesis (before a cursor), with the turns leading to it. */
   readonly findTurn: (query: TurnQuery) => Effect.Effect<TurnMatch | undefined, StoreError>;
-  readonly recordEvalStarted: (started: EvalStartRecord) => Effect.Effect<void, StoreError>;
+  /** Fails with EvalJoinRefused, writing nothing, when the eval its id names is another suite's or has ended. */
+  readonly recordEvalStarted: (started: EvalStartRecord) => Effect.Effect<void, StoreError | EvalJoinRefused>;
   readonly recordEvalResult: (result: EvalResultRecord) => Effect.Effect<void, StoreError>;
   readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
   readonly listEvals: (options?: ListOptions) => Effect.Effect<ReadonlyArray<EvalSummary>, StoreError>;

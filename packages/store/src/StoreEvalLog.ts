@@ -1,7 +1,7 @@
 import type { RunLog } from "@consortium/engine";
-import { type EvalEnded, EvalLog } from "@consortium/eval/records";
+import { type EvalEnded, EvalLog, type EvalStarted, InvalidEvalOption } from "@consortium/eval/records";
 import { Effect, Layer } from "effect";
-import type { StoreError } from "./errors.js";
+import { StoreError } from "./errors.js";
 import { Store, type StoreOptions } from "./Store.js";
 import { StoreRunLog } from "./StoreRunLog.js";
 import type { EvalShard } from "./types.js";
@@ -13,24 +13,48 @@ import { makeWriteBacklog } from "./WriteBacklog.js";
 export interface EvalLogOptions {
   /** The shard of the eval this process runs (`--shard i/n`), so the eval can tell when it is whole. */
   readonly shard?: EvalShard | undefined;
+  /**
+   * False when no other process can join this eval (its id was made up here, not shared by the
+   * shards of a CI matrix): it then ends with its own shard, as `error` when it was one of several
+   * (never the whole suite), instead of waiting for ever for shards that will never come.
+   */
+  readonly joinable?: boolean | undefined;
 }
 
 const make = (options: EvalLogOptions = {}) =>
   Effect.gen(function* () {
     const store = yield* Store;
     const backlog = yield* makeWriteBacklog("eval", store.path);
+    const startOf = (event: EvalStarted) => ({
+      evalId: event.evalId,
+      suite: event.suite,
+      sourceFile: event.source,
+      config: {
+        targets: event.targets,
+        caseIds: event.caseIds,
+        threshold: event.threshold,
+        ...(options.joinable === false ? { joinable: false } : {})
+      },
+      startedAt: event.startedAt,
+      shard: options.shard
+    });
     return EvalLog.of({
+      // A refusal to join stops the eval before any case runs; a write that fails is the backlog's,
+      // tried again with the next write like any other.
       evalStarted: (event) =>
-        backlog.submit(event.evalId, {
-          what: "eval start",
-          write: store.recordEvalStarted({
-            evalId: event.evalId,
-            suite: event.suite,
-            sourceFile: event.source,
-            config: { targets: event.targets, caseIds: event.caseIds, threshold: event.threshold },
-            startedAt: event.startedAt,
-            shard: options.shard
-          })
+        Effect.catchTags(store.recordEvalStarted(startOf(event)), {
+          EvalJoinRefused: (refused) =>
+            Effect.fail(new InvalidEvalOption({ option: "--eval-id", message: refused.message })),
+          StoreError: () =>
+            backlog.submit(event.evalId, {
+              what: "eval start",
+              write: Effect.catchTag(
+                store.recordEvalStarted(startOf(event)),
+                "EvalJoinRefused",
+                (refused) =>
+                  new StoreError({ operation: "record eval start", path: store.path, message: refused.message })
+              )
+            })
         }),
       caseResult: ({ evalId, caseId, result, endedAt }) =>
         backlog.submit(evalId, {

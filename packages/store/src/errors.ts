@@ -28,6 +28,20 @@ export class AmbiguousRunId extends Data.TaggedError("AmbiguousRunId")<{
   }
 }
 
+/**
+ * A shard that may not join the eval its id names: that eval is of another suite (its name, targets,
+ * threshold or split differ) or has ended. Joining would mix two suites' results in one report, or
+ * reopen an eval whose outcome CI has already read.
+ */
+export class EvalJoinRefused extends Data.TaggedError("EvalJoinRefused")<{
+  readonly evalId: string;
+  readonly reason: string;
+}> {
+  override get message(): string {
+    return `eval ${this.evalId} ${this.reason}`;
+  }
+}
+
 export class EvalNotFound extends Data.TaggedError("EvalNotFound")<{ readonly id: string }> {
   override get message(): string {
     return `no eval with id ${JSON.stringify(this.id)}`;

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { Store } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
-import { Effect, Layer, TestClock } from "effect";
+import { Effect, type Either, Layer, TestClock } from "effect";
 import { sql } from "kysely";
 import { openDatabase } from "../src/openDatabase.js";
 import { backends, cleanupBackends } from "./backends.js";
@@ -395,6 +395,109 @@ describe.each(backends)("the store on $name", (backend) => {
           Store.layer(location)
         ))[0]
       ).toMatchObject({ id: "ci-42-1", status: "passed" });
+    })
+  );
+
+  it.effect("refuses a shard of another suite, of another split, or of an eval that has ended, writing nothing", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        const start = (suite: string, targets: ReadonlyArray<string>, shard: { index: number; count: number }) =>
+          Effect.either(
+            store.recordEvalStarted({
+              evalId: "ci-1",
+              suite,
+              sourceFile: null,
+              config: { targets, caseIds: ["c1"], threshold: 1 },
+              startedAt: "2025-01-02T10:00:00.000Z",
+              shard
+            })
+          );
+        const refusal = (outcome: Either.Either<void, { readonly message: string; readonly _tag: string }>) =>
+          outcome._tag === "Left" ? `${outcome.left._tag}: ${outcome.left.message}` : "joined";
+        expect(refusal(yield* start("smoke", ["a"], { index: 1, count: 2 }))).toBe("joined");
+        expect(refusal(yield* start("other", ["a"], { index: 2, count: 2 }))).toBe(
+          'EvalJoinRefused: eval ci-1 is of suite "smoke", not "other": give each suite its own --eval-id'
+        );
+        expect(refusal(yield* start("smoke", ["a", "b"], { index: 2, count: 2 }))).toMatch(
+          /^EvalJoinRefused: eval ci-1 has targets a, not a, b: a shard of another suite cannot join it/
+        );
+        expect(refusal(yield* start("smoke", ["a"], { index: 2, count: 3 }))).toMatch(
+          /^EvalJoinRefused: eval ci-1 is split into 2 shards, not 3/
+        );
+        // the same shard again while the eval runs (a retried CI job) starts over
+        expect(refusal(yield* start("smoke", ["a"], { index: 1, count: 2 }))).toBe("joined");
+        for (const index of [1, 2]) {
+          if (index === 2) expect(refusal(yield* start("smoke", ["a"], { index, count: 2 }))).toBe("joined");
+          yield* store.recordEvalEnded({
+            evalId: "ci-1",
+            status: "passed",
+            summary: null,
+            endedAt: "2025-01-02T10:01:00.000Z",
+            shard: { index, count: 2 }
+          });
+        }
+        const ended = yield* store.getEval("ci-1");
+        expect(ended.status).not.toBe("running");
+        expect(refusal(yield* start("smoke", ["a"], { index: 1, count: 2 }))).toBe(
+          `EvalJoinRefused: eval ci-1 has ended (${ended.status}): a shard cannot be added to it or run again; use a new --eval-id`
+        );
+        const after = yield* store.getEval("ci-1");
+        expect(after.status).toBe(ended.status);
+        expect(after.shards.map((shard) => shard.status)).toEqual(["passed", "passed"]);
+      }).pipe(Effect.provide(Store.layer(location, { isAlive: () => true })));
+    })
+  );
+
+  it.effect("ends an eval no other shard can join with its own shard, as an error, not running for ever", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      const stored = yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.recordEvalStarted({
+          evalId: "made-up-here",
+          suite: "smoke",
+          sourceFile: null,
+          config: { targets: ["a"], caseIds: ["c1"], threshold: 1, joinable: false },
+          startedAt: "2025-01-02T10:00:00.000Z",
+          shard: { index: 1, count: 2 }
+        });
+        yield* store.recordEvalEnded({
+          evalId: "made-up-here",
+          status: "passed",
+          summary: { suite: "smoke", cases: [] },
+          endedAt: "2025-01-02T10:01:00.000Z",
+          shard: { index: 1, count: 2 }
+        });
+        return yield* store.getEval("made-up-here");
+      }).pipe(Effect.provide(Store.layer(location, { isAlive: () => true })));
+      expect(stored).toMatchObject({
+        status: "error",
+        endedAt: "2025-01-02T10:01:00.000Z",
+        missingShards: [2],
+        summary: { suite: "smoke" }
+      });
+
+      // its process killed instead: the sweep that marks the shard interrupted ends the eval too
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.recordEvalStarted({
+          evalId: "killed-alone",
+          suite: "smoke",
+          sourceFile: null,
+          config: { targets: ["a"], caseIds: ["c1"], threshold: 1, joinable: false },
+          startedAt: "2025-01-02T10:00:00.000Z",
+          shard: { index: 2, count: 3 }
+        });
+      }).pipe(
+        Effect.provide(Store.layer(location, { writer: { pid: 4_000_003, hostname: here }, isAlive: () => true }))
+      );
+      const swept = yield* Effect.flatMap(Store, (store) => store.getEval("killed-alone")).pipe(
+        Effect.provide(Store.layer(location, { isAlive: (pid) => pid !== 4_000_003 }))
+      );
+      expect(swept).toMatchObject({ status: "interrupted", missingShards: [1, 3] });
+      expect(swept.endedAt).not.toBeNull();
     })
   );
 

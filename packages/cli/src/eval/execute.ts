@@ -105,9 +105,11 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
     : storeLayer(({ resolveDbPath, StoreEvalLog }) => {
-        // the shard this process is, so the stored eval can say which shards are still missing
+        // the shard this process is, so the stored eval can say which shards are still missing; and
+        // whether others can join it at all (only through an id they share)
         const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
-        return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard });
+        const joinable = (flags.evalId ?? defaultEvalId(process.env)) !== undefined;
+        return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard, joinable });
       });
 
 /** The log, with every started eval and finished result also shown on `progress`. */
@@ -201,6 +203,12 @@ export const executeEval = (flags: EvalFlags) =>
             terminal: process.stderr.isTTY === true,
             now: Date.now
           });
+    const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
+    if (!flags.noLog && shard !== undefined && shard.count > 1 && (yield* evalIdOf(flags)) === undefined) {
+      yield* Console.error(
+        `warning: --shard ${shard.index}/${shard.count} without --eval-id: the other shards cannot join this eval, so it is recorded as an error (never the whole suite); give every shard the same --eval-id (or combine their -o reports with --merge)`
+      );
+    }
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {

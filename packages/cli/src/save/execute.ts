@@ -29,6 +29,32 @@ const schemaFile = (cwd: string): string | undefined =>
     fileURLToPath(new URL("../../../schemas/consortium.schema.json", import.meta.url))
   ].find((file) => existsSync(file));
 
+/** The nearest folder at or above `path` holding a `.git` (a folder, or a worktree's file). */
+const repositoryOf = (path: string): string | undefined => {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+};
+
+/** Where the docs put the schema beside consortia/: `consortium schema > schemas/consortium.schema.json` writes it. */
+const DOCUMENTED_SCHEMA = "../schemas/consortium.schema.json";
+
+/**
+ * The modeline's path to the schema from `file`: relative when the schema found lives in the same
+ * project or repository as the file (a path that means the same on every clone), else the documented
+ * place beside consortia/. A path into the CLI's own install (a global npm folder, another checkout)
+ * would differ on every machine the file is committed to.
+ */
+const schemaRefFor = (file: string, cwd: string): string => {
+  const schema = schemaFile(cwd);
+  if (schema === undefined) return DOCUMENTED_SCHEMA;
+  const inProject = !relative(cwd, schema).startsWith("..");
+  const repository = repositoryOf(file);
+  const inRepository = repository !== undefined && !relative(repository, schema).startsWith("..");
+  return inProject || inRepository ? relative(dirname(file), schema).split(sep).join("/") : DOCUMENTED_SCHEMA;
+};
+
 export const executeSave = (flags: SaveFlags) =>
   Effect.gen(function* () {
     if (flags.models.length === 0 || flags.arbiter === undefined) {
@@ -44,9 +70,7 @@ export const executeSave = (flags: SaveFlags) =>
     if (!flags.force && existsSync(file)) {
       return yield* new UsageError({ message: `${shown} already exists: pass --force to overwrite it`, help: false });
     }
-    const schema = schemaFile(cwd);
-    const schemaRef =
-      schema === undefined ? "consortium.schema.json" : relative(dirname(file), schema).split(sep).join("/");
+    const schemaRef = schemaRefFor(file, cwd);
     yield* Effect.tryPromise({
       try: async () => {
         makeFolder(dirname(file));

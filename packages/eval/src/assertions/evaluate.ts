@@ -1,4 +1,4 @@
-import type { ModelRef } from "@consortium/config";
+import { addUsd, type ModelRef } from "@consortium/config";
 import type { LlmResponse } from "@consortium/providers";
 import { Effect } from "effect";
 import { addTokens, NO_TOKENS } from "../report/tokens.js";
@@ -50,7 +50,7 @@ export const evaluateAssertions = <R>(
         Effect.map((response) => {
           judgeUsage = addTokens(judgeUsage, response.usage);
           const cost = costOfReply(response);
-          judgeCostUsd = judgeCostUsd === null || cost === null ? null : judgeCostUsd + cost;
+          judgeCostUsd = judgeCostUsd === null || cost === null ? null : addUsd(judgeCostUsd, cost);
           return parseVerdict(response.text);
         }),
         Effect.catchAll((reason) =>

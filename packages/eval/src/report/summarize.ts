@@ -1,3 +1,4 @@
+import { addUsd, roundUsd } from "@consortium/config";
 import { addTokens, NO_TOKENS } from "./tokens.js";
 import type { CaseTargetResult, TargetSummary } from "./types.js";
 
@@ -25,7 +26,7 @@ export const summarizeTarget = (
   const costs = results.map((result) => result.costUsd);
   const costUsd =
     results.length > 0 && costs.every((cost) => cost !== null)
-      ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0)
+      ? costs.reduce<number>((sum, cost) => addUsd(sum, cost ?? 0), 0)
       : null;
   const ran = results.filter((result) => result.skipped !== true).length;
   return {
@@ -42,8 +43,8 @@ export const summarizeTarget = (
     usage: results.map((result) => result.usage).reduce(addTokens, NO_TOKENS),
     judgeUsage: results.map((result) => result.judgeUsage).reduce(addTokens, NO_TOKENS),
     costUsd,
-    costPerCaseUsd: costUsd === null || ran === 0 ? null : costUsd / ran,
-    costPerPassUsd: costUsd === null || passed === 0 ? null : costUsd / passed,
+    costPerCaseUsd: costUsd === null || ran === 0 ? null : roundUsd(costUsd / ran),
+    costPerPassUsd: costUsd === null || passed === 0 ? null : roundUsd(costUsd / passed),
     errors: results.filter((result) => result.error !== null && result.skipped !== true).length,
     skipped: results.filter((result) => result.skipped === true).length
   };

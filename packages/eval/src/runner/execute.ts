@@ -1,9 +1,10 @@
-import type { SuiteTarget } from "@consortium/config";
+import { addUsd, type SuiteTarget } from "@consortium/config";
 import { iso } from "@consortium/engine";
 import { Cause, Clock, Effect, Exit } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
 import { EvalLog } from "../EvalLog.js";
+import type { InvalidEvalOption } from "../errors.js";
 import { calibrate } from "../report/calibration.js";
 import { compareWithMembers } from "../report/comparisons.js";
 import { outcomeOf } from "../report/exitCode.js";
@@ -95,7 +96,7 @@ const runOnce = <R>(
         usage: outcome.usage,
         judgeUsage,
         // the case's cost includes its grading; unknown if either part is
-        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : outcome.costUsd + judgeCostUsd,
+        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : addUsd(outcome.costUsd, judgeCostUsd),
         runId: outcome.runId,
         status: outcome.status,
         error,
@@ -191,7 +192,7 @@ export const executePlan = <R>(
   plan: SuitePlan,
   executors: Executors<R>,
   evalId: string
-): Effect.Effect<EvalReport, never, R | EvalLog> =>
+): Effect.Effect<EvalReport, InvalidEvalOption, R | EvalLog> =>
   Effect.gen(function* () {
     const log = yield* EvalLog;
     const started = yield* Clock.currentTimeMillis;

@@ -1,3 +1,4 @@
+import { addUsd } from "@consortium/config";
 import { percentile } from "../report/summarize.js";
 import { addTokens } from "../report/tokens.js";
 import type { CaseTargetResult } from "../report/types.js";
@@ -25,7 +26,9 @@ export const combineRepeats = (runs: ReadonlyArray<CaseTargetResult>, caseThresh
     ),
     usage: runs.map((run) => run.usage).reduce(addTokens),
     judgeUsage: runs.map((run) => run.judgeUsage).reduce(addTokens),
-    costUsd: costs.every((cost) => cost !== null) ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0) : null,
+    costUsd: costs.every((cost) => cost !== null)
+      ? costs.reduce<number>((sum, cost) => addUsd(sum, cost ?? 0), 0)
+      : null,
     error: replayMisses.length > 0 ? replayMisses.join("; ") : answered === undefined ? first.error : null,
     replayMisses,
     repeats: { runs: runs.length, passed, share }

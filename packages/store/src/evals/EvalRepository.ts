@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Access } from "../access.js";
 import type { Batcher } from "../batch.js";
 import type { StoredEvalStatus } from "../Database.js";
-import { EvalNotFound, type StoreError } from "../errors.js";
+import { type EvalJoinRefused, EvalNotFound, type StoreError } from "../errors.js";
 import type { GitInfo } from "../gitInfo.js";
 import type { Redactor } from "../redact.js";
 import {
@@ -20,6 +20,7 @@ import type { BatchedWrite } from "../runs/callWrites.js";
 import { DEFAULT_LIMIT, type ListOptions } from "../runs/RunRepository.js";
 import type { EvalEndRecord, EvalResultRecord, EvalStartRecord, EvalSummary, StoredEval } from "../types.js";
 import { finishEvalIfComplete, missingShards } from "./finishEval.js";
+import { joinRefusal } from "./joinEval.js";
 import { factorReport, type ResultColumns } from "./reportResults.js";
 
 // Evals and their case × target results: written as eval reports them, read back for `evals` and
@@ -34,7 +35,7 @@ export interface EvalRepository {
     started: EvalStartRecord,
     git: GitInfo,
     leaseUntil: string
-  ) => Effect.Effect<void, StoreError>;
+  ) => Effect.Effect<void, StoreError | EvalJoinRefused>;
   readonly recordEvalResult: (result: EvalResultRecord) => Effect.Effect<void, StoreError>;
   /** Ends a shard; the eval ends with its last shard, with the status and report of all of them. */
   readonly recordEvalEnded: (ended: EvalEndRecord) => Effect.Effect<void, StoreError>;
@@ -57,6 +58,8 @@ export const makeEvalRepository = (
     git: GitInfo,
     leaseUntil: string
   ) {
+    const refused = yield* read("read the eval to join", (db) => joinRefusal(db, started));
+    if (refused !== undefined) return yield* refused;
     const row = evalStartedRow(started, writer, git, yield* redactor.secrets);
     const shard = evalShardStartedRow(started, writer, leaseUntil);
     yield* write("record eval start", (db) =>

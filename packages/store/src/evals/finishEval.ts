@@ -51,8 +51,27 @@ export const missingShards = (
 };
 
 /**
- * Ends the eval when every one of its shards has ended; otherwise leaves it running. `soleReport`:
- * the report of an eval run as one shard, which is kept on the eval only, not on its shard too.
+ * What an eval no other shard can join says once its own shards have ended: its shards' report, and
+ * `error` (a pass rate of part of the suite says nothing of the whole, which will never be run under
+ * this id; `getEval` names the shards missing) unless a shard was cut short.
+ */
+const endedAlone = (shards: ReadonlyArray<Shard>): { readonly status: Ended; readonly summary: string | null } => {
+  const statuses = shards.map((shard) => shard.status);
+  const status = statuses.includes("interrupted") ? "interrupted" : "error";
+  return { status, summary: shards.length === 1 ? (shards[0]?.summary_json ?? null) : null };
+};
+
+/** Whether other shards may still join: false for an eval whose id its only shard made up. */
+const joinable = async (db: Db, evalId: string): Promise<boolean> => {
+  const row = await db.selectFrom("evals").select("config_json").where("id", "=", evalId).executeTakeFirst();
+  const config = parseJson(row?.config_json ?? null) as { readonly joinable?: unknown } | null;
+  return config?.joinable !== false;
+};
+
+/**
+ * Ends the eval when every one of its shards has ended; otherwise leaves it running, unless no other
+ * shard can ever join it (see `endedAlone`). `soleReport`: the report of an eval run as one shard,
+ * which is kept on the eval only, not on its shard too.
  */
 export const finishEvalIfComplete = async (db: Db, evalId: string, soleReport?: string | null): Promise<void> => {
   const shards = await db
@@ -61,10 +80,10 @@ export const finishEvalIfComplete = async (db: Db, evalId: string, soleReport?: 
     .where("eval_id", "=", evalId)
     .orderBy("shard_index")
     .execute();
-  if (shards.length === 0 || missingShards(shards).length > 0 || shards.some((shard) => shard.status === "running")) {
-    return;
-  }
-  const { status, summary } = combineShards(shards, soleReport);
+  if (shards.length === 0 || shards.some((shard) => shard.status === "running")) return;
+  const missing = missingShards(shards).length > 0;
+  if (missing && (await joinable(db, evalId))) return;
+  const { status, summary } = missing ? endedAlone(shards) : combineShards(shards, soleReport);
   const endedAt = shards
     .map((shard) => shard.ended_at)
     .filter((time): time is string => time !== null)

@@ -5,6 +5,12 @@ import type { StoredEval } from "../types.js";
 
 const shardLabel = (index: number, count: number): string => `${index}/${count}`;
 
+/** An eval whose id its only shard made up (no --eval-id to share): the others can never join it. */
+const unjoinable = (stored: StoredEval): boolean =>
+  typeof stored.config === "object" &&
+  stored.config !== null &&
+  (stored.config as { joinable?: unknown }).joinable === false;
+
 export const shardLines = (stored: StoredEval): ReadonlyArray<string> => {
   const count = Math.max(1, ...stored.shards.map((shard) => shard.count));
   if (count === 1 && stored.missingShards.length === 0) return [];
@@ -15,7 +21,7 @@ export const shardLines = (stored: StoredEval): ReadonlyArray<string> => {
   }
   if (stored.missingShards.length > 0) {
     lines.push(
-      `  missing: shard ${stored.missingShards.map((index) => shardLabel(index, count)).join(", ")} never started here`
+      `  missing: shard ${stored.missingShards.map((index) => shardLabel(index, count)).join(", ")} never started here${unjoinable(stored) ? ", and cannot join: this shard ran without a shared --eval-id" : ""}`
     );
   }
   return lines;
