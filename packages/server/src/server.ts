@@ -22,7 +22,7 @@ import { makeThreadRunner } from "./threadRunner.js";
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  /** Stops accepting, lets runs finish for up to `graceMs`, interrupts the rest, closes the store. */
+  /** Answers new requests 503, lets runs finish for up to `graceMs`, interrupts the rest, stops listening, closes the store. */
   readonly shutdown: (graceMs?: number) => Promise<void>;
 }
 
@@ -45,7 +45,11 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
     }));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
-    if (stopping) throw shuttingDownError();
+    if (stopping) {
+      // the connection is not kept for a next request: the server is going away
+      res.setHeader("connection", "close");
+      throw shuttingDownError();
+    }
     const path = route(req);
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (req.method !== "GET") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use GET`);
@@ -125,7 +129,8 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
       stopping = true;
       // requests waiting for a slot get 503 now: the grace is for runs already going
       slots.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Still listening while the runs finish: a request arriving in the grace is answered 503, which
+      // a client or a load balancer can act on, where a refused connection says nothing of why.
       server.closeIdleConnections();
       if (slots.size() > 0) {
         options.log(`shutting down: waiting up to ${graceMs} ms for ${slots.size()} run(s)`);
@@ -143,6 +148,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
           await slots.drained();
         }
       }
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await runner.dispose();

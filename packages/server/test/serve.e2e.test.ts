@@ -317,6 +317,13 @@ describe("consortium serve access", () => {
     const answer = local.chat.completions.create({ model: "slow", messages: [{ role: "user", content: "Q?" }] });
     await vi.waitFor(() => expect(fake.requests.filter((r) => r.model === "slow-m")).toHaveLength(1), WAIT);
     graceful.child.kill("SIGTERM");
+    await vi.waitFor(() => expect(graceful.stderr()).toContain("finishing the runs in flight"), WAIT);
+    // a request on a new connection during the grace is told why, not refused a connection
+    const late = await new OpenAI({ baseURL: `${graceful.url}/v1`, apiKey: "unused", maxRetries: 0 }).chat.completions
+      .create({ model: "slow", messages: [{ role: "user", content: "Another?" }] })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(OpenAI.APIError);
+    expect((late as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     const completion = await answer;
     expect(completion.choices[0]?.message.content).toBe(SYNTHESIS);
     expect(await graceful.exited).toEqual({ code: 0, signal: null });

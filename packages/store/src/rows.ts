@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { roundUsd } from "@consortium/config";
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
 import type { Insertable, Selectable, SqlBool, Updateable } from "kysely";
 import type { CallsTable, ConfigsTable, EvalResultsTable, EvalShardsTable, EvalsTable, RunsTable } from "./Database.js";
@@ -143,6 +144,9 @@ export type SummaryRow = Pick<
   | "origin"
 > & { readonly prompt_head: string };
 
+/** A run's cost as read: a running or swept run's is the database's sum of its calls, which carries float noise. */
+const runCost = (usd: number | null): number | null => (usd === null ? null : roundUsd(usd));
+
 export const toRunSummary = (row: SummaryRow): RunSummary => ({
   id: row.id,
   consortium: row.consortium,
@@ -155,7 +159,7 @@ export const toRunSummary = (row: SummaryRow): RunSummary => ({
   confidence: row.confidence,
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
-  costUsd: row.cost_usd,
+  costUsd: runCost(row.cost_usd),
   costComplete: nullableFlag(row.cost_complete),
   origin: row.origin
 });
@@ -216,7 +220,7 @@ export const toStoredRun = (
   iterations: row.iterations,
   inputTokens: row.input_tokens,
   outputTokens: row.output_tokens,
-  costUsd: row.cost_usd,
+  costUsd: runCost(row.cost_usd),
   costComplete: nullableFlag(row.cost_complete),
   startedAt: row.started_at,
   endedAt: row.ended_at,

@@ -237,6 +237,45 @@ describe("StoreRunLog when writes fail", () => {
 });
 
 describe("StoreRunLog with writes in flight", () => {
+  it.effect("returns from a run's start before its row is written; its first call row waits for it", () => {
+    const written: Array<string> = [];
+    return Effect.gen(function* () {
+      const gate = yield* Deferred.make<void>();
+      const slowStart = Layer.succeed(
+        Store,
+        Store.of({
+          path: join(tmp.dir, "slow-start.db"),
+          runStarted: (run) =>
+            Effect.zipRight(
+              Deferred.await(gate),
+              Effect.sync(() => void written.push(`start ${run.runId}`))
+            ),
+          callEnded: (call) => Effect.sync(() => void written.push(`call ${call.runId}`)),
+          runEnded: (run) => Effect.sync(() => void written.push(`end ${run.runId}`)),
+          ...unused
+        })
+      );
+      yield* Effect.gen(function* () {
+        const log = yield* RunLog;
+        // Returns with the start's write still held at the gate: the run's first requests need not wait.
+        const start = yield* Effect.fork(log.runStarted(runStarted("r1")));
+        for (let turn = 0; turn < 20; turn++) yield* Effect.yieldNow();
+        expect(start.unsafePoll()).not.toBeNull();
+        expect(written).toEqual([]);
+        const call = yield* Effect.fork(log.callEnded(memberCall("r1", 1, 1)));
+        for (let turn = 0; turn < 20; turn++) yield* Effect.yieldNow();
+        // A call row never lands before its run's, and does not return before both are written.
+        expect(written).toEqual([]);
+        expect(call.unsafePoll()).toBeNull();
+        yield* Deferred.succeed(gate, undefined);
+        yield* Fiber.join(call);
+        expect(written).toEqual(["start r1", "call r1"]);
+        yield* log.runEnded(runEnded("r1", "completed"));
+        expect(written).toEqual(["start r1", "call r1", "end r1"]);
+      }).pipe(Effect.provide(StoreRunLog.layer), Effect.provide(slowStart));
+    });
+  });
+
   it.effect("writes a run's call while another run's write has not returned yet", () => {
     const written: Array<string> = [];
     return Effect.gen(function* () {

@@ -106,6 +106,21 @@ describe.each(backends)("call costs on $name", (backend) => {
     })
   );
 
+  it.effect("a cost summed from the calls' rows reads as its amount, not floating-point noise", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("tenths"));
+        // 0.1 + 0.2 is 0.30000000000000004 when the database sums it
+        yield* store.callEnded(memberCall("tenths", 1, 1, { usage: priced(0.1) }));
+        yield* store.callEnded(memberCall("tenths", 1, 2, { usage: priced(0.2) }));
+        expect((yield* store.listRuns())[0]?.costUsd).toBe(0.3);
+        expect((yield* store.getRun("tenths")).costUsd).toBe(0.3);
+      }).pipe(Effect.provide(Store.layer(location)));
+    })
+  );
+
   // live: the sweep stamps the real time as the end of what it marks
   it.live("a run cut short gets the sum of its calls' costs, incomplete when one was unpriced", () =>
     Effect.gen(function* () {
