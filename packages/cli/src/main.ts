@@ -1,4 +1,6 @@
 // Process wiring only: the command tree is in Cli.ts. Loaded by bin.ts for everything but a lone --version.
+
+import { stderrLogger } from "@consortium/engine/text";
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
 import * as NodePath from "@effect/platform-node/NodePath";
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime";
@@ -16,7 +18,7 @@ declare const __CONSORTIUM_VERSION__: string;
 
 const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
 // stdout carries only results: logs go to stderr
-const LoggerLive = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }));
+const LoggerLive = Logger.replace(Logger.defaultLogger, stderrLogger);
 
 // A reader that went away (`consortium show x --json | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

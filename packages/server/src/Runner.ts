@@ -8,9 +8,10 @@ import {
   runConsortium,
   type Turn
 } from "@consortium/engine";
+import { stderrLogger } from "@consortium/engine/text";
 import { LlmClientLive, MissingApiKey, UnknownProvider } from "@consortium/providers";
 import { isPostgresUrl, resolveDbPath, Store, StoreRunLog } from "@consortium/store";
-import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect";
+import { Cause, Effect, Exit, Layer, Logger, ManagedRuntime, Option } from "effect";
 import { findConversation } from "./conversationLink.js";
 import { type RunSummary, summarise } from "./runSummary.js";
 import { makeStoreWriter } from "./storeWriter.js";
@@ -67,7 +68,9 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
       ? RunLog.none
       : StoreRunLog.layerWithStore(path, writer === undefined ? {} : { commitWrites: writer.commit });
   // no listener by default, built once: only a streamed request provides its own
-  const runtime = ManagedRuntime.make(Layer.mergeAll(LlmClientLive, log, RunEvents.none));
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(LlmClientLive, log, RunEvents.none, Logger.replace(Logger.defaultLogger, stderrLogger))
+  );
   const built = await Effect.runPromiseExit(runtime.runtimeEffect);
   if (Exit.isFailure(built)) {
     await writer?.close();

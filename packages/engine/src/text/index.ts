@@ -4,6 +4,7 @@ export * as ansi from "./ansi.js";
 export { safeStyledText, safeText } from "./controls.js";
 export { formatDuration } from "./duration.js";
 export { oneLine, plural } from "./line.js";
+export { logLine, stderrLogger } from "./logLine.js";
 export { formatConfidence, formatCount, formatRate } from "./numbers.js";
 export { alignColumns } from "./table.js";
 export { iso } from "./time.js";
