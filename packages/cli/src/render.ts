@@ -1,6 +1,7 @@
 import type { ConfigError } from "@consortium/config";
 import { formatConfigError } from "@consortium/config/format";
 import { describeStartError } from "@consortium/engine/startErrors";
+import { safeText } from "@consortium/engine/text";
 import { describeEvalInputError, type EvalInputError } from "@consortium/eval/errors";
 import type { InvalidBaseUrl, MissingApiKey, UnknownProvider } from "@consortium/providers";
 import type { AmbiguousRunId, EvalNotFound, RunNotFound, StoreError } from "@consortium/store";
@@ -75,8 +76,14 @@ const parseError = (error: ValidationError.ValidationError): string => {
   return `${what === "" ? "invalid command line" : what} (\`consortium --help\` for usage)`;
 };
 
+/**
+ * A failure's text is ours around words that may be a provider's or a model's (a failed run's reason),
+ * so none of it may carry a control character a terminal would obey; it carries no styling of ours.
+ */
+const inert = ({ text, code }: Rendered): Rendered => ({ text: text === undefined ? text : safeText(text), code });
+
 export const renderFailure = (error: CliFailure): Rendered =>
-  ValidationError.isValidationError(error) ? badInput(parseError(error)) : renderOwn(error);
+  inert(ValidationError.isValidationError(error) ? badInput(parseError(error)) : renderOwn(error));
 
 /** A bug, not bad input (a defect, or a failure no command declares): one line, the stack only with CONSORTIUM_DEBUG. */
 export const renderDefect = (defect: unknown): Rendered => {

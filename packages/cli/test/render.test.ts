@@ -35,6 +35,14 @@ describe("renderFailure: one rendering and one exit code per expected failure", 
     expect(renderFailure(new UnknownProvider({ provider: "x", known: ["anthropic", "openai"] })).code).toBe(2);
   });
 
+  it("a failure quoting a provider or a model carries no control character a terminal would obey", () => {
+    const failed = renderFailure(
+      new RunFailed({ message: "run r failed: no quorum: 400 bad\u001b[8mhidden\u001b]0;t\u0007" })
+    );
+    expect(failed.text).toBe("run r failed: no quorum: 400 bad\uFFFD[8mhidden\uFFFD]0;t\uFFFD");
+    expect(failed.code).toBe(ExitCode.RunFailed);
+  });
+
   it("@effect/cli's own validation errors exit 2 with a hint (it printed the message already)", () => {
     const error = ValidationError.missingValue({ _tag: "Empty" });
     expect(renderFailure(error)).toEqual({ text: expect.stringContaining("--help"), code: 2 });
