@@ -79,8 +79,13 @@ export const askArbiter = <P>(
     // validation gives every method that asks an arbiter one; only vote may go without, and never asks
     if (arbiter === undefined) return yield* Effect.dieMessage("askArbiter: the consortium has no arbiter");
     const candidates: ReadonlyArray<ModelRef> = [arbiter, ...arbiter.fallbacks];
+    // A candidate that failed after its retries earlier in the run is passed over while another is
+    // not known to be down; when all are, each is asked again, in order.
+    const down = context.arbitersDown;
+    const skipped = candidates.every((_, instance) => down.has(instance)) ? new Set<number>() : down;
     const failures: Array<ArbiterCall> = [];
     for (const [instance, ref] of candidates.entries()) {
+      if (skipped.has(instance)) continue;
       const provider = yield* providerOf(config, ref);
       // Fallbacks inherit the arbiter's parameters: they stand in for it, with the same instructions.
       const request: LlmRequest = {
@@ -132,8 +137,11 @@ export const askArbiter = <P>(
       });
       const call = toArbiterCall(ref, outcome);
       if (outcome.error === null) {
+        down.delete(instance);
         return { _tag: "Answered", read: readOnce(outcome.text), call, failures } as const;
       }
+      // An interrupted call says nothing of the model: the run is ending.
+      if (outcome.error.type !== "Interrupted") down.add(instance);
       failures.push(call);
     }
     return { _tag: "AllFailed", failures } as const;

@@ -306,6 +306,7 @@ const startRun = Effect.fnUntraced(function* (
     log,
     gates,
     progress: yield* Ref.make<RunProgress>({ iterations: [], unfinished: null, parseIssues: [] }),
+    arbitersDown: new Set(),
     events,
     ...(config.members.some((member) => member.consortium !== undefined) ? { runNested } : {}),
     ...(answer === undefined ? {} : { answer })

@@ -48,6 +48,11 @@ export interface RunContext {
   readonly runNested?: RunNested;
   /** Where the answer goes out as it is written; absent unless the run was asked to stream it. */
   readonly answer?: AnswerStream;
+  /**
+   * The arbiter candidates (0 the arbiter, n its n-th fallback) whose last call in this run failed
+   * after its retries: later rounds go to the next one rather than waiting out the same back-off again.
+   */
+  readonly arbitersDown: Set<number>;
 }
 
 /** Every member entry expanded into its instances, in file order. */

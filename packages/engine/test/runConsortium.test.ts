@@ -302,6 +302,44 @@ describe("runConsortium", () => {
   );
 
   it.effect(
+    "an arbiter that failed after its retries is passed over in later rounds: the next round asks its fallback",
+    () =>
+      Effect.gen(function* () {
+        const down = new ServerError({
+          provider: "p",
+          model: "judge",
+          status: 529,
+          message: "p/judge: 529 overloaded",
+          retryAfterMs: undefined
+        });
+        const unsure = arbiterReply({ synthesis: "First draft.", confidence: 0.3, needs: true });
+        const client = scriptedClient((request, n) =>
+          request.model === "judge"
+            ? { fail: down }
+            : request.model === "backup" && n === 0
+              ? { text: unsure }
+              : answerAll()(request, n)
+        );
+        const config = makeConfig({
+          arbiter: { provider: "p", model: "judge", fallbacks: [{ provider: "q", model: "backup" }] },
+          maxIterations: 3,
+          limits: limits({ retries: 2 })
+        });
+        const fiber = yield* Effect.fork(run(config, client));
+        yield* TestClock.adjust("1 minute");
+        const result = yield* Fiber.join(fiber);
+
+        expect(result.status).toBe("completed");
+        expect(result.iterations).toHaveLength(2);
+        // three attempts in round 1 and none after: round 2 did not wait out the same back-off again
+        expect(client.callsTo("judge")).toHaveLength(3);
+        expect(client.callsTo("backup")).toHaveLength(2);
+        expect(result.iterations[1]!.arbiter).toMatchObject({ model: "q/backup", error: null });
+        expect(result.iterations[1]!.arbiterFailures ?? []).toEqual([]);
+      })
+  );
+
+  it.effect(
     "every arbiter failing in round 1 fails the run; in round 2 the run keeps round 1's synthesis, degraded",
     () =>
       Effect.gen(function* () {
