@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ConsortiumConfig, consortiumFilesIn, formatConfigError, listConsortia } from "@consortium/config";
@@ -24,6 +25,18 @@ const signatureOf = async (folder: string): Promise<string> => {
     })
   );
   return parts.join("|");
+};
+
+/**
+ * Why `folder` cannot be served from, if it cannot: a server started on a folder that is not there has
+ * nothing to offer and is most likely a typo, so it does not start.
+ */
+export const folderProblem = (folder: string): string | undefined => {
+  try {
+    return statSync(folder).isDirectory() ? undefined : `--dir ${folder}: not a folder`;
+  } catch {
+    return `--dir ${folder}: no such folder (it holds the consortium files to serve)`;
+  }
 };
 
 export const makeCatalog = (folder: string, warn: (line: string) => void): Catalog => {

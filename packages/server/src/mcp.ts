@@ -3,8 +3,8 @@ import { describeEvent, type RunEvent } from "@consortium/engine";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { makeCatalog } from "./catalog.js";
-import { makeRunner, type RunOutcome } from "./Runner.js";
+import { folderProblem, makeCatalog } from "./catalog.js";
+import { makeRunner, type RunOutcome, StartFailed } from "./Runner.js";
 
 // `consortium mcp`: the Model Context Protocol over stdio, so coding agents can ask a consortium.
 // Two tools, list_consortia and run_consortium. Every failure (unknown consortium, bad arguments, a
@@ -81,6 +81,8 @@ const runResult = (outcome: RunOutcome): CallToolResult => {
 };
 
 export const startMcp = async (options: McpOptions) => {
+  const missing = folderProblem(options.dir);
+  if (missing !== undefined) throw new StartFailed(missing);
   const runner = await makeRunner({ db: options.db, noLog: options.noLog });
   const catalog = makeCatalog(options.dir, options.log);
   const inFlight = new Set<AbortController>();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ApiError } from "./ApiError.js";
 import { checkBearer } from "./auth.js";
 import { shuttingDownError } from "./busy.js";
-import { makeCatalog } from "./catalog.js";
+import { folderProblem, makeCatalog } from "./catalog.js";
 import { handleChat } from "./chat.js";
 import { sendError, sendJson } from "./http.js";
 import type { ServeOptions } from "./options.js";
@@ -29,6 +29,8 @@ export interface RunningServer {
 const route = (req: IncomingMessage): string => (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") ?? "";
 
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
+  const missing = folderProblem(options.dir);
+  if (missing !== undefined) throw new StartFailed(missing);
   const runnerOptions = { db: options.db, noLog: options.noLog };
   const runner = (await makeThreadRunner(runnerOptions, options.log)) ?? (await makeRunner(runnerOptions));
   const catalog = makeCatalog(options.dir, options.log);

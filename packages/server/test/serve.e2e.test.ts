@@ -284,6 +284,21 @@ describe("consortium serve access", () => {
     expect(stderr).not.toMatch(/\s+at .+:\d+/);
   });
 
+  it("a --dir that is not there (a typo) is one line on stderr and exit 2, for serve and mcp", async () => {
+    const { spawnCli } = await import("./support.js");
+    const missing = join(dir, "no-such-folder");
+    for (const command of [["serve", "--port", "0"], ["mcp"]]) {
+      const child = spawnCli([...command, "--dir", missing, "--no-log"], fakeLlmEnv(fake));
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
+      expect(code).toBe(2);
+      expect(stderr.trim().split("\n")).toEqual([expect.stringContaining(`--dir ${missing}: no such folder`)]);
+    }
+  });
+
   it("a port already taken, or a key variable not set, is one line on stderr and exit 2", async () => {
     const { spawnCli } = await import("./support.js");
     const taken = createServer();

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect";
 import { DEFAULT_ESTIMATE_PROMPT_TOKENS } from "../commands/estimate.js";
 import { UsageError } from "../failures.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "../run/consortiumFromFlags.js";
+import { AD_HOC_HINT } from "../run/target.js";
 import { renderEstimate } from "./renderEstimate.js";
 
 // `consortium estimate`: the consortium file and the price list, nothing else: no key, no request.
@@ -39,12 +40,7 @@ export const printRunEstimate = (config: ConsortiumConfig, prompt: string | unde
 const configOf = (flags: EstimateFlags) => {
   if (flags.target !== undefined) return loadWithFlags(resolveConsortiumPath(flags.target, process.cwd()), flags);
   if (flags.models.length === 0 || flags.arbiter === undefined) {
-    return Effect.fail(
-      new UsageError({
-        message:
-          "give a consortium file or name, or members and an arbiter: -m <provider/model[:count]> … --arbiter <provider/model>"
-      })
-    );
+    return Effect.fail(new UsageError({ message: `no consortium: ${AD_HOC_HINT}` }));
   }
   return checkConsortiumData(adHocData("ad-hoc", flags), flags, "command line");
 };

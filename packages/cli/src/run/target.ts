@@ -12,7 +12,8 @@ export type Target =
   | { readonly _tag: "File"; readonly file: string; readonly prompt: string | undefined }
   | { readonly _tag: "AdHoc"; readonly prompt: string | undefined };
 
-const AD_HOC_HINT =
+/** What a command that takes a consortium wants when it was given none (run, estimate). */
+export const AD_HOC_HINT =
   "give a consortium file or name, or members and an arbiter: -m <provider/model[:count]> … --arbiter <provider/model>";
 
 const NEEDS_ARBITER = "-m without a consortium file needs --arbiter <provider/model>";
