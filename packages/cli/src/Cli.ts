@@ -164,7 +164,9 @@ const runTree = (
   ).pipe(
     Effect.as<ExitCode>(ExitCode.Ok),
     // typed: every failure a command declares must be a CliFailure, rendered exhaustively
-    Effect.catchAll((error) => report(renderFailure(error))),
+    Effect.catchAll((error) =>
+      report(renderFailure(error, SUBCOMMANDS.find(([name]) => name === argv[2]) === undefined ? undefined : argv[2]))
+    ),
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : report(renderDefect(Cause.squash(cause)))
     )

@@ -67,13 +67,13 @@ const renderOwn = Match.type<Exclude<CliFailure, ValidationError.ValidationError
  * What @effect/cli found wrong (a missing argument, a value of the wrong type), on one line with where
  * to look; its own printing of it is held back (parseErrors.ts).
  */
-const parseError = (error: ValidationError.ValidationError): string => {
+const parseError = (error: ValidationError.ValidationError, command: string | undefined): string => {
   const what = paragraphs(error.error)
     .join(" ")
     .replace(/\s+/g, " ")
     .replace(/ is not a integer/g, " is not an integer")
     .trim();
-  return `${what === "" ? "invalid command line" : what} (\`consortium --help\` for usage)`;
+  return `${what === "" ? "invalid command line" : what} (\`consortium ${command === undefined ? "" : `${command} `}--help\` for usage)`;
 };
 
 /**
@@ -82,8 +82,9 @@ const parseError = (error: ValidationError.ValidationError): string => {
  */
 const inert = ({ text, code }: Rendered): Rendered => ({ text: text === undefined ? text : safeText(text), code });
 
-export const renderFailure = (error: CliFailure): Rendered =>
-  inert(ValidationError.isValidationError(error) ? badInput(parseError(error)) : renderOwn(error));
+/** `command`: the command the line named, if it names one, so a parse error says whose help to read. */
+export const renderFailure = (error: CliFailure, command?: string): Rendered =>
+  inert(ValidationError.isValidationError(error) ? badInput(parseError(error, command)) : renderOwn(error));
 
 /** A bug, not bad input (a defect, or a failure no command declares): one line, the stack only with CONSORTIUM_DEBUG. */
 export const renderDefect = (defect: unknown): Rendered => {

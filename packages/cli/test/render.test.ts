@@ -1,5 +1,6 @@
 import { ConfigError } from "@consortium/config";
 import { MissingApiKey, UnknownProvider } from "@consortium/providers";
+import * as HelpDoc from "@effect/cli/HelpDoc";
 import * as ValidationError from "@effect/cli/ValidationError";
 import { describe, expect, it } from "@effect/vitest";
 import { Data } from "effect";
@@ -33,6 +34,12 @@ describe("renderFailure: one rendering and one exit code per expected failure", 
       code: 2
     });
     expect(renderFailure(new UnknownProvider({ provider: "x", known: ["anthropic", "openai"] })).code).toBe(2);
+  });
+
+  it("@effect/cli's error is one line naming whose help to read", () => {
+    const error = ValidationError.invalidValue(HelpDoc.p("'abc' is not a integer"));
+    expect(renderFailure(error, "runs").text).toBe("'abc' is not an integer (`consortium runs --help` for usage)");
+    expect(renderFailure(error).text).toBe("'abc' is not an integer (`consortium --help` for usage)");
   });
 
   it("a failure quoting a provider or a model carries no control character a terminal would obey", () => {
