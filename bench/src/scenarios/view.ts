@@ -215,8 +215,8 @@ const chromiumOpen = async (file: string, dir: string): Promise<number> => {
 
 export const viewScenario = async (dir: string, log: (line: string) => void): Promise<Array<Row>> => {
   const db = join(dir, "view.db");
-  const created = await runProcess(process.execPath, [cliBin, "runs", "--db", db, "--limit", "1"]);
-  if (created.exitCode !== 0) throw explainFailure("consortium runs (create the store)", created);
+  const created = await runProcess(process.execPath, [cliBin, "db", "migrate", "--db", db]);
+  if (created.exitCode !== 0) throw explainFailure("consortium db migrate (create the store)", created);
   const seeding = performance.now();
   const big = seed(db);
   log(`view: seeded ${RUNS.toLocaleString("en-US")} runs in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
