@@ -10,6 +10,7 @@ import {
   RequestRejected,
   ServerError
 } from "./errors.js";
+import { ReplyTooLarge } from "./httpFetch.js";
 import { formatDelay, parseRetryAfter } from "./retryAfter.js";
 import { loadedSdks } from "./sdks.js";
 import { REDACTED } from "./secrets.js";
@@ -83,10 +84,24 @@ const hasNetworkCause = (error: unknown): boolean => {
   return false;
 };
 
+/** The reply was cut off for its size, wherever an SDK wrapped that up. */
+const tooLarge = (error: unknown): ReplyTooLarge | undefined => {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof ReplyTooLarge) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+};
+
 export const classifyError = (error: unknown, context: CallContext): LlmError => {
   const { provider, model, secrets } = context;
   // The prefix comes from the config; only what the server or the network said can carry the key.
   const line = (text: string): string => `${provider}/${model}: ${oneLine(text, secrets)}`;
+
+  // Not retried: the same model asked the same thing would most likely write as much again.
+  const oversized = tooLarge(error);
+  if (oversized !== undefined) return new MalformedResponse({ provider, model, message: line(oversized.message) });
 
   if (isUserAbort(error)) return new ConnectionFailed({ provider, model, message: line("request aborted") });
   if (isConnectionTimeout(error)) {

@@ -72,6 +72,22 @@ const targetOf = (input: string): Target => {
   return target;
 };
 
+/**
+ * The most a reply may carry. A model's answer is untrusted input: one reply of a few hundred
+ * megabytes, read whole into memory, took a whole `serve` down with a fatal out-of-memory error. The
+ * largest answers models write (a 128k-token limit) are well under a megabyte of JSON; 16 MiB leaves
+ * room for anything a real reply carries besides.
+ */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+/** A reply larger than MAX_REPLY_BYTES: it is cut off, and the call fails without being retried. */
+export class ReplyTooLarge extends Error {
+  override readonly name = "ReplyTooLarge";
+  constructor() {
+    super(`the reply is larger than ${MAX_REPLY_BYTES / (1024 * 1024)} MB: it was cut off`);
+  }
+}
+
 /** Statuses whose Response may not carry a body. */
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -113,7 +129,17 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
         return;
       }
       const chunks: Array<Buffer> = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_REPLY_BYTES) chunks.push(chunk);
+        else if (!settled) {
+          chunks.length = 0;
+          const error = new ReplyTooLarge();
+          fail(error);
+          request.destroy(error);
+        }
+      });
       response.on("error", fail);
       response.on("close", () => {
         if (settled) return;
@@ -143,7 +169,15 @@ export const httpFetch = (input: string | URL | Request, init: RequestInit = {})
             done = true;
             controller.error(cause);
           };
+          let size = 0;
           response.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_REPLY_BYTES) {
+              const error = new ReplyTooLarge();
+              bodyFailed?.(error);
+              request.destroy(error);
+              return;
+            }
             if (!done) controller.enqueue(new Uint8Array(chunk));
           });
           response.on("error", (cause) => bodyFailed?.(cause));

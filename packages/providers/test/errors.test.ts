@@ -3,6 +3,7 @@ import type { ProviderConfig } from "@consortium/config";
 import { type Fault, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeEach, describe, expect, it } from "@effect/vitest";
 import { Cause, Effect, Either, Fiber } from "effect";
+import { MAX_REPLY_BYTES } from "../src/httpFetch.js";
 import { isRetryable, type LlmError, makeLlmClient } from "../src/index.js";
 import { ANTHROPIC_CANARY, anthropic, ask, envFor, OPENAI_CANARY, openai, provider } from "./fixtures.js";
 
@@ -128,6 +129,20 @@ describe.each(protocols)("$label errors", ({ config, label, keyVariable }) => {
       expect(html._tag).toBe("MalformedResponse");
       expect(html.message).toContain("expected a JSON object");
       expect(isRetryable(html)).toBe(false);
+    })
+  );
+
+  it.live("a reply larger than the cap is cut off → MalformedResponse, not retried, whole or streamed", () =>
+    Effect.gen(function* () {
+      fake.script("m", { text: "x".repeat(MAX_REPLY_BYTES + 1024) });
+      const whole = yield* Effect.flip(client.complete(config, ask("m")));
+      expect(whole._tag).toBe("MalformedResponse");
+      expect(whole.message).toBe(`${label}/m: the reply is larger than 16 MB: it was cut off`);
+      expect(isRetryable(whole)).toBe(false);
+      const pieces: Array<string> = [];
+      const streamed = yield* Effect.flip(client.complete(config, ask("m"), undefined, (delta) => pieces.push(delta)));
+      expect(streamed._tag).toBe("MalformedResponse");
+      expect(streamed.message).toContain("larger than 16 MB");
     })
   );
 
