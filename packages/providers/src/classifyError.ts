@@ -57,42 +57,43 @@ const apiDetail = (error: SdkApiError): string => {
   return error.message.replace(/^\d{3}\s*/, "");
 };
 
+/** The error and the causes it wraps, outermost first (an SDK wraps what its fetch threw). */
+const causesOf = (error: unknown): Array<Error> => {
+  const chain: Array<Error> = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+};
+
 /** "connect ECONNREFUSED 127.0.0.1:9 (ECONNREFUSED)": the innermost cause is the informative one. */
 const connectionDetail = (error: unknown): string => {
-  let current: unknown = error;
   let message = "";
   let code: string | undefined;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  for (const current of causesOf(error)) {
     if (current.message !== "" && !/^(connection error\.?|fetch failed)$/i.test(current.message)) {
       message = current.message;
     }
     const maybeCode = (current as { code?: unknown }).code;
     if (typeof maybeCode === "string") code = maybeCode;
-    current = (current as { cause?: unknown }).cause;
   }
   if (message === "") message = "connection error";
   return code === undefined || message.includes(code) ? message : `${message} (${code})`;
 };
 
-const hasNetworkCause = (error: unknown): boolean => {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (typeof (current as { code?: unknown }).code === "string") return true;
-    if (current.name === "AbortError" || /fetch failed|terminated|socket|network/i.test(current.message)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-};
+const hasNetworkCause = (error: unknown): boolean =>
+  causesOf(error).some(
+    (current) =>
+      typeof (current as { code?: unknown }).code === "string" ||
+      current.name === "AbortError" ||
+      /fetch failed|terminated|socket|network/i.test(current.message)
+  );
 
 /** The reply was cut off for its size, wherever an SDK wrapped that up. */
-const tooLarge = (error: unknown): ReplyTooLarge | undefined => {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof ReplyTooLarge) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-};
+const tooLarge = (error: unknown): Error | undefined =>
+  causesOf(error).find((current) => current instanceof ReplyTooLarge);
 
 export const classifyError = (error: unknown, context: CallContext): LlmError => {
   const { provider, model, secrets } = context;
