@@ -79,4 +79,38 @@ describe("--db that is not a database", () => {
     expect(copied.stdout).toBe("");
     expect(entries(dir)).toEqual([]);
   }, 120_000);
+
+  it("a new user's default database, not made yet, is an empty history: no file is made, --db stays strict", async () => {
+    const home = emptyDir();
+    // no --db: CONSORTIUM_DB unset, so the default under XDG_DATA_HOME, which is not there yet
+    const fresh = { HOME: home, XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: emptyDir(), CONSORTIUM_DB: "" };
+    const listed = await consortium(["runs"], { cwd: home, env: fresh });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim()).toBe("No runs recorded yet.");
+    expect(listed.stderr).toBe("");
+    const json = await consortium(["runs", "--json"], { cwd: home, env: fresh });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+    const evals = await consortium(["evals", "--json"], { cwd: home, env: fresh });
+    expect(evals.code, evals.stderr).toBe(0);
+    expect(JSON.parse(evals.stdout)).toEqual([]);
+    // an id that names nothing is what it is on any database: an unknown id
+    for (const args of [
+      ["show", "01ABC"],
+      ["diff", "01ABC", "01DEF"]
+    ]) {
+      const run = await consortium(args, { cwd: home, env: fresh });
+      expectOneLine(run, args.join(" "));
+      expect(run.stderr).toContain('no run with id "01ABC"');
+      expect(run.stdout).toBe("");
+    }
+    // CONSORTIUM_DB names where this machine records, like the default: not there yet, nothing recorded yet
+    const configured = await consortium(["runs"], {
+      cwd: home,
+      env: { ...fresh, CONSORTIUM_DB: join(home, "team", "consortium.db") }
+    });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stdout.trim()).toBe("No runs recorded yet.");
+    expect(entries(home)).toEqual([]);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { safeText } from "@consortium/engine/text";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
@@ -14,16 +15,24 @@ import { db, html, limit } from "./options.js";
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON instead of the table"));
 
 /**
- * Runs `use` with the store at the path the flags and environment name, closing it afterwards (also
- * used by `diff`). These commands only read: a database file that is not there is an error, not made.
+ * Where a reading command reads. These commands never make a database file. A `--db` typed for this
+ * command that is not there is an error (a typo must not pass for an empty history); the database
+ * runs are recorded in by default (or $CONSORTIUM_DB) not being there yet means nothing was recorded
+ * yet, so an empty in-memory one stands in for it and the command says so in its usual way.
  */
+const readLocation = (flag: string | undefined, resolved: string): string =>
+  flag === undefined && !resolved.includes("://") && resolved !== ":memory:" && !existsSync(resolved)
+    ? ":memory:"
+    : resolved;
+
+/** Runs `use` with the store at the path the flags and environment name, closing it afterwards (also used by `diff`). */
 export const withStore = <A, E>(
   path: string | undefined,
   use: (store: typeof import("@consortium/store"), shape: import("@consortium/store").StoreShape) => Effect.Effect<A, E>
 ) =>
   Effect.flatMap(storeModule, (module) =>
     Effect.flatMap(module.Store, (store) => use(module, store)).pipe(
-      Effect.provide(module.Store.layer(module.resolveDbPath({ flag: path }), { mustExist: true }))
+      Effect.provide(module.Store.layer(readLocation(path, module.resolveDbPath({ flag: path })), { mustExist: true }))
     )
   );
 
