@@ -23,3 +23,11 @@ export const safeText = (text: string): string => text.replace(CONTROL, neutral)
  */
 export const safeStyledText = (text: string): string =>
   text.replace(CONTROL_BUT_COLOURS, (match) => (match.length > 1 ? match : neutral(match)));
+
+// JSON.stringify escapes C0 itself but writes DEL and the C1 controls raw, and a terminal showing the file
+// (`cat report.json`, a CI log) obeys them. As \u escapes they parse back to the very same text.
+const RAW_IN_JSON = /[\u007f-\u009f]/g;
+
+/** JSON text (as JSON.stringify writes it) with the controls it leaves raw escaped: the same value, inert when shown. */
+export const inertJson = (json: string): string =>
+  json.replace(RAW_IN_JSON, (match) => `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`);

@@ -1,4 +1,4 @@
-import { formatDuration } from "@consortium/engine";
+import { formatDuration, safeText } from "@consortium/engine";
 import { failureLines } from "./format.js";
 import type { CaseTargetResult, EvalReport } from "./types.js";
 
@@ -6,14 +6,14 @@ import type { CaseTargetResult, EvalReport } from "./types.js";
 // Jenkins (`junit` step) all read: <testsuites> of one <testsuite> per target, one <testcase> per
 // case; a failed assertion is a <failure>, a target that gave no usable answer is an <error>.
 
-// XML 1.0 cannot carry most control characters even escaped; model output sometimes has them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing exactly those characters is the point
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// XML 1.0 cannot carry most C0 controls even escaped, and a CI log showing the file obeys the C1 ones;
+// model output has both. safeText makes every one of them U+FFFD (a carriage return is dropped), and
+// what XML also forbids (U+FFFE, U+FFFF, an unpaired surrogate) becomes U+FFFD too.
+const INVALID_XML = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export const escapeXml = (text: string): string =>
-  text
-    .replace(INVALID_XML, "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
+  safeText(text)
+    .replace(INVALID_XML, "\uFFFD")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

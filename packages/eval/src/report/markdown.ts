@@ -1,4 +1,4 @@
-import { formatConfidence, formatCost, formatDuration, formatRate } from "@consortium/engine";
+import { formatConfidence, formatCost, formatDuration, formatRate, safeText } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
@@ -7,7 +7,28 @@ import type { EvalReport } from "./types.js";
 
 // Markdown for a CI job page ($GITHUB_STEP_SUMMARY); also reads fine pasted into a pull request.
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+// Names and above all what models wrote (an answer quoted in a failure, a judge's reason, a provider's
+// error) are text here, never Markdown or HTML: GitHub would render their tags, links and emphasis, and a
+// `|` or a new line would break the tables. So a text is made inert for a terminal, kept on one line,
+// every character Markdown gives a meaning inline is backslash-escaped (CommonMark allows that for any
+// ASCII punctuation), and what would open a block at the start of a list item (a heading, a list) too.
+const INLINE = /[\\`*_[\]<>|~&]/g;
+
+const cell = (text: string): string =>
+  safeText(text)
+    .replace(/\s*\n\s*/g, " ")
+    .trimStart()
+    .replace(INLINE, "\\$&")
+    .replace(/^[#+=-]/, "\\$&")
+    .replace(/^(\d+)([.)])/, "$1\\$2");
+
+/** `text` as inline code: a fence longer than any run of backticks in it, so it cannot close early. */
+const inlineCode = (text: string): string => {
+  const flat = safeText(text).replace(/\s*\n\s*/g, " ");
+  const fence = "`".repeat(Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+};
 
 export const renderMarkdown = (report: EvalReport): string => {
   const code = exitCodeFor(report);
@@ -73,7 +94,7 @@ export const renderMarkdown = (report: EvalReport): string => {
   if (failures.length > 0) {
     lines.push("", `<details><summary>${failures.length} failure(s)</summary>`, "");
     for (const { caseId, result } of failures) {
-      lines.push(`- \`${caseId}\` on **${cell(result.target)}**`);
+      lines.push(`- ${inlineCode(caseId)} on **${cell(result.target)}**`);
       for (const line of failureLines(result)) lines.push(`  - ${cell(line)}`);
     }
     lines.push("", "</details>");
