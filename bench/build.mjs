@@ -25,7 +25,8 @@ await build({
     "probe-transport": "src/probes/transport.ts",
     "probe-effect": "src/probes/effectCost.ts",
     "probe-eval": "src/probes/evalInProcess.ts",
-    "probe-store-burst": "src/probes/storeBurst.ts"
+    "probe-store-burst": "src/probes/storeBurst.ts",
+    "serve-floor": "src/serveFloor.ts"
   },
   outdir: "dist",
   bundle: true,

@@ -9,6 +9,8 @@ export const repoDir = fileURLToPath(new URL("../..", import.meta.url));
 /** BENCH_CLI measures another build of the CLI (e.g. a candidate fix bundled elsewhere) with the same scenarios. */
 export const cliBin = process.env.BENCH_CLI || `${repoDir}packages/cli/dist/bin.js`;
 export const fakeBin = `${repoDir}packages/testkit/dist/fake-llm.js`;
+/** The serve scenario's floor server (src/serveFloor.ts), built beside the harness. */
+export const floorBin = `${benchDir}dist/serve-floor.js`;
 export const engineRunBin = `${benchDir}dist/engine-run.js`;
 export const rusageHook = `${benchDir}dist/rusage.js`;
 export const researchConsortium = `${repoDir}consortia/research.yaml`;

@@ -84,12 +84,9 @@ describe("an eval killed mid-way", () => {
       const run = JSON.parse(shown.stdout);
       expect(run.calls.map((call: { role: string }) => call.role)).toEqual(["member", "member", "arbiter"]);
       // the result reads back whole: the answers its calls hold are put back in it
-      expect(run.result.iterations[0].responses.map((response: { text: string }) => response.text)).toEqual([
-        ANSWER,
-        ANSWER
-      ]);
-      expect(run.result.iterations[0].arbiter.raw).toBe(CONFIDENT);
-      expect(run.result.synthesis.text).toBe("Canberra, as every member said.");
+      expect(run.iterations[0].responses.map((response: { text: string }) => response.text)).toEqual([ANSWER, ANSWER]);
+      expect(run.iterations[0].arbiter.raw).toBe(CONFIDENT);
+      expect(run.synthesis.text).toBe("Canberra, as every member said.");
     }
     const evals = await consortium(["evals", "--json", "--db", db], { cwd: dir });
     expect(JSON.parse(evals.stdout)).toMatchObject([{ suite: "killed", status: "interrupted", results: 2, passed: 2 }]);

@@ -53,7 +53,7 @@ describe("nested consortia", () => {
       const stored = JSON.parse(inner.stdout);
       expect(stored.consortium).toBe("panel");
       expect(stored.outerRunId).toBe(json.runId);
-      expect(stored.synthesis).toBe("INNER SYNTHESIS");
+      expect(stored.synthesis.text).toBe("INNER SYNTHESIS");
     }
     const shown = await cli(["show", json.runId], db);
     expect(shown.code, shown.stderr).toBe(0);

@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
-import { safeText } from "@consortium/engine/text";
+import { inertJson, safeText } from "@consortium/engine/text";
 import * as Args from "@effect/cli/Args";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { storeModule, viewModule } from "../lazy.js";
+import { showJson } from "../showJson.js";
 import { writeOutput } from "../writeOutput.js";
 import { db, html, limit } from "./options.js";
 
@@ -36,7 +37,9 @@ export const withStore = <A, E>(
     )
   );
 
-const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`));
+// Exact text once parsed; the controls JSON leaves raw are escaped, so a terminal showing it obeys none.
+const printJson = (value: unknown) =>
+  Effect.sync(() => process.stdout.write(`${inertJson(JSON.stringify(value, null, 2))}\n`));
 
 /** The page renderer (and its Markdown parser) loads only when a page is asked for. */
 const writeHtml = (path: string, render: (view: typeof import("@consortium/view")) => string) =>
@@ -94,7 +97,7 @@ export const show = Command.make(
       store.getRun(id).pipe(
         Effect.flatMap((run) => {
           if (html !== undefined) return writeHtml(html, (view) => view.runReportHtml(run));
-          return json ? printJson(run) : Console.log(safeText(module.formatRun(run)));
+          return json ? printJson(showJson(run)) : Console.log(safeText(module.formatRun(run)));
         }),
         // not a run: perhaps an eval; if neither, the run's "no run with id" stands
         Effect.catchTag("RunNotFound", (notFound) =>
