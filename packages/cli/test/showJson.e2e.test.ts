@@ -69,6 +69,26 @@ describe("show --json", () => {
     expect(shown.conversation.map((turn: { runId: string }) => turn.runId)).toEqual([result.runId]);
   });
 
+  it("a round whose arbiter failed: the same in both, each answer with the label the arbiter was shown it under", async () => {
+    ws.fake.script("slow", { fault: { type: "status", status: 400 } });
+    ws.fake.script("judge", { fault: { type: "status", status: 400 } });
+    const ran = await cli(["run", file, "Capital?", "--json"]);
+    expect(ran.code).toBe(1);
+    const result = JSON.parse(ran.stdout);
+    expect(result.status).toBe("failed");
+    const shown = await showJson(result.runId);
+    expect(withoutRecorded(shown)).toEqual(result);
+    const labels = Object.fromEntries(
+      shown.iterations[0].responses.map((response: { member: string; label: string | null }) => [
+        response.member,
+        response.label
+      ])
+    );
+    expect(labels).toEqual({ "openai/fast": "Response 1", "openai/slow": null });
+    const judged = ws.fake.requests.find((request) => request.model === "judge")?.messages.at(-1)?.content ?? "";
+    expect(judged).toContain('<response label="Response 1">');
+  });
+
   it("a run still going (no result yet) has the same names: what the row holds, no rounds, its calls so far", async () => {
     ws.fake.script("fast", { text: "Canberra." });
     ws.fake.script("slow", { fault: { type: "hang" } });

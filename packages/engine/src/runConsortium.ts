@@ -10,11 +10,12 @@ import { judgingMethod } from "./judging/methods.js";
 import { answerRound } from "./layers.js";
 import type { NestedLink, RunNested } from "./nestedMember.js";
 import { decideOutcome, type Ending, type RunProgress, totalUsage } from "./outcome.js";
-import type { PreviousRound } from "./prompts.js";
+import { labelAnswers, type PreviousRound } from "./prompts.js";
 import { RunEvents } from "./RunEvents.js";
 import { RunLog } from "./RunLog.js";
 import type { Iteration, RunResult } from "./result.js";
 import { budgetStopBefore, budgetStopIn } from "./roundBudget.js";
+import { labelResponses } from "./roundLabels.js";
 import { emit, expandInstances, type RunContext } from "./runContext.js";
 import { makeRunId } from "./runId.js";
 import { withRunTimeout } from "./runTimeout.js";
@@ -82,6 +83,8 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
   Effect.gen(function* () {
     const { config, progress } = context;
     let active = context.instances;
+    // Only the last layer's answers are shown to the judge.
+    const judgedLayer = config.layers ?? 1;
     for (let iteration = 1; ; iteration++) {
       const previous = previousRound(yield* Ref.get(progress));
       const overBudget = yield* budgetStopBefore(context, iteration, previous);
@@ -102,7 +105,20 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       if (round._tag === "NoQuorum") return { _tag: "NoQuorum", iteration, quorum: config.limits.quorum } as const;
       const { all: responses, usable } = round;
 
-      const judged = yield* judgingMethod(config.judging)(context, { iteration, answers: usable });
+      const labelled = labelAnswers(usable, {
+        anonymize: config.anonymize,
+        seed: iterationSeed(context.seed, iteration)
+      });
+      // Set before the judge is asked: a round whose judge fails or is interrupted keeps them too.
+      yield* Ref.update(progress, (p) =>
+        p.unfinished === null
+          ? p
+          : {
+              ...p,
+              unfinished: { ...p.unfinished, responses: labelResponses(p.unfinished.responses, labelled, judgedLayer) }
+            }
+      );
+      const judged = yield* judgingMethod(config.judging)(context, { iteration, answers: usable, labelled });
       if (judged._tag === "NoReviewQuorum") {
         const { reviewed, failures } = judged;
         return { _tag: "NoReviewQuorum", iteration, quorum: config.limits.quorum, reviewed, failures } as const;
@@ -122,8 +138,6 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
         { iteration, confidence: synthesis.confidence, needsIteration: synthesis.needsIteration },
         config
       );
-      const labels = new Map(verdict.answers.map((answer) => [`${answer.member}#${answer.instance}`, answer.label]));
-      const judgedLayer = config.layers ?? 1;
       const out = eliminate(
         config.strategy,
         active,
@@ -134,14 +148,7 @@ const iterate = (context: RunContext): Effect.Effect<Ending> =>
       const done: Iteration = {
         index: iteration,
         usage: sumUsage(callsOf({ responses, ...verdict.record })),
-        responses: responses.map((response) => ({
-          ...response,
-          // Only the last layer's answers were shown to the judge, under these labels.
-          label:
-            (response.layer ?? judgedLayer) === judgedLayer
-              ? (labels.get(`${response.member}#${response.instance}`) ?? null)
-              : null
-        })),
+        responses: labelResponses(responses, verdict.answers, judgedLayer),
         synthesis,
         ...verdict.record,
         ...(config.strategy !== undefined && config.strategy.eliminate > 0 ? { eliminated: out.eliminated } : {}),

@@ -2,7 +2,7 @@ import { AuthFailed } from "@consortium/providers";
 import { describe, expect, it } from "@effect/vitest";
 import { Effect, Layer } from "effect";
 import { runConsortium } from "../src/runConsortium.js";
-import { arbiterReply, makeConfig, recordingLog, scriptedClient } from "./support.js";
+import { arbiterReply, makeConfig, recordingLog, scriptedClient, userText } from "./support.js";
 
 // A round that made calls is part of the result even when it never reached a synthesis: the list of
 // iterations, the usage totals and what the log recorded all tell the same story.
@@ -41,6 +41,35 @@ describe("a round cut short", () => {
         0
       );
       expect(result.usage.inputTokens).toBe(summed);
+    })
+  );
+
+  it.effect("answers the arbiter was shown keep their labels when it failed; answers it never saw have none", () =>
+    Effect.gen(function* () {
+      const down = new AuthFailed({ provider: "p", model: "judge", status: 403, message: "p/judge: 403 forbidden" });
+      const client = scriptedClient((request) =>
+        request.model === "judge"
+          ? { fail: down }
+          : request.model === "b"
+            ? { fail: new AuthFailed({ provider: "q", model: "b", status: 403, message: "q/b: 403 forbidden" }) }
+            : { text: `answer of ${request.model}` }
+      );
+      const result = yield* runConsortium(makeConfig(), "Q?").pipe(
+        Effect.provide(Layer.mergeAll(client.layer, recordingLog().layer))
+      );
+      expect(result.status).toBe("failed");
+      const round = result.iterations[0]!;
+      expect(round.unfinished).toBe(true);
+      const shown = userText(client.callsTo("judge")[0]!.request);
+      const answered = round.responses.filter((response) => response.error === null);
+      expect(answered).toHaveLength(2);
+      for (const response of answered) {
+        expect(shown).toContain(`<response label="${response.label}">\n${response.text}\n</response>`);
+      }
+      expect(round.responses.find((response) => response.member === "q/b")?.label).toBeNull();
+      expect(result.unfinished?.responses.map((response) => response.label)).toEqual(
+        round.responses.map((response) => response.label)
+      );
     })
   );
 

@@ -10,6 +10,11 @@ export interface RoundToJudge {
   readonly iteration: number;
   /** The answers that count (no error, not blank), in file order. */
   readonly answers: ReadonlyArray<MemberResponse>;
+  /**
+   * The same answers as the judge is to be shown them: labelled (and, anonymised, shuffled by the
+   * round's seed) once for the round, so its responses keep these labels whatever the judge does.
+   */
+  readonly labelled: ReadonlyArray<LabelledAnswer>;
 }
 
 /** The fields of the round's Iteration the method fills: the calls it made and its own data. */

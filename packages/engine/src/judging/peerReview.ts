@@ -5,7 +5,7 @@ import { callModel } from "../callPolicy.js";
 import { liveSynthesisReader } from "../liveSynthesis.js";
 import { describeError } from "../outcome.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
-import { arbiterPrompt, formatResponses, type LabelledAnswer, labelAnswers } from "../prompts.js";
+import { arbiterPrompt, formatResponses, type LabelledAnswer } from "../prompts.js";
 import { renderTemplate } from "../render.js";
 import type { AggregateRank, Review } from "../result.js";
 import { callHooks, callRecordBase, type MemberInstance, providerOf, type RunContext } from "../runContext.js";
@@ -84,11 +84,10 @@ export const formatAggregate = (ranking: ReadonlyArray<AggregateRank>): string =
     )
     .join("\n");
 
-export const peerReview: JudgingMethod = (context, { iteration, answers: answered }) =>
+export const peerReview: JudgingMethod = (context, { iteration, answers: answered, labelled: answers }) =>
   Effect.gen(function* () {
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
-    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
     // An included consortium answers but does not review: it is no single model to ask.
     const reviewers = context.instances.filter(
       (instance) =>

@@ -1,7 +1,7 @@
 import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
-import { arbiterPrompt, type LabelledAnswer, labelAnswers } from "../prompts.js";
+import { arbiterPrompt, type LabelledAnswer } from "../prompts.js";
 import type { Synthesis } from "../result.js";
 import { iterationSeed } from "../shuffle.js";
 import type { JudgingMethod } from "./JudgingMethod.js";
@@ -52,11 +52,10 @@ export const readSelection = (raw: string, answers: ReadonlyArray<LabelledAnswer
   };
 };
 
-export const select: JudgingMethod = (context, { iteration, answers: answered }) =>
+export const select: JudgingMethod = (context, { iteration, labelled: answers }) =>
   Effect.gen(function* () {
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
-    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
     const content = arbiterPrompt(
       { ...context.templates, arbiter: config.prompts.arbiter ?? SELECT_TEMPLATE },
       { prompt: context.prompt, system: config.system, iteration, answers, history: yield* roundHistory(context) }

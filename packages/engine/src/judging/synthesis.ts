@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
 import { liveSynthesisReader } from "../liveSynthesis.js";
 import { parseArbiterOutput } from "../parseArbiter.js";
-import { arbiterPrompt, labelAnswers } from "../prompts.js";
+import { arbiterPrompt } from "../prompts.js";
 import { iterationSeed } from "../shuffle.js";
 import type { JudgingMethod } from "./JudgingMethod.js";
 import { issueLine, roundHistory } from "./roundInput.js";
@@ -10,11 +10,10 @@ import { issueLine, roundHistory } from "./roundInput.js";
 // `synthesis`, the default: the arbiter reads every answer (anonymised and shuffled) with the earlier
 // rounds' syntheses and writes one answer of its own with a confidence.
 
-export const synthesis: JudgingMethod = (context, { iteration, answers: answered }) =>
+export const synthesis: JudgingMethod = (context, { iteration, labelled: answers }) =>
   Effect.gen(function* () {
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
-    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
     const history = yield* roundHistory(context);
     const content = arbiterPrompt(context.templates, {
       prompt: context.prompt,

@@ -1,7 +1,7 @@
 import { splitRegexLiteral, type VoteConfig } from "@consortium/config";
 import { Effect } from "effect";
 import { askArbiter } from "../arbiterRound.js";
-import { arbiterPrompt, labelAnswers } from "../prompts.js";
+import { arbiterPrompt } from "../prompts.js";
 import type { ArbiterCall, MemberResponse, VoteGroup } from "../result.js";
 import { iterationSeed } from "../shuffle.js";
 import type { JudgingMethod } from "./JudgingMethod.js";
@@ -52,11 +52,10 @@ const firstAnswerOf = (group: VoteGroup, answers: ReadonlyArray<MemberResponse>)
   return answers.find((answer) => answer.member === first?.member && answer.instance === first?.instance);
 };
 
-export const vote: JudgingMethod = (context, { iteration, answers: answered }) =>
+export const vote: JudgingMethod = (context, { iteration, answers: answered, labelled: answers }) =>
   Effect.gen(function* () {
     const { config } = context;
     const shuffleSeed = iterationSeed(context.seed, iteration);
-    const answers = labelAnswers(answered, { anonymize: config.anonymize, seed: shuffleSeed });
     const votes = tally(answered, config.vote);
     const top = votes[0];
     const tied = top === undefined ? [] : votes.filter((group) => group.count === top.count);
