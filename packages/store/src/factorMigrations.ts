@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@consortium/eval/records";
 import { type Kysely, type Migration, sql } from "kysely";
+import { factorReport, type ResultColumns } from "./evals/reportResults.js";
 import type { ColumnTypes } from "./migrations.js";
 import { type CallColumns, factorResult, type SameJson, sameJsonText } from "./runs/resultCalls.js";
 
 // Migrations that take the repetition out of rows written before them: configs stored once by the
 // hash of their text instead of once per run, results that refer to their call rows instead of
-// repeating them (see runs/resultCalls.ts), and an eval's report no longer kept twice. They convert
+// repeating them (see runs/resultCalls.ts), an eval's report no longer kept twice, and eval reports
+// that refer to their case results' rows (see evals/reportResults.ts). They convert
 // existing rows a page of runs at a time, so a large database is converted in bounded memory;
 // reading gives back exactly what it did before.
 
@@ -100,5 +102,35 @@ export const oneShardReportOnce = (): Migration => ({
         and exists (select 1 from evals where evals.id = eval_shards.eval_id and evals.status <> 'running'
           and evals.summary_json is not null)
         and (select count(*) from eval_shards others where others.eval_id = eval_shards.eval_id) = 1`.execute(db);
+  }
+});
+
+/** Ended evals' reports written before they referred to their case results' rows, converted to refer to them. */
+export const reportsReferToResults = (t: ColumnTypes): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const same = sameFor(t);
+    await eachPage(
+      async (after) =>
+        (
+          await sql<{ id: string; summary_json: string }>`select id, summary_json from evals
+            where id > ${after} and summary_json is not null order by id limit ${PAGE}`.execute(db)
+        ).rows,
+      async (evals) => {
+        const results = (
+          await sql<ResultColumns & { eval_id: string }>`select eval_id, case_id, target, passed, status, output,
+            assertions_json, latency_ms, input_tokens, output_tokens, confidence, cost_usd, error
+            from eval_results where eval_id in (${sql.join(evals.map((row) => row.id))}) order by id`.execute(db)
+        ).rows;
+        const byEval = new Map<string, Array<ResultColumns>>();
+        for (const row of results) byEval.set(row.eval_id, [...(byEval.get(row.eval_id) ?? []), row]);
+        for (const row of evals) {
+          const report = JSON.parse(row.summary_json) as unknown;
+          const stored = JSON.stringify(factorReport(report, byEval.get(row.id) ?? [], same));
+          if (stored.length < row.summary_json.length) {
+            await sql`update evals set summary_json = ${stored} where id = ${row.id}`.execute(db);
+          }
+        }
+      }
+    );
   }
 });

@@ -6,7 +6,7 @@ import {
   type MigrationProvider,
   sql
 } from "kysely";
-import { configsByHash, oneShardReportOnce, resultsReferToCalls } from "./factorMigrations.js";
+import { configsByHash, oneShardReportOnce, reportsReferToResults, resultsReferToCalls } from "./factorMigrations.js";
 
 // Versioned schema changes, listed in code rather than read from a folder: the CLI is one bundled
 // file, so there is no folder to scan. Names sort in order; never edit a released migration, add one.
@@ -276,10 +276,11 @@ export const migrationsFor = (types: ColumnTypes): Readonly<Record<string, Migra
   "0010_prompt_search": types.promptSearch,
   "0011_configs_by_hash": configsByHash(types),
   "0012_results_refer_to_calls": resultsReferToCalls(types),
-  "0013_one_shard_report_once": oneShardReportOnce()
+  "0013_one_shard_report_once": oneShardReportOnce(),
+  "0014_reports_refer_to_results": reportsReferToResults(types)
 });
 
-export const latestMigration = "0013_one_shard_report_once";
+export const latestMigration = "0014_reports_refer_to_results";
 
 /** Serves a list of migrations (or a prefix of one, for tests of older databases) to kysely's Migrator. */
 export const inCodeMigrations = (list: Readonly<Record<string, Migration>>): MigrationProvider => ({

@@ -292,4 +292,61 @@ describe.each(backends)("factored rows on $name", (backend) => {
       for (const row of stored) expect(String(row.result_json)).not.toContain(ANSWER_TAIL);
     })
   );
+
+  it.effect("converts eval reports a previous version wrote whole, and shows them exactly as it did", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      const OUTPUT = "Canberra became the capital of Australia in 1913.";
+      const assertions = [{ type: "icontains", pass: true, reason: 'output contains "canberra" (ignoring case)' }];
+      const caseResult = {
+        target: "openai/m",
+        pass: true,
+        output: OUTPUT,
+        confidence: null,
+        latencyMs: 321,
+        usage: { inputTokens: 530, outputTokens: 137 },
+        judgeUsage: { inputTokens: 0, outputTokens: 0 },
+        costUsd: null,
+        runId: null,
+        status: "completed",
+        error: null,
+        replayMisses: [],
+        assertions
+      };
+      const report = {
+        evalId: "old-report",
+        suite: "smoke",
+        cases: [{ id: "one", prompt: "Capital?", results: [caseResult] }]
+      };
+      // As the previous version left it: the report whole on the eval, its case result in its own row.
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const probe = yield* openDatabase(location, {});
+          const previous = Object.fromEntries(
+            Object.entries(probe.migrations).filter(([name]) => name <= "0013_one_shard_report_once")
+          );
+          yield* Effect.promise(() => probe.db.destroy());
+          const opened = yield* openDatabase(location, previous);
+          yield* Effect.promise(async () => {
+            await sql`insert into evals (id, suite, config_json, status, started_at, ended_at, summary_json, pid, hostname)
+              values ('old-report', 'smoke', '{}', 'passed', ${at(0)}, ${at(9)}, ${JSON.stringify(report)}, 1,
+                'elsewhere')`.execute(opened.db);
+            await sql`insert into eval_shards (eval_id, shard_index, shard_count, status, pid, hostname, started_at,
+                ended_at) values ('old-report', 1, 1, 'passed', 1, 'elsewhere', ${at(0)}, ${at(9)})`.execute(opened.db);
+            await sql`insert into eval_results (eval_id, case_id, target, passed, status, output, assertions_json,
+                latency_ms, input_tokens, output_tokens, recorded_at)
+              values ('old-report', 'one', 'openai/m', ${exactOrder ? 1 : true}, 'completed', ${OUTPUT},
+                ${JSON.stringify(assertions)}, 321, 530, 137, ${at(5)})`.execute(opened.db);
+          });
+        })
+      );
+      const shown = yield* Effect.flatMap(Store, (store) => store.getEval("old-report")).pipe(
+        Effect.provide(Store.layer(location))
+      );
+      expect(shown.summary).toEqual(report);
+      if (exactOrder) expect(JSON.stringify(shown.summary)).toBe(JSON.stringify(report));
+      const [row] = yield* tableRows(location, "select summary_json from evals");
+      expect(String(row?.summary_json).split(OUTPUT)).toHaveLength(1);
+    })
+  );
 });
