@@ -1,5 +1,6 @@
 import * as CliConfig from "@effect/cli/CliConfig";
 import * as Command from "@effect/cli/Command";
+import * as Descriptor from "@effect/cli/CommandDescriptor";
 import * as Cause from "effect/Cause";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
@@ -106,25 +107,74 @@ const helpSourcesOf = (subcommands: ReadonlyArray<Subcommand>): Array<HelpSource
     ]
   );
 
+/** The command with commands of its own (`db`) that `name` names, with those commands by name. */
+const groupNamed = (name: string | undefined, subcommands: ReadonlyArray<Subcommand>) => {
+  const group = subcommands.find((command: AnyCommand) => HashSet.has(Command.getNames(command), name ?? ""));
+  if (group === undefined) return undefined;
+  const children = Command.getSubcommands(group as AnyCommand);
+  // a plain command's only "subcommand" is itself
+  if (HashMap.has(children, name ?? "")) return undefined;
+  return { source: helpSourcesOf([group])[0]!, children };
+};
+
+/**
+ * The command of a command `args` names (`db migrate`), as a help source named by both words, with
+ * the words after it; undefined when `args` names none. @effect/cli would show the group's help for
+ * it and print its own errors for its options, so both are done here as for any other command.
+ */
+const nestedCommandOf = (
+  [name, sub, ...rest]: ReadonlyArray<string>,
+  subcommands: ReadonlyArray<Subcommand>
+): { readonly source: HelpSource; readonly rest: ReadonlyArray<string> } | undefined => {
+  const child = HashMap.get(groupNamed(name, subcommands)?.children ?? HashMap.empty(), sub ?? "");
+  if (child._tag === "None") return undefined;
+  return { source: [`${name} ${sub}`, () => Descriptor.getHelp(child.value, CliConfig.defaultConfig)], rest };
+};
+
+const asksHelp = (words: ReadonlyArray<string>): boolean => words.some((word) => word === "--help" || word === "-h");
+
 /** Our help for what `args` asks, if it asks for help we render (see help.ts). */
 const helpFor = (args: ReadonlyArray<string>, subcommands: ReadonlyArray<Subcommand>): string | undefined => {
   const helpSources = helpSourcesOf(subcommands);
   const asked = requestedHelp(args, helpSources);
-  if (asked === undefined) return undefined;
-  return asked.command === undefined ? topHelp(DESCRIPTION, helpSources) : commandHelp(asked.command);
+  if (asked !== undefined) {
+    return asked.command === undefined ? topHelp(DESCRIPTION, helpSources) : commandHelp(asked.command);
+  }
+  // a group alone (`consortium db`) lists its commands, as bare `consortium` does
+  const group = args.length === 1 ? groupNamed(args[0], subcommands) : undefined;
+  if (group !== undefined) return commandHelp(group.source);
+  const nested = nestedCommandOf(args, subcommands);
+  return nested !== undefined && asksHelp(nested.rest) ? commandHelp(nested.source) : undefined;
+};
+
+/** A word after a group's name that is none of its commands (`db bogus`, `db --bogus`). */
+const unknownInGroup = (
+  [name, sub]: ReadonlyArray<string>,
+  subcommands: ReadonlyArray<Subcommand>
+): UsageError | undefined => {
+  const group = groupNamed(name, subcommands);
+  if (group === undefined || sub === undefined || HashMap.has(group.children, sub)) return undefined;
+  const names = [...HashMap.keys(group.children)].sort().join(", ");
+  const what = sub.startsWith("-") ? `unknown option ${sub.split("=")[0]}` : `unknown command ${sub}`;
+  return new UsageError({ message: `${what} for consortium ${name}: its commands are ${names}`, help: false });
 };
 
 /**
- * An option the command `args` names does not have, or one missing its value (a command with commands
- * of its own is left to the parser).
+ * An option the command `args` names does not have, or one missing its value; or, after a group's
+ * name, a word that is none of its commands.
  */
 const optionProblemOf = (
-  [name, ...rest]: ReadonlyArray<string>,
+  args: ReadonlyArray<string>,
   subcommands: ReadonlyArray<Subcommand>
 ): UsageError | undefined => {
-  const command = subcommands.length === 1 ? helpSourcesOf(subcommands)[0] : undefined;
-  if (command === undefined || command[0] !== name) return undefined;
-  const problem = optionProblem(rest, command[1]());
+  const plain = subcommands.length === 1 ? helpSourcesOf(subcommands)[0] : undefined;
+  const target =
+    plain !== undefined && plain[0] === args[0]
+      ? { source: plain, rest: args.slice(1) }
+      : nestedCommandOf(args, subcommands);
+  if (target === undefined) return unknownInGroup(args, subcommands);
+  const [name, doc] = target.source;
+  const problem = optionProblem(target.rest, doc());
   return problem === undefined
     ? undefined
     : new UsageError({ message: `${problem} (\`consortium ${name} --help\` lists the options)`, help: false });

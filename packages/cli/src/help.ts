@@ -31,17 +31,31 @@ type Definition = readonly [Span.Span, HelpDoc.HelpDoc];
 
 interface Sections {
   readonly description: Array<string>;
-  /** ARGUMENTS, OPTIONS, COMMANDS: every definition under each header. */
+  /** ARGUMENTS, OPTIONS: every definition under each header. */
   readonly lists: Map<string, Array<Definition>>;
+  /** A group's commands (`db`: status, migrate, copy), each by its name with its description. */
+  readonly commands: Array<readonly [name: string, description: string]>;
 }
+
+/**
+ * A group lists its commands as paragraphs of their usage, padding, then their description
+ * (`status [--db text]  Say which…`): the name is the usage's first word.
+ */
+const commandRow = (element: HelpDoc.HelpDoc): readonly [string, string] => {
+  const text = element._tag === "Paragraph" ? spanText(element.value).trim() : "";
+  const [usage = "", ...description] = text.split(/\s{2,}/);
+  return [usage.split(/\s/)[0] ?? "", description.join(" ")];
+};
 
 /** @effect/cli's help document, cut into its sections. */
 const sectionsOf = (doc: HelpDoc.HelpDoc): Sections => {
-  const sections: Sections = { description: [], lists: new Map() };
+  const sections: Sections = { description: [], lists: new Map(), commands: [] };
   let current = "";
   for (const block of flatten(doc)) {
     if (block._tag === "Header") current = spanText(block.value).trim().toUpperCase();
     else if (block._tag === "Paragraph" && current === "DESCRIPTION") sections.description.push(spanText(block.value));
+    else if (block._tag === "Enumeration" && current === "COMMANDS")
+      sections.commands.push(...block.elements.map(commandRow));
     else if (block._tag === "DescriptionList") {
       sections.lists.set(current, [...(sections.lists.get(current) ?? []), ...block.definitions]);
     }
@@ -141,7 +155,7 @@ const negationRow = (
 };
 
 export const commandHelp = ([name, doc]: HelpSource): string => {
-  const { description, lists } = sectionsOf(doc());
+  const { description, lists, commands: subcommands } = sectionsOf(doc());
   const args = lists.get("ARGUMENTS") ?? [];
   const options = (lists.get("OPTIONS") ?? [])
     .flatMap(([span, doc]): Array<readonly [string, string]> => {
@@ -149,7 +163,6 @@ export const commandHelp = ([name, doc]: HelpSource): string => {
       return header === undefined ? [] : [[header, ownText(doc)]];
     })
     .map(negationRow);
-  const subcommands = lists.get("COMMANDS") ?? [];
   const lines = [description.join(" "), "", "Usage:"];
   const usage = [
     `consortium ${name}`,
@@ -162,12 +175,7 @@ export const commandHelp = ([name, doc]: HelpSource): string => {
     lines.push("", "Arguments:", ...table(args.map(([span, doc]) => [argumentName(span).name, ownText(doc)])));
   }
   if (subcommands.length > 0) {
-    const rows = subcommands.map(([span, doc]): readonly [string, string] => [
-      spanText(span)
-        .replace(/^[\s-]+/, "")
-        .split(/\s/)[0] ?? "",
-      firstSentence(ownText(doc))
-    ]);
+    const rows = subcommands.map(([name, text]): readonly [string, string] => [name, firstSentence(text)]);
     lines.push("", "Commands:", ...table(rows));
   }
   lines.push("", "Options:", ...table([...options, ["-h, --help", "show this help"]]));
@@ -217,7 +225,7 @@ export const requestedHelp = (
   if (!asksHelp) return undefined;
   const command = commands.find(([name]) => name === first);
   if (command === undefined) return undefined;
-  const nested = (sectionsOf(command[1]()).lists.get("COMMANDS") ?? []).length > 0;
+  const nested = sectionsOf(command[1]()).commands.length > 0;
   const second = args[1];
   return nested && second !== undefined && !second.startsWith("-") ? undefined : { command };
 };

@@ -196,7 +196,14 @@ describe("consortium (the built binary)", () => {
       [["runs", "--limit", "abc"], "'abc' is not an integer"],
       [["runs", "--limit", "0"], "--limit must be a positive integer, not 0"],
       [["runs", "--limit", "-1"], "--limit must be a positive integer, not -1"],
-      [["evals", "--limit=0"], "--limit must be a positive integer, not 0"]
+      [["evals", "--limit=0"], "--limit must be a positive integer, not 0"],
+      // a command of a command (db status) is checked against its own options, as any other
+      [["db", "status", "--bogus"], "unknown option --bogus"],
+      [["db", "migrate", "--db"], "--db needs a value"],
+      [["db", "copy", "--from", "a.db", "--to", "b.db", "--bogus=1"], "unknown option --bogus"],
+      // a word after the group that is none of its commands: the group's commands, not the root's
+      [["db", "bogus"], "unknown command bogus for consortium db: its commands are copy, migrate, status"],
+      [["db", "--bogus"], "unknown option --bogus for consortium db"]
     ] as const) {
       const run = await consortium(args, { env: { OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "" } });
       expect(run.code, args.join(" ")).toBe(2);

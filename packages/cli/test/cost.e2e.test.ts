@@ -110,4 +110,17 @@ describe("cost on the command line", () => {
     expect(usage).toMatchObject({ costComplete: false, unpricedModels: ["openai/some-new-model"] });
     expect(ran.stderr.match(/no price for openai\/some-new-model/g)).toHaveLength(1);
   });
+
+  it("a --max-cost the first round does not fit: one line with the limit, what was spent and what the round needed", async () => {
+    const file = write("priced3.yaml", priced.replace("name: priced", "name: priced3"));
+    const run = await consortium(["run", file, "hi", "--max-cost", "0.0001", "--no-log"], {
+      env: ws.env({ OPENAI_API_KEY: "sk-test-cost", ANTHROPIC_API_KEY: "sk-test-cost" })
+    });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(
+      /^run \S+ failed: budget of \$0\.0001 reached \(\$0\.00 spent; the next round could cost up to \$0\.\d{4}, so it needs a limit of at least \$0\.\d{4}\)$/
+    );
+    expect(ws.fake.requests).toHaveLength(0);
+  });
 });

@@ -66,4 +66,34 @@ describe("--help", () => {
     );
     expect((await consortium(["validate", "-h"])).stdout).toContain("consortium validate [options] <file>...");
   });
+
+  it("db migrate --help and db status --help: each its own usage and options, not the db group's", async () => {
+    for (const [sub, says] of [
+      ["migrate", "Apply pending schema migrations"],
+      ["status", "Say which schema migrations"],
+      ["copy", "Copy every run and eval"]
+    ] as const) {
+      for (const flag of ["--help", "-h"]) {
+        const help = await consortium(["db", sub, flag]);
+        expect(help.code, `db ${sub} ${flag}`).toBe(0);
+        expectClean(help.stdout);
+        expect(help.stdout.startsWith(says), help.stdout).toBe(true);
+        expect(help.stdout).toContain(`Usage:\n  consortium db ${sub} [options]`);
+        expect(help.stdout).not.toContain("Commands:");
+      }
+    }
+    const migrate = await consortium(["db", "migrate", "--help"]);
+    expect(migrate.stdout).toMatch(/^ +--db <text> +the SQLite database file/m);
+    const copy = await consortium(["db", "copy", "--help"]);
+    expect(copy.stdout).toMatch(/^ +--from <text> +the database to read/m);
+    // the group's own help lists its commands, asked for or with no command named (as bare `consortium`)
+    for (const args of [["db", "--help"], ["db"]]) {
+      const group = await consortium(args);
+      expect(group.code, args.join(" ")).toBe(0);
+      expectClean(group.stdout);
+      expect(group.stdout).toContain("Usage:\n  consortium db <command> [options]");
+      expect(group.stdout).toMatch(/^ {2}migrate +Apply pending/m);
+      expect(group.stdout).toMatch(/^ {2}copy +Copy every run/m);
+    }
+  });
 });

@@ -51,7 +51,16 @@ describe("SIGINT", () => {
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     const runs = await consortium(["runs", "--json", "--db", db], { cwd: dir });
-    expect(JSON.parse(runs.stdout).map((run: { status: string }) => run.status)).toEqual(["interrupted"]);
+    const listed: Array<{ id: string; status: string }> = JSON.parse(runs.stdout);
+    expect(listed.map((run) => run.status)).toEqual(["interrupted"]);
+    // one line saying what became of the run, once the store has it
+    expect(result.stderr.trim()).toBe(`interrupted: run ${listed[0]!.id} stored as interrupted`);
+  });
+
+  it("says which run it stopped when nothing is recorded (--no-log)", async () => {
+    const result = await interruptWhenBusy(["run", "crowd.yaml", "hi", "--no-log"], join(dir, "unused.db"));
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr.trim()).toMatch(/^interrupted: run \S+ not recorded \(--no-log\)$/);
   });
 
   it("ends `consortium eval` (the spawned binary) with 130", async () => {

@@ -17,25 +17,36 @@ export interface Budget {
   readonly spentUsd: Effect.Effect<number>;
   /** True once something was refused: what comes after should not start either. */
   readonly reached: Effect.Effect<boolean>;
+  /** The last reservation refused, if any: what a message tells the user the limit lacked. */
+  readonly refused: Effect.Effect<Refusal | undefined>;
+}
+
+/** A reservation the budget did not hold. */
+export interface Refusal {
+  /** The most the refused work could cost. */
+  readonly usd: number;
+  /** The limit that would have held it then: spent, plus what calls in flight held, plus `usd`. */
+  readonly neededUsd: number;
 }
 
 interface Ledger {
   readonly spent: number;
   readonly held: number;
   readonly reached: boolean;
+  readonly refused: Refusal | undefined;
 }
 
 /** Float sums of many small costs drift by ulps; a reservation equal to what is left still fits. */
 const EPSILON = 1e-12;
 
 export const makeBudget = (limitUsd: number): Effect.Effect<Budget> =>
-  Effect.map(Ref.make<Ledger>({ spent: 0, held: 0, reached: false }), (ledger) => ({
+  Effect.map(Ref.make<Ledger>({ spent: 0, held: 0, reached: false, refused: undefined }), (ledger) => ({
     limitUsd,
     reserve: (usd) =>
       Ref.modify(ledger, (state) =>
         state.spent + state.held + usd <= limitUsd + EPSILON
           ? [true, { ...state, held: state.held + usd }]
-          : [false, { ...state, reached: true }]
+          : [false, { ...state, reached: true, refused: { usd, neededUsd: state.spent + state.held + usd } }]
       ),
     settle: (heldUsd, spentUsd) =>
       Ref.update(ledger, (state) => ({
@@ -45,7 +56,8 @@ export const makeBudget = (limitUsd: number): Effect.Effect<Budget> =>
       })),
     fits: (usd) => Effect.map(Ref.get(ledger), (state) => state.spent + state.held + usd <= limitUsd + EPSILON),
     spentUsd: Effect.map(Ref.get(ledger), (state) => state.spent),
-    reached: Effect.map(Ref.get(ledger), (state) => state.reached)
+    reached: Effect.map(Ref.get(ledger), (state) => state.reached),
+    refused: Effect.map(Ref.get(ledger), (state) => state.refused)
   }));
 
 /**
@@ -80,13 +92,37 @@ export const allOf = (budgets: ReadonlyArray<Budget>): Budget | undefined => {
     reached: Effect.map(
       Effect.forEach(budgets, (budget) => budget.reached),
       (all) => all.some(Boolean)
+    ),
+    refused: Effect.map(
+      Effect.forEach(budgets, (budget) => budget.refused),
+      (all) => all.find((refusal) => refusal !== undefined)
     )
   };
 };
 
-/** `budget of $0.50 reached ($0.4712 spent)` */
-export const budgetReachedMessage = (limitUsd: number, spentUsd: number): string =>
-  `budget of ${formatUsd(limitUsd)} reached (${formatUsd(spentUsd)} spent)`;
+/** An amount rounded up to what formatUsd shows, so "at least" never reads below what is needed. */
+const upToShown = (usd: number): number =>
+  usd >= 1 ? Math.ceil(usd * 100 - 1e-9) / 100 : Math.ceil(usd * 10_000 - 1e-9) / 10_000;
+
+/**
+ * `budget of $0.50 reached ($0.4712 spent; the next round could cost up to $0.1200, so it needs a
+ * limit of at least $0.5912)`: with what was refused (`next`, a round or a call), it says by how much
+ * to raise the limit; without, what was spent only.
+ */
+export const budgetReachedMessage = (
+  limitUsd: number,
+  spentUsd: number,
+  next?: { readonly what: "round" | "call"; readonly refusal: Refusal }
+): string => {
+  const spent = `${formatUsd(limitUsd)} reached (${formatUsd(spentUsd)} spent`;
+  if (next === undefined) return `budget of ${spent})`;
+  const { usd, neededUsd } = next.refusal;
+  if (!Number.isFinite(usd)) return `budget of ${spent}; the next ${next.what} has a model without a price)`;
+  return (
+    `budget of ${spent}; the next ${next.what} could cost up to ${formatUsd(usd)}, ` +
+    `so it needs a limit of at least ${formatUsd(upToShown(neededUsd))})`
+  );
+};
 
 /**
  * Output tokens a call without `max_tokens` is assumed to write at most, when reserving against a

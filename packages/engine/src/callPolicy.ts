@@ -10,7 +10,7 @@ import {
   type OnText
 } from "@consortium/providers";
 import { Cause, Duration, Effect, Exit, FiberRef, Option, Schedule } from "effect";
-import { budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
+import { type Budget, budgetReachedMessage, DEFAULT_RESERVED_OUTPUT_TOKENS, promptTokenBound } from "./budget.js";
 import { type CallSite, currentCallSite } from "./callSite.js";
 import { priceFor, withCost, ZERO_USAGE } from "./cost.js";
 import type { Gates } from "./gates.js";
@@ -105,6 +105,8 @@ const failedWith = <A>(
   const failure = Cause.isDie(cause) ? Option.none() : Cause.failureOption(cause);
   return Option.isSome(failure) ? recordFailure(failure.value) : Effect.failCause(Cause.stripFailures(cause));
 };
+
+const refusalOf = (budget: Budget | undefined) => budget?.refused ?? Effect.succeed(undefined);
 
 /** An attempt the budget did not let start. */
 const REFUSED = Symbol("refused by the budget");
@@ -205,11 +207,18 @@ export const callModel = (
 
     const ended = (response: LlmResponse | typeof REFUSED) =>
       response === REFUSED
-        ? Effect.flatMap(budget?.spentUsd ?? Effect.succeed(0), (spent) =>
+        ? Effect.flatMap(Effect.all([budget?.spentUsd ?? Effect.succeed(0), refusalOf(budget)]), ([spent, refusal]) =>
             finish({
               text: "",
               usage: ZERO_USAGE,
-              error: { type: "BudgetReached", message: budgetReachedMessage(budget?.limitUsd ?? 0, spent) }
+              error: {
+                type: "BudgetReached",
+                message: budgetReachedMessage(
+                  budget?.limitUsd ?? 0,
+                  spent,
+                  refusal === undefined ? undefined : { what: "call", refusal }
+                )
+              }
             })
           )
         : finish(

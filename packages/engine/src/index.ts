@@ -5,6 +5,7 @@ export {
   DEFAULT_RESERVED_OUTPUT_TOKENS,
   makeBudget,
   promptTokenBound,
+  type Refusal,
   textTokenBound
 } from "./budget.js";
 export {

@@ -1,5 +1,5 @@
 import { formatDurationSetting } from "@consortium/config";
-import { budgetReachedMessage } from "./budget.js";
+import { budgetReachedMessage, type Refusal } from "./budget.js";
 import { runUsage } from "./cost.js";
 import type {
   ArbiterCall,
@@ -37,6 +37,9 @@ export type Ending =
       readonly iteration: number;
       readonly limitUsd: number;
       readonly spentUsd: number;
+      /** What was not started: the round (checked before it) or a call in it, and what it lacked. */
+      readonly next: "round" | "call";
+      readonly refusal: Refusal | undefined;
     };
 
 /** Everything the run has gathered so far; what an early ending still reports. */
@@ -136,7 +139,11 @@ const endingError = (ending: Ending, progress: RunProgress): string | null => {
     case "Defect":
       return oneLine(`internal error: ${ending.message}`);
     case "BudgetReached":
-      return budgetReachedMessage(ending.limitUsd, ending.spentUsd);
+      return budgetReachedMessage(
+        ending.limitUsd,
+        ending.spentUsd,
+        ending.refusal === undefined ? undefined : { what: ending.next, refusal: ending.refusal }
+      );
   }
 };
 

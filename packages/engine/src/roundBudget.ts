@@ -87,7 +87,14 @@ export const budgetStopBefore = (
       yield* budget.settle(worst, 0);
       return undefined;
     }
-    return { _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd: yield* budget.spentUsd };
+    return {
+      _tag: "BudgetReached",
+      iteration,
+      limitUsd: budget.limitUsd,
+      spentUsd: yield* budget.spentUsd,
+      next: "round",
+      refusal: yield* budget.refused
+    };
   });
 };
 
@@ -100,7 +107,14 @@ export const budgetStopIn = (
   const budget = context.gates.budget;
   if (budget === undefined || !errors.some((error) => error?.type === "BudgetReached")) return NO_STOP;
   return Effect.map(
-    budget.spentUsd,
-    (spentUsd): Ending => ({ _tag: "BudgetReached", iteration, limitUsd: budget.limitUsd, spentUsd })
+    Effect.all([budget.spentUsd, budget.refused]),
+    ([spentUsd, refusal]): Ending => ({
+      _tag: "BudgetReached",
+      iteration,
+      limitUsd: budget.limitUsd,
+      spentUsd,
+      next: "call",
+      refusal
+    })
   );
 };

@@ -104,7 +104,10 @@ describe("budgets", () => {
     expect(result.iterations).toHaveLength(2);
     expect(result.status).toBe("degraded");
     expect(result.synthesis?.text).toBe("Probably Canberra.");
-    expect(result.error).toBe("budget of $1.00 reached ($0.80 spent)");
+    // what was spent, and what the refused round lacked: by how much to raise the limit
+    expect(result.error).toBe(
+      "budget of $1.00 reached ($0.80 spent; the next round could cost up to $0.40, so it needs a limit of at least $1.20)"
+    );
     expect(result.usage.costUsd).toBeCloseTo(0.8, 12);
     expect(result.usage.costUsd!).toBeLessThanOrEqual(1);
   });
@@ -114,7 +117,9 @@ describe("budgets", () => {
     const result = await run(config({ providers: priced, limits: limits({ timeoutMs: 5000, budgetUsd: 0.3 }) }));
     expect(fake.requests).toHaveLength(0);
     expect(result.status).toBe("failed");
-    expect(result.error).toBe("budget of $0.30 reached ($0.00 spent)");
+    expect(result.error).toBe(
+      "budget of $0.30 reached ($0.00 spent; the next round could cost up to $0.40, so it needs a limit of at least $0.40)"
+    );
   });
 
   it("counts a peer-review round's reviews: what fits a synthesis round ($0.40) does not fit one with reviews ($0.60)", async () => {
@@ -122,7 +127,9 @@ describe("budgets", () => {
     const budget = limits({ timeoutMs: 5000, budgetUsd: 0.5 });
     const reviewed = await run(config({ providers: priced, limits: budget, judging: "peer-review" }));
     expect(fake.requests).toHaveLength(0);
-    expect(reviewed.error).toBe("budget of $0.50 reached ($0.00 spent)");
+    expect(reviewed.error).toBe(
+      "budget of $0.50 reached ($0.00 spent; the next round could cost up to $0.60, so it needs a limit of at least $0.60)"
+    );
     const synthesised = await run(config({ providers: priced, limits: budget }));
     expect(synthesised.iterations).toHaveLength(1);
   });
@@ -135,7 +142,10 @@ describe("budgets", () => {
     const result = await run(config({ providers: priced }), { budget: shared });
     expect(fake.requests).toHaveLength(0);
     expect(result.status).toBe("failed");
-    expect(result.error).toBe("budget of $1.00 reached ($0.00 spent)");
+    // the $0.70 held by the other counts in what the limit would need
+    expect(result.error).toBe(
+      "budget of $1.00 reached ($0.00 spent; the next round could cost up to $0.40, so it needs a limit of at least $1.10)"
+    );
     expect(await Effect.runPromise(shared.reached)).toBe(true);
   });
 });

@@ -130,7 +130,9 @@ describe("a client answering from memory goes the cheap path, with the normal pa
         usage: { inputTokens: 10, outputTokens: 50 }
       }));
       expect(local!.result.status).toBe("degraded");
-      expect(local!.result.error).toBe("budget of $0.60 reached ($0.20 spent)");
+      expect(local!.result.error).toBe(
+        "budget of $0.60 reached ($0.20 spent; the next round could cost up to $0.50, so it needs a limit of at least $0.70)"
+      );
       expect(local!.result.iterations).toHaveLength(1);
       expect(local).toEqual(normal);
     })

@@ -117,7 +117,10 @@ describe("eval cost and budget", () => {
       [false, true],
       [false, true]
     ]);
-    expect(results[2]?.error).toBe("not run: budget of $0.25 reached ($0.20 spent)");
+    // the refused call's most, so the suite's budget_usd can be raised by the right amount
+    expect(results[2]?.error).toBe(
+      "not run: budget of $0.25 reached ($0.20 spent; the next call could cost up to $0.10, so it needs a limit of at least $0.30)"
+    );
     expect(report.targets[0]).toMatchObject({ passed: 2, skipped: 2, total: 4 });
     expect(exitCodeFor({ ...report, threshold: 0.5, targets: [{ ...report.targets[0]!, meetsThreshold: true }] })).toBe(
       1

@@ -1,5 +1,5 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels, type JudgingMethodName } from "@consortium/config";
-import { RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
+import { type RunEvent, RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
@@ -116,6 +116,14 @@ const liveClient = (config: ConsortiumConfig) => {
   return layerLlmClient({ env: process.env, secretVariables: keyVariablesOf(Object.values(config.providers)) });
 };
 
+/** What Ctrl-C left behind, on one line. */
+const interruptedLine = (runId: string | undefined, noLog: boolean): string =>
+  runId === undefined
+    ? "interrupted before the run started: nothing recorded"
+    : noLog
+      ? `interrupted: run ${runId} not recorded (--no-log)`
+      : `interrupted: run ${runId} stored as interrupted`;
+
 const continuationOf = (flags: RunFlags) =>
   flags.continueFrom !== undefined
     ? resolveContinuation({ id: flags.continueFrom }, flags.db)
@@ -146,19 +154,23 @@ export const executeRun = (flags: RunFlags) =>
           process.stdout.write(safeText(text), done === undefined ? undefined : () => done())
         )
       : undefined;
-    const events =
+    // the first run to start is this one (an included consortium's runs start after it)
+    let runId: string | undefined;
+    const show =
       streamed !== undefined
-        ? RunEvents.fromCallback((event) => {
+        ? (event: RunEvent) => {
             streamed.onEvent(event);
             if (!streamed.started()) progress?.onEvent(event);
             // Without the display (stderr not a terminal), still say why the answer is not coming yet.
             if (progress === undefined && event._tag === "IterationEnded" && !event.stop) {
               process.stderr.write(`round ${event.iteration}: refining\n`);
             }
-          })
-        : progress === undefined
-          ? RunEvents.none
-          : RunEvents.fromCallback(progress.onEvent);
+          }
+        : progress?.onEvent;
+    const events = RunEvents.fromCallback((event) => {
+      if (runId === undefined && event._tag === "RunStarted") runId = event.runId;
+      show?.(event);
+    });
     const continuation = yield* continuationOf(flags);
     const result = yield* runConsortium(config, prompt, {
       ...continuation,
@@ -166,8 +178,14 @@ export const executeRun = (flags: RunFlags) =>
     }).pipe(
       Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),
       Effect.ensuring(Effect.sync(() => progress?.close())),
-      // an interrupted run still ends the line it was writing
-      Effect.onInterrupt(() => (streamed?.started() === true ? streamed.finish : Effect.void))
+      // an interrupted run still ends the line it was writing, then says what became of the run: by
+      // now the store (closed with the layer above) has its end
+      Effect.onInterrupt(() =>
+        Effect.zipRight(
+          streamed?.started() === true ? streamed.finish : Effect.void,
+          Console.error(interruptedLine(runId, flags.noLog))
+        )
+      )
     );
     yield* deliver(result, flags, streamed);
   });
