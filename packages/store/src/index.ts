@@ -13,6 +13,7 @@ export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance
 export { shardLines } from "./report/formatEval.js";
 export { decisionOf, formatRun, STOP_DECISIONS } from "./report/formatRun.js";
 export { formatRunCost, formatRunsTable } from "./report/formatRunsTable.js";
+export { runJson } from "./report/runJson.js";
 export { formatTime } from "./report/text.js";
 export type { BatchedWrite, CommitWrites } from "./runs/callWrites.js";
 export { chainTo, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
