@@ -6,9 +6,11 @@ import { poolSettings } from "../src/postgres/openPostgres.js";
 // means to libpq (psql, and the managed PostgreSQL services that give such URLs out).
 
 const tlsOf = (url: string): unknown =>
-  (new pg.Client({ connectionString: poolSettings(url).connectionString }) as unknown as {
-    connectionParameters: { ssl: unknown };
-  }).connectionParameters.ssl;
+  (
+    new pg.Client({ connectionString: poolSettings(url).connectionString }) as unknown as {
+      connectionParameters: { ssl: unknown };
+    }
+  ).connectionParameters.ssl;
 
 const BASE = "postgres://team:pw@db.example:5432/runs";
 
