@@ -108,4 +108,15 @@ describe.runIf(enabled)("commands on a postgres:// database", () => {
     expect(unreachable.stderr).toContain("127.0.0.1:1/team");
     expect(unreachable.stderr).not.toContain("hunter33");
   });
+
+  it("sslmode=require, as managed services give it out, is one line of ours, never node-postgres's warning", async () => {
+    const url = new URL(process.env.CONSORTIUM_TEST_PG_URL ?? "");
+    url.searchParams.set("sslmode", "require");
+    const listed = await consortium(["runs", "--db", url.toString()]);
+    // the test cluster speaks no TLS: require is refused, never sent in the clear
+    expect(listed.code).toBe(2);
+    expect(listed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(listed.stderr).toMatch(/SSL/);
+    expect(listed.stderr).not.toContain("SECURITY WARNING");
+  });
 });
