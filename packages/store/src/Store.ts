@@ -112,7 +112,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     });
 
     // Best effort: `consortium runs` should still list when, say, another process holds the lock.
-    if (options.readOnly !== true) {
+    if (!backend.readOnly) {
       yield* sweepAbandonedNow().pipe(
         Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
       );
@@ -123,7 +123,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const renew = Effect.flatMap(Clock.currentTimeMillis, (now) =>
       access.write("renew leases", (db) => renewLeases(db, writer, leaseUntil(now, lease)))
     ).pipe(Effect.ignore);
-    if (options.readOnly !== true) {
+    if (!backend.readOnly) {
       yield* Effect.forkScoped(
         Effect.repeat(Effect.delay(renew, Duration.millis(lease.renewEveryMs)), Schedule.forever)
       );

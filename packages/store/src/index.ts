@@ -7,6 +7,7 @@ export * from "./errors.js";
 export type { EvalRepository } from "./evals/EvalRepository.js";
 export { type GitInfo, gitInfoFor, prefetchGitInfo } from "./gitInfo.js";
 export { latestMigration } from "./migrations.js";
+export { displayLocation } from "./openDatabase.js";
 export { isPostgresUrl } from "./postgres/url.js";
 export { makeProvenance, type Provenance, type ProvenanceOf } from "./provenance.js";
 export { shardLines } from "./report/formatEval.js";

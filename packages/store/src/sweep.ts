@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./Db.js";
-import { removeDeadSpares, takeEndMark } from "./endMarks.js";
+import { forgetEndMark, readEndMark, removeDeadSpares } from "./endMarks.js";
 import { finishEvalIfComplete } from "./evals/finishEval.js";
 import { callsCost, callsCostComplete } from "./runs/callsCost.js";
 
@@ -129,10 +129,11 @@ export const sweepAbandoned = async (
   ).filter((row) => isAbandoned(row, sweeper));
   let changed = 0;
   for (const run of runs) {
-    const mark = takeEndMark(dbPath, run.id);
+    const mark = readEndMark(dbPath, run.id);
     const endedAt = mark?.kind === "unrecorded" ? mark.endedAt : now;
     const error = mark?.kind === "unrecorded" ? unrecordedMessage(run, endedAt) : abandonedMessage(run, sweeper);
     changed += await interruptRun(db, run, endedAt, error);
+    if (mark !== undefined) forgetEndMark(dbPath, run.id, mark);
   }
   for (const shard of shards) {
     const updated = await db.transaction().execute(async (trx) => {

@@ -31,6 +31,8 @@ export interface ListOptions {
   readonly limit?: number;
   /** Runs only: leave out the runs of this origin (`runs --no-evals` leaves out "eval"). */
   readonly excludeOrigin?: string;
+  /** Runs only: leave out the runs of included consortia (those answering an outer run's member call). */
+  readonly topLevel?: boolean;
   /** Runs of this consortium only. */
   readonly consortium?: string;
   /** Evals of this suite only. */
@@ -151,11 +153,13 @@ export const makeRunRepository = (
             "cost_complete"
           ),
           "origin",
+          "outer_run_id",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
         .$if(options.excludeOrigin !== undefined, (query) =>
           query.where((eb) => eb.or([eb("origin", "is", null), eb("origin", "!=", options.excludeOrigin ?? "")]))
         )
+        .$if(options.topLevel === true, (q) => q.where("outer_run_id", "is", null))
         .$if(options.consortium !== undefined, (q) => q.where("consortium", "=", options.consortium!))
         .$if(options.status !== undefined, (q) => q.where("status", "=", options.status as StoredRunStatus))
         .$if(text !== undefined, (q) => q.where(text!))
