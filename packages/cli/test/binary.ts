@@ -25,13 +25,16 @@ export const consortium = (
     readonly input?: string;
     /** Another script to run in place of dist/bin.js (a copy of the bundle). */
     readonly bin?: string;
+    /** Runs as this account (the test must be root to ask for another). */
+    readonly user?: { readonly uid: number; readonly gid: number };
   } = {}
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.bin ?? binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"]
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      ...options.user
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = "";

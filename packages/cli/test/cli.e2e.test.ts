@@ -169,6 +169,26 @@ describe("consortium (the built binary)", () => {
     expect(empty.stderr).toContain("No consortium files");
   });
 
+  it("list marks a file whose name another file holds: the one run, serve and mcp use is <name>.yaml", async () => {
+    const dir = tempDir({
+      "consortia/lay.yaml": "name: lay\nmembers: [gpt-4.1:3]\narbiter: gpt-4.1\n",
+      "consortia/lay-copy.yaml": "name: lay\nmembers: [gpt-4.1-mini]\narbiter: gpt-4.1\n"
+    });
+    const run = await consortium(["list"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^lay\s+openai\/gpt-4\.1 x3\s+openai\/gpt-4\.1$/m);
+    expect(run.stdout).toMatch(/^lay\s+not used \(consortia\/lay-copy\.yaml\): consortia\/lay\.yaml has this name$/m);
+    expect(run.stderr.trim()).toBe(
+      "warning: consortia/lay-copy.yaml is not used: consortia/lay.yaml is also named lay"
+    );
+    const json = JSON.parse((await consortium(["list", "--json"], { cwd: dir })).stdout);
+    expect(json).toMatchObject([
+      { file: "consortia/lay-copy.yaml", shadowedBy: "consortia/lay.yaml" },
+      { file: "consortia/lay.yaml", name: "lay" }
+    ]);
+    expect(json[1]).not.toHaveProperty("shadowedBy");
+  });
+
   it("an unknown flag or a missing argument is bad input: exit 2, one line with a hint", async () => {
     for (const args of [
       ["list", "--bogus"],

@@ -95,3 +95,24 @@ describe("consortium run --continue with no id", () => {
     ]);
   });
 });
+
+describe("consortium run -c after a run that included a consortium", () => {
+  it("continues the run the user started, not one of its included consortium's runs (which started later)", async () => {
+    writeFileSync(join(dir, "panel.yaml"), "name: panel\nmembers: [openai/inner-m]\narbiter: openai/inner-judge\n");
+    const outer = join(dir, "outer.yaml");
+    writeFileSync(outer, "name: outer\nmembers: [openai/gpt-m, {consortium: panel}]\narbiter: openai/judge-m\n");
+    fake.script("inner-judge", { text: arbiterReply("Inner answer.") });
+    fake.script("judge-m", { text: arbiterReply("Outer answer.") });
+    const first = await cli(["run", outer, "Outer question?", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("Follow-up answer.") });
+    const second = await cli(["run", file, "Follow-up?", "-c", "--json"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(fake.requests.find((r) => r.model === "gpt-m")?.messages.map((m) => m.content)).toEqual([
+      "Outer question?",
+      "Outer answer.",
+      "Follow-up?"
+    ]);
+  });
+});

@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consortium, STACK_FRAME } from "./binary.js";
+import { binPath, consortium, STACK_FRAME } from "./binary.js";
 import { pgEnabled as enabled, freshSchemaUrl } from "./pg.js";
 
 // The commands that take --db / CONSORTIUM_DB against a PostgreSQL URL: the test cluster the
@@ -71,5 +72,51 @@ describe.runIf(enabled)("commands on a postgres:// database", () => {
       expect(listed.stderr).not.toContain("wrong-password-x");
       expect(listed.stderr).not.toContain("hunter22");
     }
+  });
+
+  it("view, db status and errors show the URL without its password, given in the user part or the query", async () => {
+    const url = new URL(await freshSchemaUrl(`cli_${process.pid}_secret`));
+    const password = decodeURIComponent(url.password);
+    expect(password).not.toBe("");
+    expect((await consortium(["runs", "--db", url.toString()])).code).toBe(0);
+
+    // view's start line: it stays running, so read stderr until the line and stop it
+    const viewed = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [binPath, "view", "--port", "0", "--db", url.toString()], {
+        env: { ...process.env, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"]
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("Ctrl-C")) child.kill("SIGINT");
+      });
+      child.once("close", () => (stderr.includes("Ctrl-C") ? resolve(stderr) : reject(new Error(stderr))));
+    });
+    expect(viewed).toMatch(/read-only postgres:\/\/\S+@127\.0\.0\.1/);
+    expect(viewed).not.toContain(password);
+
+    const inQuery = new URL(url);
+    inQuery.password = "";
+    inQuery.searchParams.set("password", password);
+    const status = await consortium(["db", "status", "--db", inQuery.toString()]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("postgres://");
+    expect(status.stdout + status.stderr).not.toContain(password);
+    const unreachable = await consortium(["runs", "--db", "postgres://someone@127.0.0.1:1/team?password=hunter33"]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain("127.0.0.1:1/team");
+    expect(unreachable.stderr).not.toContain("hunter33");
+  });
+
+  it("sslmode=require, as managed services give it out, is one line of ours, never node-postgres's warning", async () => {
+    const url = new URL(process.env.CONSORTIUM_TEST_PG_URL ?? "");
+    url.searchParams.set("sslmode", "require");
+    const listed = await consortium(["runs", "--db", url.toString()]);
+    // the test cluster speaks no TLS: require is refused, never sent in the clear
+    expect(listed.code).toBe(2);
+    expect(listed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(listed.stderr).toMatch(/SSL/);
+    expect(listed.stderr).not.toContain("SECURITY WARNING");
   });
 });

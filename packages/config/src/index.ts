@@ -8,7 +8,13 @@ export { detectFileKind, type FileKind } from "./fileKind.js";
 export { formatConfigError, formatIssue } from "./format.js";
 export { consortiaWithin } from "./included.js";
 export { readFailure as describeReadFailure } from "./io.js";
-export { consortiumFilesIn, type ListedConsortiumFile, listConsortia } from "./list.js";
+export {
+  consortiumFilesIn,
+  type ListedConsortiumFile,
+  listConsortia,
+  type ShadowedConsortiumFile,
+  shadowedFiles
+} from "./list.js";
 export { formatModelRef, type ParsedModelRef, parseModelRef } from "./modelRef.js";
 export {
   arbiterModels,

@@ -1,14 +1,20 @@
 import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type ConsortiumConfig, consortiumFilesIn, formatConfigError, listConsortia } from "@consortium/config";
+import {
+  type ConsortiumConfig,
+  consortiumFilesIn,
+  formatConfigError,
+  listConsortia,
+  shadowedFiles
+} from "@consortium/config";
 import { Effect, Either } from "effect";
 
 // The consortia a server offers: every file in its folder that validates, by consortium name. Files
 // are re-read when the folder changes (a file added, removed, or its size or mtime changed), checked
 // cheaply on each request with one stat per file (requests that arrive together share one check), so
 // editing a file needs no restart. An invalid file is reported once per version on stderr and left
-// out; the others stay available.
+// out; the others stay available. Two files of one name: the one `consortium run <name>` opens is served.
 
 export interface Catalog {
   /** Every valid consortium, sorted by name. */
@@ -50,6 +56,11 @@ export const makeCatalog = (folder: string, warn: (line: string) => void): Catal
   const reload = async (next: string): Promise<void> => {
     const listed = await Effect.runPromise(listConsortia(folder));
     const found = new Map<string, ConsortiumConfig>();
+    const shadowed = new Set<string>();
+    for (const { file, name, usedBy } of shadowedFiles(listed)) {
+      shadowed.add(file);
+      warn(`skipping ${file}: the name ${name} is already used by ${usedBy}`);
+    }
     for (const { file, config } of listed) {
       if (Either.isLeft(config)) {
         const key = `${next}:${file}`;
@@ -59,12 +70,7 @@ export const makeCatalog = (folder: string, warn: (line: string) => void): Catal
         }
         continue;
       }
-      const existing = found.get(config.right.name);
-      if (existing !== undefined) {
-        warn(`skipping ${file}: the name ${config.right.name} is already used by ${existing.source ?? "another file"}`);
-        continue;
-      }
-      found.set(config.right.name, config.right);
+      if (!shadowed.has(file)) found.set(config.right.name, config.right);
     }
     byName = found;
     signature = next;

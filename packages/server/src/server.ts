@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { messageOf } from "@consortium/config/messageOf";
 import { ApiError } from "./ApiError.js";
 import { checkBearer } from "./auth.js";
+import { checkBrowserAccess, checkJsonBody } from "./browserGuard.js";
 import { shuttingDownError } from "./busy.js";
 import { folderProblem, makeCatalog } from "./catalog.js";
 import { handleChat } from "./chat.js";
@@ -53,6 +54,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
       res.setHeader("connection", "close");
       throw shuttingDownError();
     }
+    checkBrowserAccess(req, options.host, options.apiKey);
     const path = route(req);
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (req.method !== "GET") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use GET`);
@@ -75,6 +77,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
     if (path === "/v1/chat/completions") {
       if (req.method !== "POST") throw new ApiError(405, "invalid_request_error", `${req.method} ${path}: use POST`);
       checkBearer(req, options.apiKey);
+      checkJsonBody(req);
       return handleChat(req, res, {
         catalog,
         runner,

@@ -161,7 +161,11 @@ describe("consortium serve", () => {
     expect(tooLarge).toBeInstanceOf(OpenAI.APIError);
     expect((tooLarge as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
     expect((tooLarge as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: "invalid_request_error" });
-    const raw = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", body: "{not json" });
+    const raw = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json"
+    });
     expect(raw.status).toBe(400);
     const body = (await raw.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe("invalid_request_error");

@@ -14,7 +14,7 @@ import type { Writer } from "./rows.js";
 import { type CommitWrites, commitWritesWith } from "./runs/callWrites.js";
 import { findTurn, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
-import { interruptRuns, sweepAbandoned } from "./sweep.js";
+import { interruptRuns, sweepAbandoned, sweptEnding } from "./sweep.js";
 import type {
   EvalEndRecord,
   EvalResultRecord,
@@ -101,7 +101,9 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     );
     yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
     const access = makeAccess(backend, batch.flush);
-    const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
+    const runs = makeRunRepository(access, backend.sql, writer, redactor, batch, (row, now) =>
+      sweptEnding(row, { hostname: writer.hostname, isAlive, now }, backend.location)
+    );
     const evals = makeEvalRepository(access, writer, redactor, batch);
 
     const sweepAbandonedNow = Effect.fn("Store.sweepAbandoned")(function* () {
@@ -112,7 +114,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     });
 
     // Best effort: `consortium runs` should still list when, say, another process holds the lock.
-    if (options.readOnly !== true) {
+    if (!backend.readOnly) {
       yield* sweepAbandonedNow().pipe(
         Effect.catchAll((error) => Effect.logWarning(`could not mark abandoned runs interrupted: ${error.message}`))
       );
@@ -123,7 +125,7 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     const renew = Effect.flatMap(Clock.currentTimeMillis, (now) =>
       access.write("renew leases", (db) => renewLeases(db, writer, leaseUntil(now, lease)))
     ).pipe(Effect.ignore);
-    if (options.readOnly !== true) {
+    if (!backend.readOnly) {
       yield* Effect.forkScoped(
         Effect.repeat(Effect.delay(renew, Duration.millis(lease.renewEveryMs)), Schedule.forever)
       );

@@ -88,22 +88,28 @@ export const makeEndMarks = (dbPath: string): EndMarks => {
   };
 };
 
-/** What the run's marks say, removing them (the sweep is about to write the ending); undefined: none. */
-export const takeEndMark = (dbPath: string, runId: string): EndMark | undefined => {
+/**
+ * What the run's marks say; undefined: none. They stay until `forgetEndMark`, once the sweep has
+ * written the ending they explain: a sweep that cannot write (the disk still full) leaves them for the
+ * next one, which would otherwise call the run interrupted at its own time.
+ */
+export const readEndMark = (dbPath: string, runId: string): EndMark | undefined => {
   if (!isFile(dbPath)) return undefined;
   try {
-    const endedAt = statSync(unrecordedMark(dbPath, runId)).mtime.toISOString();
-    quietly(() => unlinkSync(unrecordedMark(dbPath, runId)));
-    return { kind: "unrecorded", endedAt };
+    return { kind: "unrecorded", endedAt: statSync(unrecordedMark(dbPath, runId)).mtime.toISOString() };
   } catch {
     try {
       statSync(startedMark(dbPath, runId));
-      quietly(() => unlinkSync(startedMark(dbPath, runId)));
       return { kind: "died" };
     } catch {
       return undefined;
     }
   }
+};
+
+/** Removes what `readEndMark` read (the run's ending is now in the database). */
+export const forgetEndMark = (dbPath: string, runId: string, mark: EndMark): void => {
+  quietly(() => unlinkSync(mark.kind === "unrecorded" ? unrecordedMark(dbPath, runId) : startedMark(dbPath, runId)));
 };
 
 /** Removes the spares of writers on this host whose process is gone (killed before it could). */

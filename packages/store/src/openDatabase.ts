@@ -5,7 +5,7 @@ import type { Backend } from "./Db.js";
 import { StoreError, storeMessageOf } from "./errors.js";
 import { migrate, type SchemaLock, schemaStatus } from "./migrate.js";
 import { displayUrl, isPostgresUrl } from "./postgres/url.js";
-import { openSqlite, migrations as sqliteMigrations } from "./sqlite/openSqlite.js";
+import { openSqlite, migrations as sqliteMigrations, sqliteWritable } from "./sqlite/openSqlite.js";
 
 // The one place a location becomes a backend: a postgres:// or postgresql:// URL is a PostgreSQL
 // server, any other URL is refused, anything else is a SQLite file. A new backend is a folder beside
@@ -14,6 +14,8 @@ import { openSqlite, migrations as sqliteMigrations } from "./sqlite/openSqlite.
 export interface OpenBackend extends Backend {
   readonly lock: SchemaLock;
   readonly migrations: Readonly<Record<string, Migration>>;
+  /** Opened to read only (asked for, or a SQLite file a reading command may not write): nothing is written. */
+  readonly readOnly: boolean;
 }
 
 export interface ConnectOptions {
@@ -21,7 +23,8 @@ export interface ConnectOptions {
   readonly readOnly?: boolean;
   /**
    * For commands that only read: a SQLite file that is not there is an error instead of a new,
-   * empty database (a mistyped path would otherwise leave files behind and show an empty history).
+   * empty database (a mistyped path would otherwise leave files behind and show an empty history),
+   * and one this process may not write is opened read-only.
    */
   readonly mustExist?: boolean;
 }
@@ -47,10 +50,12 @@ const isInMemory = (location: string): boolean => location === "" || location ==
 export const connect = async (location: string, options: ConnectOptions = {}): Promise<OpenBackend> => {
   const refused = refusedLocation(location, options);
   if (refused !== undefined) throw new Error(refused);
-  const readOnly = options.readOnly === true;
-  if (!isPostgresUrl(location)) return { ...openSqlite(location, { readOnly }), migrations: sqliteMigrations };
+  if (!isPostgresUrl(location)) {
+    const readOnly = options.readOnly === true || (options.mustExist === true && !sqliteWritable(location));
+    return { ...openSqlite(location, { readOnly }), migrations: sqliteMigrations, readOnly };
+  }
   const postgres = await import("./postgres/openPostgres.js");
-  return { ...postgres.openPostgres(location), migrations: postgres.migrations };
+  return { ...postgres.openPostgres(location), migrations: postgres.migrations, readOnly: options.readOnly === true };
 };
 
 /** The location as messages show it (a URL, of any scheme, without its password). */
@@ -62,7 +67,7 @@ const requireCurrent = async (backend: OpenBackend, list: Readonly<Record<string
   const status = await schemaStatus(backend.db, backend.lock, list);
   if (status.pending.length > 0 || status.unknown.length > 0) {
     throw new Error(
-      `its schema (${status.applied.at(-1) ?? "none"}) is not the one this consortium reads (${Object.keys(list).at(-1)}); open it once read-write (e.g. \`consortium runs\`) to migrate`
+      `its schema (${status.applied.at(-1) ?? "none"}) is not the one this consortium reads (${Object.keys(list).at(-1)}); open it once with write access (e.g. \`consortium db migrate\`) to migrate it`
     );
   }
 };
@@ -82,7 +87,7 @@ export const openDatabase = (
       try: async () => {
         const backend = await connect(location, options);
         try {
-          if (options.readOnly === true) await requireCurrent(backend, list ?? backend.migrations);
+          if (backend.readOnly) await requireCurrent(backend, list ?? backend.migrations);
           else await migrate(backend.db, backend.location, backend.lock, list ?? backend.migrations);
         } catch (cause) {
           await backend.db.destroy();

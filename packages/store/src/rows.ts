@@ -142,6 +142,7 @@ export type SummaryRow = Pick<
   | "cost_usd"
   | "cost_complete"
   | "origin"
+  | "outer_run_id"
 > & { readonly prompt_head: string };
 
 /** A run's cost as read: a running or swept run's is the database's sum of its calls, which carries float noise. */
@@ -161,7 +162,8 @@ export const toRunSummary = (row: SummaryRow): RunSummary => ({
   outputTokens: row.output_tokens,
   costUsd: runCost(row.cost_usd),
   costComplete: nullableFlag(row.cost_complete),
-  origin: row.origin
+  origin: row.origin,
+  outerRunId: row.outer_run_id
 });
 
 export const toStoredCall = (row: Selectable<CallsTable>): StoredCall => ({

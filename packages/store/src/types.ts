@@ -23,6 +23,8 @@ export interface RunSummary {
   readonly costComplete: boolean | null;
   /** Who asked for the run: null for the CLI's `run`, else e.g. "serve" or "mcp". */
   readonly origin: string | null;
+  /** The run whose member call this run answered (an included consortium's run); null for any other. */
+  readonly outerRunId: string | null;
 }
 
 /** One run of a conversation, as `show` lists them and `run --continue` rebuilds the history. */

@@ -5,7 +5,7 @@ import { Effect, type Either, Layer, TestClock } from "effect";
 import { sql } from "kysely";
 import { openDatabase } from "../src/openDatabase.js";
 import { backends, cleanupBackends } from "./backends.js";
-import { arbiterCall, config, memberCall, runEnded, runStarted } from "./fixtures.js";
+import { arbiterCall, at, config, memberCall, runEnded, runStarted } from "./fixtures.js";
 
 // The store's behaviour through its API, the same tests on every backend: what holds on SQLite
 // holds on PostgreSQL. (SQLite writers racing from several processes: multiprocess.test.ts; in one
@@ -160,6 +160,24 @@ describe.each(backends)("the store on $name", (backend) => {
           ["panel", "inner", null]
         ]);
         expect(inner.calls.map((call) => [call.innerRunId, call.layer])).toEqual([[null, 2]]);
+      }).pipe(Effect.provide(Store.layer(location)));
+    })
+  );
+
+  it.effect("lists included consortia's runs with their outer run, and leaves them out of the top-level runs", () =>
+    Effect.gen(function* () {
+      const location = yield* fresh;
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("outer"));
+        const link = { runId: "outer", iteration: 1, member: "consortium/panel", instance: 1 };
+        // the inner run starts later, so it is the newest run
+        yield* store.runStarted(runStarted("inner", { nestedIn: link, startedAt: at(1000) }));
+        expect((yield* store.listRuns()).map((run) => [run.id, run.outerRunId])).toEqual([
+          ["inner", "outer"],
+          ["outer", null]
+        ]);
+        expect((yield* store.listRuns({ topLevel: true, limit: 1 })).map((run) => run.id)).toEqual(["outer"]);
       }).pipe(Effect.provide(Store.layer(location)));
     })
   );

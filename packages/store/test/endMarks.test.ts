@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { Store } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
+import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer, TestClock } from "effect";
 import { makeEndMarks } from "../src/endMarks.js";
 import { runStarted, tempDir } from "./fixtures.js";
@@ -48,6 +49,54 @@ describe("the sweep and the marks a run leaves", () => {
         expect(died).toMatchObject({ status: "interrupted", endedAt: "2025-01-02T10:35:00.000Z" });
         expect(died.error).toMatch(/^interrupted: the process that wrote this .* ended before it did/);
       })
+  );
+
+  it.effect("a sweep that cannot write (the disk is still full) keeps the mark for the sweep that can", () =>
+    Effect.gen(function* () {
+      const path = join(tmp.dir, "still-full.db");
+      yield* Effect.gen(function* () {
+        const store = yield* Store;
+        yield* store.runStarted(runStarted("unrecorded"));
+      }).pipe(Effect.provide(Store.layer(path, { writer: { pid: DEAD, hostname: hostname() }, isAlive: () => true })));
+      const marks = makeEndMarks(path);
+      marks.started("unrecorded");
+      marks.unrecorded("unrecorded", new Date("2025-01-02T10:00:30.000Z"));
+      // every write to runs fails, as on a full disk, while the next commands open the database
+      const failWrites = (on: boolean) => {
+        const sqlite = new BetterSqlite3(path);
+        sqlite.exec(
+          on
+            ? "create trigger full before update on runs begin select raise(abort, 'database or disk is full'); end"
+            : "drop trigger full"
+        );
+        sqlite.close();
+      };
+      failWrites(true);
+      const sweeps = [Date.parse("2025-01-02T10:10:00.000Z"), Date.parse("2025-01-02T10:20:00.000Z")];
+      for (const time of sweeps) {
+        yield* TestClock.setTime(time);
+        // the row stays `running`, but no command shows a run whose process is gone as running
+        const [shown, listed] = yield* Effect.gen(function* () {
+          const store = yield* Store;
+          return [yield* store.getRun("unrecorded"), yield* store.listRuns()] as const;
+        }).pipe(Effect.provide(Store.layer(path, { isAlive: (pid) => pid !== DEAD })));
+        const ending = { status: "interrupted", endedAt: "2025-01-02T10:00:30.000Z", durationMs: 30_000 };
+        expect(shown).toMatchObject(ending);
+        expect(shown.error).toMatch(/^not recorded: .* ended normally at 2025-01-02T10:00:30.000Z/);
+        expect(listed).toMatchObject([ending]);
+        const row = new BetterSqlite3(path, { readonly: true });
+        expect(row.prepare("select status from runs").pluck().get()).toBe("running");
+        row.close();
+      }
+      failWrites(false);
+      yield* TestClock.setTime(Date.parse("2025-01-02T10:35:00.000Z"));
+      const swept = yield* Effect.gen(function* () {
+        return yield* (yield* Store).getRun("unrecorded");
+      }).pipe(Effect.provide(Store.layer(path, { isAlive: (pid) => pid !== DEAD })));
+      expect(swept).toMatchObject({ endedAt: "2025-01-02T10:00:30.000Z", durationMs: 30_000 });
+      expect(swept.error).toMatch(/^not recorded: .* ended normally at 2025-01-02T10:00:30.000Z/);
+      expect(readdirSync(`${path}-runs`)).toEqual([]);
+    })
   );
 
   it("keeps one spare file per run in flight, not one per run, and none once closed", () => {

@@ -36,6 +36,7 @@ const summary = (overrides: Partial<RunSummary>): RunSummary => ({
   outputTokens: 500,
   costUsd: null,
   origin: null,
+  outerRunId: null,
   ...overrides
 });
 
@@ -197,6 +198,19 @@ describe("formatRunsTable", () => {
         "0193a1b2-7  research    completed  2025-01-02 10:00:00     25.0s     2  0.90   1,500  $0.0100  What is the capital of Australia?"
       ].join("\n")
     );
+  });
+
+  it("marks the runs of included consortia, and who asked for a run when it was not `consortium run`", () => {
+    const statuses = formatRunsTable([
+      summary({ id: "inner-1", outerRunId: "outer-1" }),
+      summary({ id: "inner-2", outerRunId: "outer-2", origin: "eval" }),
+      summary({ id: "served-1", origin: "serve" }),
+      summary({ id: "outer-1" })
+    ])
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(/\s{2,}/)[2]);
+    expect(statuses).toEqual(["completed (nested)", "completed (eval, nested)", "completed (serve)", "completed"]);
   });
 
   it("says so when there are no runs", () => {

@@ -18,7 +18,8 @@ const run = (id: string, costUsd: number | null, costComplete: boolean | null): 
   outputTokens: 20,
   costUsd,
   costComplete,
-  origin: null
+  origin: null,
+  outerRunId: null
 });
 
 const costCell = (markup: string, id: string): string | undefined =>

@@ -67,7 +67,7 @@ describe("run report file", () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     const json = await page.locator("#run-json").textContent();
-    expect(JSON.parse(json ?? "null").id).toBe("RUN0HOSTILE");
+    expect(JSON.parse(json ?? "null").runId).toBe("RUN0HOSTILE");
   });
 
   it("reads at phone width in the dark scheme", async () => {

@@ -205,6 +205,19 @@ describe("consortium view", () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
   });
 
+  it("gives a run's JSON by the names run --json and show --json use", async () => {
+    const reply = await fetch(url("/runs/RUNA.json"));
+    expect(reply.status).toBe(200);
+    const run = await reply.json();
+    expect(run.runId).toBe("RUNA");
+    expect(run).not.toHaveProperty("id");
+    expect(run).not.toHaveProperty("result");
+    expect(typeof run.synthesis.text).toBe("string");
+    expect(Array.isArray(run.iterations)).toBe(true);
+    expect(run.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: expect.any(Number) });
+    expect(run.calls.length).toBeGreaterThan(0);
+  });
+
   it("answers only GET and refuses a foreign Host header", async () => {
     const post = await fetch(url("/runs"), { method: "POST" });
     expect(post.status).toBe(405);

@@ -6,7 +6,6 @@ import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { storeModule, viewModule } from "../lazy.js";
-import { showJson } from "../showJson.js";
 import { writeOutput } from "../writeOutput.js";
 import { db, html, limit } from "./options.js";
 
@@ -97,7 +96,7 @@ export const show = Command.make(
       store.getRun(id).pipe(
         Effect.flatMap((run) => {
           if (html !== undefined) return writeHtml(html, (view) => view.runReportHtml(run));
-          return json ? printJson(showJson(run)) : Console.log(safeText(module.formatRun(run)));
+          return json ? printJson(module.runJson(run)) : Console.log(safeText(module.formatRun(run)));
         }),
         // not a run: perhaps an eval; if neither, the run's "no run with id" stands
         Effect.catchTag("RunNotFound", (notFound) =>

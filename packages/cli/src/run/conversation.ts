@@ -11,7 +11,10 @@ export interface Continuation {
   readonly conversation: ConversationLink;
 }
 
-/** `id`: a run id or unique prefix; `latest`: the newest run of any consortium. */
+/**
+ * `id`: a run id or unique prefix; `latest`: the newest run of any consortium that the user started,
+ * never an included consortium's run, which starts after the run the user made and answered only it.
+ */
 export const resolveContinuation = (target: { readonly id: string } | "latest", dbPath: string | undefined) =>
   Effect.gen(function* () {
     // the history is the run's parent chain, so continuing from an earlier turn branches
@@ -20,7 +23,7 @@ export const resolveContinuation = (target: { readonly id: string } | "latest", 
       const store = yield* Store;
       let id: string;
       if (target === "latest") {
-        const [latest] = yield* store.listRuns({ limit: 1 });
+        const [latest] = yield* store.listRuns({ limit: 1, topLevel: true });
         if (latest === undefined) return yield* new UsageError({ message: "--continue: no earlier run to continue" });
         id = latest.id;
       } else id = target.id;

@@ -28,7 +28,7 @@ export const serveView = (flags: ViewFlags) =>
   Effect.gen(function* () {
     const { startViewer } = yield* viewModule;
     const { isLoopback } = yield* Effect.promise(() => import("@consortium/server/access"));
-    const { resolveDbPath, Store } = yield* storeModule;
+    const { displayLocation, resolveDbPath, Store } = yield* storeModule;
     if (flags.port < 0 || flags.port > 65535) {
       return yield* new UsageError({ message: `--port must be 0..65535, not ${flags.port}`, help: false });
     }
@@ -64,7 +64,7 @@ export const serveView = (flags: ViewFlags) =>
         (started) => Effect.promise(() => started.close())
       );
       yield* Effect.sync(() =>
-        process.stderr.write(`consortium view: ${viewer.url} (read-only ${path}; Ctrl-C stops)\n`)
+        process.stderr.write(`consortium view: ${viewer.url} (read-only ${displayLocation(path)}; Ctrl-C stops)\n`)
       );
       if (flags.open) yield* openInBrowser(viewer.url);
       return yield* Effect.never;

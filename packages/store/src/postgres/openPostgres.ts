@@ -15,9 +15,26 @@ export const migrations: Readonly<Record<string, Migration>> = migrationsFor(pos
 const DEFAULT_POOL = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** `?pool=N` sets how many connections this process may open; it is ours, not the server's. */
-const poolSettings = (url: string): { readonly connectionString: string; readonly max: number } => {
+/**
+ * The sslmodes that mean something else to node-postgres than to libpq: it verifies the server's
+ * certificate for each (and warns on stderr, nine lines on every command, that it does). A URL means
+ * what it means to psql and every other libpq client: `require` encrypts without verifying whom to
+ * (the certificates of RDS and Supabase are signed by their own CAs, unknown to Node, so verifying
+ * would refuse them), `verify-ca` needs `sslrootcert`, and `verify-full` (which pg already reads as
+ * libpq does) is how a URL asks to check the server's name too.
+ */
+const LIBPQ_SSLMODES = new Set(["prefer", "require", "verify-ca"]);
+
+/**
+ * `?pool=N` sets how many connections this process may open; it is ours, not the server's. An sslmode
+ * is read as libpq reads it (node-postgres's own switch for that, unless the URL already sets it).
+ */
+export const poolSettings = (url: string): { readonly connectionString: string; readonly max: number } => {
   const parsed = new URL(url);
+  const sslmode = parsed.searchParams.get("sslmode");
+  if (sslmode !== null && LIBPQ_SSLMODES.has(sslmode) && !parsed.searchParams.has("uselibpqcompat")) {
+    parsed.searchParams.set("uselibpqcompat", "true");
+  }
   const pool = parsed.searchParams.get("pool");
   parsed.searchParams.delete("pool");
   if (pool === null) return { connectionString: parsed.toString(), max: DEFAULT_POOL };

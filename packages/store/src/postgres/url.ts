@@ -2,13 +2,20 @@
 
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
 
-/** The URL as messages show it: never the password. */
+/** Query parameters libpq and node-postgres read a secret from: a password, or a client key's. */
+const SECRET_PARAMS = ["password", "sslpassword", "sslkey"] as const;
+
+/** The URL as messages show it: never the password, whether in the user part or the query. */
 export const displayUrl = (url: string): string => {
   try {
     const parsed = new URL(url);
     parsed.password = "";
+    for (const name of SECRET_PARAMS) parsed.searchParams.delete(name);
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/[^@/]*@/, "//");
+    return url
+      .replace(/\/\/[^@/]*@/, "//")
+      .replace(new RegExp(`([?&])(?:${SECRET_PARAMS.join("|")})=[^&#]*&?`, "gi"), "$1")
+      .replace(/[?&]$/, "");
   }
 };

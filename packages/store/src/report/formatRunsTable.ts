@@ -39,6 +39,18 @@ export const formatRunCost = (run: Pick<RunSummary, "costUsd" | "costComplete" |
 
 const LOWER_BOUND_NOTE = "≥: some calls had no price; the cost shown is a lower bound";
 
+/**
+ * Who asked, when it was not `consortium run`: served, MCP and eval runs stand out in the list, and so
+ * do included consortia's runs, which start after their outer run and so are listed above it. They stay
+ * listed (their calls cost as much as any), marked, as `gh run list` lists runs other runs triggered.
+ */
+const statusWithWhy = (run: RunSummary): string => {
+  const why = [run.origin, typeof run.outerRunId === "string" ? "nested" : null].filter(
+    (part): part is string => typeof part === "string"
+  );
+  return why.length === 0 ? run.status : `${run.status} (${why.join(", ")})`;
+};
+
 export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   if (runs.length === 0) return "No runs recorded yet.";
   const ids = shortIds(runs.map((run) => run.id));
@@ -57,8 +69,7 @@ export const formatRunsTable = (runs: ReadonlyArray<RunSummary>): string => {
   const rows = runs.map((run, index) => [
     ids[index] ?? run.id,
     run.consortium,
-    // who asked, when it was not `consortium run`: served and MCP runs stand out in the list
-    run.origin === null || run.origin === undefined ? run.status : `${run.status} (${run.origin})`,
+    statusWithWhy(run),
     formatTime(run.startedAt),
     formatDuration(run.durationMs),
     String(run.iterations),

@@ -1,4 +1,6 @@
-import { dirname } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { makeFolder } from "@consortium/config/makeFolder";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type Migration, Migrator, sql } from "kysely";
@@ -33,9 +35,42 @@ export const makeMigrator = (db: Kysely<unknown>, list: Readonly<Record<string, 
 
 const isInMemory = (path: string): boolean => path === ":memory:" || path === "";
 
+/**
+ * File names that start with "file:" are URIs to SQLite once URIs are on (see `readAsImmutable`), so a
+ * file a user really named "file:x.db" is given as "./file:x.db".
+ */
+const asFileName = (path: string): string => (path.startsWith("file:") ? `./${path}` : path);
+
+/**
+ * SQLite reads URI file names (what `readAsImmutable` needs) only when told so before it starts, and
+ * better-sqlite3 tells it from this variable when its addon loads, which the first connection does.
+ * A user's own setting is kept.
+ */
+const allowUriFileNames = (): void => {
+  process.env.SQLITE_USE_URI ??= "1";
+};
+
+/**
+ * Whether this process may write the database and create its -wal and -shm beside it. A history owned
+ * by another account (a service's database a teammate opens, a CI artifact, a read-only mount) is
+ * not, and a command that only reads then opens it read-only instead of failing at its first write.
+ * A file that is not there counts as writable: whoever opens it decides whether to make it.
+ */
+export const sqliteWritable = (path: string): boolean => {
+  if (isInMemory(path)) return true;
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(resolve(path)), constants.W_OK);
+    return true;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "ENOENT";
+  }
+};
+
 const connect = (path: string): { readonly db: Kysely<Database>; readonly sqlite: BetterSqlite3.Database } => {
   if (!isInMemory(path)) makeFolder(dirname(path));
-  const sqlite = configured(new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS }), true);
+  allowUriFileNames();
+  const sqlite = configured(new BetterSqlite3(asFileName(path), { timeout: BUSY_TIMEOUT_MS }), true);
   return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), sqlite };
 };
 
@@ -66,7 +101,11 @@ const configured = (sqlite: BetterSqlite3.Database, isNew: boolean): BetterSqlit
  * its request handling never waits on SQLite).
  */
 export const openSqliteWriter = (path: string): { readonly commit: CommitWrites; readonly close: () => void } => {
-  const sqlite = configured(new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true }), false);
+  allowUriFileNames();
+  const sqlite = configured(
+    new BetterSqlite3(asFileName(path), { timeout: BUSY_TIMEOUT_MS, fileMustExist: true }),
+    false
+  );
   return { commit: sqliteCommitWrites(sqlite), close: () => sqlite.close() };
 };
 
@@ -95,9 +134,42 @@ export const sqliteSchemaLock: SchemaLock = {
   }
 };
 
-/** The viewer's connection: SQLite itself refuses every write, and a missing file is an error. */
+/** SQLite could not open or make a file beside the database (its -shm): the folder is not ours to write. */
+const cannotMakeShm = (cause: unknown): boolean => {
+  const code = (cause as { readonly code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN"));
+};
+
+/**
+ * A WAL database is read through its -shm, which even a read-only connection creates when it is not
+ * there: in a folder this process cannot write (and the last writer, closing, removed it), reading
+ * fails. Then, if no -wal is there either, every commit is in the file itself and the file is read as
+ * immutable, without -shm or locks. Should a writer open it meanwhile, its commits wait in its own -wal
+ * until a checkpoint, so a command reading for a moment sees the history as it was when it started.
+ */
+const readable = (sqlite: BetterSqlite3.Database, path: string): BetterSqlite3.Database => {
+  try {
+    sqlite.pragma("schema_version");
+    return sqlite;
+  } catch (cause) {
+    sqlite.close();
+    if (!cannotMakeShm(cause) || existsSync(`${path}-wal`)) throw cause;
+    return readAsImmutable(path);
+  }
+};
+
+const readAsImmutable = (path: string): BetterSqlite3.Database =>
+  new BetterSqlite3(`${pathToFileURL(resolve(path)).href}?immutable=1`, {
+    readonly: true,
+    fileMustExist: true,
+    timeout: BUSY_TIMEOUT_MS
+  });
+
+/** A reading connection: SQLite itself refuses every write, and a missing file is an error. */
 const connectReadOnly = (path: string): Kysely<Database> => {
-  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  allowUriFileNames();
+  const opened = new BetterSqlite3(asFileName(path), { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  const sqlite = readable(opened, path);
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
 };
 

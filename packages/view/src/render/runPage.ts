@@ -1,5 +1,5 @@
 import { formatConfidence } from "@consortium/engine/text";
-import { formatTime, type StoredCall, type StoredRun } from "@consortium/store";
+import { formatTime, runJson, type StoredCall, type StoredRun } from "@consortium/store";
 import { type Html, html, jsonForScript, raw } from "../html/escape.js";
 import { renderMarkdown } from "../html/markdown.js";
 import { type PageMode, renderPage } from "../html/page.js";
@@ -96,7 +96,7 @@ ${run.synthesis === null ? html`<p class="muted">No synthesis${run.status === "r
 <h2>Timeline</h2>
 ${renderTimeline(run.calls)}
 ${roundsOf(run).map((round) => roundSection(round, options.mode))}
-<script type="application/json" id="run-json">${raw(jsonForScript(run))}</script>
+<script type="application/json" id="run-json">${raw(jsonForScript(runJson(run)))}</script>
 </main>`;
 };
 

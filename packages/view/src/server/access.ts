@@ -1,15 +1,10 @@
-import { bearerToken, isLoopback, sameSecret } from "@consortium/server/access";
+import { bearerToken, sameSecret } from "@consortium/server/access";
 
 // Who may talk to the viewer. It binds loopback unless told otherwise; anywhere else it needs a bearer
-// token. On loopback the Host header must name loopback too, so a web page elsewhere cannot reach it
-// through DNS rebinding.
+// token. On loopback the Host header must name loopback too (the rule `consortium serve` shares), so a
+// web page elsewhere cannot reach it through DNS rebinding.
 
-/** The host part of a Host header value: `127.0.0.1:8788` → `127.0.0.1`, `[::1]:80` → `[::1]`. */
-const hostOf = (header: string): string =>
-  header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0]!;
-
-export const hostHeaderAllowed = (bound: string, header: string | undefined): boolean =>
-  !isLoopback(bound) || (header !== undefined && isLoopback(hostOf(header)));
+export { hostHeaderAllowed } from "@consortium/server/access";
 
 export const COOKIE = "consortium_view";
 

@@ -1,4 +1,4 @@
-import type { ListOptions, StoreShape } from "@consortium/store";
+import { type ListOptions, runJson, type StoreShape } from "@consortium/store";
 import { Effect, Either } from "effect";
 import { diffRuns } from "../diff/diffRuns.js";
 import { type Html, html } from "../html/escape.js";
@@ -119,7 +119,8 @@ export const route = (store: StoreShape, url: URL): Promise<Reply> => {
   const [section, id, sub, caseId] = parts;
   const query = url.searchParams;
   if (section === undefined || (section === "runs" && id === undefined)) return runsPage(store, query);
-  if (section === "runs" && id !== undefined && id.endsWith(".json")) return run(store.getRun(id.slice(0, -5)), json);
+  if (section === "runs" && id !== undefined && id.endsWith(".json"))
+    return run(store.getRun(id.slice(0, -5)), (found) => json(runJson(found)));
   if (section === "runs" && id !== undefined && sub === undefined) {
     return run(store.getRun(id), (found) =>
       page(

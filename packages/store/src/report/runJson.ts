@@ -1,12 +1,13 @@
-import type { StoredRun } from "@consortium/store";
+import type { StoredRun } from "../types.js";
 
-// `show --json` prints a run by the names `run --json` gave it (runId, synthesis.text, iterations,
-// usage), so a script reads a run the same way whether it ran it or looked it up. What only the store
-// knows (the config, where it came from, the conversation, every call row) follows as additions. The
-// row's own summary columns are left out: the result says the same under its own names.
+// A stored run as JSON (`show --json`, the viewer's `.json` link and "Copy as JSON") by the names
+// `run --json` gave it (runId, synthesis.text, iterations, usage), so a script reads a run the same way
+// whether it ran it or looked it up. What only the store knows (the config, where it came from, the
+// conversation, every call row) follows as additions. The row's own summary columns are left out: the
+// result says the same under its own names.
 
 /** The result object as the engine returned it, then the store's additions; never `id` or `result`. */
-export const showJson = (run: StoredRun): Readonly<Record<string, unknown>> => {
+export const runJson = (run: StoredRun): Readonly<Record<string, unknown>> => {
   const {
     id,
     consortium,
