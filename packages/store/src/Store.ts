@@ -14,7 +14,7 @@ import type { Writer } from "./rows.js";
 import { type CommitWrites, commitWritesWith } from "./runs/callWrites.js";
 import { findTurn, type TurnMatch, type TurnQuery } from "./runs/findTurn.js";
 import { type ListOptions, makeRunRepository } from "./runs/RunRepository.js";
-import { interruptRuns, sweepAbandoned } from "./sweep.js";
+import { interruptRuns, sweepAbandoned, sweptEnding } from "./sweep.js";
 import type {
   EvalEndRecord,
   EvalResultRecord,
@@ -101,7 +101,9 @@ export const makeStore = (location: string, options: StoreOptions = {}) =>
     );
     yield* Effect.addFinalizer(() => Effect.promise(() => batch.flush().catch(() => undefined)));
     const access = makeAccess(backend, batch.flush);
-    const runs = makeRunRepository(access, backend.sql, writer, redactor, batch);
+    const runs = makeRunRepository(access, backend.sql, writer, redactor, batch, (row, now) =>
+      sweptEnding(row, { hostname: writer.hostname, isAlive, now }, backend.location)
+    );
     const evals = makeEvalRepository(access, writer, redactor, batch);
 
     const sweepAbandonedNow = Effect.fn("Store.sweepAbandoned")(function* () {

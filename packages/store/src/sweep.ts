@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./Db.js";
-import { forgetEndMark, readEndMark, removeDeadSpares } from "./endMarks.js";
+import { type EndMark, forgetEndMark, readEndMark, removeDeadSpares } from "./endMarks.js";
 import { finishEvalIfComplete } from "./evals/finishEval.js";
 import { callsCost, callsCostComplete } from "./runs/callsCost.js";
 
@@ -50,6 +50,31 @@ const abandonedMessage = (row: Leased, sweeper: Sweeper): string =>
 const unrecordedMessage = (row: Leased, endedAt: string): string =>
   `not recorded: the process that wrote this (pid ${row.pid} on ${row.hostname}) ended normally at ${endedAt} ` +
   "but could not write its ending (a full disk, a file-size limit): its answer was delivered, this record is incomplete";
+
+export interface SweptEnding {
+  /** ISO-8601: when the run ended, if its end mark says so, else the sweep's time. */
+  readonly endedAt: string;
+  readonly error: string;
+  readonly mark: EndMark | undefined;
+}
+
+/**
+ * How the sweep ends this row, still `running`, when its writer is gone; undefined while it lives.
+ * Reading commands show a row so even when no sweep could write it (the disk full, a read-only
+ * database): a process that is gone is never shown as running.
+ */
+export const sweptEnding = (
+  row: Leased & { readonly id: string },
+  sweeper: Sweeper,
+  dbPath: string
+): SweptEnding | undefined => {
+  if (!isAbandoned(row, sweeper)) return undefined;
+  const mark = readEndMark(dbPath, row.id);
+  if (mark?.kind === "unrecorded") return { endedAt: mark.endedAt, error: unrecordedMessage(row, mark.endedAt), mark };
+  return { endedAt: sweeper.now, error: abandonedMessage(row, sweeper), mark };
+};
+
+export const sweptDurationMs = elapsedMs;
 
 // One statement per row, guarded by `status = 'running'`: if the writer ends the run between our read
 // and this update, its own ending wins.
@@ -113,13 +138,11 @@ export const sweepAbandoned = async (
 ): Promise<number> => {
   const sweeper: Sweeper = { hostname, isAlive, now };
   removeDeadSpares(dbPath, hostname, isAlive);
-  const runs = (
-    await db
-      .selectFrom("runs")
-      .select(["id", "pid", "hostname", "lease_until", "started_at"])
-      .where("status", "=", "running")
-      .execute()
-  ).filter((row) => isAbandoned(row, sweeper));
+  const runs = await db
+    .selectFrom("runs")
+    .select(["id", "pid", "hostname", "lease_until", "started_at"])
+    .where("status", "=", "running")
+    .execute();
   const shards = (
     await db
       .selectFrom("eval_shards")
@@ -129,11 +152,10 @@ export const sweepAbandoned = async (
   ).filter((row) => isAbandoned(row, sweeper));
   let changed = 0;
   for (const run of runs) {
-    const mark = readEndMark(dbPath, run.id);
-    const endedAt = mark?.kind === "unrecorded" ? mark.endedAt : now;
-    const error = mark?.kind === "unrecorded" ? unrecordedMessage(run, endedAt) : abandonedMessage(run, sweeper);
-    changed += await interruptRun(db, run, endedAt, error);
-    if (mark !== undefined) forgetEndMark(dbPath, run.id, mark);
+    const ending = sweptEnding(run, sweeper, dbPath);
+    if (ending === undefined) continue;
+    changed += await interruptRun(db, run, ending.endedAt, ending.error);
+    if (ending.mark !== undefined) forgetEndMark(dbPath, run.id, ending.mark);
   }
   for (const shard of shards) {
     const updated = await db.transaction().execute(async (trx) => {

@@ -75,10 +75,18 @@ describe("the sweep and the marks a run leaves", () => {
       const sweeps = [Date.parse("2025-01-02T10:10:00.000Z"), Date.parse("2025-01-02T10:20:00.000Z")];
       for (const time of sweeps) {
         yield* TestClock.setTime(time);
-        const status = yield* Effect.gen(function* () {
-          return (yield* (yield* Store).getRun("unrecorded")).status;
+        // the row stays `running`, but no command shows a run whose process is gone as running
+        const [shown, listed] = yield* Effect.gen(function* () {
+          const store = yield* Store;
+          return [yield* store.getRun("unrecorded"), yield* store.listRuns()] as const;
         }).pipe(Effect.provide(Store.layer(path, { isAlive: (pid) => pid !== DEAD })));
-        expect(status).toBe("running");
+        const ending = { status: "interrupted", endedAt: "2025-01-02T10:00:30.000Z", durationMs: 30_000 };
+        expect(shown).toMatchObject(ending);
+        expect(shown.error).toMatch(/^not recorded: .* ended normally at 2025-01-02T10:00:30.000Z/);
+        expect(listed).toMatchObject([ending]);
+        const row = new BetterSqlite3(path, { readonly: true });
+        expect(row.prepare("select status from runs").pluck().get()).toBe("running");
+        row.close();
       }
       failWrites(false);
       yield* TestClock.setTime(Date.parse("2025-01-02T10:35:00.000Z"));

@@ -1,5 +1,5 @@
 import type { CallRecord, RunEnded, RunStarted } from "@consortium/engine";
-import { Effect } from "effect";
+import { Clock, Effect } from "effect";
 import { type Expression, type SqlBool, sql } from "kysely";
 import type { Access } from "../access.js";
 import type { Batcher } from "../batch.js";
@@ -19,6 +19,7 @@ import {
   toStoredRun,
   type Writer
 } from "../rows.js";
+import { type SweptEnding, sweptDurationMs } from "../sweep.js";
 import type { RunSummary, StoredRun } from "../types.js";
 import { callsCost, callsCostComplete } from "./callsCost.js";
 import type { BatchedWrite, CallRow } from "./callWrites.js";
@@ -49,6 +50,38 @@ export interface ListOptions {
 
 export const DEFAULT_LIMIT = 20;
 
+/** A row still `running` as the sweep sees it at `now` (ISO-8601): its ending when its writer is gone. */
+export type AbandonedEnding = (
+  row: { readonly id: string; readonly pid: number; readonly hostname: string; readonly lease_until: string | null },
+  now: string
+) => SweptEnding | undefined;
+
+/** A row read as `running` whose writer is gone, shown as the sweep will record it. */
+const asSwept = <
+  Row extends {
+    readonly id: string;
+    readonly status: StoredRunStatus;
+    readonly started_at: string;
+    readonly pid: number;
+    readonly hostname: string;
+    readonly lease_until: string | null;
+  }
+>(
+  row: Row,
+  abandoned: AbandonedEnding,
+  now: string
+): Row => {
+  const ending = row.status === "running" ? abandoned(row, now) : undefined;
+  if (ending === undefined) return row;
+  return {
+    ...row,
+    status: "interrupted",
+    ended_at: ending.endedAt,
+    duration_ms: sweptDurationMs(row.started_at, ending.endedAt),
+    error: ending.error
+  };
+};
+
 export interface RunRepository {
   /** Records a run as `running`; `provenance` and the lease are worked out by the caller, before the write. */
   readonly runStarted: (run: RunStarted, provenance: Provenance, leaseUntil: string) => Effect.Effect<void, StoreError>;
@@ -65,7 +98,8 @@ export const makeRunRepository = (
   dialect: DialectSql,
   writer: Writer,
   redactor: Redactor,
-  batch: Batcher<BatchedWrite>
+  batch: Batcher<BatchedWrite>,
+  abandoned: AbandonedEnding = () => undefined
 ): RunRepository => {
   const { read, write } = access;
   // An eval starts a run per case from one config object: serialised, scrubbed and hashed once, again
@@ -154,6 +188,9 @@ export const makeRunRepository = (
           ),
           "origin",
           "outer_run_id",
+          "pid",
+          "hostname",
+          "lease_until",
           sql<string>`substr(prompt, 1, ${PROMPT_HEAD_LENGTH})`.as("prompt_head")
         ])
         .$if(options.excludeOrigin !== undefined, (query) =>
@@ -178,7 +215,8 @@ export const makeRunRepository = (
         .limit(options.limit ?? DEFAULT_LIMIT)
         .execute();
     });
-    return rows.map(toRunSummary);
+    const now = new Date(yield* Clock.currentTimeMillis).toISOString();
+    return rows.map((row) => toRunSummary(asSwept(row, abandoned, now)));
   });
 
   const lookUp = async (db: Db, prefix: string): Promise<ReadonlyArray<string>> => {
@@ -210,6 +248,7 @@ export const makeRunRepository = (
 
   const getRun = Effect.fn("Store.getRun")(function* (idOrPrefix: string) {
     const id = yield* resolveRunId(idOrPrefix);
+    const now = new Date(yield* Clock.currentTimeMillis).toISOString();
     const found = yield* read("read run", async (db) => {
       const run = await db
         .selectFrom("runs")
@@ -243,7 +282,8 @@ export const makeRunRepository = (
               .select([callsCost.as("cost_usd"), callsCostComplete.as("cost_complete")])
               .where("id", "=", id)
               .executeTakeFirstOrThrow();
-      return toStoredRun({ ...run, cost_usd: cost.cost_usd, cost_complete: cost.cost_complete }, calls, turns);
+      const costed = { ...run, cost_usd: cost.cost_usd, cost_complete: cost.cost_complete };
+      return toStoredRun(asSwept(costed, abandoned, now), calls, turns);
     });
     if (found === undefined) return yield* new RunNotFound({ id });
     return found;
