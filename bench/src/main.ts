@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { messageOf } from "@consortium/config/messageOf";
 import { startFake } from "./fake.js";
 import { writeFixtures } from "./fixtures.js";
 import { hasGnuTime, runProcess } from "./measure.js";
@@ -186,6 +187,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench failed: ${messageOf(error)}\n`);
   process.exit(1);
 });

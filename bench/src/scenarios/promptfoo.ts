@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { messageOf } from "@consortium/config/messageOf";
 import { type FakeProcess, fakeEnv } from "../fake.js";
 import type { Fixtures } from "../fixtures.js";
 import { explainFailure, type Measured, measureNode } from "../measure.js";
@@ -60,7 +61,7 @@ export const ensurePromptfoo = (log: (line: string) => void): string | undefined
     }
     return installedVersion() === PROMPTFOO_VERSION ? undefined : "the install did not produce promptfoo";
   } catch (error) {
-    return `promptfoo could not be installed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    return `promptfoo could not be installed: ${messageOf(error).split("\n")[0]}`;
   }
 };
 

@@ -1,15 +1,14 @@
 import { closeSync, openSync, statSync, unlinkSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { messageOf } from "@consortium/config/messageOf";
 import { Effect } from "effect";
 import { UsageError } from "./failures.js";
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A report file the user named (-o, --junit) that cannot be written: bad input, exit 2. */
 export const writeOutput = (path: string, text: string): Effect.Effect<void, UsageError> =>
   Effect.tryPromise({
     try: () => writeFile(path, text),
-    catch: (error) => new UsageError({ message: `cannot write ${path}: ${reason(error)}`, help: false })
+    catch: (error) => new UsageError({ message: `cannot write ${path}: ${messageOf(error)}`, help: false })
   });
 
 /** Whether `path` can be opened for writing, leaving a file that was there as it was and none that was not. */
@@ -26,7 +25,7 @@ const writable = (path: string): string | undefined => {
     if (!existed) unlinkSync(path);
     return undefined;
   } catch (error) {
-    return reason(error);
+    return messageOf(error);
   }
 };
 

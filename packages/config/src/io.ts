@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import * as Effect from "effect/Effect";
 import { ConfigError } from "./errors.js";
+import { messageOf } from "./messageOf.js";
 
 const REASONS: Record<string, string> = {
   ENOENT: "no such file",
@@ -12,7 +13,7 @@ const REASONS: Record<string, string> = {
 /** Why a file could not be read, in words (never a stack). */
 export const readFailure = (error: unknown): string => {
   const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  return `cannot read: ${REASONS[code] ?? (error instanceof Error ? error.message : String(error))}`;
+  return `cannot read: ${REASONS[code] ?? messageOf(error)}`;
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   parseDocument,
   visit
 } from "yaml";
+import { messageOf } from "./messageOf.js";
 import type { Locate, Position, Problem } from "./problem.js";
 
 // YAML text → plain data plus a way to find any JSON path back in the text. Positions come from the
@@ -139,7 +140,7 @@ export const parseYaml = (text: string): YamlParse => {
     // the default alias limit stops "billion laughs" expansion
     data = doc.toJS();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     return { ok: false, issues: [{ line: 1, column: 1, message: `YAML: ${message}` }] };
   }
   const problems = doc.errors.map((error) => ({

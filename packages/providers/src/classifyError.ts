@@ -1,4 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import { messageOf } from "@consortium/config/messageOf";
 import { Redacted } from "effect";
 import type OpenAI from "openai";
 import {
@@ -148,6 +149,6 @@ export const classifyError = (error: unknown, context: CallContext): LlmError =>
     return new ConnectionFailed({ provider, model, message: line(`connection failed: ${connectionDetail(error)}`) });
   }
   // Anything else is a bug or an SDK-side refusal; retrying would not change it.
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return new RequestRejected({ provider, model, status: 0, message: line(`client error: ${message}`) });
 };

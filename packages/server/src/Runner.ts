@@ -1,4 +1,5 @@
 import type { ConsortiumConfig } from "@consortium/config";
+import { messageOf } from "@consortium/config/messageOf";
 import {
   describeStartError,
   makeRunId,
@@ -75,7 +76,7 @@ export const makeRunner = async (options: { readonly db: string | undefined; rea
   if (Exit.isFailure(built)) {
     await writer?.close();
     const error = Cause.squash(built.cause);
-    throw new StartFailed(`database: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StartFailed(`database: ${messageOf(error)}`);
   }
   const run = async (request: RunRequest): Promise<RunOutcome> => {
     const runId = request.runId ?? (await runtime.runPromise(makeRunId));

@@ -1,4 +1,5 @@
 import type { ConsortiumConfig } from "@consortium/config";
+import { messageOf } from "@consortium/config/messageOf";
 import { describeEvent, type RunEvent } from "@consortium/engine";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -139,7 +140,7 @@ export const startMcp = async (options: McpOptions) => {
         extra.signal.removeEventListener("abort", cancel);
       }
     } catch (error) {
-      return toolError(`internal error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      return toolError(`internal error: ${messageOf(error).split("\n")[0]}`);
     }
   });
 

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ConsortiumConfig } from "@consortium/config";
+import { messageOf } from "@consortium/config/messageOf";
 import { makeRunner, type RunOutcome, StartFailed } from "./Runner.js";
 import type { RunnerOptions, ThreadReply, ThreadRequest } from "./runThreadClient.js";
 
@@ -18,7 +19,7 @@ const reply = (message: ThreadReply): void => {
   } catch (error) {
     // a result that cannot be copied across (a bug): its run still ends, as an error
     if (message.type !== "done") throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     port?.postMessage({
       type: "done",
       id: message.id,
@@ -32,7 +33,7 @@ const start = async () => {
   try {
     runner = await makeRunner(workerData as RunnerOptions);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     reply({ type: "startFailed", message, startFailed: error instanceof StartFailed });
     port?.close();
     return;
@@ -66,7 +67,7 @@ const start = async () => {
             (error: unknown): RunOutcome => ({
               _tag: "Error",
               runId: request.runId,
-              message: `internal error: ${error instanceof Error ? error.message : String(error)}`
+              message: `internal error: ${messageOf(error)}`
             })
           )
           .then((outcome) => {
@@ -84,8 +85,7 @@ const start = async () => {
       case "lost":
         void runner.interruptLost(request.runIds, request.reason).then(
           (marked) => reply({ type: "lostMarked", marked }),
-          (error: unknown) =>
-            reply({ type: "lostMarked", marked: 0, error: error instanceof Error ? error.message : String(error) })
+          (error: unknown) => reply({ type: "lostMarked", marked: 0, error: messageOf(error) })
         );
         return;
       case "dispose":

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { messageOf } from "@consortium/config/messageOf";
 import { ApiError } from "./ApiError.js";
 import { checkBearer } from "./auth.js";
 import { checkBrowserAccess, checkJsonBody } from "./browserGuard.js";
@@ -98,7 +99,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
           return `${error.status} ${error.message}`;
         }
         // a bug: say so without a stack, and keep serving
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         sendError(res, new ApiError(500, "server_error", "internal error"));
         return `500 ${message.split("\n")[0]}`;
       })

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { messageOf } from "@consortium/config/messageOf";
 import { openSqliteWriter } from "@consortium/store";
 import type { WriterReply, WriterRequest } from "./storeWriter.js";
 
@@ -22,7 +23,7 @@ port?.on("message", async (request: WriterRequest) => {
     await writer.commit(request.writes);
     reply = { id: request.id };
   } catch (cause) {
-    reply = { id: request.id, error: cause instanceof Error ? cause.message : String(cause) };
+    reply = { id: request.id, error: messageOf(cause) };
   }
   port.postMessage(reply);
 });

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { messageOf } from "@consortium/config/messageOf";
 import { makeRunId } from "@consortium/engine";
 import { Effect } from "effect";
 import type { Runner, RunOutcome, RunRequest } from "./Runner.js";
@@ -45,8 +46,7 @@ export const makeThreadRunner = async (
             : `could not mark the failed run thread's runs interrupted in the store: ${error}`
         );
       },
-      (error: unknown) =>
-        log(`could not start a new run thread: ${error instanceof Error ? error.message : String(error)}`)
+      (error: unknown) => log(`could not start a new run thread: ${messageOf(error)}`)
     );
   };
   const start = () => startRunThread(threadFile, options, died);
@@ -66,7 +66,7 @@ export const makeThreadRunner = async (
       try {
         thread = await current;
       } catch {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         return { _tag: "Error", runId, message: `no run thread: ${message}` };
       }
     }

@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import type { Backend, Db } from "./Db.js";
-import { isRefusal, messageOf, StoreError } from "./errors.js";
+import { isRefusal, StoreError, storeMessageOf } from "./errors.js";
 
 // How the repositories reach the database: every failure becomes one StoreError line naming the
 // operation and the location, and a write, once started, is not cut short. Before a read, the rows
@@ -24,7 +24,7 @@ export const makeAccess = (backend: Backend, pending: () => Promise<void> = () =
       ...(refused ? { refused } : {})
     });
   const attempt = <A>(operation: string, run: () => Promise<A>) =>
-    Effect.tryPromise({ try: run, catch: (cause) => fail(operation, messageOf(cause), isRefusal(cause)) });
+    Effect.tryPromise({ try: run, catch: (cause) => fail(operation, storeMessageOf(cause), isRefusal(cause)) });
   return {
     location: backend.location,
     read: (operation, run) => attempt(operation, () => pending().then(() => run(backend.db))),

@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import type { Insertable, Selectable } from "kysely";
 import type { RunsTable } from "./Database.js";
 import type { Db } from "./Db.js";
-import { messageOf, StoreError } from "./errors.js";
+import { StoreError, storeMessageOf } from "./errors.js";
 import { migrate, type SchemaStatus, schemaStatus } from "./migrate.js";
 import { type ConnectOptions, connect, displayLocation, openDatabase } from "./openDatabase.js";
 
@@ -14,7 +14,7 @@ const fail = (operation: string, location: string) => (cause: unknown) =>
   new StoreError({
     operation,
     path: displayLocation(location),
-    message: `${operation} (${displayLocation(location)}): ${messageOf(cause)}`
+    message: `${operation} (${displayLocation(location)}): ${storeMessageOf(cause)}`
   });
 
 /** Connects without migrating, runs `work`, disconnects. */

@@ -1,3 +1,4 @@
+import { messageOf } from "@consortium/config/messageOf";
 import { Data } from "effect";
 
 /** The database could not be opened, migrated, read or written. `message` is for a human. */
@@ -51,20 +52,10 @@ export class EvalNotFound extends Data.TaggedError("EvalNotFound")<{ readonly id
 /** How many candidates an ambiguous-prefix error lists. */
 export const MAX_CANDIDATES = 5;
 
-/**
- * One line for a human. A connection refused on every address a host name resolves to arrives as
- * an AggregateError with no message of its own: say the first address's reason instead.
- */
-export const messageOf = (cause: unknown): string => {
-  if (cause instanceof AggregateError && cause.message === "" && cause.errors.length > 0) {
-    return messageOf(cause.errors[0]);
-  }
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const message = cause.message !== "" ? (cause.message.split("\n")[0] ?? cause.message) : (code ?? cause.name);
-    return `${causeOf(code)}${message}`;
-  }
-  return typeof cause === "string" ? cause : String(cause);
+/** One line for a human: the shared wording's first line, with SQLite's hidden cause said first. */
+export const storeMessageOf = (cause: unknown): string => {
+  const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+  return `${causeOf(code)}${messageOf(cause).split("\n")[0]}`;
 };
 
 /**

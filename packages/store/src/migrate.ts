@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from "kysely";
 import { Migrator } from "kysely";
 import type { Database } from "./Database.js";
-import { messageOf } from "./errors.js";
+import { storeMessageOf } from "./errors.js";
 import { inCodeMigrations } from "./migrations.js";
 
 // Bringing a database's schema up to date, the same way on every backend. A backend says how it
@@ -73,7 +73,7 @@ export const migrate = async (
     const { error, results } = await migrator.migrateToLatest();
     if (error !== undefined) {
       const failed = results?.find((result) => result.status === "Error")?.migrationName;
-      throw new Error(`migration ${failed ?? "of the schema"} failed: ${messageOf(error)}`);
+      throw new Error(`migration ${failed ?? "of the schema"} failed: ${storeMessageOf(error)}`);
     }
     return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
   });

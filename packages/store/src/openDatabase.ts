@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { Effect } from "effect";
 import type { Migration } from "kysely";
 import type { Backend } from "./Db.js";
-import { messageOf, StoreError } from "./errors.js";
+import { StoreError, storeMessageOf } from "./errors.js";
 import { migrate, type SchemaLock, schemaStatus } from "./migrate.js";
 import { displayUrl, isPostgresUrl } from "./postgres/url.js";
 import { openSqlite, migrations as sqliteMigrations, sqliteWritable } from "./sqlite/openSqlite.js";
@@ -99,7 +99,7 @@ export const openDatabase = (
         new StoreError({
           operation: "open",
           path: displayLocation(location),
-          message: `cannot open the database at ${displayLocation(location)}: ${messageOf(cause)}`
+          message: `cannot open the database at ${displayLocation(location)}: ${storeMessageOf(cause)}`
         })
     }),
     (backend) => Effect.promise(() => backend.db.destroy())

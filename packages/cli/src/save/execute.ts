@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatConsortiumYaml } from "@consortium/config";
 import { makeFolder } from "@consortium/config/makeFolder";
+import { messageOf } from "@consortium/config/messageOf";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import { UsageError } from "../failures.js";
@@ -78,7 +79,7 @@ export const executeSave = (flags: SaveFlags) =>
       },
       catch: (error) =>
         new UsageError({
-          message: `cannot write ${shown}: ${error instanceof Error ? error.message : String(error)}`,
+          message: `cannot write ${shown}: ${messageOf(error)}`,
           // the path is what is wrong, not how the command was called
           help: false
         })

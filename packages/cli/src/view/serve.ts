@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { messageOf } from "@consortium/config/messageOf";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { UsageError } from "../failures.js";
@@ -56,7 +57,7 @@ export const serveView = (flags: ViewFlags) =>
             startViewer({ store, host: flags.host, port: flags.port, ...(apiKey === undefined ? {} : { apiKey }) }),
           catch: (cause) =>
             new UsageError({
-              message: `cannot listen on ${flags.host}:${flags.port}: ${cause instanceof Error ? cause.message : String(cause)}`,
+              message: `cannot listen on ${flags.host}:${flags.port}: ${messageOf(cause)}`,
               help: false
             })
         }),

@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import type { Problem } from "../problem.js";
 import { splitRegexLiteral } from "../regexLiteral.js";
 import { asRecord } from "./data.js";
@@ -13,7 +14,7 @@ export const voteProblems = (vote: unknown): Array<Problem> => {
     new RegExp(pattern, flags);
     return [];
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : "invalid";
+    const reason = messageOf(error).replace(/^Invalid regular expression: /, "");
     return [{ path: ["vote", "extract"], message: `is not a valid regular expression: ${reason}`, source: "semantic" }];
   }
 };

@@ -1,4 +1,5 @@
 import { type Assertion, DEFAULT_JUDGE_REF, type ModelRef, splitRegexLiteral } from "@consortium/config";
+import { messageOf } from "@consortium/config/messageOf";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Either } from "effect";
 import { canonicalJson } from "../canonicalJson.js";
@@ -118,7 +119,7 @@ export const compileAssertion = (assertion: Assertion, context: CompileContext):
       try {
         validate = context.schemas.compile(value);
       } catch (error) {
-        return invalid(`the JSON schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
+        return invalid(`the JSON schema does not compile: ${messageOf(error)}`);
       }
       return check(({ output }) => {
         const parsed = parseJsonOutput(output);
@@ -180,6 +181,6 @@ const buildRegex = (source: string): RegExp | string => {
     // A global or sticky regex remembers lastIndex between test() calls: drop those flags.
     return new RegExp(pattern, flags.replace(/[gy]/g, ""));
   } catch (error) {
-    return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+    return `not a valid regular expression: ${messageOf(error)}`;
   }
 };

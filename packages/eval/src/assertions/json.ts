@@ -1,3 +1,5 @@
+import { messageOf } from "@consortium/config/messageOf";
+
 // Models often wrap JSON in a Markdown fence even when told not to; a fence around the WHOLE output
 // is accepted, anything else around the JSON is not (that would hide a real formatting failure).
 const WHOLE_FENCE = /^```[a-zA-Z0-9_-]*[ \t]*\r?\n([\s\S]*?)\r?\n?```$/;
@@ -12,6 +14,6 @@ export const parseJsonOutput = (output: string): JsonParse => {
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: messageOf(error) };
   }
 };

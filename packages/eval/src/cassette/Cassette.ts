@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { messageOf } from "@consortium/config/messageOf";
 import { type CallSite, currentCallSite } from "@consortium/engine";
 import { LlmClient, RequestRejected } from "@consortium/providers";
 import { Cause, Effect, Either, Exit, Layer, Option, Ref } from "effect";
@@ -49,7 +50,7 @@ const writeEntries = (path: string, entries: ReadonlyArray<CassetteEntry>) =>
     catch: (error) =>
       new CassetteUnreadable({
         path,
-        message: `cannot write: ${error instanceof Error ? error.message : String(error)}`
+        message: `cannot write: ${messageOf(error)}`
       })
   });
 

@@ -1,4 +1,5 @@
 import type { SuiteCase } from "@consortium/config";
+import { messageOf } from "@consortium/config/messageOf";
 import { Either } from "effect";
 import { sha256Hex } from "../canonicalJson.js";
 import { InvalidEvalOption } from "../errors.js";
@@ -37,7 +38,7 @@ export const parseFilter = (pattern: string): Either.Either<RegExp, InvalidEvalO
     return Either.left(
       new InvalidEvalOption({
         option: "--filter",
-        message: `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`
+        message: `not a valid regular expression: ${messageOf(error)}`
       })
     );
   }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { messageOf } from "@consortium/config/messageOf";
 import type { StoreShape } from "@consortium/store";
 import { contentSecurityPolicy } from "../html/page.js";
 import { authorized, COOKIE, hostHeaderAllowed, tokenOf } from "./access.js";
@@ -65,7 +66,7 @@ export const handle = async (options: ViewerOptions, request: IncomingMessage, r
   try {
     send(response, await route(options.store, url), head);
   } catch (cause) {
-    send(response, text(500, `internal error: ${cause instanceof Error ? cause.message : String(cause)}`), head);
+    send(response, text(500, `internal error: ${messageOf(cause)}`), head);
   }
 };
 
