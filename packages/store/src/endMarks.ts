@@ -1,26 +1,46 @@
-import { closeSync, openSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync } from "node:fs";
-import { hostname } from "node:os";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { homedir, hostname } from "node:os";
+import { isAbsolute, join } from "node:path";
 import { makeFolder } from "@consortium/config/makeFolder";
 
 // A run still `running` in the database whose process is gone either died (a crash, SIGKILL) or ended
-// normally but could not write its ending (a full disk). The database alone cannot tell them apart:
-// the process that could not write its ending cannot write anything else there either. So while there
-// is room, a writer keeps an empty spare file beside the database for every run it has in flight; a
+// normally but could not write its ending (a full disk, the database server down). The database alone
+// cannot tell them apart: the process that could not write its ending cannot write anything else there
+// either. So while there is room, a writer keeps an empty spare file for every run it has in flight; a
 // run whose ending could not be recorded renames one to `<run id>.unrecorded` and stamps the end time
 // on it. Neither needs free space. The sweep reads what is left. A recorded ending touches no file:
 // spares are made only when more runs are in flight than ever before, so an eval of a thousand runs
 // at 64 at a time makes 64 files, not a thousand (a file made and removed per run was 6 % of a
-// replay's CPU). SQLite files only: a server database has no "beside".
+// replay's CPU).
 
 export type EndMark = { readonly kind: "died" } | { readonly kind: "unrecorded"; readonly endedAt: string };
 
-const isFile = (path: string): boolean => path !== "" && path !== ":memory:" && !/^postgres(ql)?:\/\//.test(path);
+const isServer = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);
 
-const folderOf = (dbPath: string): string => `${dbPath}-runs`;
+/**
+ * Where the marks of this database's runs are: beside a SQLite file (`<db>-runs/`); for a database on
+ * a server, which has no "beside", in this user's state folder, one folder per database (named by a
+ * hash of its location, which holds no password). Only a sweep on the writer's host reads them; one
+ * elsewhere goes by the writer's lease.
+ */
+const folderOf = (location: string): string | undefined => {
+  if (location === "" || location === ":memory:") return undefined;
+  if (!isServer(location)) return `${location}-runs`;
+  const state = process.env.XDG_STATE_HOME;
+  const base =
+    state !== undefined && isAbsolute(state)
+      ? state
+      : join(
+          process.env.HOME !== undefined && process.env.HOME !== "" ? process.env.HOME : homedir(),
+          ".local",
+          "state"
+        );
+  return join(base, "consortium", "end-marks", createHash("sha256").update(location).digest("hex").slice(0, 16));
+};
 /** What a version that made a mark per run left at its start: the sweep still reads it. */
-const startedMark = (dbPath: string, runId: string): string => join(folderOf(dbPath), runId);
-const unrecordedMark = (dbPath: string, runId: string): string => join(folderOf(dbPath), `${runId}.unrecorded`);
+const startedMark = (folder: string, runId: string): string => join(folder, runId);
+const unrecordedMark = (folder: string, runId: string): string => join(folder, `${runId}.unrecorded`);
 
 const SPARE = /^spare-(.+)-(\d+)-\d+$/;
 const spareName = (host: string, pid: number, index: number): string => `spare-${host}-${pid}-${index}`;
@@ -48,8 +68,8 @@ export interface EndMarks {
 
 /** The marks of this process's runs in the database at `dbPath`. */
 export const makeEndMarks = (dbPath: string): EndMarks => {
-  if (!isFile(dbPath)) return { started: () => {}, recorded: () => {}, unrecorded: () => {}, close: () => {} };
   const folder = folderOf(dbPath);
+  if (folder === undefined) return { started: () => {}, recorded: () => {}, unrecorded: () => {}, close: () => {} };
   const spares: Array<string> = [];
   let inFlight = 0;
   let made = 0;
@@ -73,7 +93,7 @@ export const makeEndMarks = (dbPath: string): EndMarks => {
     },
     unrecorded: (runId, endedAt) => {
       inFlight = Math.max(0, inFlight - 1);
-      const target = unrecordedMark(dbPath, runId);
+      const target = unrecordedMark(folder, runId);
       quietly(() => {
         const spare = spares.pop();
         // no spare (it could not be made): a new file may still fit
@@ -84,6 +104,8 @@ export const makeEndMarks = (dbPath: string): EndMarks => {
     },
     close: () => {
       for (const spare of spares.splice(0)) quietly(() => unlinkSync(spare));
+      // an empty folder is not left behind; one holding marks (or another writer's spares) stays
+      quietly(() => rmdirSync(folder));
     }
   };
 };
@@ -94,12 +116,13 @@ export const makeEndMarks = (dbPath: string): EndMarks => {
  * next one, which would otherwise call the run interrupted at its own time.
  */
 export const readEndMark = (dbPath: string, runId: string): EndMark | undefined => {
-  if (!isFile(dbPath)) return undefined;
+  const folder = folderOf(dbPath);
+  if (folder === undefined) return undefined;
   try {
-    return { kind: "unrecorded", endedAt: statSync(unrecordedMark(dbPath, runId)).mtime.toISOString() };
+    return { kind: "unrecorded", endedAt: statSync(unrecordedMark(folder, runId)).mtime.toISOString() };
   } catch {
     try {
-      statSync(startedMark(dbPath, runId));
+      statSync(startedMark(folder, runId));
       return { kind: "died" };
     } catch {
       return undefined;
@@ -109,17 +132,20 @@ export const readEndMark = (dbPath: string, runId: string): EndMark | undefined 
 
 /** Removes what `readEndMark` read (the run's ending is now in the database). */
 export const forgetEndMark = (dbPath: string, runId: string, mark: EndMark): void => {
-  quietly(() => unlinkSync(mark.kind === "unrecorded" ? unrecordedMark(dbPath, runId) : startedMark(dbPath, runId)));
+  const folder = folderOf(dbPath);
+  if (folder === undefined) return;
+  quietly(() => unlinkSync(mark.kind === "unrecorded" ? unrecordedMark(folder, runId) : startedMark(folder, runId)));
 };
 
 /** Removes the spares of writers on this host whose process is gone (killed before it could). */
 export const removeDeadSpares = (dbPath: string, host: string, isAlive: (pid: number) => boolean): void => {
-  if (!isFile(dbPath)) return;
+  const folder = folderOf(dbPath);
+  if (folder === undefined) return;
   quietly(() => {
-    for (const name of readdirSync(folderOf(dbPath))) {
+    for (const name of readdirSync(folder)) {
       const match = SPARE.exec(name);
       if (match !== null && match[1] === host && !isAlive(Number(match[2]))) {
-        quietly(() => unlinkSync(join(folderOf(dbPath), name)));
+        quietly(() => unlinkSync(join(folder, name)));
       }
     }
   });

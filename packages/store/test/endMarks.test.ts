@@ -6,30 +6,36 @@ import { afterAll, describe, expect, it } from "@effect/vitest";
 import BetterSqlite3 from "better-sqlite3";
 import { Effect, Layer, TestClock } from "effect";
 import { makeEndMarks } from "../src/endMarks.js";
+import { backends, cleanupBackends } from "./backends.js";
 import { runStarted, tempDir } from "./fixtures.js";
 
 // The sweep tells a run whose process died from one whose process ended normally but could not write
 // its ending (a full disk), by what the process left beside the database.
 
 const tmp = tempDir();
+// a server database's marks go to the user's state folder: this test's own
+process.env.XDG_STATE_HOME = join(tmp.dir, "state");
 afterAll(tmp.cleanup);
+afterAll(cleanupBackends);
 
 const DEAD = 4_000_003;
 
-describe("the sweep and the marks a run leaves", () => {
+describe.each(backends)("the sweep and the marks a run leaves, on $name", (backend) => {
   it.effect(
     "a run that ended normally without its ending recorded is not called interrupted by its process ending",
     () =>
       Effect.gen(function* () {
-        const path = join(tmp.dir, "marks.db");
-        yield* Effect.gen(function* () {
+        const path = yield* Effect.promise(() => backend.fresh());
+        // marks are made by the location the store knows (a server's without its password)
+        const location = yield* Effect.gen(function* () {
           const store = yield* Store;
           yield* store.runStarted(runStarted("unrecorded"));
           yield* store.runStarted(runStarted("died"));
+          return store.path;
         }).pipe(
           Effect.provide(Store.layer(path, { writer: { pid: DEAD, hostname: hostname() }, isAlive: () => true }))
         );
-        const marks = makeEndMarks(path);
+        const marks = makeEndMarks(location);
         marks.started("unrecorded");
         marks.started("died");
         // the first ended normally at 10:00:30 but its ending could not be written; the second never ended
@@ -48,9 +54,12 @@ describe("the sweep and the marks a run leaves", () => {
         );
         expect(died).toMatchObject({ status: "interrupted", endedAt: "2025-01-02T10:35:00.000Z" });
         expect(died.error).toMatch(/^interrupted: the process that wrote this .* ended before it did/);
+        marks.close();
       })
   );
+});
 
+describe("the sweep and the marks a run leaves", () => {
   it.effect("a sweep that cannot write (the disk is still full) keeps the mark for the sweep that can", () =>
     Effect.gen(function* () {
       const path = join(tmp.dir, "still-full.db");

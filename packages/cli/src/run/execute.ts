@@ -1,4 +1,4 @@
-import { type ConsortiumConfig, consortiaWithin, consortiumModels, type JudgingMethodName } from "@consortium/config";
+import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { type RunEvent, RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
 import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
@@ -34,7 +34,6 @@ export interface RunFlags extends ConsortiumFlags {
   readonly noLog: boolean;
   readonly continueFrom?: string | undefined;
   readonly continueLatest?: boolean;
-  readonly judging?: JudgingMethodName | undefined;
   /** --estimate: print what the run could cost and stop. */
   readonly estimate?: boolean;
   /** --max-cost: a budget for this run, in USD. */
@@ -57,7 +56,7 @@ const loadConfig = (target: Target, flags: RunFlags) =>
       : checkConsortiumData(adHocData(AD_HOC_NAME, flags), flags, "command line");
     const budgeted = withMaxCost(config, flags.maxCost);
     if (Either.isLeft(budgeted)) return yield* new UsageError({ message: budgeted.left });
-    return flags.judging === undefined ? budgeted.right : { ...budgeted.right, judging: flags.judging };
+    return budgeted.right;
   });
 
 /** The argument and piped standard input; undefined when there is neither. */
