@@ -11,6 +11,7 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
+import { detectStreams } from "../terminal.js";
 import { checkWritable, writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
 import { continueWithValue, resolveContinuation } from "./conversation.js";
@@ -146,8 +147,9 @@ export const executeRun = (flags: RunFlags) =>
     // the store's `git status` for the run's file starts now, while the store and the SDKs load
     const source = config.source;
     if (!flags.noLog && source !== undefined) yield* Effect.map(storeModule, (store) => store.prefetchGitInfo(source));
+    const streams = detectStreams();
     const progress = process.stderr.isTTY
-      ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
+      ? makeProgress((text) => process.stderr.write(text), { colors: streams.stderrColors, live: streams.stderrLive })
       : undefined;
     const streamed = streamsAnswer(flags)
       ? answerOnStdout((text, done) =>
