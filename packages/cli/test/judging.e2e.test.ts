@@ -255,6 +255,15 @@ describe("judging: vote without an arbiter", () => {
     const synthesis = writeConsortium("synthesis-alone", "members: [openai/v1]\n");
     expect((await consortium(["validate", synthesis])).stderr.trim()).toBe(`${synthesis}:1:1: /arbiter is required`);
   });
+
+  it("--judging that needs an arbiter on a vote without one names the flag, exit 2, no call", async () => {
+    const file = writeConsortium("vote-alone-flag", FOUR);
+    const result = await run([file, "Capital?", "--judging", "synthesis", "--no-log"]);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("--judging synthesis: /arbiter is required");
+    expect(ws.fake.requests).toHaveLength(0);
+  });
 });
 
 describe("judging in consortium files", () => {

@@ -64,6 +64,20 @@ describe("strategy.eliminate", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file}:5:14: /strategy/eliminate needs a ranking, but judging is synthesis`);
   });
+
+  it("--judging without a ranking on a file that eliminates is the same error, naming the flag, exit 2", async () => {
+    const file = writeConsortium(
+      "eliminate-flag",
+      "members: [openai/m1:3]\narbiter: openai/judge\njudging: select\nstrategy:\n  eliminate: 1\n"
+    );
+    const result = await run([file, "Which?", "--judging", "synthesis"]);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "--judging synthesis: /strategy/eliminate needs a ranking, but judging is synthesis: use judging: select or judging: peer-review"
+    );
+    expect(ws.fake.requests).toHaveLength(0);
+  });
 });
 
 describe("strategy.roles", () => {

@@ -92,7 +92,8 @@ export {
   memberPrompt,
   neutraliseTags,
   type PreviousRound,
-  refinePrompt
+  refinePrompt,
+  tagNeutraliser
 } from "./prompts.js";
 export * from "./RunEvents.js";
 export * from "./RunLog.js";

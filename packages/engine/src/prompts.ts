@@ -11,12 +11,20 @@ import type { ResolvedTemplates } from "./templates.js";
  * their `<` written as `&lt;`, so it can neither close its own block and speak as the prompt, nor
  * hand the arbiter ready-made verdict tags; a model still reads the text as written.
  */
-const STRUCTURE_TAG =
-  /<(\s*\/?\s*)(answers|responses?|question|panel_instructions|earlier_rounds|round|draft|synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas|area|ranking|rank)(?=[\s/>]|$)/gi;
+const STRUCTURE_TAGS =
+  "answers|responses?|question|panel_instructions|earlier_rounds|round|draft|synthesis|confidence|analysis|dissent|needs[_-]iteration|refinement[_-]areas|area|ranking|rank";
 
-// A text without a `<` has nothing to neutralise, and most answers have none.
-export const neutraliseTags = (text: string): string =>
-  text.includes("<") ? text.replace(STRUCTURE_TAG, "&lt;$1$2") : text;
+/**
+ * The neutraliser for another prompt's tags (`tags` is a regex alternation of tag names), for prompts
+ * outside the engine that put untrusted text between tags of their own (an eval judge's).
+ */
+export const tagNeutraliser = (tags: string): ((text: string) => string) => {
+  const pattern = new RegExp(`<(\\s*\\/?\\s*)(${tags})(?=[\\s/>]|$)`, "gi");
+  // A text without a `<` has nothing to neutralise, and most answers have none.
+  return (text) => (text.includes("<") ? text.replace(pattern, "&lt;$1$2") : text);
+};
+
+export const neutraliseTags = tagNeutraliser(STRUCTURE_TAGS);
 
 const orNone = (text: string | undefined, none: string): string =>
   text === undefined || text.trim().length === 0 ? none : text;

@@ -3,6 +3,7 @@ import {
   type ConsortiumConfig,
   consortiumFromObject,
   type Issue,
+  type JudgingMethodName,
   loadConsortiumFileData
 } from "@consortium/config";
 import * as Effect from "effect/Effect";
@@ -19,6 +20,8 @@ export interface ConsortiumFlags {
   readonly minIterations: number | undefined;
   readonly maxIterations: number | undefined;
   readonly system: string | undefined;
+  /** `run --judging`; the other commands that take these flags have no such option. */
+  readonly judging?: JudgingMethodName | undefined;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -36,6 +39,7 @@ export const layFlags = (data: Readonly<Record<string, unknown>>, flags: Consort
   if (flags.minIterations !== undefined) laid.min_iterations = flags.minIterations;
   if (flags.maxIterations !== undefined) laid.max_iterations = flags.maxIterations;
   if (flags.system !== undefined) laid.system = flags.system;
+  if (flags.judging !== undefined) laid.judging = flags.judging;
   return laid;
 };
 
@@ -49,7 +53,9 @@ const flagFor = (pointer: string, flags: ConsortiumFlags): string | undefined =>
       return model === undefined ? "-m" : `-m ${model}`;
     }
     case "arbiter":
-      return flags.arbiter === undefined ? undefined : `--arbiter ${flags.arbiter}`;
+      // only a vote may go without an arbiter, so a missing one is what --judging changed
+      if (flags.arbiter !== undefined) return `--arbiter ${flags.arbiter}`;
+      return flags.judging === undefined ? undefined : `--judging ${flags.judging}`;
     case "confidence_threshold":
       return flags.confidenceThreshold === undefined
         ? undefined
@@ -60,6 +66,12 @@ const flagFor = (pointer: string, flags: ConsortiumFlags): string | undefined =>
       return flags.maxIterations === undefined ? undefined : `--max-iterations ${flags.maxIterations}`;
     case "system":
       return flags.system === undefined ? undefined : "--system";
+    // the file was checked as written first, so a problem with what depends on the method (elimination,
+    // a template's placeholders) is one the method chosen on the command line made
+    case "judging":
+    case "strategy":
+    case "prompts":
+      return flags.judging === undefined ? undefined : `--judging ${flags.judging}`;
     default:
       return undefined;
   }
@@ -82,7 +94,8 @@ export const hasConsortiumFlags = (flags: ConsortiumFlags): boolean =>
   flags.confidenceThreshold !== undefined ||
   flags.minIterations !== undefined ||
   flags.maxIterations !== undefined ||
-  flags.system !== undefined;
+  flags.system !== undefined ||
+  flags.judging !== undefined;
 
 /** The data of an ad-hoc consortium: no file, only flags. */
 export const adHocData = (name: string, flags: ConsortiumFlags): Record<string, unknown> => layFlags({ name }, flags);
