@@ -69,11 +69,10 @@ describe("consortium run --continue", () => {
     expect(shown.stdout).toMatch(new RegExp(`\\* {2}2\\. ${secondId}`));
   });
 
-  it("an id that names no run is bad input: exit 2, one line, no call made", async () => {
+  it("an id that names no run is bad input: exit 2, one line naming the flag, no call made", async () => {
     const result = await cli(["run", file, "more?", "--continue", "NO-SUCH-RUN"]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toContain("NO-SUCH-RUN");
+    expect(result.stderr.trim()).toBe('--continue: no run with id "NO-SUCH-RUN"');
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(fake.requests).toHaveLength(0);
   });
@@ -93,6 +92,56 @@ describe("consortium run --continue with no id", () => {
       "First answer.",
       "Second question?"
     ]);
+  });
+});
+
+describe("consortium run <file> --continue <value> with no prompt", () => {
+  it("takes a value that names no run as the prompt, continuing the latest run", async () => {
+    fake.script("judge-m", { text: arbiterReply("Earth answer.") });
+    const first = await cli(["run", file, "On Earth?", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("Mars answer.") });
+    const second = await cli(["run", file, "--continue", "And on Mars?", "--json"]);
+    expect(second.stderr).not.toMatch(STACK_FRAME);
+    expect(second.code, second.stderr).toBe(0);
+    expect(fake.requests.find((r) => r.model === "gpt-m")?.messages.map((m) => m.content)).toEqual([
+      "On Earth?",
+      "Earth answer.",
+      "And on Mars?"
+    ]);
+  });
+
+  it("still reads a value that names a run as its id: the prompt then comes from standard input", async () => {
+    fake.script("judge-m", { text: arbiterReply("One.") });
+    const first = await cli(["run", file, "Count?", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const firstId = runId(first.stdout);
+    const bare = await cli(["run", file, "--continue", firstId]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("no prompt");
+    fake.reset();
+    fake.script("judge-m", { text: arbiterReply("Two.") });
+    const piped = await consortium(["run", file, "--continue", firstId.slice(0, 10), "--json"], {
+      env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "runs.db") },
+      input: "Next?"
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(fake.requests.find((r) => r.model === "gpt-m")?.messages.map((m) => m.content)).toEqual([
+      "Count?",
+      "One.",
+      "Next?"
+    ]);
+  });
+
+  it("with a piped prompt, a value that names no run is a mistyped id: exit 2 naming the flag", async () => {
+    const result = await consortium(["run", file, "--continue", "NO-SUCH-RUN"], {
+      env: { ...fakeLlmEnv(fake), CONSORTIUM_DB: join(dir, "runs.db") },
+      input: "Next?"
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('--continue: no run with id "NO-SUCH-RUN"');
+    expect(fake.requests).toHaveLength(0);
   });
 });
 

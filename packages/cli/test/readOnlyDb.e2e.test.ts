@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binPath, consortium, STACK_FRAME } from "./binary.js";
@@ -69,6 +69,21 @@ describe("a database in a folder the reader cannot write", () => {
     expect(status.code).toBe(0);
 
     expect(readdirSync(folder)).toEqual(["history.db"]);
+  });
+
+  it("reads it also when an empty -wal was left beside it (a writer's open that failed)", async () => {
+    chmodSync(folder, 0o755);
+    writeFileSync(`${db}-wal`, "");
+    chmodSync(folder, 0o555);
+    try {
+      const listed = await asReader(["runs", "--json"]);
+      expect(listed.stderr).toBe("");
+      expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id: runId });
+    } finally {
+      chmodSync(folder, 0o755);
+      rmSync(`${db}-wal`);
+      chmodSync(folder, 0o555);
+    }
   });
 
   it("serves it in the viewer", async () => {

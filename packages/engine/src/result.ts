@@ -40,11 +40,12 @@ export interface MemberResponse {
   readonly attempts: number;
   readonly error: CallErrorInfo | null;
   /**
-   * How the round's judge was shown this answer ("Response 2", or "openai/gpt-4.1-mini #1" when not
-   * anonymised), so its analysis, ranking or failed request can be traced back to a model; kept when
-   * the judge then failed or was interrupted. null when no judge was shown it: the call failed or was
-   * blank, it is an earlier layer's answer, or the round ended before judging. Always present in what
-   * the engine returns (null, never absent); optional in the type so hand-built fixtures stay valid.
+   * The label this answer was judged under ("Response 2", or "openai/gpt-4.1-mini #1" when not
+   * anonymised), so the judge's analysis, ranking or failed request can be traced back to a model; kept
+   * when the judge then failed or was interrupted (a vote settled without a tie-break has labels too,
+   * though no judge call read them). null when the answer was not among those judged: the call failed
+   * or was blank, it is an earlier layer's answer, or the round ended before judging. Always present in
+   * what the engine returns (null, never absent); optional in the type so hand-built fixtures stay valid.
    */
   readonly label?: string | null;
   /** The role the strategy gave this instance; present only when the consortium gives roles. */

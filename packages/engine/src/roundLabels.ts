@@ -1,9 +1,9 @@
 import type { LabelledAnswer } from "./prompts.js";
 import type { MemberResponse } from "./result.js";
 
-// A response carries the label its round's judge was shown it under, so the judge's analysis, ranking
-// or failed request can be traced back to a model. null when no judge was shown it: its call failed
-// or was blank, it is an earlier layer's answer, or the round ended before judging.
+// A response carries the label its round judged it under, so the judge's analysis, ranking or failed
+// request can be traced back to a model. null when it was not among the answers judged: its call
+// failed or was blank, it is an earlier layer's answer, or the round ended before judging.
 
 const keyOf = (answer: { readonly member: string; readonly instance: number }): string =>
   `${answer.member}#${answer.instance}`;

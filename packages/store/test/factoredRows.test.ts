@@ -1,7 +1,8 @@
 import type { RunResult } from "@consortium/engine";
+import { type EvalReport, mergeReports } from "@consortium/eval/records";
 import { Store } from "@consortium/store";
 import { afterAll, describe, expect, it } from "@effect/vitest";
-import { Effect } from "effect";
+import { Effect, Either } from "effect";
 import { sql } from "kysely";
 import { openDatabase } from "../src/openDatabase.js";
 import { backends, cleanupBackends } from "./backends.js";
@@ -348,5 +349,102 @@ describe.each(backends)("factored rows on $name", (backend) => {
       const [row] = yield* tableRows(location, "select summary_json from evals");
       expect(String(row?.summary_json).split(OUTPUT)).toHaveLength(1);
     })
+  );
+
+  it.effect(
+    "an eval run as shards: its merged report reads back whole, while it stores no case result its rows hold",
+    () =>
+      Effect.gen(function* () {
+        const location = yield* fresh;
+        const OUTPUT = "Canberra, since 1913.";
+        const shardReport = (index: number) => ({
+          evalId: "sharded",
+          suite: "smoke",
+          source: null,
+          threshold: 1,
+          shard: { index, count: 2 },
+          filter: null,
+          targets: [{ target: "research", kind: "consortium" }],
+          cases: [
+            {
+              id: `case-${index}`,
+              prompt: "Capital?",
+              results: [
+                {
+                  target: "research",
+                  pass: true,
+                  output: OUTPUT,
+                  confidence: 0.9,
+                  latencyMs: 10,
+                  usage: { inputTokens: 1, outputTokens: 2 },
+                  judgeUsage: { inputTokens: 0, outputTokens: 0 },
+                  costUsd: null,
+                  runId: null,
+                  status: "completed",
+                  error: null,
+                  replayMisses: [],
+                  assertions: []
+                }
+              ]
+            }
+          ],
+          replayMisses: [],
+          startedAt: at(0),
+          endedAt: at(index),
+          durationMs: 1000
+        });
+        const runShard = (index: number) =>
+          Effect.gen(function* () {
+            const store = yield* Store;
+            const shard = { index, count: 2 };
+            yield* store.recordEvalStarted({
+              evalId: "sharded",
+              suite: "smoke",
+              sourceFile: null,
+              config: {},
+              startedAt: at(0),
+              shard
+            });
+            yield* store.recordEvalResult({
+              evalId: "sharded",
+              caseId: `case-${index}`,
+              target: "research",
+              runId: null,
+              passed: true,
+              status: "completed",
+              output: OUTPUT,
+              assertions: [],
+              latencyMs: 10,
+              inputTokens: 1,
+              outputTokens: 2,
+              confidence: 0.9,
+              costUsd: null,
+              error: null,
+              recordedAt: at(index)
+            });
+            yield* store.recordEvalEnded({
+              evalId: "sharded",
+              status: "passed",
+              summary: shardReport(index),
+              endedAt: at(index),
+              shard
+            });
+            return yield* store.getEval("sharded");
+          }).pipe(Effect.provide(Store.layer(location, { isAlive: () => true })));
+        yield* runShard(1);
+        const ended = yield* runShard(2);
+        const merged = mergeReports([
+          { name: "shard 1/2", report: shardReport(1) as unknown as EvalReport },
+          { name: "shard 2/2", report: shardReport(2) as unknown as EvalReport }
+        ]);
+        expect(Either.isRight(merged)).toBe(true);
+        const expected = JSON.parse(JSON.stringify(Either.getOrThrow(merged)));
+        expect(ended.summary).toEqual(expected);
+        if (exactOrder) expect(JSON.stringify(ended.summary)).toBe(JSON.stringify(expected));
+        // The shards' reports come back from PostgreSQL's jsonb with their keys reordered, so no result
+        // rebuilt from its row is the same text there: the merged report stays whole, correct, only larger.
+        const [row] = yield* tableRows(location, "select summary_json from evals");
+        if (exactOrder) expect(String(row?.summary_json).split(OUTPUT)).toHaveLength(1);
+      })
   );
 });

@@ -30,7 +30,8 @@ export const run = Command.make(
     noStdin: flag("no-stdin", "do not read piped standard input"),
     continueFrom: optional(
       Options.text("continue"),
-      "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns"
+      "continue the conversation of this run (id or unique prefix): its prompts and answers become prior turns; " +
+        "with no prompt given, a value that names no run is the prompt, continuing the latest run"
     ),
     continueLatest: flag("c", "continue the conversation of the latest run, of any consortium"),
     stream: Options.boolean("stream", { negationNames: ["no-stream"] }).pipe(

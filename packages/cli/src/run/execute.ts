@@ -11,9 +11,10 @@ import { printRunEstimate } from "../cost/executeEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, storeModule } from "../lazy.js";
+import { detectStreams } from "../terminal.js";
 import { checkWritable, writeOutput } from "../writeOutput.js";
 import { adHocData, type ConsortiumFlags, checkConsortiumData, loadWithFlags } from "./consortiumFromFlags.js";
-import { resolveContinuation } from "./conversation.js";
+import { continueWithValue, resolveContinuation } from "./conversation.js";
 import { formatResult } from "./output.js";
 import { makeProgress } from "./progress.js";
 import { combinePrompt, readStdin } from "./prompt.js";
@@ -59,11 +60,8 @@ const loadConfig = (target: Target, flags: RunFlags) =>
     return budgeted.right;
   });
 
-/** The argument and piped standard input; undefined when there is neither. */
-const readPrompt = (argument: string | undefined, flags: RunFlags) =>
-  Effect.map(flags.noStdin ? Effect.succeed(undefined) : Effect.promise(() => readStdin()), (piped) =>
-    combinePrompt(argument, piped)
-  );
+/** Piped standard input, unless --no-stdin. */
+const readPiped = (flags: RunFlags) => (flags.noStdin ? Effect.succeed(undefined) : Effect.promise(() => readStdin()));
 
 /** SQLite (a native addon) is loaded only when the run is recorded. */
 const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
@@ -123,21 +121,25 @@ const interruptedLine = (runId: string | undefined, noLog: boolean): string =>
       ? `interrupted: run ${runId} not recorded (--no-log)`
       : `interrupted: run ${runId} stored as interrupted`;
 
-const continuationOf = (flags: RunFlags) =>
+/** The earlier turns to continue, and the prompt when --continue's value turned out to be it. */
+const continuationOf = (flags: RunFlags, promptGiven: boolean) =>
   flags.continueFrom !== undefined
-    ? resolveContinuation({ id: flags.continueFrom }, flags.db)
-    : flags.continueLatest === true
-      ? resolveContinuation("latest", flags.db)
-      : Effect.succeed(undefined);
+    ? continueWithValue(flags.continueFrom, promptGiven, flags.db)
+    : Effect.map(
+        flags.continueLatest === true ? resolveContinuation("latest", flags.db) : Effect.succeed(undefined),
+        (continuation) => ({ continuation, prompt: undefined })
+      );
 
 export const executeRun = (flags: RunFlags) =>
   Effect.gen(function* () {
     const target = chooseTarget(flags.positional, flags, process.cwd());
     if (target instanceof UsageError) return yield* target;
     const config = yield* loadConfig(target, flags);
-    const prompt = yield* readPrompt(target.prompt, flags);
+    const piped = yield* readPiped(flags);
     // before any key is looked at or any request made; without a prompt, for one of the default size
-    if (flags.estimate === true) return yield* printRunEstimate(config, prompt);
+    if (flags.estimate === true) return yield* printRunEstimate(config, combinePrompt(target.prompt, piped));
+    const continued = yield* continuationOf(flags, target.prompt !== undefined || piped !== undefined);
+    const prompt = combinePrompt(target.prompt ?? continued.prompt, piped);
     if (prompt === undefined) {
       return yield* new UsageError({ message: "no prompt: give it as an argument or pipe it on standard input" });
     }
@@ -145,8 +147,9 @@ export const executeRun = (flags: RunFlags) =>
     // the store's `git status` for the run's file starts now, while the store and the SDKs load
     const source = config.source;
     if (!flags.noLog && source !== undefined) yield* Effect.map(storeModule, (store) => store.prefetchGitInfo(source));
+    const streams = detectStreams();
     const progress = process.stderr.isTTY
-      ? makeProgress((text) => process.stderr.write(text), !process.env.NO_COLOR)
+      ? makeProgress((text) => process.stderr.write(text), { colors: streams.stderrColors, live: streams.stderrLive })
       : undefined;
     const streamed = streamsAnswer(flags)
       ? answerOnStdout((text, done) =>
@@ -170,9 +173,8 @@ export const executeRun = (flags: RunFlags) =>
       if (runId === undefined && event._tag === "RunStarted") runId = event.runId;
       show?.(event);
     });
-    const continuation = yield* continuationOf(flags);
     const result = yield* runConsortium(config, prompt, {
-      ...continuation,
+      ...continued.continuation,
       ...(streamed === undefined ? {} : { streamSynthesis: true })
     }).pipe(
       Effect.provide(Layer.mergeAll(liveClient(config), logLayer(flags), events)),

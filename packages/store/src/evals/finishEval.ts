@@ -4,6 +4,7 @@ import type { Selectable } from "kysely";
 import type { EvalShardsTable, StoredEvalStatus } from "../Database.js";
 import type { Db } from "../Db.js";
 import { parseJson } from "../rows.js";
+import { factorReport } from "./reportResults.js";
 
 // An eval run as N shard processes (one per CI job, say) is one eval: it ends when its last shard
 // ends, and only then does it get a status and a report, those of all its shards together (a pass
@@ -61,6 +62,29 @@ const endedAlone = (shards: ReadonlyArray<Shard>): { readonly status: Ended; rea
   return { status, summary: shards.length === 1 ? (shards[0]?.summary_json ?? null) : null };
 };
 
+const referToResults = async (db: Db, evalId: string, report: string): Promise<string> => {
+  const rows = await db
+    .selectFrom("eval_results")
+    .select([
+      "case_id",
+      "target",
+      "passed",
+      "status",
+      "output",
+      "assertions_json",
+      "latency_ms",
+      "input_tokens",
+      "output_tokens",
+      "confidence",
+      "cost_usd",
+      "error"
+    ])
+    .where("eval_id", "=", evalId)
+    .orderBy("id")
+    .execute();
+  return JSON.stringify(factorReport(JSON.parse(report), rows));
+};
+
 /** Whether other shards may still join: false for an eval whose id its only shard made up. */
 const joinable = async (db: Db, evalId: string): Promise<boolean> => {
   const row = await db.selectFrom("evals").select("config_json").where("id", "=", evalId).executeTakeFirst();
@@ -83,7 +107,11 @@ export const finishEvalIfComplete = async (db: Db, evalId: string, soleReport?: 
   if (shards.length === 0 || shards.some((shard) => shard.status === "running")) return;
   const missing = missingShards(shards).length > 0;
   if (missing && (await joinable(db, evalId))) return;
-  const { status, summary } = missing ? endedAlone(shards) : combineShards(shards, soleReport);
+  const { status, summary: combined } = missing ? endedAlone(shards) : combineShards(shards, soleReport);
+  // A report merged from shards refers to its case results' rows as an eval run whole does (where the
+  // backend keeps JSON keys in order: from jsonb the shards' reports come back reordered, and a result
+  // is referred to only when its row gives back the same text, so there it stays whole).
+  const summary = combined === null || shards.length === 1 ? combined : await referToResults(db, evalId, combined);
   const endedAt = shards
     .map((shard) => shard.ended_at)
     .filter((time): time is string => time !== null)

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeFolder } from "@consortium/config/makeFolder";
@@ -143,9 +143,10 @@ const cannotMakeShm = (cause: unknown): boolean => {
 /**
  * A WAL database is read through its -shm, which even a read-only connection creates when it is not
  * there: in a folder this process cannot write (and the last writer, closing, removed it), reading
- * fails. Then, if no -wal is there either, every commit is in the file itself and the file is read as
- * immutable, without -shm or locks. Should a writer open it meanwhile, its commits wait in its own -wal
- * until a checkpoint, so a command reading for a moment sees the history as it was when it started.
+ * fails. Then, if no -wal with anything in it is there either, every commit is in the file itself and
+ * the file is read as immutable, without -shm or locks. Should a writer open it meanwhile, its commits
+ * wait in its own -wal until a checkpoint, so a command reading for a moment sees the history as it
+ * was when it started.
  */
 const readable = (sqlite: BetterSqlite3.Database, path: string): BetterSqlite3.Database => {
   try {
@@ -153,8 +154,17 @@ const readable = (sqlite: BetterSqlite3.Database, path: string): BetterSqlite3.D
     return sqlite;
   } catch (cause) {
     sqlite.close();
-    if (!cannotMakeShm(cause) || existsSync(`${path}-wal`)) throw cause;
+    if (!cannotMakeShm(cause) || walHoldsCommits(path)) throw cause;
     return readAsImmutable(path);
+  }
+};
+
+/** A -wal with anything in it may hold commits the file does not; an empty one (a writer's failed open left it) holds none. */
+const walHoldsCommits = (path: string): boolean => {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
   }
 };
 
