@@ -162,6 +162,10 @@ describe("sharded evals", () => {
     expect(notReport.stderr.split("\n")[0]).toBe(`--merge: ${suite} is not an eval's JSON report (consortium eval -o)`);
     const withShard = await consortium(["eval", "--merge", one, "--shard", "1/2"]);
     expect(withShard.code).toBe(2);
+    // merging reads the reports alone: a database named beside it would be silently unused
+    const withDb = await consortium(["eval", "--merge", one, "--db", join(dir, "unused.db")]);
+    expect(withDb.code).toBe(2);
+    expect(withDb.stderr.split("\n")[0]).toBe("--merge combines finished reports; it does not take --db");
     // a CI matrix whose other job never uploaded its report: no merged report passes for the whole suite
     const alone = await consortium(["eval", "--merge", one, "-o", join(dir, "alone.json")]);
     expect(alone.code).toBe(2);

@@ -49,6 +49,13 @@ describe("--html", () => {
     expectSelfContained(page);
     expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(page).toContain("<strong>Canberra</strong>");
+
+    // with --json too, the page is written and the JSON still printed, for a run and for an eval
+    const both = join(ws.dir, "run-and-json.html");
+    const shownBoth = await cli(["show", runId, "--html", both, "--json"]);
+    expect(shownBoth.code, shownBoth.stderr).toBe(0);
+    expect(JSON.parse(shownBoth.stdout).runId).toBe(runId);
+    expect(readFileSync(both, "utf8")).toBe(page);
   });
 
   it("eval --html writes the cases × targets report", async () => {
@@ -75,6 +82,9 @@ describe("--html", () => {
     expectSelfContained(storedPage);
     expect(storedPage).toMatch(/data-case="capital" data-target="openai\/evil" data-pass="false"/);
     expect(storedPage).not.toContain(HOSTILE);
+    const shownBoth = await cli(["show", stored.id, "--html", join(ws.dir, "stored-and-json.html"), "--json"]);
+    expect(shownBoth.code, shownBoth.stderr).toBe(0);
+    expect(JSON.parse(shownBoth.stdout).id).toBe(stored.id);
   });
 
   it("an unwritable --html path is exit 2 with the reason", async () => {

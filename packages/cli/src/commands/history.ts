@@ -95,18 +95,30 @@ export const show = Command.make(
     withStore(db, (module, store) =>
       store.getRun(id).pipe(
         Effect.flatMap((run) => {
-          if (html !== undefined) return writeHtml(html, (view) => view.runReportHtml(run));
-          return json ? printJson(module.runJson(run)) : Console.log(safeText(module.formatRun(run)));
+          const shown = json ? printJson(module.runJson(run)) : Console.log(safeText(module.formatRun(run)));
+          // the page is for a CI artifact; --json beside it still asks for the JSON on stdout
+          if (html !== undefined)
+            return Effect.zipRight(
+              writeHtml(html, (view) => view.runReportHtml(run)),
+              json ? shown : Effect.void
+            );
+          return shown;
         }),
         // not a run: perhaps an eval; if neither, the run's "no run with id" stands
         Effect.catchTag("RunNotFound", (notFound) =>
           store.getEval(id).pipe(
             Effect.catchTag("EvalNotFound", () => Effect.fail(notFound)),
             Effect.flatMap((stored) => {
-              if (html !== undefined) return writeHtml(html, (view) => view.storedEvalReportHtml(stored));
-              return json
+              const shown = json
                 ? printJson(stored)
                 : Effect.flatMap(evalsReport, (report) => Console.log(safeText(report.formatEval(stored))));
+              if (html !== undefined) {
+                return Effect.zipRight(
+                  writeHtml(html, (view) => view.storedEvalReportHtml(stored)),
+                  json ? shown : Effect.void
+                );
+              }
+              return shown;
             })
           )
         )

@@ -20,7 +20,8 @@ const RUN_ONLY: ReadonlyArray<readonly [keyof Omit<EvalFlags, "suite">, string]>
   ["maxCost", "--max-cost"],
   ["estimate", "--estimate"],
   ["repeat", "--repeat"],
-  ["allowOutside", "--allow-outside"]
+  ["allowOutside", "--allow-outside"],
+  ["db", "--db"]
 ];
 
 const readReport = (file: string) =>
