@@ -12,7 +12,9 @@ export const withCost = (tokens: Tokens, price: ModelPrice | undefined): Usage =
   costUsd: tokens.inputTokens === 0 && tokens.outputTokens === 0 ? 0 : costOf(tokens, price)
 });
 
-const addCost = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : addUsd(a, b));
+/** A sum of costs where null is an unpriced part: the priced parts summed, null only if none was. */
+export const addCost = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : addUsd(a, b);
 
 const addOptional = (a: number | undefined, b: number | undefined): number => (a ?? 0) + (b ?? 0);
 

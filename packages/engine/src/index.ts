@@ -38,7 +38,7 @@ export {
   turnsOf,
   withHistory
 } from "./conversation.js";
-export { addUsage, priceFor, runUsage, sumUsage, withCost } from "./cost.js";
+export { addCost, addUsage, priceFor, runUsage, sumUsage, withCost } from "./cost.js";
 export { describeEvent } from "./describeEvent.js";
 export {
   addCalls,

@@ -90,7 +90,7 @@ describe("eval cost and budget", () => {
     expect(report.targets[0]?.costUsd).toBeCloseTo(0.41, 12);
   });
 
-  it("has no case cost when its judge's model has no price, rather than the answer's cost alone", async () => {
+  it("counts the answer's cost as a lower bound when its judge's model has no price", async () => {
     fake.script("judge-y", { text: "<reason>ok</reason><verdict>pass</verdict>", usage: { input: 10, output: 20 } });
     const file = suiteFile("judge: openai/judge-y");
     writeFileSync(
@@ -102,8 +102,10 @@ describe("eval cost and budget", () => {
     );
     const suite = await Effect.runPromise(loadSuite(file));
     const report = await Effect.runPromise(runSuite(suite, { env, concurrency: 1 }).pipe(Effect.provide(services())));
-    expect(report.cases[0]?.results[0]?.costUsd).toBeNull();
-    expect(report.targets[0]?.costUsd).toBeNull();
+    expect(report.cases[0]?.results[0]).toMatchObject({ costUsd: 0.1, costComplete: false });
+    expect(report.cases[1]?.results[0]).toMatchObject({ costUsd: 0.1, costComplete: true });
+    expect(report.targets[0]?.costUsd).toBeCloseTo(0.4, 12);
+    expect(report.targets[0]?.costComplete).toBe(false);
   });
 
   it("stops at its budget: the cases it could not afford are skipped, and the eval fails", async () => {

@@ -38,6 +38,7 @@ const answered = (output: string): TargetOutcome => ({
   latencyMs: 10,
   usage: { inputTokens: 1, outputTokens: 1 },
   costUsd: null,
+  costComplete: false,
   runId: null,
   status: "completed",
   error: null

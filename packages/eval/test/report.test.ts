@@ -51,7 +51,7 @@ describe("summaries", () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
   });
 
-  it("a target's summary: pass rate, mean confidence, latencies, tokens, cost only when all known", () => {
+  it("a target's summary: pass rate, mean confidence, latencies, tokens, and a cost marked incomplete when a part is unpriced", () => {
     const [research, single] = mixed.targets;
     expect(research).toMatchObject({ passed: 2, total: 2, passRate: 1, meetsThreshold: true, latencyP95Ms: 4000 });
     expect(research?.meanConfidence).toBeCloseTo(0.8);
@@ -64,13 +64,28 @@ describe("summaries", () => {
       1
     );
     expect(priced.costUsd).toBeCloseTo(0.03);
+    expect(priced.costComplete).toBe(true);
     const unpriced = summarizeTarget(
       "x",
       "model",
-      [result({ target: "x", costUsd: 0.01 }), result({ target: "x" })],
+      [
+        result({ target: "x", costUsd: 0.01 }),
+        result({ target: "x" }),
+        result({ target: "x", costUsd: 0.02, costComplete: false })
+      ],
       1
     );
-    expect(unpriced.costUsd).toBeNull();
+    expect(unpriced).toMatchObject({ costUsd: 0.03, costComplete: false, costPerCaseUsd: 0.01 });
+  });
+
+  it("shows a lower bound as one in the table, the Markdown and the JUnit properties", () => {
+    const bound = report(
+      [{ id: "one", prompt: "p", results: [result({ target: "x", costUsd: 0.0046, costComplete: false })] }],
+      [{ target: "x", kind: "model" }]
+    );
+    expect(renderTable(bound, { color: false })).toMatch(/≥\$0\.0046\s+≥\$0\.0046/);
+    expect(renderMarkdown(bound)).toContain("| ≥$0.0046 | ≥$0.0046 |");
+    expect(renderJunit(bound)).toContain('<property name="costComplete" value="false"/>');
   });
 
   it("9 of 10 meets a 0.9 threshold despite float arithmetic", () => {
@@ -114,7 +129,7 @@ describe("renderTable", () => {
     const header = lines.find((line) => line.startsWith("target"));
     expect(header).toMatch(/passed\s+rate\s+confidence\s+p50\s+p95\s+tokens in\/out\s+cost/);
     expect(lines.find((line) => line.startsWith("research"))).toMatch(
-      /research\s+consortium\s+2\/2\s+100\.0%\s+0\.80\s+2\.0s\s+4\.0s\s+20\/10\s+-\s+-\s+ok/
+      /research\s+consortium\s+2\/2\s+100\.0%\s+0\.80\s+2\.0s\s+4\.0s\s+20\/10\s+no price\s+no price\s+ok/
     );
     expect(lines.find((line) => line.startsWith("gpt-4.1-mini"))).toMatch(/1\/2\s+50\.0%\s+-.*BELOW THRESHOLD/);
   });

@@ -248,6 +248,7 @@ export const evalReport = (): EvalReport => {
     costUsd: 0.003,
     costPerCaseUsd: 0.001,
     costPerPassUsd: passed === 0 ? null : 0.003 / passed,
+    costComplete: true,
     errors: 0,
     skipped: 0
   });

@@ -8,4 +8,4 @@ export { logLine, stderrLogger } from "./logLine.js";
 export { formatConfidence, formatCount, formatRate } from "./numbers.js";
 export { alignColumns } from "./table.js";
 export { iso } from "./time.js";
-export { formatCost, formatUsd } from "./usd.js";
+export { formatCost, formatCostBound, formatUsd } from "./usd.js";

@@ -10,3 +10,10 @@ export const formatUsd = (usd: number, options: { readonly aligned?: boolean } =
 
 /** A measured cost in a report column: `-` when unknown (a model without a price). */
 export const formatCost = (usd: number | null): string => (usd === null ? "-" : formatUsd(usd, { aligned: true }));
+
+/**
+ * A cost some calls of which had no price: the priced part is a lower bound and says so (`≥$0.0046`),
+ * rather than a `-` that hides what is known; nothing priced at all says that.
+ */
+export const formatCostBound = (usd: number | null, complete: boolean): string =>
+  complete ? formatCost(usd) : usd === null ? "no price" : `≥${formatCost(usd)}`;

@@ -1,4 +1,5 @@
-import { addUsd, type ModelRef } from "@consortium/config";
+import type { ModelRef } from "@consortium/config";
+import { addCost } from "@consortium/engine";
 import type { LlmResponse } from "@consortium/providers";
 import { Effect } from "effect";
 import { addTokens, NO_TOKENS } from "../report/tokens.js";
@@ -22,8 +23,10 @@ export type JudgeReply = LlmResponse & { readonly costUsd?: number | null };
 export interface Judged {
   readonly results: ReadonlyArray<AssertionResult>;
   readonly judgeUsage: TokenUsage;
-  /** What the judge calls cost together; null when one of them used tokens at no known price. */
+  /** What the priced judge calls cost together; null when none was priced. */
   readonly judgeCostUsd: number | null;
+  /** False when a judge call used tokens at no known price: judgeCostUsd is then a lower bound. */
+  readonly judgeCostComplete: boolean;
 }
 
 const costOfReply = (reply: JudgeReply): number | null =>
@@ -38,6 +41,7 @@ export const evaluateAssertions = <R>(
     const results: Array<AssertionResult> = [];
     let judgeUsage = NO_TOKENS;
     let judgeCostUsd: number | null = 0;
+    let judgeCostComplete = true;
     // One at a time, in the order written: judge calls then start in a fixed order, which keeps the
     // cassette's occurrence numbers stable between a recording and its replay.
     for (const assertion of assertions) {
@@ -50,7 +54,8 @@ export const evaluateAssertions = <R>(
         Effect.map((response) => {
           judgeUsage = addTokens(judgeUsage, response.usage);
           const cost = costOfReply(response);
-          judgeCostUsd = judgeCostUsd === null || cost === null ? null : addUsd(judgeCostUsd, cost);
+          judgeCostUsd = addCost(judgeCostUsd, cost);
+          judgeCostComplete &&= cost !== null;
           return parseVerdict(response.text);
         }),
         Effect.catchAll((reason) =>
@@ -59,5 +64,5 @@ export const evaluateAssertions = <R>(
       );
       results.push(toResult(assertion, outcome));
     }
-    return { results, judgeUsage, judgeCostUsd };
+    return { results, judgeUsage, judgeCostUsd, judgeCostComplete };
   });

@@ -57,10 +57,11 @@ export const compareWithMembers = (
     won,
     lost,
     tied,
-    consortiumCostPerCaseUsd: consortium.costPerCaseUsd,
-    memberCostPerCaseUsd: best.costPerCaseUsd,
-    consortiumCostPerPassUsd: consortium.costPerPassUsd,
-    memberCostPerPassUsd: best.costPerPassUsd,
+    // a lower bound set beside a cost would compare unlike things: an incomplete side shows none
+    consortiumCostPerCaseUsd: consortium.costComplete ? consortium.costPerCaseUsd : null,
+    memberCostPerCaseUsd: best.costComplete ? best.costPerCaseUsd : null,
+    consortiumCostPerPassUsd: consortium.costComplete ? consortium.costPerPassUsd : null,
+    memberCostPerPassUsd: best.costComplete ? best.costPerPassUsd : null,
     latencyP50Ratio: best.latencyP50Ms === 0 ? null : consortium.latencyP50Ms / best.latencyP50Ms
   };
 };

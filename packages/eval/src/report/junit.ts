@@ -75,7 +75,8 @@ export const renderJunit = (report: EvalReport): string => {
       ["meanConfidence", target.meanConfidence === null ? "" : String(target.meanConfidence)],
       ["costUsd", target.costUsd === null ? "" : String(target.costUsd)],
       ["costPerCaseUsd", target.costPerCaseUsd === null ? "" : String(target.costPerCaseUsd)],
-      ["costPerPassUsd", target.costPerPassUsd === null ? "" : String(target.costPerPassUsd)]
+      ["costPerPassUsd", target.costPerPassUsd === null ? "" : String(target.costPerPassUsd)],
+      ["costComplete", String(target.costComplete)]
     ]
       .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
       .join("\n");

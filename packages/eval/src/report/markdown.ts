@@ -1,4 +1,4 @@
-import { formatConfidence, formatCost, formatDuration, formatRate, safeText } from "@consortium/engine";
+import { formatConfidence, formatCostBound, formatDuration, formatRate, safeText } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
@@ -50,7 +50,7 @@ export const renderMarkdown = (report: EvalReport): string => {
       (target) =>
         `| ${cell(target.target)} | ${target.kind} | ${target.passed}/${target.total} | ${formatRate(target.passRate)} | ` +
         `${formatConfidence(target.meanConfidence)} | ${formatDuration(target.latencyP50Ms)} | ${formatDuration(target.latencyP95Ms)} | ` +
-        `${formatTokens(target.usage)} | ${formatCost(target.costUsd)} | ${formatCost(target.costPerCaseUsd)} | ` +
+        `${formatTokens(target.usage)} | ${formatCostBound(target.costUsd, target.costComplete)} | ${formatCostBound(target.costPerCaseUsd, target.costComplete)} | ` +
         `${target.meetsThreshold && target.skipped === 0 ? "✅" : "❌"} |`
     )
   ];

@@ -1,4 +1,5 @@
-import { addUsd, roundUsd } from "@consortium/config";
+import { roundUsd } from "@consortium/config";
+import { addCost } from "@consortium/engine";
 import { addTokens, NO_TOKENS } from "./tokens.js";
 import type { CaseTargetResult, TargetSummary } from "./types.js";
 
@@ -9,6 +10,10 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 };
+
+/** A case's cost is whole when flagged so (or, in a report older than the flag, when it is a number). */
+export const costIsComplete = (result: Pick<CaseTargetResult, "costUsd" | "costComplete">): boolean =>
+  result.costComplete !== false && result.costUsd !== null;
 
 /** A pass rate meets the threshold up to float noise: 9 of 10 meets 0.9. */
 export const meetsThreshold = (passed: number, total: number, threshold: number): boolean =>
@@ -23,11 +28,8 @@ export const summarizeTarget = (
   const passed = results.filter((result) => result.pass).length;
   const confidences = results.flatMap((result) => (result.confidence === null ? [] : [result.confidence]));
   const latencies = results.map((result) => result.latencyMs);
-  const costs = results.map((result) => result.costUsd);
-  const costUsd =
-    results.length > 0 && costs.every((cost) => cost !== null)
-      ? costs.reduce<number>((sum, cost) => addUsd(sum, cost ?? 0), 0)
-      : null;
+  // an unpriced call leaves the priced rest as a lower bound, as a run's cost does
+  const costUsd = results.map((result) => result.costUsd).reduce<number | null>(addCost, null);
   const ran = results.filter((result) => result.skipped !== true).length;
   return {
     target,
@@ -43,6 +45,7 @@ export const summarizeTarget = (
     usage: results.map((result) => result.usage).reduce(addTokens, NO_TOKENS),
     judgeUsage: results.map((result) => result.judgeUsage).reduce(addTokens, NO_TOKENS),
     costUsd,
+    costComplete: results.every(costIsComplete),
     costPerCaseUsd: costUsd === null || ran === 0 ? null : roundUsd(costUsd / ran),
     costPerPassUsd: costUsd === null || passed === 0 ? null : roundUsd(costUsd / passed),
     errors: results.filter((result) => result.error !== null && result.skipped !== true).length,

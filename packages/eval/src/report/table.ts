@@ -1,4 +1,4 @@
-import { alignColumns, ansi, formatConfidence, formatCost, formatDuration, formatRate } from "@consortium/engine";
+import { alignColumns, ansi, formatConfidence, formatCostBound, formatDuration, formatRate } from "@consortium/engine";
 import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
@@ -49,8 +49,8 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
     formatDuration(target.latencyP50Ms),
     formatDuration(target.latencyP95Ms),
     formatTokens(target.usage),
-    formatCost(target.costUsd),
-    formatCost(target.costPerCaseUsd),
+    formatCostBound(target.costUsd, target.costComplete),
+    formatCostBound(target.costPerCaseUsd, target.costComplete),
     target.meetsThreshold ? (target.skipped > 0 ? `${target.skipped} SKIPPED` : "ok") : "BELOW THRESHOLD"
   ]);
   const padded = alignColumns([header, ...rows]);

@@ -25,7 +25,13 @@ export interface CaseTargetResult {
   readonly usage: TokenUsage;
   /** Judge calls of llm-rubric assertions, kept apart from the target's own tokens. */
   readonly judgeUsage: TokenUsage;
+  /** The priced calls' cost, the judges' included; null when none was priced (or not known). */
   readonly costUsd: number | null;
+  /**
+   * False when some call of the case had no price: costUsd is then the priced part, a lower bound.
+   * Absent (reports written before the flag) means complete when costUsd is a number.
+   */
+  readonly costComplete?: boolean;
   /** The consortium run's id (in the run log / database); null for single-model targets. */
   readonly runId: string | null;
   /** The consortium run's status, or "completed" / "failed" for a single call. */
@@ -57,9 +63,11 @@ export interface TargetSummary {
   readonly latencyP95Ms: number;
   readonly usage: TokenUsage;
   readonly judgeUsage: TokenUsage;
-  /** Sum over cases; null unless every case's cost is known. */
+  /** Sum over cases of their priced part; null when no case had one. */
   readonly costUsd: number | null;
-  /** costUsd over the cases run (skipped ones cost nothing); null when the cost is unknown or nothing ran. */
+  /** False when some call had no price: costUsd and the per-case and per-pass costs are lower bounds. */
+  readonly costComplete: boolean;
+  /** costUsd over the cases run (skipped ones cost nothing); null when no cost is known or nothing ran. */
   readonly costPerCaseUsd: number | null;
   /** costUsd over the cases passed; null when unknown or none passed. */
   readonly costPerPassUsd: number | null;

@@ -87,8 +87,8 @@ const consortiumOutcome = (
         confidence: synthesis?.confidence ?? null,
         latencyMs: result.durationMs,
         usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
-        // a lower bound is not the cost: a case with an unpriced call has no cost
-        costUsd: result.usage.costComplete ? result.usage.costUsd : null,
+        costUsd: result.usage.costUsd,
+        costComplete: result.usage.costComplete,
         runId: result.runId,
         status: result.status,
         error: result.status === "failed" ? (result.error ?? "the run failed") : null,
@@ -131,6 +131,7 @@ export const engineExecutors = (suite: SuiteConfig): Effect.Effect<Executors<Llm
           latencyMs: outcome.latencyMs,
           usage: { inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens },
           costUsd: outcome.usage.costUsd,
+          costComplete: outcome.usage.costUsd !== null,
           runId: null,
           status: outcome.error === null ? "completed" : "failed",
           error: outcome.error === null ? null : `${outcome.error.type}: ${outcome.error.message}`,

@@ -1,5 +1,5 @@
-import { addUsd, type SuiteTarget } from "@consortium/config";
-import { iso } from "@consortium/engine";
+import type { SuiteTarget } from "@consortium/config";
+import { addCost, iso } from "@consortium/engine";
 import { Cause, Clock, Effect, Exit } from "effect";
 import { evaluateAssertions, type Judge } from "../assertions/evaluate.js";
 import { withCallScope } from "../callScope.js";
@@ -56,6 +56,7 @@ const runOnce = <R>(
     usage: NO_TOKENS,
     judgeUsage: NO_TOKENS,
     costUsd: 0,
+    costComplete: true,
     runId: null,
     status: "skipped",
     error: `not run: ${reason}`,
@@ -64,46 +65,53 @@ const runOnce = <R>(
   });
   const run = Effect.gen(function* () {
     const outcome = yield* containFailures(executors.runTarget(target, suiteCase.prompt, seedFor(scopeId, label)));
-    const unjudged = { outcome, results: [], judgeUsage: NO_TOKENS, judgeCostUsd: 0 };
+    const unjudged = { outcome, results: [], judgeUsage: NO_TOKENS, judgeCostUsd: 0, judgeCostComplete: true };
     if (outcome.refusedByBudget !== undefined) return unjudged;
     if (outcome.output === null) return unjudged;
-    const { results, judgeUsage, judgeCostUsd } = yield* evaluateAssertions(
+    const { results, judgeUsage, judgeCostUsd, judgeCostComplete } = yield* evaluateAssertions(
       planned.assertions,
       {
         output: outcome.output,
         confidence: outcome.confidence ?? undefined,
         latencyMs: outcome.latencyMs,
-        costUsd: outcome.costUsd
+        // a lower bound cannot show a cost is under a limit
+        costUsd: outcome.costComplete ? outcome.costUsd : null
       },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
-    return { outcome, results, judgeUsage, judgeCostUsd };
+    return { outcome, results, judgeUsage, judgeCostUsd, judgeCostComplete };
   });
   // The scope attributes every model call below (members, arbiter, judges) to this case and target.
   const attempt = withCallScope(scopeId, label, run).pipe(
-    Effect.map(({ value: { outcome, results, judgeUsage, judgeCostUsd }, replayMisses }): CaseTargetResult => {
-      if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
-      const error =
-        replayMisses.length > 0
-          ? replayMisses.join("; ")
-          : (outcome.error ?? (outcome.output === null ? "the target produced no answer" : null));
-      return {
-        target: label,
-        pass: error === null && results.every((result) => result.pass),
-        output: outcome.output ?? "",
-        confidence: outcome.confidence,
-        latencyMs: outcome.latencyMs,
-        usage: outcome.usage,
-        judgeUsage,
-        // the case's cost includes its grading; unknown if either part is
-        costUsd: outcome.costUsd === null || judgeCostUsd === null ? null : addUsd(outcome.costUsd, judgeCostUsd),
-        runId: outcome.runId,
-        status: outcome.status,
-        error,
-        replayMisses,
-        assertions: results
-      };
-    })
+    Effect.map(
+      ({
+        value: { outcome, results, judgeUsage, judgeCostUsd, judgeCostComplete },
+        replayMisses
+      }): CaseTargetResult => {
+        if (outcome.refusedByBudget !== undefined && replayMisses.length === 0) return skipped(outcome.refusedByBudget);
+        const error =
+          replayMisses.length > 0
+            ? replayMisses.join("; ")
+            : (outcome.error ?? (outcome.output === null ? "the target produced no answer" : null));
+        return {
+          target: label,
+          pass: error === null && results.every((result) => result.pass),
+          output: outcome.output ?? "",
+          confidence: outcome.confidence,
+          latencyMs: outcome.latencyMs,
+          usage: outcome.usage,
+          judgeUsage,
+          // the case's cost includes its grading; an unpriced part leaves the priced rest as a lower bound
+          costUsd: addCost(outcome.costUsd, judgeCostUsd),
+          costComplete: outcome.costComplete && judgeCostComplete,
+          runId: outcome.runId,
+          status: outcome.status,
+          error,
+          replayMisses,
+          assertions: results
+        };
+      }
+    )
   );
   return executors.budgetStop === undefined
     ? attempt

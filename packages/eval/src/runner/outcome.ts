@@ -8,7 +8,10 @@ export interface TargetOutcome {
   readonly confidence: number | null;
   readonly latencyMs: number;
   readonly usage: TokenUsage;
+  /** The priced calls' cost; null when no call had a price. */
   readonly costUsd: number | null;
+  /** False when some call had no price: costUsd is then a lower bound. */
+  readonly costComplete: boolean;
   readonly runId: string | null;
   readonly status: string;
   readonly error: string | null;
@@ -22,6 +25,7 @@ export const failedOutcome = (error: string, latencyMs = 0): TargetOutcome => ({
   latencyMs,
   usage: NO_TOKENS,
   costUsd: null,
+  costComplete: false,
   runId: null,
   status: "failed",
   error

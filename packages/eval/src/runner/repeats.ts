@@ -1,5 +1,5 @@
-import { addUsd } from "@consortium/config";
-import { percentile } from "../report/summarize.js";
+import { addCost } from "@consortium/engine";
+import { costIsComplete, percentile } from "../report/summarize.js";
 import { addTokens } from "../report/tokens.js";
 import type { CaseTargetResult } from "../report/types.js";
 
@@ -14,7 +14,6 @@ export const combineRepeats = (runs: ReadonlyArray<CaseTargetResult>, caseThresh
   const passed = ran.filter((run) => run.pass).length;
   const share = passed / runs.length;
   const replayMisses = runs.flatMap((run) => run.replayMisses);
-  const costs = runs.map((run) => run.costUsd);
   // a failed run is one of the repeats that did not pass; the case errs only when nothing answered
   const answered = ran.find((run) => run.error === null);
   return {
@@ -26,9 +25,8 @@ export const combineRepeats = (runs: ReadonlyArray<CaseTargetResult>, caseThresh
     ),
     usage: runs.map((run) => run.usage).reduce(addTokens),
     judgeUsage: runs.map((run) => run.judgeUsage).reduce(addTokens),
-    costUsd: costs.every((cost) => cost !== null)
-      ? costs.reduce<number>((sum, cost) => addUsd(sum, cost ?? 0), 0)
-      : null,
+    costUsd: runs.map((run) => run.costUsd).reduce<number | null>(addCost, null),
+    costComplete: runs.every(costIsComplete),
     error: replayMisses.length > 0 ? replayMisses.join("; ") : answered === undefined ? first.error : null,
     replayMisses,
     repeats: { runs: runs.length, passed, share }
