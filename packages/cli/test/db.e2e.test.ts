@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consortium, STACK_FRAME } from "./binary.js";
@@ -99,5 +99,20 @@ describe.runIf(pgEnabled)("consortium db", () => {
     expect(status.stderr.trim()).toBe(
       "database: read the schema version (postgres://someone@127.0.0.1:1/team): connect ECONNREFUSED 127.0.0.1:1"
     );
+  });
+});
+
+describe("consortium db copy onto itself", () => {
+  it("is one line and exit 2, however the file is spelled", async () => {
+    const file = join(dir, "same.db");
+    const made = await consortium(["db", "migrate", "--db", file]);
+    expect(made.code, made.stderr).toBe(0);
+    for (const to of [file, join(dir, ".", "..", basename(dir), "same.db")]) {
+      const copied = await consortium(["db", "copy", "--from", file, "--to", to], { cwd: dir });
+      expect(copied.stderr).not.toMatch(STACK_FRAME);
+      expect(copied.code).toBe(2);
+      expect(copied.stdout).toBe("");
+      expect(copied.stderr.trim()).toBe(`db copy: --from and --to are the same database (${file})`);
+    }
   });
 });

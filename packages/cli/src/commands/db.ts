@@ -1,8 +1,10 @@
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
-import { SilentExit } from "../failures.js";
+import { SilentExit, UsageError } from "../failures.js";
 import { storeModule } from "../lazy.js";
 import { db } from "./options.js";
 
@@ -41,6 +43,18 @@ const migrate = Command.make("migrate", { db }, ({ db }) =>
   })
 ).pipe(Command.withDescription("Apply pending schema migrations (under a lock: safe while others use it)."));
 
+/** A file by its real path (./, ../ and symbolic links spelled away); a URL as written. */
+const canonical = (location: string): string => {
+  if (location.includes("://")) return location;
+  try {
+    return realpathSync(location);
+  } catch {
+    return resolve(location);
+  }
+};
+
+const sameLocation = (a: string, b: string): boolean => canonical(a) === canonical(b);
+
 const copy = Command.make(
   "copy",
   {
@@ -49,7 +63,14 @@ const copy = Command.make(
   },
   ({ from, to }) =>
     Effect.gen(function* () {
-      const { copyDatabase } = yield* storeModule;
+      const { copyDatabase, displayLocation } = yield* storeModule;
+      // copying a database onto itself would report "copied 0 …" as if a history had moved
+      if (sameLocation(from, to)) {
+        return yield* new UsageError({
+          message: `db copy: --from and --to are the same database (${displayLocation(from)})`,
+          help: false
+        });
+      }
       const copied = yield* copyDatabase(from, to);
       yield* Console.log(
         `copied ${copied.runs} runs (${copied.calls} calls) and ${copied.evals} evals (${copied.results} results)` +
