@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLlm, fakeLlmEnv, startFakeLlm } from "@consortium/testkit";
@@ -61,6 +61,41 @@ describe("SIGINT", () => {
     const result = await interruptWhenBusy(["run", "crowd.yaml", "hi", "--no-log"], join(dir, "unused.db"));
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr.trim()).toMatch(/^interrupted: run \S+ not recorded \(--no-log\)$/);
+  });
+
+  it("ends an eval with one line of how far it got and the reports of what finished", async () => {
+    // -j 1: the hanging case starts only once the answered one's result is done
+    fake.script("m", (request) =>
+      JSON.stringify(request.messages).includes("quick") ? { text: "Canberra" } : { fault: { type: "hang" } }
+    );
+    writeFileSync(
+      join(dir, "two.yaml"),
+      "name: two\ntargets: [{model: openai/m}]\n" +
+        "cases:\n  - {id: a, prompt: quick, assert: [{type: contains, value: Canberra}]}\n  - {id: b, prompt: slow}\n"
+    );
+    for (const logging of [["--db", join(dir, "two.db")], ["--no-log"]]) {
+      const json = join(dir, `two${logging[0]}.json`);
+      const junit = join(dir, `two${logging[0]}.xml`);
+      const run = consortium(["eval", "two.yaml", "-j", "1", "-o", json, "--junit", junit, ...logging], {
+        cwd: dir,
+        env: fakeLlmEnv(fake),
+        whileRunning: (pid) => {
+          void whenInFlight(1).then(() => process.kill(pid, "SIGINT"));
+        }
+      });
+      const result = await run;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(result.stderr).toContain("interrupted: 1 of 2 results done\n");
+      const report = JSON.parse(readFileSync(json, "utf8"));
+      expect(report.interrupted).toEqual({ resultsPlanned: 2 });
+      expect(report.cases.map((c: { id: string }) => c.id)).toEqual(["a"]);
+      expect(existsSync(junit) && readFileSync(junit, "utf8")).toContain('<property name="interrupted" value="true"/>');
+      fake.reset();
+      fake.script("m", (request) =>
+        JSON.stringify(request.messages).includes("quick") ? { text: "Canberra" } : { fault: { type: "hang" } }
+      );
+    }
   });
 
   it("ends `consortium eval` (the spawned binary) with 130", async () => {

@@ -78,6 +78,19 @@ describe("summaries", () => {
     expect(unpriced).toMatchObject({ costUsd: 0.03, costComplete: false, costPerCaseUsd: 0.01 });
   });
 
+  it("says in the Markdown and the JUnit properties that an interrupted report holds only what finished", () => {
+    const stopped = report(
+      [{ id: "one", prompt: "p", results: [result({ target: "x" })] }],
+      [{ target: "x", kind: "model" }],
+      {
+        interrupted: { resultsPlanned: 3 }
+      }
+    );
+    expect(renderMarkdown(stopped)).toContain("⏹ interrupted: 1 of 3 results done");
+    expect(renderJunit(stopped)).toContain('<property name="interrupted" value="true"/>');
+    expect(renderJunit(mixed)).not.toContain("interrupted");
+  });
+
   it("shows a lower bound as one in the table, the Markdown and the JUnit properties", () => {
     const bound = report(
       [{ id: "one", prompt: "p", results: [result({ target: "x", costUsd: 0.0046, costComplete: false })] }],

@@ -12,6 +12,7 @@ import {
   renderJson,
   renderJunit,
   renderTable,
+  resultsDone,
   runSuite
 } from "@consortium/eval";
 import { keyVariablesOf, layerLlmClient } from "@consortium/providers";
@@ -139,6 +140,41 @@ const withProgress = (
         );
       });
 
+/** The log, also keeping the report an interrupted eval ends with (what finished before the stop). */
+const keepingInterrupted = (
+  log: Layer.Layer<EvalLog | RunLog, StoreError>,
+  kept: { report: EvalReport | undefined }
+): Layer.Layer<EvalLog | RunLog, StoreError> =>
+  Layer.flatMap(log, (context) => {
+    const inner = Context.get(context, EvalLog);
+    return Layer.succeedContext(
+      Context.add(context, EvalLog, {
+        ...inner,
+        evalEnded: (event) =>
+          Effect.zipRight(
+            Effect.sync(() => {
+              if (event.outcome === "interrupted") kept.report = event.report;
+            }),
+            inner.evalEnded(event)
+          )
+      })
+    );
+  });
+
+/**
+ * Ctrl-C: one line saying how far the eval got, and the reports asked for, of what finished (marked
+ * interrupted), so a long eval stopped by hand keeps its work. The exit code stays the interrupt's.
+ */
+const deliverInterrupted = (report: EvalReport | undefined, flags: ReportFlags) =>
+  report?.interrupted === undefined
+    ? Console.error("interrupted before any case ran: no report written")
+    : Effect.zipRight(
+        Console.error(`interrupted: ${resultsDone(report)} of ${report.interrupted.resultsPlanned} results done`),
+        writeReports(report, flags).pipe(
+          Effect.catchAll((error) => Console.error(`could not write the reports: ${error.message}`))
+        )
+      );
+
 const writeReports = (report: EvalReport, flags: ReportFlags) =>
   Effect.gen(function* () {
     if (flags.output !== undefined) yield* writeOutput(flags.output, renderJson(report));
@@ -211,6 +247,7 @@ export const executeEval = (flags: EvalFlags) =>
         `warning: --shard ${shard.index}/${shard.count} without --eval-id: the other shards cannot join this eval, so it is recorded as an error (never the whole suite); give every shard the same --eval-id (or combine their -o reports with --merge)`
       );
     }
+    const kept: { report: EvalReport | undefined } = { report: undefined };
     const unpriced = suiteUnpricedModels(suite);
     if (unpriced.length > 0) yield* Console.error(unpricedWarning(unpriced));
     const report = yield* runSuite(suite, {
@@ -224,8 +261,15 @@ export const executeEval = (flags: EvalFlags) =>
       repeat: flags.repeat,
       vsMembers: flags.vsMembers
     }).pipe(
-      Effect.provide(Layer.mergeAll(clientLayer(flags, suite, targets), withProgress(logLayer(flags), progress))),
-      Effect.ensuring(Effect.sync(() => progress?.close()))
+      Effect.provide(
+        Layer.mergeAll(
+          clientLayer(flags, suite, targets),
+          keepingInterrupted(withProgress(logLayer(flags), progress), kept)
+        )
+      ),
+      Effect.ensuring(Effect.sync(() => progress?.close())),
+      // by now the store (closed with the layer above) has the interrupted eval and what finished
+      Effect.onInterrupt(() => deliverInterrupted(kept.report, flags))
     );
     yield* deliverReport(report, flags);
   });

@@ -76,7 +76,9 @@ export const renderJunit = (report: EvalReport): string => {
       ["costUsd", target.costUsd === null ? "" : String(target.costUsd)],
       ["costPerCaseUsd", target.costPerCaseUsd === null ? "" : String(target.costPerCaseUsd)],
       ["costPerPassUsd", target.costPerPassUsd === null ? "" : String(target.costPerPassUsd)],
-      ["costComplete", String(target.costComplete)]
+      ["costComplete", String(target.costComplete)],
+      // stopped by hand: the suite holds only the cases that finished
+      ...(report.interrupted === undefined ? [] : [["interrupted", "true"]])
     ]
       .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
       .join("\n");

@@ -3,6 +3,7 @@ import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
 import { differingCases, failedResults, failureLines, formatTokens } from "./format.js";
+import { resultsDone } from "./summarize.js";
 import type { EvalReport } from "./types.js";
 
 // Markdown for a CI job page ($GITHUB_STEP_SUMMARY); also reads fine pasted into a pull request.
@@ -33,11 +34,13 @@ const inlineCode = (text: string): string => {
 export const renderMarkdown = (report: EvalReport): string => {
   const code = exitCodeFor(report);
   const verdict =
-    code === 0
-      ? "✅ every target meets the threshold"
-      : code === 1
-        ? "❌ below threshold"
-        : "❌ replay cassette mismatch";
+    report.interrupted !== undefined
+      ? `⏹ interrupted: ${resultsDone(report)} of ${report.interrupted.resultsPlanned} results done`
+      : code === 0
+        ? "✅ every target meets the threshold"
+        : code === 1
+          ? "❌ below threshold"
+          : "❌ replay cassette mismatch";
   const lines: Array<string> = [
     `### consortium eval: ${cell(report.suite)}`,
     "",

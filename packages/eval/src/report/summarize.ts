@@ -1,7 +1,7 @@
 import { roundUsd } from "@consortium/config";
 import { addCost } from "@consortium/engine";
 import { addTokens, NO_TOKENS } from "./tokens.js";
-import type { CaseTargetResult, TargetSummary } from "./types.js";
+import type { CaseTargetResult, EvalReport, TargetSummary } from "./types.js";
 
 /** Nearest-rank percentile: always one of the observed values, 0 for no values. */
 export const percentile = (values: ReadonlyArray<number>, p: number): number => {
@@ -52,3 +52,7 @@ export const summarizeTarget = (
     skipped: results.filter((result) => result.skipped === true).length
   };
 };
+
+/** How many results a report holds (an interrupted one: those that finished). */
+export const resultsDone = (report: Pick<EvalReport, "cases">): number =>
+  report.cases.reduce((sum, suiteCase) => sum + suiteCase.results.length, 0);

@@ -92,6 +92,11 @@ export interface EvalReport {
   readonly calibration?: ReadonlyArray<Calibration>;
   /** Every replay miss of the run; any one of them makes the eval exit 2 (see exitCodeFor). */
   readonly replayMisses: ReadonlyArray<string>;
+  /**
+   * The eval was stopped (Ctrl-C) with `resultsPlanned` results to run: the report holds only the
+   * ones that finished before. Absent for an eval that ran to its end.
+   */
+  readonly interrupted?: { readonly resultsPlanned: number };
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;

@@ -249,9 +249,12 @@ export const executePlan = <R>(
           yield* log.evalEnded({ evalId, outcome: outcomeOf(report), report });
           return report;
         }
-        const partial = buildReport(plan, evalId, finishedCases(plan, finished), started, ended);
         // runAll contains every failure, so only an interrupt gets here; a bug is recorded as an error.
         const outcome = Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "error";
+        const partial: EvalReport = {
+          ...buildReport(plan, evalId, finishedCases(plan, finished), started, ended),
+          interrupted: { resultsPlanned: plan.cases.length * plan.targets.length }
+        };
         yield* log.evalEnded({ evalId, outcome, report: partial });
         return yield* Effect.failCause(exit.cause);
       })
