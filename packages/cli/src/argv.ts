@@ -11,3 +11,12 @@ export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string>
     : argv.map((arg, i) =>
         arg === "--continue" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("-")) ? "-c" : arg
       );
+
+/**
+ * `consortium help [command …]`, as git and npm users type it: the parser knows only `--help`, and took
+ * `help` for an unknown command.
+ */
+export const helpWords = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const [node = "", script = "", first, ...rest] = argv;
+  return first === "help" ? [node, script, ...rest, "--help"] : argv;
+};
