@@ -27,6 +27,7 @@ import { renderSuiteEstimate } from "../cost/renderEstimate.js";
 import { ExitCode } from "../exitCode.js";
 import { RunFailed, SilentExit, UsageError } from "../failures.js";
 import { storeLayer, viewModule } from "../lazy.js";
+import { detectStreams } from "../terminal.js";
 import { checkWritable, writeOutput } from "../writeOutput.js";
 import { type EvalProgress, makeEvalProgress } from "./progress.js";
 
@@ -192,7 +193,7 @@ type ReportFlags = Pick<EvalFlags, "output" | "junit" | "html">;
 export const deliverReport = (report: EvalReport, flags: ReportFlags) =>
   Effect.gen(function* () {
     yield* writeReports(report, flags);
-    yield* Console.log(renderTable(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    yield* Console.log(renderTable(report, { color: detectStreams().stdoutColors }));
     // A miss is an error of the cassette, not a verdict: it goes where errors go, even when stdout is a file.
     for (const miss of report.replayMisses) yield* Console.error(miss);
     const code = exitCodeFor(report);
@@ -236,7 +237,8 @@ export const executeEval = (flags: EvalFlags) =>
         ? undefined
         : makeEvalProgress({
             write: (text) => process.stderr.write(text),
-            terminal: process.stderr.isTTY === true,
+            // a dumb terminal cannot redraw the bar: it gets the log's lines
+            terminal: detectStreams().stderrLive,
             now: Date.now
           });
     const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
