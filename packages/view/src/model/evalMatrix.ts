@@ -19,6 +19,8 @@ export interface CellView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** False when some call had no price: costUsd is then the priced part, a lower bound. */
+  readonly costComplete: boolean;
   readonly runId: string | null;
   readonly status: string | null;
   readonly error: string | null;
@@ -37,6 +39,8 @@ export interface TargetTotals {
   readonly total: number;
   readonly passed: number;
   readonly costUsd: number | null;
+  /** False when some call had no price: costUsd is then the priced part, a lower bound. */
+  readonly costComplete: boolean;
   readonly meetsThreshold: boolean | null;
 }
 
@@ -81,8 +85,9 @@ const totalsOf = (
       target,
       total: cells.length,
       passed,
-      costUsd:
-        cells.length > 0 && costs.every((c) => c !== null) ? costs.reduce<number>((a, c) => a + (c ?? 0), 0) : null,
+      // an unpriced result leaves the priced rest as a lower bound
+      costUsd: costs.some((c) => c !== null) ? costs.reduce<number>((a, c) => a + (c ?? 0), 0) : null,
+      costComplete: cells.every((cell) => cell.costComplete),
       meetsThreshold: threshold === null ? null : cells.length === 0 || passed >= threshold * cells.length - 1e-9
     };
   });
@@ -104,6 +109,7 @@ export const matrixFromReport = (report: EvalReport, status: string): EvalMatrix
         inputTokens: result.usage.inputTokens,
         outputTokens: result.usage.outputTokens,
         costUsd: result.costUsd,
+        costComplete: result.costComplete !== false && result.costUsd !== null,
         runId: result.runId,
         status: result.status,
         error: result.error,
@@ -125,6 +131,7 @@ export const matrixFromReport = (report: EvalReport, status: string): EvalMatrix
       total: target.total,
       passed: target.passed,
       costUsd: target.costUsd,
+      costComplete: target.costComplete,
       meetsThreshold: target.meetsThreshold
     }))
   };
@@ -159,6 +166,7 @@ export const matrixFromStored = (stored: StoredEval): EvalMatrix => {
         inputTokens: result.inputTokens,
         outputTokens: result.outputTokens,
         costUsd: result.costUsd,
+        costComplete: result.costUsd !== null,
         runId: result.runId,
         status: result.status,
         error: result.error,

@@ -3,7 +3,7 @@ import { formatTime } from "@consortium/store";
 import { type Html, html } from "../html/escape.js";
 import { type PageMode, renderPage } from "../html/page.js";
 import type { CaseView, CellView, EvalMatrix } from "../model/evalMatrix.js";
-import { badge, cost, duration, percent, tokens } from "./format.js";
+import { badge, costBound, duration, percent, tokens } from "./format.js";
 
 // One eval: per target the pass rate against the threshold, then the cases × targets matrix (pass or
 // fail, the first failing assertion, cost, latency). A case opens to each target's answer side by side:
@@ -29,7 +29,7 @@ const matrixCell = (cell: CellView | null, caseId: string): Html => {
   if (cell === null) return html`<td class="cell pending" data-case="${caseId}">…</td>`;
   const failure = cell.pass ? null : firstFailure(cell);
   // no whitespace between the elements: thousands of cells, each text node one more for the browser
-  return html`<td class="cell ${cell.pass ? "pass" : "fail"}" data-case="${caseId}" data-target="${cell.target}" data-pass="${String(cell.pass)}"><span class="cell-mark">${cell.pass ? "✓ pass" : "✗ fail"}</span>${failure === null ? "" : html`<div class="small error">${failure.length > 160 ? `${failure.slice(0, 159)}…` : failure}</div>`}<div class="small muted">${cost(cell.costUsd)} · ${duration(cell.latencyMs)}</div></td>`;
+  return html`<td class="cell ${cell.pass ? "pass" : "fail"}" data-case="${caseId}" data-target="${cell.target}" data-pass="${String(cell.pass)}"><span class="cell-mark">${cell.pass ? "✓ pass" : "✗ fail"}</span>${failure === null ? "" : html`<div class="small error">${failure.length > 160 ? `${failure.slice(0, 159)}…` : failure}</div>`}<div class="small muted">${costBound(cell.costUsd, cell.costComplete)} · ${duration(cell.latencyMs)}</div></td>`;
 };
 
 const caseFailed = (one: CaseView): boolean => one.cells.some((cell) => cell !== null && !cell.pass);
@@ -37,7 +37,7 @@ const caseFailed = (one: CaseView): boolean => one.cells.some((cell) => cell !==
 export const cellCard = (cell: CellView, options: Pick<EvalPageOptions, "runUrl">): Html =>
   html`<article class="card${cell.pass ? "" : " failed"}" data-target="${cell.target}">
 <h3><span>${cell.target}</span>${badge(cell.pass ? "pass" : "fail")}</h3>
-<div class="stats"><span>${tokens(cell.inputTokens, cell.outputTokens)}</span><span>${duration(cell.latencyMs)}</span><span>${cost(cell.costUsd)}</span>${cell.confidence === null ? "" : html`<span>confidence ${formatConfidence(cell.confidence)}</span>`}${cell.status === null ? "" : html`<span>${cell.status}</span>`}</div>
+<div class="stats"><span>${tokens(cell.inputTokens, cell.outputTokens)}</span><span>${duration(cell.latencyMs)}</span><span>${costBound(cell.costUsd, cell.costComplete)}</span>${cell.confidence === null ? "" : html`<span>confidence ${formatConfidence(cell.confidence)}</span>`}${cell.status === null ? "" : html`<span>${cell.status}</span>`}</div>
 ${cell.runId === null ? "" : options.runUrl === undefined ? html`<p class="small muted">run ${cell.runId}</p>` : html`<p class="small"><a href="${options.runUrl(cell.runId)}">run ${cell.runId}</a></p>`}
 ${cell.error === null ? "" : html`<p class="error">${cell.error}</p>`}
 <ul class="assertions small">${cell.assertions.map((assertion) => html`<li class="${assertion.pass ? "" : "error"}">${assertion.pass ? "✓" : "✗"} ${assertion.type}${assertion.reason === "" ? "" : `: ${assertion.reason}`}</li>`)}</ul>
@@ -69,7 +69,7 @@ const caseData = (one: CaseView) => ({
       stats: [
         tokens(cell.inputTokens, cell.outputTokens),
         duration(cell.latencyMs),
-        cost(cell.costUsd),
+        costBound(cell.costUsd, cell.costComplete),
         ...(cell.confidence === null ? [] : [`confidence ${formatConfidence(cell.confidence)}`]),
         ...(cell.status === null ? [] : [cell.status])
       ],
@@ -113,7 +113,7 @@ export const renderEvalMain = (matrix: EvalMatrix, options: EvalPageOptions): Ht
 <dt>started</dt><dd>${formatTime(matrix.startedAt)} UTC${matrix.endedAt === null ? "" : ` · ended ${formatTime(matrix.endedAt)} UTC`}</dd>
 <dt>cases</dt><dd>${matrix.cases.length}, ${failedCases} with a failure</dd></dl>
 <div class="scroll"><table class="targets"><thead><tr><th>target</th><th class="num">passed</th><th class="num">pass rate</th><th>threshold</th><th class="num">cost</th></tr></thead><tbody>
-${matrix.totals.map((total) => html`<tr data-target="${total.target}"><td>${total.target}</td><td class="num">${total.passed}/${total.total}</td><td class="num">${total.total === 0 ? "-" : percent(total.passed / total.total)}</td><td>${total.meetsThreshold === null ? "-" : badge(total.meetsThreshold ? "met" : "missed", total.meetsThreshold ? "pass" : "fail")}</td><td class="num">${cost(total.costUsd)}</td></tr>`)}
+${matrix.totals.map((total) => html`<tr data-target="${total.target}"><td>${total.target}</td><td class="num">${total.passed}/${total.total}</td><td class="num">${total.total === 0 ? "-" : percent(total.passed / total.total)}</td><td>${total.meetsThreshold === null ? "-" : badge(total.meetsThreshold ? "met" : "missed", total.meetsThreshold ? "pass" : "fail")}</td><td class="num">${costBound(total.costUsd, total.costComplete)}</td></tr>`)}
 </tbody></table></div>
 <h2>Cases × targets</h2>
 <p><label><input type="checkbox" id="only-failures"> only cases with a failure</label></p>

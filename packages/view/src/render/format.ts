@@ -1,4 +1,4 @@
-import { formatCost, formatCount, formatDuration, formatRate } from "@consortium/engine/text";
+import { formatCost, formatCostBound, formatCount, formatDuration, formatRate } from "@consortium/engine/text";
 import { type Html, html } from "../html/escape.js";
 
 // Small pieces of markup every page uses.
@@ -9,6 +9,9 @@ export const tokens = (input: number | null, output: number | null): string =>
   input === null || output === null ? "-" : `${formatCount(input)} in / ${formatCount(output)} out`;
 
 export const cost = (usd: number | null): string => formatCost(usd);
+
+/** A cost some calls of which had no price: the priced part, marked as the lower bound it is. */
+export const costBound = (usd: number | null, complete: boolean): string => formatCostBound(usd, complete);
 
 export const duration = (ms: number | null): string => formatDuration(ms);
 
