@@ -189,7 +189,7 @@ const report = ({ text, code }: Rendered): Effect.Effect<ExitCode> =>
  * interruption, which the caller maps to 130.
  */
 export const runCli = (typed: ReadonlyArray<string>, version: string) => {
-  const argv = helpWords(typed);
+  const argv = helpWords(typed, (name) => SUBCOMMANDS.some(([known]) => known === name));
   return Effect.flatMap(
     Effect.promise(() => subcommandsFor(argv.slice(2))),
     (subcommands) => {

@@ -14,9 +14,11 @@ export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string>
 
 /**
  * `consortium help [command …]`, as git and npm users type it: the parser knows only `--help`, and took
- * `help` for an unknown command.
+ * `help` for an unknown command. `help <not a command>` is left to say the command is unknown (with
+ * --help the parser would print its own raw help instead).
  */
-export const helpWords = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+export const helpWords = (argv: ReadonlyArray<string>, isCommand: (name: string) => boolean): ReadonlyArray<string> => {
   const [node = "", script = "", first, ...rest] = argv;
-  return first === "help" ? [node, script, ...rest, "--help"] : argv;
+  if (first !== "help") return argv;
+  return rest[0] === undefined || isCommand(rest[0]) ? [node, script, ...rest, "--help"] : [node, script, ...rest];
 };

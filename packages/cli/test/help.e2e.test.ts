@@ -27,8 +27,14 @@ describe("--help", () => {
   it("consortium help [command] and consortium -v read as --help and --version, as git and npm users type them", async () => {
     for (const [words, flags] of [
       [["help"], ["--help"]],
-      [["help", "run"], ["run", "--help"]],
-      [["help", "db", "copy"], ["db", "copy", "--help"]],
+      [
+        ["help", "run"],
+        ["run", "--help"]
+      ],
+      [
+        ["help", "db", "copy"],
+        ["db", "copy", "--help"]
+      ],
       [["-v"], ["--version"]]
     ] as const) {
       const [asked, meant] = await Promise.all([consortium(words), consortium(flags)]);
@@ -37,6 +43,10 @@ describe("--help", () => {
       expect(asked.stdout).toBe(meant.stdout);
       expect(asked.stdout.length).toBeGreaterThan(0);
     }
+    const unknown = await consortium(["help", "nosuch"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toContain("Invalid subcommand");
   });
 
   it("consortium --help (and bare consortium): usage, every command in one line, options, examples", async () => {
