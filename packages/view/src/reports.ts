@@ -15,4 +15,6 @@ export const storedEvalReportHtml = (stored: StoredEval): string =>
 
 /** `consortium eval … --html report.html` */
 export const evalReportHtml = (report: EvalReport): string =>
-  renderEvalPage(matrixFromReport(report, outcomeOf(report)), { mode: "file" });
+  renderEvalPage(matrixFromReport(report, report.interrupted === undefined ? outcomeOf(report) : "interrupted"), {
+    mode: "file"
+  });

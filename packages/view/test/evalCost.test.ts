@@ -22,3 +22,12 @@ describe("the eval report page's costs", () => {
     expect(evalReportHtml(report)).not.toContain("≥");
   });
 });
+
+describe("an interrupted eval's report page", () => {
+  it("says interrupted, not passed", () => {
+    const page = evalReportHtml({ ...evalReport(), interrupted: { resultsPlanned: 9 } });
+    expect(page).toMatch(
+      /<h1>Eval <span class="mono">[^<]*<\/span> <span class="badge interrupted">interrupted<\/span>/
+    );
+  });
+});
