@@ -14,11 +14,15 @@ export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string>
 
 /**
  * `consortium help [command …]`, as git and npm users type it: the parser knows only `--help`, and took
- * `help` for an unknown command. `help <not a command>` is left to say the command is unknown (with
- * --help the parser would print its own raw help instead).
+ * `help` for an unknown command. A first word that is no command keeps no --help, so the parser says
+ * the command is unknown (with --help it printed its own raw help, exit 0).
  */
 export const helpWords = (argv: ReadonlyArray<string>, isCommand: (name: string) => boolean): ReadonlyArray<string> => {
   const [node = "", script = "", first, ...rest] = argv;
-  if (first !== "help") return argv;
-  return rest[0] === undefined || isCommand(rest[0]) ? [node, script, ...rest, "--help"] : [node, script, ...rest];
+  const words = first === "help" ? rest : argv.slice(2);
+  const [command] = words;
+  if (command !== undefined && !command.startsWith("-") && !isCommand(command)) {
+    return [node, script, ...words.filter((word) => word !== "--help" && word !== "-h")];
+  }
+  return first === "help" ? [node, script, ...rest, "--help"] : argv;
 };

@@ -43,10 +43,16 @@ describe("--help", () => {
       expect(asked.stdout).toBe(meant.stdout);
       expect(asked.stdout.length).toBeGreaterThan(0);
     }
-    const unknown = await consortium(["help", "nosuch"]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stdout).toBe("");
-    expect(unknown.stderr).toContain("Invalid subcommand");
+    for (const words of [
+      ["help", "nosuch"],
+      ["nosuch", "--help"],
+      ["nosuch", "-h"]
+    ]) {
+      const unknown = await consortium(words);
+      expect(unknown.code, words.join(" ")).toBe(2);
+      expect(unknown.stdout).toBe("");
+      expect(unknown.stderr).toContain("Invalid subcommand");
+    }
   });
 
   it("consortium --help (and bare consortium): usage, every command in one line, options, examples", async () => {
