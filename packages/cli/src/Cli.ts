@@ -6,7 +6,7 @@ import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
 import * as HashMap from "effect/HashMap";
 import * as HashSet from "effect/HashSet";
-import { bareContinue } from "./argv.js";
+import { bareContinue, helpWords } from "./argv.js";
 import type { database } from "./commands/db.js";
 import type { diff } from "./commands/diff.js";
 import type { estimate } from "./commands/estimate.js";
@@ -188,8 +188,9 @@ const report = ({ text, code }: Rendered): Effect.Effect<ExitCode> =>
  * Runs the CLI on `argv` (node, script, ...args) and gives the exit code; never fails except by
  * interruption, which the caller maps to 130.
  */
-export const runCli = (argv: ReadonlyArray<string>, version: string) =>
-  Effect.flatMap(
+export const runCli = (typed: ReadonlyArray<string>, version: string) => {
+  const argv = helpWords(typed, (name) => SUBCOMMANDS.some(([known]) => known === name));
+  return Effect.flatMap(
     Effect.promise(() => subcommandsFor(argv.slice(2))),
     (subcommands) => {
       // bare `consortium` shows the help rather than doing nothing
@@ -200,6 +201,7 @@ export const runCli = (argv: ReadonlyArray<string>, version: string) =>
       return runTree(subcommands, argv, version);
     }
   );
+};
 
 const runTree = (
   subcommands: readonly [Subcommand, ...Array<Subcommand>],

@@ -11,3 +11,14 @@ export const bareContinue = (argv: ReadonlyArray<string>): ReadonlyArray<string>
     : argv.map((arg, i) =>
         arg === "--continue" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("-")) ? "-c" : arg
       );
+
+/**
+ * `consortium help [command …]`, as git and npm users type it: the parser knows only `--help`, and took
+ * `help` for an unknown command. `help <not a command>` is left to say the command is unknown (with
+ * --help the parser would print its own raw help instead).
+ */
+export const helpWords = (argv: ReadonlyArray<string>, isCommand: (name: string) => boolean): ReadonlyArray<string> => {
+  const [node = "", script = "", first, ...rest] = argv;
+  if (first !== "help") return argv;
+  return rest[0] === undefined || isCommand(rest[0]) ? [node, script, ...rest, "--help"] : [node, script, ...rest];
+};

@@ -88,7 +88,13 @@ describe("past evals", () => {
 
     const missing = await cli(["show", "no-such-id"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no run with id "no-such-id"');
+    expect(missing.stderr.trim()).toBe(
+      'no run with id "no-such-id", nor an eval (an eval id is given whole: consortium evals lists them)'
+    );
+    // a prefix finds a run, never an eval: the message says so rather than only "no run"
+    const prefix = await cli(["show", latest!.id.slice(0, 8)]);
+    expect(prefix.code).toBe(2);
+    expect(prefix.stderr).toContain("an eval id is given whole");
   });
 
   it("runs marks an eval case's run (eval); --no-evals leaves those out", async () => {

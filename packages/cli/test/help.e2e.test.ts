@@ -24,6 +24,31 @@ const expectClean = (text: string): void => {
 };
 
 describe("--help", () => {
+  it("consortium help [command] and consortium -v read as --help and --version, as git and npm users type them", async () => {
+    for (const [words, flags] of [
+      [["help"], ["--help"]],
+      [
+        ["help", "run"],
+        ["run", "--help"]
+      ],
+      [
+        ["help", "db", "copy"],
+        ["db", "copy", "--help"]
+      ],
+      [["-v"], ["--version"]]
+    ] as const) {
+      const [asked, meant] = await Promise.all([consortium(words), consortium(flags)]);
+      expect(asked.code, words.join(" ")).toBe(0);
+      expect(asked.stderr).toBe("");
+      expect(asked.stdout).toBe(meant.stdout);
+      expect(asked.stdout.length).toBeGreaterThan(0);
+    }
+    const unknown = await consortium(["help", "nosuch"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toContain("Invalid subcommand");
+  });
+
   it("consortium --help (and bare consortium): usage, every command in one line, options, examples", async () => {
     for (const args of [["--help"], ["-h"], []]) {
       const help = await consortium(args);

@@ -5,6 +5,7 @@ import * as Command from "@effect/cli/Command";
 import * as Options from "@effect/cli/Options";
 import * as Console from "effect/Console";
 import * as Effect from "effect/Effect";
+import { UsageError } from "../failures.js";
 import { storeModule, viewModule } from "../lazy.js";
 import { writeOutput } from "../writeOutput.js";
 import { db, html, limit } from "./options.js";
@@ -104,10 +105,17 @@ export const show = Command.make(
             );
           return shown;
         }),
-        // not a run: perhaps an eval; if neither, the run's "no run with id" stands
+        // not a run: perhaps an eval; if neither, say so for both (eval ids have no prefix lookup)
         Effect.catchTag("RunNotFound", (notFound) =>
           store.getEval(id).pipe(
-            Effect.catchTag("EvalNotFound", () => Effect.fail(notFound)),
+            Effect.catchTag("EvalNotFound", () =>
+              Effect.fail(
+                new UsageError({
+                  message: `${notFound.message}, nor an eval (an eval id is given whole: consortium evals lists them)`,
+                  help: false
+                })
+              )
+            ),
             Effect.flatMap((stored) => {
               const shown = json
                 ? printJson(stored)
