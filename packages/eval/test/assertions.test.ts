@@ -148,6 +148,19 @@ describe("numeric assertions", () => {
     });
     expect(check("max-latency-ms", 1000, { latencyMs: 1200 }, true).pass).toBe(true);
   });
+
+  it("max-cost-usd fails on a lower bound already over the limit, and cannot pass on one", () => {
+    expect(check("max-cost-usd", 0.05, { costUsd: 0.1, costComplete: false })).toMatchObject({
+      pass: false,
+      reason: "cost ≥ $0.100000 (some calls had no price) > $0.05"
+    });
+    expect(check("max-cost-usd", 0.05, { costUsd: 0.1, costComplete: false }, true).pass).toBe(true);
+    const under = check("max-cost-usd", 0.2, { costUsd: 0.1, costComplete: false });
+    expect(under.pass).toBe(false);
+    expect(under.reason).toContain("the cost is unknown");
+    expect(check("max-cost-usd", 0.2, { costUsd: 0.1, costComplete: false }, true).pass).toBe(false);
+    expect(check("max-cost-usd", 0.2, { costUsd: 0.1 }).pass).toBe(true);
+  });
 });
 
 describe("llm-rubric", () => {

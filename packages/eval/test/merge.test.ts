@@ -68,6 +68,14 @@ describe("mergeReports", () => {
     });
   });
 
+  it("stays interrupted when a shard was, with every shard's planned results", () => {
+    const stopped = shard(1, [["a", true]], { interrupted: { resultsPlanned: 3 } });
+    const merged = Either.getOrThrow(mergeReports([stopped, shard(2, [["b", true]])]));
+    expect(merged.interrupted).toEqual({ resultsPlanned: 4 });
+    const whole = Either.getOrThrow(mergeReports([shard(1, [["a", true]]), shard(2, [["b", true]])]));
+    expect(whole.interrupted).toBeUndefined();
+  });
+
   it("refuses different suites, thresholds, targets and overlapping cases, naming the files", () => {
     const one = shard(1, [["a", true]]);
     expect(mergeReports([one, shard(2, [["b", true]], { suite: "other" })])).toEqual(

@@ -102,8 +102,10 @@ const clientLayer = (flags: EvalFlags, suite: SuiteConfig, targets: ReadonlyArra
   return LlmClientLive;
 };
 
+type LogLayer = Layer.Layer<EvalLog | RunLog, StoreError>;
+
 /** The store records the eval and every consortium run in it; SQLite loads only when used. */
-const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =>
+const logLayer = (flags: EvalFlags): LogLayer =>
   flags.noLog
     ? Layer.merge(EvalLog.none, RunLog.none)
     : storeLayer(({ resolveDbPath, StoreEvalLog }) => {
@@ -114,52 +116,42 @@ const logLayer = (flags: EvalFlags): Layer.Layer<EvalLog | RunLog, StoreError> =
         return StoreEvalLog.layerWithStore(resolveDbPath({ flag: flags.db }), { shard, joinable });
       });
 
+/** The log with its EvalLog replaced by `wrap` of it (which calls through to it). */
+const wrapEvalLog = (log: LogLayer, wrap: (inner: EvalLog["Type"]) => EvalLog["Type"]): LogLayer =>
+  Layer.flatMap(log, (context) =>
+    Layer.succeedContext(Context.add(context, EvalLog, wrap(Context.get(context, EvalLog))))
+  );
+
 /** The log, with every started eval and finished result also shown on `progress`. */
-const withProgress = (
-  log: Layer.Layer<EvalLog | RunLog, StoreError>,
-  progress: EvalProgress | undefined
-): Layer.Layer<EvalLog | RunLog, StoreError> =>
+const withProgress = (log: LogLayer, progress: EvalProgress | undefined): LogLayer =>
   progress === undefined
     ? log
-    : Layer.flatMap(log, (context) => {
-        const inner = Context.get(context, EvalLog);
-        return Layer.succeedContext(
-          Context.add(context, EvalLog, {
-            ...inner,
-            evalStarted: (event) =>
-              Effect.zipRight(
-                Effect.sync(() => progress.started(event.targets.length * event.caseIds.length)),
-                inner.evalStarted(event)
-              ),
-            caseResult: (event) =>
-              Effect.zipRight(
-                Effect.sync(() => progress.result(event.result.pass)),
-                inner.caseResult(event)
-              )
-          })
-        );
-      });
+    : wrapEvalLog(log, (inner) => ({
+        ...inner,
+        evalStarted: (event) =>
+          Effect.zipRight(
+            Effect.sync(() => progress.started(event.targets.length * event.caseIds.length)),
+            inner.evalStarted(event)
+          ),
+        caseResult: (event) =>
+          Effect.zipRight(
+            Effect.sync(() => progress.result(event.result.pass)),
+            inner.caseResult(event)
+          )
+      }));
 
 /** The log, also keeping the report an interrupted eval ends with (what finished before the stop). */
-const keepingInterrupted = (
-  log: Layer.Layer<EvalLog | RunLog, StoreError>,
-  kept: { report: EvalReport | undefined }
-): Layer.Layer<EvalLog | RunLog, StoreError> =>
-  Layer.flatMap(log, (context) => {
-    const inner = Context.get(context, EvalLog);
-    return Layer.succeedContext(
-      Context.add(context, EvalLog, {
-        ...inner,
-        evalEnded: (event) =>
-          Effect.zipRight(
-            Effect.sync(() => {
-              if (event.outcome === "interrupted") kept.report = event.report;
-            }),
-            inner.evalEnded(event)
-          )
-      })
-    );
-  });
+const keepingInterrupted = (log: LogLayer, kept: { report: EvalReport | undefined }): LogLayer =>
+  wrapEvalLog(log, (inner) => ({
+    ...inner,
+    evalEnded: (event) =>
+      Effect.zipRight(
+        Effect.sync(() => {
+          if (event.outcome === "interrupted") kept.report = event.report;
+        }),
+        inner.evalEnded(event)
+      )
+  }));
 
 /**
  * Ctrl-C: one line saying how far the eval got, and the reports asked for, of what finished (marked

@@ -152,8 +152,12 @@ export const compileAssertion = (assertion: Assertion, context: CompileContext):
     }
     case "max-cost-usd": {
       if (typeof value !== "number" || value < 0) return invalid("needs an amount of USD >= 0");
-      return check(({ costUsd }) => {
-        if (costUsd === undefined || costUsd === null) {
+      return check(({ costUsd, costComplete }) => {
+        // a lower bound over the limit decides it; under the limit it decides nothing
+        if (costComplete === false && costUsd !== undefined && costUsd !== null && costUsd > value) {
+          return decided(false, `cost ≥ $${costUsd.toFixed(6)} (some calls had no price) > $${value}`);
+        }
+        if (costUsd === undefined || costUsd === null || costComplete === false) {
           return undecided("the cost is unknown: some model of the target has no price (add providers.<name>.prices)");
         }
         return costUsd <= value

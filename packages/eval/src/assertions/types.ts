@@ -6,8 +6,10 @@ export interface Observation {
   /** The synthesis confidence of a consortium run; undefined for a single-model target. */
   readonly confidence: number | undefined;
   readonly latencyMs: number;
-  /** What the target's calls for this case cost, in USD; null when some model has no price. */
+  /** What the target's priced calls for this case cost, in USD; null when none was priced. */
   readonly costUsd?: number | null;
+  /** False when some call had no price: costUsd is then a lower bound. Absent: complete. */
+  readonly costComplete?: boolean;
 }
 
 /** One assertion's verdict as reports show it. `type` is as written, "not-" prefix included. */

@@ -1,5 +1,5 @@
 import { Either } from "effect";
-import { summarizeTarget } from "./summarize.js";
+import { resultsDone, summarizeTarget } from "./summarize.js";
 import type { CaseReport, EvalReport } from "./types.js";
 
 // One report from the JSON reports of an eval's shards (`consortium eval --merge`), with no database:
@@ -106,6 +106,11 @@ export const mergeReports = (reports: ReadonlyArray<NamedReport>): Either.Either
       threshold
     )
   );
+  // one shard stopped by hand leaves the merged report partial too (a report is read from a file)
+  const plannedOf = (report: EvalReport): number | undefined =>
+    typeof report.interrupted?.resultsPlanned === "number" ? report.interrupted.resultsPlanned : undefined;
+  const stopped = ordered.some((named) => plannedOf(named.report) !== undefined);
+  const planned = ordered.reduce((sum, named) => sum + (plannedOf(named.report) ?? resultsDone(named.report)), 0);
   const startedAt = ordered.map((named) => named.report.startedAt).sort()[0] ?? first.report.startedAt;
   const endedAt =
     ordered
@@ -122,6 +127,7 @@ export const mergeReports = (reports: ReadonlyArray<NamedReport>): Either.Either
     targets,
     cases,
     replayMisses: ordered.flatMap((named) => named.report.replayMisses),
+    ...(stopped ? { interrupted: { resultsPlanned: planned } } : {}),
     startedAt,
     endedAt,
     durationMs: Math.max(0, Date.parse(endedAt) - Date.parse(startedAt))

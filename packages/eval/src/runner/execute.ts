@@ -74,8 +74,8 @@ const runOnce = <R>(
         output: outcome.output,
         confidence: outcome.confidence ?? undefined,
         latencyMs: outcome.latencyMs,
-        // a lower bound cannot show a cost is under a limit
-        costUsd: outcome.costComplete ? outcome.costUsd : null
+        costUsd: outcome.costUsd,
+        costComplete: outcome.costComplete
       },
       { prompt: suiteCase.prompt, judge: executors.judge }
     );
