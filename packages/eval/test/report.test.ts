@@ -78,7 +78,7 @@ describe("summaries", () => {
     expect(unpriced).toMatchObject({ costUsd: 0.03, costComplete: false, costPerCaseUsd: 0.01 });
   });
 
-  it("says in the Markdown and the JUnit properties that an interrupted report holds only what finished", () => {
+  it("says in the table, the Markdown and the JUnit properties that an interrupted report holds only what finished", () => {
     const stopped = report(
       [{ id: "one", prompt: "p", results: [result({ target: "x" })] }],
       [{ target: "x", kind: "model" }],
@@ -87,6 +87,7 @@ describe("summaries", () => {
       }
     );
     expect(renderMarkdown(stopped)).toContain("⏹ interrupted: 1 of 3 results done");
+    expect(renderTable(stopped).split("\n")[0]).toContain("(interrupted: 1 of 3 results done)");
     expect(renderJunit(stopped)).toContain('<property name="interrupted" value="true"/>');
     expect(renderJunit(mixed)).not.toContain("interrupted");
   });

@@ -3,6 +3,7 @@ import { calibrationLine } from "./calibration.js";
 import { comparisonLine } from "./comparisons.js";
 import { exitCodeFor } from "./exitCode.js";
 import { differingCases, failedResults, failureLines, formatTokens, skippedNote } from "./format.js";
+import { resultsDone } from "./summarize.js";
 import type { EvalReport } from "./types.js";
 
 export interface TableOptions {
@@ -18,7 +19,10 @@ export const renderTable = (report: EvalReport, options: TableOptions = {}): str
 
   const scope = [
     report.shard === null ? undefined : `shard ${report.shard.index}/${report.shard.count}`,
-    report.filter === null ? undefined : `filter /${report.filter}/`
+    report.filter === null ? undefined : `filter /${report.filter}/`,
+    report.interrupted === undefined
+      ? undefined
+      : `interrupted: ${resultsDone(report)} of ${report.interrupted.resultsPlanned} results done`
   ].filter((part) => part !== undefined);
   lines.push(
     `suite ${report.suite}: ${report.cases.length} case(s) × ${report.targets.length} target(s), ` +
