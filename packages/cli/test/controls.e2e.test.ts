@@ -52,7 +52,10 @@ describe("control characters from models", () => {
     scriptHostile();
     const ran = await cli(["run", file, "Capital?\u001b]0;title\u0007", "--json"]);
     expect(ran.code).toBe(0);
-    const { runId } = JSON.parse(ran.stdout);
+    // JSON escapes C0 itself, not DEL and C1: a `run --json` read in a terminal must not obey them either
+    expect(ran.stdout, "run --json").not.toMatch(CONTROL);
+    const { runId, iterations } = JSON.parse(ran.stdout);
+    expect(iterations[0].responses[0].text).toBe(MEMBER);
     const shown = await cli(["show", runId]);
     expect(shown.code).toBe(0);
     expectInert(shown.stdout, "show");

@@ -1,5 +1,6 @@
 import { type ConsortiumConfig, consortiaWithin, consortiumModels } from "@consortium/config";
 import { type RunEvent, RunEvents, RunLog, type RunResult, runConsortium, safeText } from "@consortium/engine";
+import { inertJson } from "@consortium/engine/text";
 import { keyVariablesOf, layerLlmClient, preloadSdks } from "@consortium/providers";
 import type { StoreError } from "@consortium/store";
 import * as Console from "effect/Console";
@@ -72,7 +73,8 @@ const logLayer = (flags: RunFlags): Layer.Layer<RunLog, StoreError> =>
 /** Prints the result where it was asked for and turns its status into the exit code. */
 const deliver = (result: RunResult, flags: RunFlags, streamed: AnswerOnStdout | undefined) =>
   Effect.gen(function* () {
-    const json = `${JSON.stringify(result, null, 2)}\n`;
+    // exact once parsed, and inert in a terminal: JSON escapes C0 itself, inertJson DEL and C1
+    const json = `${inertJson(JSON.stringify(result, null, 2))}\n`;
     if (flags.json) yield* Effect.sync(() => process.stdout.write(json));
     else if (streamed?.started() === true) {
       // The answer is on stdout already; only its line ends here.
