@@ -8,13 +8,11 @@ import { makeWriteBacklog } from "./WriteBacklog.js";
 // The engine's RunLog, written to the Store (whichever database is behind it) as each event ends.
 // Never fails the run: see WriteBacklog for what happens to a write that fails.
 //
-// A run's rows are written while the run goes on: the run waits for none of them but its ending,
-// which waits for every earlier row of the run and then for itself. A run the engine returns (and a
-// caller is told about) is whole on disk; a row of a run still going lands within one commit of the
-// event it records, as the writes of a whole event-loop turn are committed together (batch.ts).
-// Waiting for each row instead put a trip to the database and back (on a busy server, to the writer
-// thread and back through an event loop full of other runs' work) before a run's first request,
-// between its members' answers and its arbiter's request, and again before its ending.
+// A run's start row is written while its first calls go out: the run does not wait for it, and its
+// first call row and its ending wait for it instead. A run whose calls have not ended has nothing
+// finished to lose, and a call that has ended returns only once it and the run's start are on disk.
+// On a busy server, waiting for the start put a trip to the writer thread and back, through an event
+// loop full of other runs' work, before every run's first request.
 
 const describeCall = (call: CallRecord): string =>
   `${call.role} call ${call.provider}/${call.model}#${call.instance} of iteration ${call.iteration}`;
@@ -24,49 +22,45 @@ const make = Effect.gen(function* () {
   const backlog = yield* makeWriteBacklog("run", store.path);
   const marks = makeEndMarks(store.path);
   yield* Effect.addFinalizer(() => Effect.sync(marks.close));
-  // Each run's rows still being written: done once settled (written, or kept by the backlog to be
-  // retried before the run's next write). Its calls' rows wait for its start, its ending for all.
-  const writing = new Map<string, { start: Deferred.Deferred<void>; rows: Array<Deferred.Deferred<void>> }>();
-  // Rows still going when the store closes (an interrupted command) land before it does.
-  yield* Effect.addFinalizer(() =>
-    Effect.forEach(
-      [...writing.values()].flatMap((run) => [run.start, ...run.rows]),
-      Deferred.await,
-      { discard: true }
-    )
-  );
+  // Runs whose start row is still being written: done once it is settled (written, or kept by the
+  // backlog to be retried before the run's next write).
+  const starting = new Map<string, Deferred.Deferred<void>>();
+  // A start still going when the store closes (an interrupted command) lands before it does.
+  yield* Effect.addFinalizer(() => Effect.forEach([...starting.values()], Deferred.await, { discard: true }));
 
-  /** Writes `write` without waiting for it; `done` settles when it has. */
-  const inBackground = (write: Effect.Effect<void>, done: Deferred.Deferred<void>) =>
-    Effect.asVoid(Effect.forkDaemon(Effect.ensuring(write, Deferred.succeed(done, undefined))));
-
-  /** Waits until every row of the run written so far is settled, and forgets them. */
-  const settled = (runId: string) =>
+  /** Waits until the run's start row is settled. */
+  const started = (runId: string) =>
     Effect.suspend(() => {
-      const run = writing.get(runId);
-      if (run === undefined) return Effect.void;
-      writing.delete(runId);
-      return Effect.forEach([run.start, ...run.rows], Deferred.await, { discard: true });
+      const start = starting.get(runId);
+      return start === undefined ? Effect.void : Deferred.await(start);
     });
 
   return RunLog.of({
     runStarted: (run) =>
-      Effect.flatMap(Deferred.make<void>(), (start) => {
+      Effect.flatMap(Deferred.make<void>(), (done) => {
         marks.started(run.runId);
-        writing.set(run.runId, { start, rows: [] });
-        return inBackground(backlog.submit(run.runId, { what: "run start", write: store.runStarted(run) }), start);
+        starting.set(run.runId, done);
+        const write = backlog.submit(run.runId, { what: "run start", write: store.runStarted(run) });
+        return Effect.asVoid(
+          Effect.forkDaemon(
+            Effect.ensuring(
+              write,
+              Effect.suspend(() => {
+                starting.delete(run.runId);
+                return Deferred.succeed(done, undefined);
+              })
+            )
+          )
+        );
       }),
     callEnded: (call) =>
-      Effect.flatMap(Deferred.make<void>(), (done) => {
-        const run = writing.get(call.runId);
-        run?.rows.push(done);
-        const write = backlog.submit(call.runId, { what: describeCall(call), write: store.callEnded(call) });
-        // the start as it is now: the run's ending may forget it before this write begins
-        return inBackground(run === undefined ? write : Effect.zipRight(Deferred.await(run.start), write), done);
-      }),
+      Effect.zipRight(
+        started(call.runId),
+        backlog.submit(call.runId, { what: describeCall(call), write: store.callEnded(call) })
+      ),
     runEnded: (run) =>
       Effect.zipRight(
-        settled(run.runId),
+        started(run.runId),
         Effect.flatMap(
           backlog.finish(run.runId, { what: `run end (${run.status})`, write: store.runEnded(run) }),
           (finished) =>
