@@ -169,6 +169,7 @@ const bigReport = (cases: number): EvalReport => {
     usage: { inputTokens: 0, outputTokens: 0 },
     judgeUsage: { inputTokens: 0, outputTokens: 0 },
     costUsd: null,
+    costComplete: true,
     costPerCaseUsd: null,
     costPerPassUsd: null,
     skipped: 0,
