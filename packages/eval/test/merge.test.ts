@@ -1,5 +1,6 @@
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
+import { exitCodeFor } from "../src/report/exitCode.js";
 import { asEvalReport, mergeReports } from "../src/report/merge.js";
 import type { CaseTargetResult, EvalReport } from "../src/report/types.js";
 
@@ -72,8 +73,11 @@ describe("mergeReports", () => {
     const stopped = shard(1, [["a", true]], { interrupted: { resultsPlanned: 3 } });
     const merged = Either.getOrThrow(mergeReports([stopped, shard(2, [["b", true]])]));
     expect(merged.interrupted).toEqual({ resultsPlanned: 4 });
+    // every result that ran passed, but a stopped shard's cases never ran: the gate must not pass
+    expect(exitCodeFor(merged)).toBe(1);
     const whole = Either.getOrThrow(mergeReports([shard(1, [["a", true]]), shard(2, [["b", true]])]));
     expect(whole.interrupted).toBeUndefined();
+    expect(exitCodeFor(whole)).toBe(0);
   });
 
   it("refuses different suites, thresholds, targets and overlapping cases, naming the files", () => {

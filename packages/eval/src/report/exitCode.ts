@@ -8,12 +8,14 @@ export type EvalOutcome = "passed" | "failed" | "error" | "interrupted";
  * - 2 when any call missed the replay cassette: the cassette no longer fits the suite (a prompt,
  *   template or model changed), which is bad input like an invalid file, not a quality verdict, and
  *   must fail CI even when the threshold would forgive the failed cases;
- * - 1 when a target's pass rate is below the threshold, or the eval's budget left cases unrun;
+ * - 1 when a target's pass rate is below the threshold, or cases were left unrun: by the eval's
+ *   budget, or because the eval (or, merged, one of its shards) was interrupted;
  * - 0 when every target meets it.
  * (Bad input found before running, such as an invalid suite file or option, is exit 2 from the CLI.)
  */
 export const outcomeOf = (report: EvalReport): Exclude<EvalOutcome, "interrupted"> => {
   if (report.replayMisses.length > 0) return "error";
+  if (report.interrupted !== undefined) return "failed";
   return report.targets.every((target) => target.meetsThreshold && target.skipped === 0) ? "passed" : "failed";
 };
 
