@@ -132,7 +132,7 @@ const burst = async (url: string, fakePid: number, serverPid: number) => {
   };
 };
 
-/** The servers measured: `consortium serve` as a user starts it (a database; here a fresh one), without a store, and the floor. */
+/** A server the scenario measures: `consortium serve` with a store (a fresh one) or without, or the floor. */
 interface Server {
   readonly name: string;
   readonly args: (dir: string, settings: Settings) => Array<string>;
@@ -210,7 +210,7 @@ export const serveLoad = async (
       measured.push(await measure(fake, settings, dir, server));
     }
     const ideal = Math.ceil(REQUESTS / MAX_RUNS) * (MEMBER_MS + ARBITER_MS);
-    const floor = measured.at(-1) as Measured;
+    const floor = measured.find((entry) => entry.server === FLOOR) as Measured;
     const rows: Array<Row> = [];
     for (const { server, bursts, peakRssMb: rss } of measured) {
       bursts.forEach(({ wallMs, note }, index) => {

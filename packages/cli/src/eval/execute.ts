@@ -234,7 +234,8 @@ export const executeEval = (flags: EvalFlags) =>
             now: Date.now
           });
     const shard = flags.shard === undefined ? undefined : Either.getOrUndefined(parseShard(flags.shard));
-    if (!flags.noLog && shard !== undefined && shard.count > 1 && (yield* evalIdOf(flags)) === undefined) {
+    const evalId = yield* evalIdOf(flags);
+    if (!flags.noLog && shard !== undefined && shard.count > 1 && evalId === undefined) {
       yield* Console.error(
         `warning: --shard ${shard.index}/${shard.count} without --eval-id: the other shards cannot join this eval, so it is recorded as an error (never the whole suite); give every shard the same --eval-id (or combine their -o reports with --merge)`
       );
@@ -249,7 +250,7 @@ export const executeEval = (flags: EvalFlags) =>
       threshold: flags.threshold,
       targets,
       keysNeeded: flags.replay === undefined,
-      evalId: yield* evalIdOf(flags),
+      evalId,
       repeat: flags.repeat,
       vsMembers: flags.vsMembers
     }).pipe(
